@@ -1,0 +1,44 @@
+# `make run` and `make test` set everything up on a fresh machine (Python, Node and apt only).
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STATIC  := src/palabre/web/static
+
+.PHONY: run test lint typecheck pytest web deps-system bench clean
+
+$(BIN)/palabre: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# The web client, built into the package's static files (skipped until web/ has a client).
+web: $(BIN)/palabre
+	@if [ -f web/package.json ]; then \
+	  cd web && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build; \
+	fi
+
+# Debian packages the tests need: Chromium for the browser tests.
+deps-system:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
+
+run: $(BIN)/palabre web
+	$(BIN)/palabre serve
+
+lint: $(BIN)/palabre
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(BIN)/palabre
+	$(BIN)/mypy
+
+pytest: $(BIN)/palabre web deps-system
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: $(BIN)/palabre
+	$(BIN)/python bench/forward.py
+
+clean:
+	rm -rf $(VENV) $(STATIC) web/node_modules
