@@ -1,0 +1,211 @@
+"""The publish side of a participant: the browser offers its tracks, the server answers."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import rtcp, sdp
+from .connection import MediaConnection
+from .rtp import parse_header
+from .track import Track
+
+OPUS_PT = 111
+VP8_PT = 96
+MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
+AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+ACCEPTED_EXTENSIONS = {"audio": (MID_URI, AUDIO_LEVEL_URI), "video": (MID_URI,)}
+SOURCES = {"audio": ("microphone",), "video": ("camera", "screen")}
+
+_RTP_FIXED = struct.Struct("!BBHII")
+
+
+@dataclass(frozen=True)
+class TrackChange:
+    added: list[Track]
+    removed: list[Track]
+
+
+class Publisher:
+    def __init__(
+        self,
+        participant_id: str,
+        connection: MediaConnection,
+        server_transport: Callable[[MediaConnection, str], sdp.TransportParameters],
+        request_keyframe: Callable[[Track], None],
+    ) -> None:
+        self.participant_id = participant_id
+        self.connection = connection
+        self._server_transport = server_transport
+        self._request_keyframe = request_keyframe
+        self.tracks: dict[str, Track] = {}  # by mid
+        self._by_ssrc: dict[int, Track] = {}
+        self._mid_extension: int | None = None
+        self._version = 0
+        self.unknown_packets = 0
+
+    def negotiate(self, offer_text: str, sources: dict[str, str]) -> tuple[str, TrackChange]:
+        """Answer a publish offer; SdpError if it cannot be accepted (nothing then changes)."""
+        offer = sdp.parse(offer_text)
+        remote = sdp.remote_transport(offer)
+        if not offer.media:
+            raise sdp.SdpError("the offer has no media section")
+        answer = sdp.SessionDescription(origin=f"- {id(self)} {self._version} IN IP4 0.0.0.0")
+        self._version += 1
+        transport = self._server_transport(self.connection, "passive")
+        wanted: dict[str, Track] = {}
+        bundle: list[str] = []
+        mid_extension: int | None = None
+        for index, offered in enumerate(offer.media):
+            mid = offered.mid if offered.mid is not None else str(index)
+            section, track = self._answer_section(offered, mid, sources.get(mid), transport)
+            answer.media.append(section)
+            if section.port != 0:
+                bundle.append(mid)
+            if track is not None:
+                wanted[mid] = track
+                mid_extension = offered.extmap().get(MID_URI, mid_extension)
+        if not bundle:
+            raise sdp.SdpError("no acceptable media section (Opus audio or VP8 video)")
+        answer.attributes = [
+            ("group", "BUNDLE " + " ".join(bundle)),
+            ("ice-lite", None),
+            ("msid-semantic", " WMS"),
+        ]
+
+        self.connection.set_remote(remote)
+        self._mid_extension = mid_extension
+        added, removed = [], []
+        for mid, track in wanted.items():
+            current = self.tracks.get(mid)
+            if (
+                current is not None
+                and current.ssrc == track.ssrc
+                and current.source == track.source
+            ):
+                continue
+            if current is not None:
+                removed.append(current)
+            self.tracks[mid] = track
+            added.append(track)
+        for mid in [m for m in self.tracks if m not in wanted]:
+            removed.append(self.tracks.pop(mid))
+        self._by_ssrc = {t.ssrc: t for t in self.tracks.values() if t.ssrc is not None}
+        return sdp.serialize(answer), TrackChange(added, removed)
+
+    def _answer_section(
+        self,
+        offered: sdp.MediaSection,
+        mid: str,
+        source: str | None,
+        transport: sdp.TransportParameters,
+    ) -> tuple[sdp.MediaSection, Track | None]:
+        kind = offered.kind
+        wanted_codec = {"audio": "opus", "video": "vp8"}.get(kind)
+        codec = next((c for c in offered.codecs() if c.name.lower() == wanted_codec), None)
+        if codec is None or offered.port == 0 or offered.proto != "UDP/TLS/RTP/SAVPF":
+            rejected = sdp.MediaSection(kind, 0, offered.proto, offered.formats[:1] or ["0"])
+            rejected.attributes.append(("mid", mid))
+            return rejected, None
+        if source is None:
+            source = SOURCES[kind][0]
+        elif source not in SOURCES[kind]:
+            raise sdp.SdpError(f"sources: {source!r} is not a {kind} source")
+        sending = offered.direction in ("sendrecv", "sendonly")
+        section = sdp.MediaSection(kind, 9, offered.proto, [str(codec.payload_type)])
+        attrs = section.attributes
+        attrs.append(("mid", mid))
+        attrs += transport.attributes()
+        attrs.append(("recvonly" if sending else "inactive", None))
+        attrs.append(("rtcp-mux", None))
+        attrs.append(("rtcp", "9 IN IP4 0.0.0.0"))
+        extmap = offered.extmap()
+        for uri in ACCEPTED_EXTENSIONS[kind]:
+            if uri in extmap:
+                attrs.append(("extmap", f"{extmap[uri]} {uri}"))
+        pt = codec.payload_type
+        channels = f"/{codec.channels}" if kind == "audio" else ""
+        attrs.append(("rtpmap", f"{pt} {codec.name}/{codec.clock_rate}{channels}"))
+        if kind == "audio":
+            attrs.append(("fmtp", f"{pt} minptime=10;useinbandfec=1"))
+        else:
+            attrs += [
+                ("rtcp-fb", f"{pt} nack"),
+                ("rtcp-fb", f"{pt} nack pli"),
+                ("rtcp-fb", f"{pt} ccm fir"),
+            ]
+        if not sending:
+            return section, None
+        ssrcs = offered.ssrcs()
+        track = Track(
+            track_id=f"{self.participant_id}-{mid}",
+            participant_id=self.participant_id,
+            kind=kind,
+            source=source,
+            mid=mid,
+            ssrc=ssrcs[0] if ssrcs else None,
+            payload_type=pt,
+            clock_rate=codec.clock_rate,
+            request_keyframe=self._request_keyframe,
+        )
+        return section, track
+
+    # --- media from the publisher ---
+
+    def on_rtp(self, packet: bytes) -> None:
+        b0, b1, seq, ts, ssrc = _RTP_FIXED.unpack_from(packet)
+        track = self._by_ssrc.get(ssrc)
+        if track is None:
+            track = self._learn_ssrc(packet, ssrc)
+            if track is None:
+                self.unknown_packets += 1
+                return
+        if (b1 & 0x7F) != track.payload_type:
+            return
+        offset = 12 + 4 * (b0 & 0x0F)
+        if b0 & 0x10:
+            offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
+        if offset > len(packet):
+            return
+        track.receive(packet, b0, b1, seq, ts, offset)
+
+    def _learn_ssrc(self, packet: bytes, ssrc: int) -> Track | None:
+        """A publisher that signaled no SSRC is identified by the mid header extension."""
+        if self._mid_extension is None:
+            return None
+        try:
+            header = parse_header(packet)
+        except ValueError:
+            return None
+        mid = header.extensions.get(self._mid_extension)
+        track = self.tracks.get(mid.decode(errors="replace")) if mid else None
+        if track is None or track.ssrc is not None:
+            return None
+        track.ssrc = ssrc
+        self._by_ssrc[ssrc] = track
+        return track
+
+    def on_rtcp(self, packet: bytes, now: float) -> None:
+        try:
+            reports = rtcp.parse(packet)
+        except ValueError:
+            return
+        for report in reports:
+            if isinstance(report, rtcp.SenderReport):
+                track = self._by_ssrc.get(report.ssrc)
+                if track is not None:
+                    track.stats.last_sr_ntp = report.ntp_timestamp
+                    track.stats.last_sr_rtp = report.rtp_timestamp
+                    track.stats.last_sr_arrival = now
+
+    def receiver_reports(self, sender_ssrc: int, now: float) -> bytes | None:
+        blocks = []
+        for track in self.tracks.values():
+            if track.ssrc is None or track.stats.base_seq < 0:
+                continue
+            fraction, lost, highest, jitter, lsr, dlsr = track.stats.report_fields(now)
+            blocks.append(rtcp.ReportBlock(track.ssrc, fraction, lost, highest, jitter, lsr, dlsr))
+        if not blocks:
+            return None
+        return rtcp.receiver_report(rtcp.ReceiverReport(sender_ssrc, blocks[:31]))

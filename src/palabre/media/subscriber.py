@@ -1,0 +1,214 @@
+"""The subscribe side of a participant: the server offers the remote tracks, the browser answers.
+
+Each remote track occupies one m-section ("slot"). A slot freed by a departed track becomes
+inactive and is reused for the next track of the same kind, so the SDP does not grow with
+every join and leave.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import rtcp, sdp
+from .connection import MediaConnection
+from .publisher import OPUS_PT, VP8_PT
+from .track import DownTrack, Track
+
+
+@dataclass
+class Slot:
+    mid: str
+    kind: str
+    downtrack: DownTrack | None = None
+    rejected: bool = False
+
+
+@dataclass(frozen=True)
+class OfferedTrack:
+    mid: str
+    track: Track
+
+
+class Subscriber:
+    def __init__(
+        self,
+        participant_id: str,
+        connection: MediaConnection,
+        server_transport: Callable[[MediaConnection, str], sdp.TransportParameters],
+    ) -> None:
+        self.participant_id = participant_id
+        self.connection = connection
+        self._server_transport = server_transport
+        self.slots: list[Slot] = []
+        self._by_ssrc: dict[int, DownTrack] = {}
+        self._version = 0
+        self.offer_pending = False
+        self.dirty = False  # the wanted tracks changed since the last offer
+        self.nacks_answered = 0
+
+    # --- which tracks ---
+
+    @property
+    def tracks(self) -> set[Track]:
+        return {s.downtrack.track for s in self.slots if s.downtrack is not None}
+
+    def set_tracks(self, wanted: list[Track]) -> None:
+        """Subscribe to exactly these tracks; a new offer is then due if anything changed."""
+        wanted_set = set(wanted)
+        for slot in self.slots:
+            down = slot.downtrack
+            if down is not None and down.track not in wanted_set:
+                self._detach(slot)
+        current = self.tracks
+        for track in wanted:
+            if track in current:
+                continue
+            free = (s for s in self.slots if s.downtrack is None and s.kind == track.kind)
+            slot = next(free, None) or self._new_slot(track.kind)
+            slot.rejected = False
+            pt = OPUS_PT if track.kind == "audio" else VP8_PT
+            down = DownTrack(track, self.connection, slot.mid, pt)
+            slot.downtrack = down
+            track.downtracks.append(down)
+            self._by_ssrc[down.ssrc] = down
+            self.dirty = True
+
+    def _new_slot(self, kind: str) -> Slot:
+        slot = Slot(str(len(self.slots)), kind)
+        self.slots.append(slot)
+        return slot
+
+    def drop_tracks(self, tracks: set[Track]) -> None:
+        for slot in self.slots:
+            if slot.downtrack is not None and slot.downtrack.track in tracks:
+                self._detach(slot)
+
+    def _detach(self, slot: Slot) -> None:
+        down = slot.downtrack
+        if down is None:
+            return
+        slot.downtrack = None
+        self._by_ssrc.pop(down.ssrc, None)
+        if down in down.track.downtracks:
+            down.track.downtracks.remove(down)
+        self.dirty = True
+
+    def close(self) -> None:
+        for slot in self.slots:
+            self._detach(slot)
+        self.connection.close()
+
+    # --- negotiation ---
+
+    def create_offer(self) -> tuple[str, list[OfferedTrack]]:
+        self._version += 1
+        offer = sdp.SessionDescription(origin=f"- {id(self)} {self._version} IN IP4 0.0.0.0")
+        transport = self._server_transport(self.connection, "actpass")
+        offered: list[OfferedTrack] = []
+        for slot in self.slots:
+            offer.media.append(self._section(slot, transport))
+            if slot.downtrack is not None and not slot.rejected:
+                offered.append(OfferedTrack(slot.mid, slot.downtrack.track))
+        mids = " ".join(s.mid for s in self.slots)
+        offer.attributes = [
+            ("group", f"BUNDLE {mids}"),
+            ("ice-lite", None),
+            ("msid-semantic", " WMS *"),
+        ]
+        self.offer_pending = True
+        self.dirty = False
+        return sdp.serialize(offer), offered
+
+    def _section(self, slot: Slot, transport: sdp.TransportParameters) -> sdp.MediaSection:
+        audio = slot.kind == "audio"
+        pt = OPUS_PT if audio else VP8_PT
+        section = sdp.MediaSection(slot.kind, 9, "UDP/TLS/RTP/SAVPF", [str(pt)])
+        attrs = section.attributes
+        attrs.append(("mid", slot.mid))
+        attrs += transport.attributes()
+        down = slot.downtrack
+        attrs.append(("sendonly" if down is not None else "inactive", None))
+        attrs.append(("rtcp-mux", None))
+        attrs.append(("rtcp", "9 IN IP4 0.0.0.0"))
+        if audio:
+            attrs += [
+                ("rtpmap", f"{pt} opus/48000/2"),
+                ("fmtp", f"{pt} minptime=10;useinbandfec=1"),
+            ]
+        else:
+            attrs += [
+                ("rtpmap", f"{pt} VP8/90000"),
+                ("rtcp-fb", f"{pt} nack"),
+                ("rtcp-fb", f"{pt} nack pli"),
+                ("rtcp-fb", f"{pt} ccm fir"),
+            ]
+        if down is not None:
+            stream, track_id = down.track.participant_id, down.track.id
+            attrs.append(("msid", f"{stream} {track_id}"))
+            attrs.append(("ssrc", f"{down.ssrc} cname:{stream}"))
+            attrs.append(("ssrc", f"{down.ssrc} msid:{stream} {track_id}"))
+        return section
+
+    def apply_answer(self, answer_text: str) -> None:
+        """Take the browser's answer; SdpError if it does not fit the outstanding offer."""
+        if not self.offer_pending:
+            raise sdp.SdpError("no subscribe offer is outstanding")
+        answer = sdp.parse(answer_text)
+        remote = sdp.remote_transport(answer)
+        if len(answer.media) != len(self.slots):
+            raise sdp.SdpError("the answer must have one media section per offered one")
+        self.connection.set_remote(remote)
+        self.offer_pending = False
+        for slot, section in zip(self.slots, answer.media, strict=True):
+            slot.rejected = section.port == 0
+            down = slot.downtrack
+            if down is not None and not slot.rejected and not down.active:
+                down.active = True
+                if down.track.is_video:
+                    down.track.request_keyframe()
+
+    def on_connected(self) -> None:
+        for slot in self.slots:
+            if slot.downtrack is not None and slot.downtrack.track.is_video:
+                slot.downtrack.track.request_keyframe()
+
+    # --- feedback from the subscriber ---
+
+    def on_rtcp(self, packet: bytes) -> None:
+        try:
+            reports = rtcp.parse(packet)
+        except ValueError:
+            return
+        for report in reports:
+            if isinstance(report, rtcp.Nack):
+                down = self._by_ssrc.get(report.media_ssrc)
+                if down is not None:
+                    for seq in report.lost[:64]:
+                        if down.retransmit(seq):
+                            self.nacks_answered += 1
+            elif isinstance(report, rtcp.Pli):
+                down = self._by_ssrc.get(report.media_ssrc)
+                if down is not None:
+                    down.track.request_keyframe()
+            elif isinstance(report, rtcp.Fir):
+                for ssrc in report.media_ssrcs:
+                    down = self._by_ssrc.get(ssrc)
+                    if down is not None:
+                        down.track.request_keyframe()
+
+    def sender_reports(self, now_unix: float) -> bytes | None:
+        """One SR per started stream, mapping our RTP clock to wall time for lip sync."""
+        packets = []
+        now = time.monotonic()
+        for down in self._by_ssrc.values():
+            if not down.started:
+                continue
+            elapsed = max(0.0, now - down.last_sent)
+            rtp_ts = (down.last_out_ts + int(elapsed * down.track.clock_rate)) & 0xFFFFFFFF
+            report = rtcp.SenderReport(
+                down.ssrc, rtcp.ntp_now(now_unix), rtp_ts, down.packets, down.octets
+            )
+            packets.append(rtcp.sender_report(report))
+        return b"".join(packets) or None

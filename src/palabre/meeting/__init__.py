@@ -1,0 +1,1 @@
+"""Meetings: rooms, participants and their state. Pure Python, no I/O."""

@@ -1,0 +1,95 @@
+"""One Palabre process: web, signaling and SFU on one event loop (uvloop)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from .config import Settings
+from .media.sfu import Sfu
+from .meeting.codes import MeetingCodes
+from .signaling.hub import Hub
+from .signaling.messages import MAX_MESSAGE_BYTES
+from .web.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+def _server_secret(data_dir: Path) -> bytes:
+    """A per-installation secret (meeting codes derive from it), created once."""
+    path = data_dir / "secret"
+    if path.exists():
+        return path.read_bytes()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_bytes(32)
+    path.write_bytes(secret)
+    path.chmod(0o600)
+    return secret
+
+
+class _Server(uvicorn.Server):
+    """Tells every participant goodbye before uvicorn closes their connections."""
+
+    hub: Hub
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if not self.should_exit:
+            loop = asyncio.get_event_loop()
+            loop.call_soon_threadsafe(self._graceful_exit)
+        else:
+            super().handle_exit(sig, frame)
+
+    def _graceful_exit(self) -> None:
+        log.info("shutting down: telling %d participants", len(self.hub.members))
+        self.hub.shutdown()
+        # Let the goodbyes reach the sockets before uvicorn closes them.
+        asyncio.get_running_loop().call_later(0.3, setattr, self, "should_exit", True)
+
+
+async def serve(settings: Settings) -> None:
+    data_dir = Path(settings.data_dir)
+    codes = MeetingCodes(_server_secret(data_dir), data_dir / "meeting-codes.json")
+    sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
+    await sfu.start(settings.media_bind, settings.media_port, settings.media_tcp_port)
+    hub = Hub(sfu, codes)
+    app = create_app(hub, settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        ws_max_size=MAX_MESSAGE_BYTES + 1024,
+        access_log=False,  # access logs would hold participants' IP addresses
+        lifespan="off",
+        server_header=False,
+    )
+    server = _Server(config)
+    server.hub = hub
+    log.info(
+        "media on udp/%d tcp/%s, announced as %s",
+        sfu.transport.udp_port,
+        sfu.transport.tcp_port,
+        ", ".join(settings.announced_addresses),
+    )
+    try:
+        await server.serve()
+    finally:
+        hub.shutdown()
+        await sfu.close()
+
+
+def run(settings: Settings) -> int:
+    try:
+        import uvloop
+
+        loop_factory = uvloop.new_event_loop
+    except ImportError:  # pragma: no cover - uvloop is installed everywhere but Windows
+        loop_factory = None
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        runner.run(serve(settings))
+    return 0

@@ -1,0 +1,1 @@
+"""Signaling: the WebSocket protocol of docs/protocol.md and what it drives."""

@@ -1,0 +1,176 @@
+"""One participant's signaling connection: limits, decoding, dispatch, and ordered sending."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ..media.sdp import SdpError
+from ..meeting.names import InvalidName, clean_display_name, normalize_room_name
+from ..meeting.room import RoomFull
+from . import messages
+from .hub import Hub, Member
+from .limits import TokenBucket
+
+log = logging.getLogger(__name__)
+
+SEND_QUEUE_LIMIT = 1000  # a client this far behind is not reading: disconnect it
+
+
+class Session:
+    def __init__(self, hub: Hub, websocket: WebSocket, rate: float = 20, burst: float = 40):
+        self.hub = hub
+        self.websocket = websocket
+        self.member: Member | None = None
+        self._bucket = TokenBucket(rate, burst)
+        self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
+        self._closing = False
+        self._rate_errors = 0
+
+    # --- Peer protocol, used by the hub ---
+
+    def send(self, message: dict[str, Any]) -> None:
+        if self._closing:
+            return
+        if self._outbox.qsize() >= SEND_QUEUE_LIMIT:
+            log.info("signaling client too slow, disconnecting")
+            self._closing = True
+            self._outbox.put_nowait(None)
+            return
+        self._outbox.put_nowait(messages.encode(message).decode())
+
+    def close(self, reason: str) -> None:
+        if not self._closing:
+            self._closing = True
+            self._outbox.put_nowait(None)
+
+    # --- the connection ---
+
+    async def run(self) -> None:
+        await self.websocket.accept()
+        writer = asyncio.create_task(self._write())
+        try:
+            while not self._closing:
+                frame = await self.websocket.receive()
+                if frame["type"] == "websocket.disconnect":
+                    break
+                text = frame.get("text")
+                if text is None:
+                    self._reply_error(
+                        messages.ProtocolError("bad_message", "send JSON text frames")
+                    )
+                    continue
+                self._handle(text)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            if self.member is not None:
+                self.hub.leave(self.member, "left")
+            self.close("left")
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(writer, 5)
+            with contextlib.suppress(Exception):
+                await self.websocket.close(1000)
+
+    async def _write(self) -> None:
+        while True:
+            text = await self._outbox.get()
+            if text is None:
+                break
+            try:
+                await self.websocket.send_text(text)
+            except Exception:
+                break
+        self._closing = True
+        with contextlib.suppress(Exception):
+            await self.websocket.close(1000)
+
+    def _reply_error(self, error: messages.ProtocolError) -> None:
+        self.send(messages.error(error.code, error.message, error.ref))
+
+    def _handle(self, text: str) -> None:
+        if not self._bucket.allow():
+            # Answer the first excess messages, then stay silent: an error per flooded
+            # message would let a client make us flood it back.
+            self._rate_errors += 1
+            if self._rate_errors <= 5:
+                self._reply_error(
+                    messages.ProtocolError("rate_limited", "too many messages; slow down")
+                )
+            return
+        self._rate_errors = 0
+        try:
+            message = messages.decode(text)
+            self._dispatch(message)
+        except messages.ProtocolError as exc:
+            self._reply_error(exc)
+
+    def _dispatch(self, message: messages.ClientMessage) -> None:
+        ref = message.id
+        if isinstance(message, messages.Ping):
+            self.send(_with_ref({"type": "pong"}, ref))
+            return
+        if isinstance(message, messages.Join):
+            if self.member is not None:
+                raise messages.ProtocolError(
+                    "already_joined", "this connection has joined already", ref
+                )
+            try:
+                room = normalize_room_name(message.room)
+            except InvalidName as exc:
+                raise messages.ProtocolError("invalid", f"room: {exc}", ref) from None
+            try:
+                name = clean_display_name(message.name)
+            except InvalidName as exc:
+                raise messages.ProtocolError("invalid", f"name: {exc}", ref) from None
+            try:
+                self.member = self.hub.join(_Replier(self, ref), room, name)
+            except RoomFull as exc:
+                raise messages.ProtocolError("room_full", str(exc), ref) from None
+            return
+        member = self.member
+        if member is None:
+            raise messages.ProtocolError("not_joined", "send join first", ref)
+        if isinstance(message, messages.Publish):
+            try:
+                answer = self.hub.publish(member, message.sdp, message.sources)
+            except SdpError as exc:
+                raise messages.ProtocolError("bad_sdp", f"sdp: {exc}", ref) from None
+            self.send(_with_ref({"type": "publish_answer", "sdp": answer}, ref))
+        elif isinstance(message, messages.SubscribeAnswer):
+            try:
+                self.hub.subscribe_answer(member, message.sdp)
+            except SdpError as exc:
+                raise messages.ProtocolError("bad_sdp", f"sdp: {exc}", ref) from None
+        elif isinstance(message, messages.Mute):
+            self.hub.mute(member, message.kind, message.muted)
+        elif isinstance(message, messages.Leave):
+            self.member = None
+            self.hub.leave(member, "left")
+
+
+class _Replier:
+    """The session as the hub's Peer, adding `ref` to the `joined` reply only."""
+
+    def __init__(self, session: Session, ref: int | None) -> None:
+        self._session = session
+        self._ref = ref
+
+    def send(self, message: dict[str, Any]) -> None:
+        if self._ref is not None and message.get("type") == "joined":
+            message = _with_ref(message, self._ref)
+            self._ref = None
+        self._session.send(message)
+
+    def close(self, reason: str) -> None:
+        self._session.close(reason)
+
+
+def _with_ref(message: dict[str, Any], ref: int | None) -> dict[str, Any]:
+    if ref is not None:
+        message["ref"] = ref
+    return message

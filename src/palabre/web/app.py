@@ -1,0 +1,93 @@
+"""The ASGI application: the single-page client, the room API and the signaling WebSocket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+
+from ..config import Settings
+from ..meeting.names import InvalidName, generate_room_name, normalize_room_name
+from ..signaling.hub import Hub
+from ..signaling.session import Session
+from .security import SecurityHeaders
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+_NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Palabre</title></head><body><h1>Palabre</h1>
+<p>The web client is not built: run <code>make run</code>.</p></body></html>"""
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def create_app(hub: Hub, settings: Settings, static_dir: Path = STATIC_DIR) -> Starlette:
+    async def websocket_endpoint(websocket: WebSocket) -> None:
+        await Session(hub, websocket, settings.rate_limit, settings.rate_burst).run()
+
+    async def create_room(request: Request) -> Response:
+        name = generate_room_name()
+        return JSONResponse({"room": name, "code": hub.codes.code_for(name)}, status_code=201)
+
+    async def room_info(request: Request) -> Response:
+        try:
+            name = normalize_room_name(request.path_params["name"])
+        except InvalidName as exc:
+            return _error(400, "invalid", f"name: {exc}")
+        room = hub.rooms.get(name)
+        return JSONResponse(
+            {
+                "room": name,
+                "code": hub.codes.code_for(name),
+                "participants": len(room.participants) if room else 0,
+            }
+        )
+
+    async def code_lookup(request: Request) -> Response:
+        name = hub.codes.room_for(request.path_params["code"])
+        if name is None:
+            return _error(404, "not_found", "no meeting has this code")
+        return JSONResponse({"room": name})
+
+    async def health(request: Request) -> Response:
+        return JSONResponse(
+            {
+                "status": "ok",
+                "rooms": len(hub.rooms),
+                "participants": len(hub.members),
+                "media_connections": hub.sfu.transport.connection_count,
+            }
+        )
+
+    async def page(request: Request) -> Response:
+        """Files at the root of the build (icons, manifest), else the single-page client."""
+        path = request.path_params.get("path", "")
+        if path and "/" not in path and not path.startswith("."):
+            candidate = static_dir / path
+            if candidate.is_file():
+                return FileResponse(candidate)
+        index = static_dir / "index.html"
+        if not index.is_file():
+            return HTMLResponse(_NOT_BUILT)
+        return FileResponse(index, headers={"cache-control": "no-cache"})
+
+    routes = [
+        WebSocketRoute("/ws", websocket_endpoint),
+        Route("/api/rooms", create_room, methods=["POST"]),
+        Route("/api/rooms/{name}", room_info),
+        Route("/api/codes/{code}", code_lookup),
+        Route("/healthz", health),
+        Mount("/assets", StaticFiles(directory=static_dir / "assets", check_dir=False)),
+        Route("/{path:path}", page),
+    ]
+    middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)]
+    return Starlette(routes=routes, middleware=middleware)
