@@ -1,0 +1,677 @@
+// The meeting page: tile grid, toolbar, live joins and leaves, reconnect banner.
+
+import { formatCode } from "./api";
+import { langSwitch, navigate, rememberActive, roomPath, type Dispose } from "./app";
+import { h, icon } from "./dom";
+import { t, tr, type Key } from "./i18n";
+import {
+  getCamera,
+  getMicrophone,
+  loadPrefs,
+  setSpeaker,
+  stopTrack,
+  takeHandOff,
+} from "./media";
+import { toggleButton } from "./prejoin";
+import { Session, type RemoteTrack, type Status } from "./session";
+import type { JoinOptions, Participant } from "./types";
+
+const MIN_TILE = 160;
+const GAP = 8;
+
+/** Columns and tile width that make n 16:9 tiles as large as the stage allows. */
+export function layout(n: number, w: number, hgt: number): { cols: number; tileW: number } {
+  let best = { cols: 1, tileW: 0 };
+  for (let cols = 1; cols <= Math.max(1, n); cols++) {
+    const rows = Math.ceil(n / cols);
+    const byW = (w - GAP * (cols - 1)) / cols;
+    const byH = ((hgt - GAP * (rows - 1)) / rows) * (16 / 9);
+    const tileW = Math.floor(Math.min(byW, byH));
+    if (tileW > best.tileW) best = { cols, tileW };
+  }
+  if (best.tileW < MIN_TILE) {
+    // Many tiles on a small screen: keep them legible and let the grid scroll.
+    const cols = Math.max(1, Math.floor((w + GAP) / (MIN_TILE + GAP)));
+    best = { cols, tileW: Math.floor((w - GAP * (cols - 1)) / cols) };
+  }
+  return best;
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const s = parts.length > 1 ? parts[0]![0]! + parts[parts.length - 1]![0]! : name.slice(0, 2);
+  return s.toUpperCase();
+}
+
+class Tile {
+  el: HTMLLIElement;
+  video: HTMLVideoElement;
+  private avatar: HTMLDivElement;
+  private label: HTMLSpanElement;
+  private mute: HTMLSpanElement;
+  private track: MediaStreamTrack | null = null;
+
+  constructor(
+    public key: string,
+    participant: string,
+    public source: "camera" | "screen",
+    local: boolean,
+  ) {
+    this.video = h("video", { autoplay: true, playsinline: true, muted: true });
+    this.video.muted = true;
+    if (local && source === "camera") this.video.classList.add("mirror");
+    this.avatar = h("div", { class: "avatar", "aria-hidden": "true" });
+    this.label = h("span", { class: "tile-name" });
+    this.mute = h("span", { class: "tile-muted", role: "img" }, icon("micOff"));
+    tr(this.mute, "meeting.muted", undefined, "aria-label");
+    this.el = h(
+      "li",
+      {
+        class: `tile ${source}`,
+        "data-participant": participant,
+        "data-source": source,
+        "data-local": local ? "true" : "false",
+      },
+      this.video,
+      this.avatar,
+      h("div", { class: "tile-caption" }, this.mute, this.label),
+    );
+    this.setVideo(null);
+    this.setAudioMuted(false);
+  }
+
+  setLabel(key: Key, name: string): void {
+    tr(this.label, key, { name });
+    this.avatar.textContent = initials(name);
+  }
+
+  setName(name: string): void {
+    this.label.textContent = name;
+    this.avatar.textContent = initials(name);
+  }
+
+  setVideo(track: MediaStreamTrack | null): void {
+    if (track !== this.track) {
+      this.track = track;
+      this.video.srcObject = track ? new MediaStream([track]) : null;
+      if (track) void this.video.play().catch(() => {});
+    }
+    this.refresh();
+  }
+
+  private videoOff = false;
+  setVideoOff(off: boolean): void {
+    this.videoOff = off;
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const showing = !!this.track && !this.videoOff;
+    this.el.classList.toggle("no-video", !showing);
+    this.el.dataset.videoMuted = String(!showing);
+  }
+
+  setAudioMuted(m: boolean): void {
+    this.mute.hidden = !m;
+    this.el.dataset.audioMuted = String(m);
+  }
+
+  setSpeaking(s: boolean): void {
+    this.el.classList.toggle("speaking", s);
+    this.el.dataset.speaking = String(s);
+  }
+}
+
+export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
+  let disposed = false;
+  let room = opts.room;
+  let code = opts.code;
+  const prefs = loadPrefs();
+  const participants = new Map<string, Participant>();
+  const tiles = new Map<string, Tile>();
+  const audios = new Map<string, HTMLAudioElement>();
+  let remote: RemoteTrack[] = [];
+  let micOn = opts.micOn;
+  let camOn = opts.camOn;
+  let screenTrack: MediaStreamTrack | null = null;
+  rememberActive({ ...opts });
+  const saveActive = () => rememberActive({ ...opts, room, code, micOn, camOn });
+
+  document.title = `${room} — Palabre`;
+
+  // ---- layout ----
+  const heading = h("h1", { class: "room-name", tabindex: "-1" }, room);
+  const codeEl = h("span", { class: "code", id: "meeting-code" });
+  const countEl = h("span", { class: "count", id: "participant-count" });
+  const banner = h("div", { class: "banner", role: "alert", id: "banner" });
+  banner.hidden = true;
+  const grid = h("ul", { class: "grid", id: "tiles" });
+  tr(grid, "meeting.tiles", undefined, "aria-label");
+  const stage = h("main", { class: "stage", id: "main" }, grid);
+  const announcer = h("div", { class: "sr-only", "aria-live": "polite", id: "announcer" });
+  const audioBox = h("div", { class: "audio-sink" });
+  const unmuteAudio = tr(h("button", { type: "button", class: "btn unlock", id: "enable-sound" }), "meeting.playAudio");
+  unmuteAudio.hidden = true;
+
+  const micT = toggleButton("toggle-mic", "meeting.mic", "mic", "micOff", micOn);
+  const camT = toggleButton("toggle-camera", "meeting.cam", "cam", "camOff", camOn);
+  const scrT = toggleButton("toggle-screen", "meeting.screen", "screen", "screen", false);
+  micT.btn.setAttribute("aria-keyshortcuts", "M");
+  camT.btn.setAttribute("aria-keyshortcuts", "V");
+  const inviteBtn = h("button", { type: "button", class: "toggle", id: "copy-invite" }, icon("invite"));
+  inviteBtn.append(tr(h("span", { class: "sr-only" }), "meeting.invite"));
+  tr(inviteBtn, "meeting.invite", undefined, "title");
+  const leaveBtn = h("button", { type: "button", class: "toggle leave", id: "leave" }, icon("leave"));
+  leaveBtn.append(tr(h("span", { class: "label" }), "meeting.leave"));
+  const canShare = !!navigator.mediaDevices && "getDisplayMedia" in navigator.mediaDevices;
+  const toolbar = h(
+    "div",
+    { class: "toolbar", role: "toolbar", id: "toolbar" },
+    micT.btn,
+    camT.btn,
+    canShare ? scrT.btn : null,
+    inviteBtn,
+    leaveBtn,
+  );
+  tr(toolbar, "meeting.toolbar", undefined, "aria-label");
+  const toast = h("div", { class: "toast", role: "status", id: "toast" });
+
+  const view = h(
+    "div",
+    { class: "meeting" },
+    h(
+      "header",
+      { class: "meeting-bar" },
+      heading,
+      h("div", { class: "meta" }, codeEl, countEl),
+      langSwitch(),
+    ),
+    banner,
+    stage,
+    h("footer", { class: "controls" }, toolbar, unmuteAudio),
+    toast,
+    announcer,
+    audioBox,
+  );
+  root.append(view);
+
+  const showCode = () => {
+    if (code) tr(codeEl, "meeting.codeLabel", { code: formatCode(code) });
+  };
+  showCode();
+  const showCount = () => {
+    const n = participants.size + 1;
+    if (n === 1) tr(countEl, "meeting.count1");
+    else tr(countEl, "meeting.count", { n });
+  };
+  showCount();
+
+  // ---- tiles ----
+  const local = new Tile("local:camera", "local", "camera", true);
+  local.setLabel("meeting.you", opts.name);
+  tiles.set(local.key, local);
+
+  const relayout = () => {
+    const ordered = [...tiles.values()].sort((a, b) => {
+      const rank = (x: Tile) => (x.source === "screen" ? 0 : x === local ? 1 : 2);
+      return rank(a) - rank(b);
+    });
+    // Reorder only when needed, so playing videos are not needlessly moved.
+    const current = [...grid.children];
+    if (ordered.some((tl, i) => current[i] !== tl.el)) grid.replaceChildren(...ordered.map((x) => x.el));
+    const { cols, tileW } = layout(ordered.length, stage.clientWidth - 16, stage.clientHeight - 16);
+    grid.style.setProperty("--cols", String(cols));
+    grid.style.setProperty("--tile-w", `${tileW}px`);
+  };
+  const ro = new ResizeObserver(() => relayout());
+  ro.observe(stage);
+
+  const announce = (key: Key, name: string) => {
+    announcer.textContent = t(key, { name });
+  };
+
+  const upsertParticipant = (p: Participant) => {
+    participants.set(p.id, p);
+    let tile = tiles.get(`${p.id}:camera`);
+    if (!tile) {
+      tile = new Tile(`${p.id}:camera`, p.id, "camera", false);
+      tiles.set(tile.key, tile);
+    }
+    tile.setName(p.name);
+    tile.setAudioMuted(p.audioMuted);
+    tile.setVideoOff(p.videoMuted);
+    const screen = tiles.get(`${p.id}:screen`);
+    screen?.setLabel("meeting.screenOf", p.name);
+  };
+  const removeParticipant = (id: string) => {
+    participants.delete(id);
+    for (const key of [`${id}:camera`, `${id}:screen`]) {
+      const tile = tiles.get(key);
+      if (tile) {
+        tile.setVideo(null);
+        tile.el.remove();
+        tiles.delete(key);
+      }
+    }
+  };
+
+  const applyRemote = (list: RemoteTrack[]) => {
+    remote = list;
+    const seenAudio = new Set<string>();
+    const video = new Map<string, MediaStreamTrack>();
+    for (const r of list) {
+      if (r.kind === "audio") {
+        seenAudio.add(r.media.id);
+        let el = audios.get(r.media.id);
+        if (!el) {
+          el = h("audio", { autoplay: true });
+          audios.set(r.media.id, el);
+          audioBox.append(el);
+          void setSpeaker(el, prefs.speaker);
+        }
+        el.dataset.participant = r.participant;
+        if ((el.srcObject as MediaStream | null)?.getAudioTracks()[0] !== r.media) {
+          el.srcObject = new MediaStream([r.media]);
+        }
+        el.play().catch(() => (unmuteAudio.hidden = false));
+      } else {
+        video.set(`${r.participant}:${r.source === "screen" ? "screen" : "camera"}`, r.media);
+      }
+    }
+    for (const [id, el] of audios) {
+      if (!seenAudio.has(id)) {
+        el.srcObject = null;
+        el.remove();
+        audios.delete(id);
+      }
+    }
+    for (const [key, track] of video) {
+      let tile = tiles.get(key);
+      const [pid] = key.split(":") as [string];
+      if (!tile && key.endsWith(":screen")) {
+        tile = new Tile(key, pid, "screen", false);
+        tile.setLabel("meeting.screenOf", participants.get(pid)?.name ?? "");
+        tiles.set(key, tile);
+      }
+      tile?.setVideo(track);
+    }
+    for (const [key, tile] of tiles) {
+      if (tile === local || key === "local:screen") continue;
+      if (!video.has(key)) {
+        tile.setVideo(null);
+        if (tile.source === "screen") {
+          tile.el.remove();
+          tiles.delete(key);
+        }
+      }
+    }
+    relayout();
+  };
+  unmuteAudio.addEventListener("click", () => {
+    for (const el of audios.values()) void el.play().catch(() => {});
+    unmuteAudio.hidden = true;
+  });
+
+  // ---- session ----
+  const handed = takeHandOff();
+  const session = new Session(
+    room,
+    opts.name,
+    {
+      mic: handed?.mic ?? null,
+      cam: handed?.cam ?? null,
+      screen: null,
+      audioMuted: !micOn,
+      videoMuted: !camOn,
+      audioOnly: opts.audioOnly,
+    },
+    {
+      joined(info) {
+        room = info.room;
+        if (info.code) code = info.code;
+        heading.textContent = room;
+        document.title = `${room} — Palabre`;
+        if (roomPath(room) !== location.pathname) history.replaceState(null, "", roomPath(room));
+        saveActive();
+        showCode();
+        for (const id of [...participants.keys()]) removeParticipant(id);
+        for (const p of info.participants) upsertParticipant(p);
+        applyRemote([]);
+        showCount();
+      },
+      participantJoined(p) {
+        upsertParticipant(p);
+        announce("meeting.joinedAnn", p.name);
+        showCount();
+        relayout();
+      },
+      participantLeft(id) {
+        const p = participants.get(id);
+        removeParticipant(id);
+        if (p) announce("meeting.leftAnn", p.name);
+        showCount();
+        relayout();
+      },
+      participantUpdated(p) {
+        upsertParticipant(p);
+      },
+      remoteTracks(list) {
+        applyRemote(list);
+      },
+      status(s: Status) {
+        banner.hidden = s === "connected";
+        banner.className = `banner ${s}`;
+        if (s === "reconnecting") tr(banner, "meeting.reconnecting");
+        else if (s === "connecting") tr(banner, "meeting.connecting");
+        view.dataset.status = s;
+      },
+      ended(reason) {
+        finish(reason === "replaced" ? t("meeting.replaced") : t("meeting.ended", { reason }));
+      },
+      error(c, message) {
+        console.warn("palabre:", c, message);
+      },
+    },
+  );
+
+  const hook = {
+    get session() {
+      return session;
+    },
+    get pub() {
+      return session.pub;
+    },
+    get sub() {
+      return session.sub;
+    },
+    get you() {
+      return session.you;
+    },
+    get remote() {
+      return remote.map((r) => ({
+        mid: r.mid,
+        participant: r.participant,
+        kind: r.kind,
+        source: r.source,
+        trackId: r.media.id,
+      }));
+    },
+  };
+  (window as unknown as { __palabre: unknown }).__palabre = hook;
+
+  // ---- local media ----
+  const localMedia = session.local;
+  const showLocal = () => {
+    local.setVideo(localMedia.cam);
+    local.setAudioMuted(!micOn);
+  };
+
+  void (async () => {
+    if (!handed) {
+      // A reload: capture again with the remembered choices.
+      try {
+        localMedia.mic = await getMicrophone(prefs.microphone);
+        localMedia.mic.enabled = micOn;
+      } catch {
+        /* join without a microphone */
+      }
+      if (camOn) {
+        try {
+          localMedia.cam = await getCamera(prefs.camera);
+        } catch {
+          camOn = false;
+          localMedia.videoMuted = true;
+          camT.set(false);
+        }
+      }
+    } else if (localMedia.mic) localMedia.mic.enabled = micOn;
+    if (disposed) {
+      stopTrack(localMedia.mic);
+      stopTrack(localMedia.cam);
+      return;
+    }
+    showLocal();
+    relayout();
+    session.start();
+  })();
+
+  micT.btn.addEventListener("click", async () => {
+    micOn = !micOn;
+    micT.set(micOn);
+    if (micOn && !localMedia.mic) {
+      try {
+        await session.setMicrophone(await getMicrophone(prefs.microphone));
+      } catch {
+        /* stays without a microphone */
+      }
+    }
+    session.setAudioMuted(!micOn);
+    showLocal();
+    saveActive();
+  });
+
+  camT.btn.addEventListener("click", async () => {
+    camOn = !camOn;
+    camT.set(camOn);
+    if (camOn) {
+      try {
+        await session.setCamera(await getCamera(prefs.camera));
+      } catch {
+        camOn = false;
+        camT.set(false);
+      }
+    } else {
+      const old = localMedia.cam;
+      await session.setCamera(null);
+      stopTrack(old);
+    }
+    showLocal();
+    saveActive();
+  });
+
+  const stopScreen = async () => {
+    const tr0 = screenTrack;
+    screenTrack = null;
+    scrT.set(false);
+    const tile = tiles.get("local:screen");
+    if (tile) {
+      tile.setVideo(null);
+      tile.el.remove();
+      tiles.delete("local:screen");
+    }
+    relayout();
+    await session.setScreen(null);
+    stopTrack(tr0);
+  };
+  scrT.btn.addEventListener("click", async () => {
+    if (screenTrack) return stopScreen();
+    let track: MediaStreamTrack;
+    try {
+      const s = await navigator.mediaDevices.getDisplayMedia({
+        video: { frameRate: { max: 15 } },
+        audio: false,
+      });
+      track = s.getVideoTracks()[0]!;
+    } catch {
+      return; // the person cancelled
+    }
+    track.contentHint = "detail";
+    track.addEventListener("ended", () => {
+      if (screenTrack === track) void stopScreen();
+    });
+    screenTrack = track;
+    scrT.set(true);
+    const tile = new Tile("local:screen", "local", "screen", true);
+    tile.setLabel("meeting.yourScreen", opts.name);
+    tile.setVideo(track);
+    tiles.set(tile.key, tile);
+    relayout();
+    await session.setScreen(track);
+  });
+
+  // ---- invitation ----
+  let toastTimer = 0;
+  const showToast = (key: Key) => {
+    tr(toast, key);
+    toast.classList.add("show");
+    window.clearTimeout(toastTimer);
+    toastTimer = window.setTimeout(() => {
+      toast.classList.remove("show");
+      toast.textContent = "";
+    }, 3000);
+  };
+  const inviteText = () =>
+    t("meeting.inviteText", {
+      room,
+      link: location.origin + roomPath(room),
+      code: code ? formatCode(code) : "—",
+    });
+  inviteBtn.addEventListener("click", async () => {
+    const text = inviteText();
+    try {
+      await navigator.clipboard.writeText(text);
+      showToast("meeting.copied");
+    } catch {
+      showInviteDialog(text);
+    }
+  });
+  const showInviteDialog = (text: string) => {
+    const area = h("textarea", { readonly: true, rows: "4", id: "invite-text", "aria-labelledby": "invite-title" });
+    area.value = text;
+    const close = tr(h("button", { type: "button", class: "btn" }), "meeting.close");
+    const dlg = h(
+      "dialog",
+      { class: "invite", "aria-labelledby": "invite-title" },
+      tr(h("h2", { id: "invite-title" }), "meeting.inviteTitle"),
+      area,
+      close,
+    );
+    close.addEventListener("click", () => dlg.close());
+    dlg.addEventListener("close", () => {
+      dlg.remove();
+      inviteBtn.focus();
+    });
+    view.append(dlg);
+    dlg.showModal();
+    area.select();
+  };
+
+  // ---- leaving ----
+  const finish = (message: string | null) => {
+    if (disposed) return;
+    cleanup();
+    rememberActive(null);
+    document.title = "Palabre";
+    const rejoin = tr(h("button", { type: "button", class: "btn primary big", id: "rejoin" }), "meeting.rejoin");
+    const home = tr(h("button", { type: "button", class: "btn", id: "go-home" }), "meeting.home");
+    rejoin.addEventListener("click", () => navigate(roomPath(room)));
+    home.addEventListener("click", () => navigate("/"));
+    const heading2 = tr(h("h1", { tabindex: "-1" }), "meeting.left");
+    root.replaceChildren(
+      h(
+        "main",
+        { class: "home left", id: "main" },
+        h(
+          "section",
+          { class: "card" },
+          heading2,
+          message ? h("p", { class: "tagline" }, message) : null,
+          h("div", { class: "actions" }, rejoin, home),
+        ),
+      ),
+    );
+    heading2.focus();
+  };
+  leaveBtn.addEventListener("click", async () => {
+    leaveBtn.disabled = true;
+    await session.leave();
+    finish(null);
+  });
+
+  // ---- keyboard ----
+  const onKey = (e: KeyboardEvent) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const tag = (e.target as HTMLElement | null)?.tagName ?? "";
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(tag)) return;
+    if (e.key === "m" || e.key === "M") micT.btn.click();
+    else if (e.key === "v" || e.key === "V") camT.btn.click();
+  };
+  toolbar.addEventListener("keydown", (e) => {
+    if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+    const btns = [...toolbar.querySelectorAll("button")];
+    const i = btns.indexOf(document.activeElement as HTMLButtonElement);
+    if (i < 0) return;
+    const next = btns[(i + (e.key === "ArrowRight" ? 1 : btns.length - 1)) % btns.length];
+    next?.focus();
+    e.preventDefault();
+  });
+  document.addEventListener("keydown", onKey);
+  const onHide = () => session.leaveNow();
+  window.addEventListener("pagehide", onHide);
+
+  // ---- active speaker ----
+  let speaker: string | null = null;
+  let speakerUntil = 0;
+  const poll = window.setInterval(async () => {
+    const levels = new Map<string, number>();
+    const byTrack = new Map(remote.filter((r) => r.kind === "audio").map((r) => [r.media.id, r.participant]));
+    try {
+      const sub = session.sub;
+      if (sub) {
+        (await sub.getStats()).forEach((r: Record<string, unknown>) => {
+          if (r.type === "inbound-rtp" && r.kind === "audio") {
+            const pid = byTrack.get(String(r.trackIdentifier));
+            if (pid && typeof r.audioLevel === "number") levels.set(pid, r.audioLevel);
+          }
+        });
+      }
+      const pub = session.pub;
+      if (pub && micOn) {
+        (await pub.getStats()).forEach((r: Record<string, unknown>) => {
+          if (r.type === "media-source" && r.kind === "audio" && typeof r.audioLevel === "number")
+            levels.set("local", r.audioLevel);
+        });
+      }
+    } catch {
+      return;
+    }
+    let loudest: string | null = null;
+    let max = 0.02;
+    for (const [pid, lv] of levels) {
+      const p = participants.get(pid);
+      if (p?.audioMuted) continue;
+      if (lv > max) (max = lv), (loudest = pid);
+    }
+    const now = performance.now();
+    if (loudest) {
+      speaker = loudest;
+      speakerUntil = now + 1200;
+    } else if (now > speakerUntil) speaker = null;
+    for (const tile of tiles.values()) {
+      const pid = tile === local ? "local" : tile.el.dataset.participant;
+      tile.setSpeaking(tile.source === "camera" && pid === speaker);
+    }
+  }, 300);
+
+  const cleanup = () => {
+    disposed = true;
+    window.clearInterval(poll);
+    ro.disconnect();
+    document.removeEventListener("keydown", onKey);
+    window.removeEventListener("pagehide", onHide);
+    session.leaveNow();
+    stopTrack(localMedia.mic);
+    stopTrack(localMedia.cam);
+    stopTrack(screenTrack);
+    for (const el of audios.values()) el.srcObject = null;
+    for (const tile of tiles.values()) tile.setVideo(null);
+  };
+
+  heading.focus({ preventScroll: true });
+  return () => {
+    if (!disposed) {
+      cleanup();
+      rememberActive(null);
+    }
+  };
+}

@@ -1,0 +1,457 @@
+// Signaling (docs/protocol.md) and the two peer connections: publish (we offer) and
+// subscribe (the server offers). Reconnects by itself after a WebSocket or ICE drop.
+
+import type { Participant, RemoteTrackInfo, Source } from "./types";
+
+export interface RemoteTrack extends RemoteTrackInfo {
+  media: MediaStreamTrack;
+}
+
+export interface JoinedInfo {
+  room: string;
+  code?: string;
+  you: Participant;
+  participants: Participant[];
+}
+
+export type Status = "connecting" | "connected" | "reconnecting";
+
+export interface SessionEvents {
+  joined(info: JoinedInfo): void;
+  participantJoined(p: Participant): void;
+  participantLeft(id: string): void;
+  participantUpdated(p: Participant): void;
+  remoteTracks(tracks: RemoteTrack[]): void;
+  status(s: Status): void;
+  /** The session is over and will not reconnect (left, replaced, refused). */
+  ended(reason: string): void;
+  error(code: string, message: string): void;
+}
+
+export interface LocalMedia {
+  mic: MediaStreamTrack | null;
+  cam: MediaStreamTrack | null;
+  screen: MediaStreamTrack | null;
+  audioMuted: boolean;
+  videoMuted: boolean;
+  /** Audio-only: no camera m-section and remote video refused until the camera is turned on. */
+  audioOnly: boolean;
+}
+
+type Msg = { type: string; [k: string]: unknown };
+type Pending = { resolve: (m: Msg) => void; reject: (e: Error) => void; timer: number };
+
+export class SignalError extends Error {
+  constructor(
+    public code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const PC_CONFIG: RTCConfiguration = {
+  bundlePolicy: "max-bundle",
+  rtcpMuxPolicy: "require",
+  iceServers: [],
+};
+const REQUEST_TIMEOUT = 10_000;
+const PING_EVERY = 15_000;
+const ICE_GRACE = 4_000;
+const ICE_CONNECT_TIMEOUT = 20_000;
+
+export class Session {
+  ws: WebSocket | null = null;
+  pub: RTCPeerConnection | null = null;
+  sub: RTCPeerConnection | null = null;
+  you: Participant | null = null;
+  remote: RemoteTrack[] = [];
+  reconnects = 0;
+
+  private gen = 0;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private tx: Partial<Record<Source, RTCRtpTransceiver>> = {};
+  private stream = new MediaStream();
+  private attempt = 0;
+  private closed = false;
+  private timers = new Set<number>();
+  private subChain: Promise<void> = Promise.resolve();
+  private pubChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    public room: string,
+    public name: string,
+    public local: LocalMedia,
+    private ev: SessionEvents,
+  ) {}
+
+  start(): void {
+    this.connect();
+  }
+
+  // ---- connection lifecycle ----
+
+  private connect(): void {
+    const gen = ++this.gen;
+    this.ev.status(this.attempt || this.reconnects ? "reconnecting" : "connecting");
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${proto}//${location.host}/ws`);
+    this.ws = ws;
+    ws.onopen = () => void this.onOpen(gen);
+    ws.onmessage = (e) => this.onMessage(gen, e.data);
+    ws.onclose = () => {
+      if (gen === this.gen && !this.closed) this.drop("websocket closed");
+    };
+    ws.onerror = () => {};
+  }
+
+  private async onOpen(gen: number): Promise<void> {
+    let joined: Msg;
+    try {
+      joined = await this.request({ type: "join", room: this.room, name: this.name });
+    } catch (e) {
+      if (gen !== this.gen) return;
+      if (e instanceof SignalError && e.code !== "timeout") {
+        this.ev.error(e.code, e.message);
+        this.close();
+        this.ev.ended("refused");
+      } else this.drop("join failed");
+      return;
+    }
+    if (gen !== this.gen) return;
+    this.you = joined.you as Participant;
+    this.room = (joined.room as string) ?? this.room;
+    this.ev.joined({
+      room: this.room,
+      code: joined.code as string | undefined,
+      you: this.you,
+      participants: (joined.participants as Participant[]) ?? [],
+    });
+    if (this.local.audioMuted) this.send({ type: "mute", kind: "audio", muted: true });
+    if (this.local.videoMuted) this.send({ type: "mute", kind: "video", muted: true });
+    this.every(gen, PING_EVERY, () => {
+      this.request({ type: "ping" }).catch(() => {
+        if (gen === this.gen) this.drop("ping timeout");
+      });
+    });
+    try {
+      await this.setupPublish(gen);
+    } catch (e) {
+      if (gen !== this.gen) return;
+      this.ev.error("publish", String(e));
+      this.drop("publish failed");
+      return;
+    }
+    if (gen !== this.gen) return;
+    this.attempt = 0;
+    this.ev.status("connected");
+  }
+
+  /** Something broke: tear down and try again after a back-off. */
+  private drop(why: string): void {
+    if (this.closed) return;
+    console.info("palabre: reconnecting:", why);
+    this.teardown();
+    this.reconnects += 1;
+    this.ev.status("reconnecting");
+    const delay = Math.min(500 * 2 ** this.attempt, 8000);
+    this.attempt += 1;
+    const gen = this.gen;
+    const timer = window.setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.closed && gen === this.gen) this.connect();
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  private teardown(): void {
+    this.gen += 1;
+    for (const tm of this.timers) window.clearTimeout(tm), window.clearInterval(tm);
+    this.timers.clear();
+    for (const p of this.pending.values()) {
+      window.clearTimeout(p.timer);
+      p.reject(new SignalError("closed", "connection closed"));
+    }
+    this.pending.clear();
+    if (this.ws) {
+      this.ws.onclose = this.ws.onmessage = this.ws.onopen = null;
+      try {
+        this.ws.close();
+      } catch {
+        /* already closed */
+      }
+      this.ws = null;
+    }
+    this.pub?.close();
+    this.sub?.close();
+    this.pub = this.sub = null;
+    this.tx = {};
+    this.subChain = Promise.resolve();
+    this.pubChain = Promise.resolve();
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.teardown();
+  }
+
+  /** Leaves the meeting: tells the server, waits briefly for its goodbye, closes. */
+  async leave(): Promise<void> {
+    if (this.closed) return;
+    const ws = this.ws;
+    this.closed = true;
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      const bye = new Promise<void>((resolve) => {
+        const timer = window.setTimeout(resolve, 1000);
+        ws.addEventListener("close", () => (window.clearTimeout(timer), resolve()));
+        ws.addEventListener("message", (e) => {
+          if (String(e.data).includes('"bye"')) window.clearTimeout(timer), resolve();
+        });
+      });
+      ws.send(JSON.stringify({ type: "leave" }));
+      await bye;
+    }
+    this.teardown();
+  }
+
+  /** On page unload: a best-effort goodbye so the others see us leave at once. */
+  leaveNow(): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: "leave" }));
+    this.close();
+  }
+
+  private every(gen: number, ms: number, fn: () => void): void {
+    const timer = window.setInterval(() => {
+      if (gen === this.gen) fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  // ---- messages ----
+
+  private send(m: Msg): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(m));
+  }
+
+  private request(m: Msg): Promise<Msg> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.ws?.readyState !== WebSocket.OPEN) {
+        reject(new SignalError("closed", "not connected"));
+        return;
+      }
+      const timer = window.setTimeout(() => {
+        this.pending.delete(id);
+        reject(new SignalError("timeout", `${m.type}: no reply`));
+      }, REQUEST_TIMEOUT);
+      this.pending.set(id, { resolve, reject, timer });
+      this.ws.send(JSON.stringify({ ...m, id }));
+    });
+  }
+
+  private onMessage(gen: number, data: unknown): void {
+    if (gen !== this.gen) return;
+    let m: Msg;
+    try {
+      m = JSON.parse(String(data)) as Msg;
+    } catch {
+      return;
+    }
+    const ref = typeof m.ref === "number" ? m.ref : null;
+    if (ref !== null && this.pending.has(ref)) {
+      const p = this.pending.get(ref)!;
+      this.pending.delete(ref);
+      window.clearTimeout(p.timer);
+      if (m.type === "error") p.reject(new SignalError(String(m.code), String(m.message ?? "")));
+      else p.resolve(m);
+      return;
+    }
+    switch (m.type) {
+      case "participant_joined":
+        this.ev.participantJoined(m.participant as Participant);
+        break;
+      case "participant_left":
+        this.ev.participantLeft(m.id as string);
+        break;
+      case "participant_updated":
+        this.ev.participantUpdated(m.participant as Participant);
+        break;
+      case "subscribe_offer":
+        this.subChain = this.subChain
+          .then(() => this.onSubscribeOffer(gen, m))
+          .catch((e) => {
+            if (gen !== this.gen) return;
+            this.ev.error("subscribe", String(e));
+            this.drop("subscribe failed");
+          });
+        break;
+      case "error":
+        this.ev.error(String(m.code), String(m.message ?? ""));
+        break;
+      case "bye": {
+        const reason = String(m.reason ?? "");
+        if (reason === "shutdown" || reason === "media_timeout") this.drop(`bye: ${reason}`);
+        else {
+          this.close();
+          this.ev.ended(reason);
+        }
+        break;
+      }
+      default:
+        break; // tracks, pong without a pending request, future messages
+    }
+  }
+
+  // ---- publish ----
+
+  private watchIce(pc: RTCPeerConnection, gen: number, label: string): void {
+    let grace = 0;
+    // Only the publish connection must come up in time: a subscribe connection may carry
+    // nothing yet.
+    const connectTimer =
+      label === "publish"
+        ? window.setTimeout(() => {
+            if (gen === this.gen && pc.connectionState !== "connected")
+              this.drop(`${label}: ICE timeout`);
+          }, ICE_CONNECT_TIMEOUT)
+        : 0;
+    if (connectTimer) this.timers.add(connectTimer);
+    pc.addEventListener("connectionstatechange", () => {
+      if (gen !== this.gen) return;
+      const s = pc.connectionState;
+      if (s === "connected") {
+        window.clearTimeout(connectTimer);
+        window.clearTimeout(grace);
+      } else if (s === "failed") this.drop(`${label}: ICE failed`);
+      else if (s === "disconnected") {
+        window.clearTimeout(grace);
+        grace = window.setTimeout(() => {
+          if (gen === this.gen && pc.connectionState !== "connected")
+            this.drop(`${label}: ICE disconnected`);
+        }, ICE_GRACE);
+        this.timers.add(grace);
+      }
+    });
+  }
+
+  private async setupPublish(gen: number): Promise<void> {
+    const pc = new RTCPeerConnection(PC_CONFIG);
+    this.pub = pc;
+    this.watchIce(pc, gen, "publish");
+    const add = (source: Source, kind: "audio" | "video", track: MediaStreamTrack | null) => {
+      this.tx[source] = pc.addTransceiver(track ?? kind, {
+        direction: "sendonly",
+        streams: [this.stream],
+      });
+    };
+    add("microphone", "audio", this.local.mic);
+    if (!this.local.audioOnly || this.local.cam) add("camera", "video", this.local.cam);
+    if (this.local.screen) add("screen", "video", this.local.screen);
+    await this.negotiatePublish(gen);
+  }
+
+  private negotiatePublish(gen: number): Promise<void> {
+    const run = async () => {
+      const pc = this.pub;
+      if (!pc || gen !== this.gen) return;
+      await pc.setLocalDescription(await pc.createOffer());
+      const sources: Record<string, Source> = {};
+      for (const [src, t] of Object.entries(this.tx) as [Source, RTCRtpTransceiver][]) {
+        if (t.mid !== null && t.direction === "sendonly") sources[t.mid] = src;
+      }
+      const ans = await this.request({ type: "publish", sdp: pc.localDescription!.sdp, sources });
+      if (gen !== this.gen) return;
+      await pc.setRemoteDescription({ type: "answer", sdp: String(ans.sdp) });
+    };
+    const p = this.pubChain.then(run);
+    this.pubChain = p.catch(() => {});
+    return p;
+  }
+
+  private renegotiate(): void {
+    const gen = this.gen;
+    this.negotiatePublish(gen).catch((e) => {
+      if (gen !== this.gen) return;
+      this.ev.error("publish", String(e));
+      this.drop("publish renegotiation failed");
+    });
+  }
+
+  // ---- subscribe ----
+
+  private async onSubscribeOffer(gen: number, m: Msg): Promise<void> {
+    if (gen !== this.gen) return;
+    if (!this.sub) {
+      this.sub = new RTCPeerConnection(PC_CONFIG);
+      this.watchIce(this.sub, gen, "subscribe");
+    }
+    const pc = this.sub;
+    await pc.setRemoteDescription({ type: "offer", sdp: String(m.sdp) });
+    const infos = (m.tracks as RemoteTrackInfo[]) ?? [];
+    for (const t of pc.getTransceivers()) {
+      if (t.receiver.track.kind === "video" && t.currentDirection !== "stopped") {
+        t.direction = this.local.audioOnly ? "inactive" : "recvonly";
+      }
+    }
+    await pc.setLocalDescription(await pc.createAnswer());
+    if (gen !== this.gen) return;
+    this.send({ type: "subscribe_answer", sdp: pc.localDescription!.sdp });
+    const byMid = new Map(pc.getTransceivers().map((t) => [t.mid, t]));
+    this.remote = [];
+    for (const info of infos) {
+      const t = byMid.get(String(info.mid));
+      if (t) this.remote.push({ ...info, mid: String(info.mid), media: t.receiver.track });
+    }
+    this.ev.remoteTracks(this.remote);
+  }
+
+  // ---- local media changes ----
+
+  setAudioMuted(muted: boolean): void {
+    this.local.audioMuted = muted;
+    if (this.local.mic) this.local.mic.enabled = !muted;
+    this.send({ type: "mute", kind: "audio", muted });
+  }
+
+  async setMicrophone(track: MediaStreamTrack | null): Promise<void> {
+    this.local.mic = track;
+    if (track) track.enabled = !this.local.audioMuted;
+    await this.tx.microphone?.sender.replaceTrack(track);
+  }
+
+  /** Turns the camera on (a track) or off (null). */
+  async setCamera(track: MediaStreamTrack | null): Promise<void> {
+    this.local.cam = track;
+    this.local.videoMuted = !track;
+    if (track && this.local.audioOnly) this.local.audioOnly = false;
+    const t = this.tx.camera;
+    if (t) await t.sender.replaceTrack(track);
+    else if (track && this.pub) {
+      this.tx.camera = this.pub.addTransceiver(track, {
+        direction: "sendonly",
+        streams: [this.stream],
+      });
+      this.renegotiate();
+    }
+    this.send({ type: "mute", kind: "video", muted: !track });
+  }
+
+  /** Starts (a track) or stops (null) the screen share: a publish renegotiation. */
+  async setScreen(track: MediaStreamTrack | null): Promise<void> {
+    this.local.screen = track;
+    const pc = this.pub;
+    if (!pc) return;
+    const t = this.tx.screen;
+    if (track) {
+      if (t) {
+        await t.sender.replaceTrack(track);
+        t.direction = "sendonly";
+      } else this.tx.screen = pc.addTransceiver(track, { direction: "sendonly" });
+    } else if (t) {
+      await t.sender.replaceTrack(null);
+      t.direction = "inactive";
+    }
+    this.renegotiate();
+  }
+}

@@ -1,0 +1,27 @@
+// Shapes shared by the pages and the meeting.
+
+export interface JoinOptions {
+  room: string;
+  code?: string;
+  name: string;
+  micOn: boolean;
+  camOn: boolean;
+  audioOnly: boolean;
+}
+
+export interface Participant {
+  id: string;
+  name: string;
+  audioMuted: boolean;
+  videoMuted: boolean;
+}
+
+export type Source = "microphone" | "camera" | "screen";
+
+export interface RemoteTrackInfo {
+  mid: string;
+  track: string;
+  participant: string;
+  kind: "audio" | "video";
+  source: Source;
+}
