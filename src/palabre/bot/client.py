@@ -1,0 +1,357 @@
+"""A bot participant: joins through the real signaling, publishes a clip, counts what arrives."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+
+from ..media import rtcp, sdp
+from ..media.dtls import Certificate
+from ..media.rtp import RTP_HEADER, build_packet, parse_header, vp8_is_keyframe_start
+from .clip import Clip, ClipPacket
+from .peer import BotTransport
+
+OPUS_PT, VP8_PT = 111, 96
+_CERTIFICATE: Certificate | None = None
+
+
+def _certificate() -> Certificate:
+    # One key pair for every bot of a process: generating one per bot would dominate joins.
+    global _CERTIFICATE
+    if _CERTIFICATE is None:
+        _CERTIFICATE = Certificate()
+    return _CERTIFICATE
+
+
+@dataclass
+class ReceivedTrack:
+    track_id: str
+    participant: str
+    kind: str
+    source: str
+    packets: int = 0
+    octets: int = 0
+    first_packet: float | None = None
+    first_keyframe: float | None = None
+    keyframes: int = 0
+    sequences: set[int] = field(default_factory=set)
+
+
+class _Outgoing:
+    """One stream of the clip, looped, with continuous sequence numbers and timestamps."""
+
+    def __init__(self, packets: list[ClipPacket], duration: float, clock: int, pt: int) -> None:
+        self.packets = packets
+        self.duration = duration
+        self.clock = clock
+        self.pt = pt
+        self.ssrc = random.getrandbits(32) or 1
+        self.seq = random.getrandbits(16)
+        self.ts_base = random.getrandbits(31)
+        self.index = 0
+        self.origin = 0.0
+        self.last_ts = self.ts_base
+        self.sent = 0
+        self.keyframes_sent = 0
+
+    def due(self) -> float:
+        return self.origin + self.packets[self.index].time
+
+    def next_packet(self) -> bytes:
+        clip_packet = self.packets[self.index]
+        self.last_ts = (self.ts_base + clip_packet.timestamp) & 0xFFFFFFFF
+        packet = build_packet(
+            self.pt,
+            self.seq,
+            self.last_ts,
+            self.ssrc,
+            clip_packet.payload,
+            marker=clip_packet.marker,
+        )
+        if clip_packet.keyframe:
+            self.keyframes_sent += 1
+        self.seq = (self.seq + 1) & 0xFFFF
+        self.sent += 1
+        self.index += 1
+        if self.index == len(self.packets):
+            self.index = 0
+            self.origin += self.duration
+            self.ts_base += int(self.duration * self.clock)
+        return packet
+
+    def restart(self, now: float) -> None:
+        """Start the clip again from its keyframe, one frame after the last timestamp."""
+        if self.index == 0:
+            return
+        self.ts_base = self.last_ts + self.clock // 30 - self.packets[0].timestamp
+        self.index = 0
+        self.origin = now
+
+
+class Bot:
+    def __init__(
+        self,
+        url: str,
+        room: str,
+        name: str = "bot",
+        *,
+        clip: Clip | None = None,
+        audio: bool = True,
+        video: bool = True,
+        protocol: str = "udp",
+    ) -> None:
+        self.url = url
+        self.room = room
+        self.name = name
+        self.clip = clip
+        self.protocol = protocol
+        self.want_audio = audio and clip is not None
+        self.want_video = video and clip is not None
+        self.id: str | None = None
+        self.participants: dict[str, dict[str, Any]] = {}
+        self.messages: list[dict[str, Any]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.bye: str | None = None
+        self.received: dict[str, ReceivedTrack] = {}  # by track id
+        self.keyframe_requests = 0
+        self._ssrc_to_track: dict[int, ReceivedTrack] = {}
+        self._ws: ClientConnection | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._waiters: list[
+            tuple[Callable[[dict[str, Any]], bool], asyncio.Future[dict[str, Any]]]
+        ] = []
+        self._next_id = 1
+        self.publish_transport = BotTransport(
+            _certificate(), protocol=protocol, on_rtp=lambda p: None, on_rtcp=self._on_publish_rtcp
+        )
+        self.subscribe_transport = BotTransport(
+            _certificate(), protocol=protocol, on_rtp=self._on_rtp, on_rtcp=lambda p: None
+        )
+        self.outgoing: dict[str, _Outgoing] = {}
+        if clip is not None:
+            if self.want_audio:
+                self.outgoing["audio"] = _Outgoing(clip.audio, clip.duration, 48000, OPUS_PT)
+            if self.want_video:
+                self.outgoing["video"] = _Outgoing(clip.video, clip.duration, 90000, VP8_PT)
+
+    # --- signaling ---
+
+    async def join(self, timeout: float = 10) -> dict[str, Any]:
+        self._ws = await connect(self.url, max_size=2**20)
+        self._tasks.append(asyncio.create_task(self._read()))
+        joined = await self.request({"type": "join", "room": self.room, "name": self.name}, timeout)
+        if joined["type"] != "joined":
+            raise RuntimeError(f"join refused: {joined}")
+        self.id = joined["you"]["id"]
+        for participant in joined["participants"]:
+            self.participants[participant["id"]] = participant
+        return joined
+
+    async def send(self, message: dict[str, Any]) -> None:
+        assert self._ws is not None
+        await self._ws.send(json.dumps(message))
+
+    async def send_raw(self, text: str | bytes) -> None:
+        assert self._ws is not None
+        await self._ws.send(text)
+
+    async def request(self, message: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
+        """Send with an id; return the reply (or error) that refers to it."""
+        ident = self._next_id
+        self._next_id += 1
+        future = self.expect(lambda m: m.get("ref") == ident)
+        await self.send({**message, "id": ident})
+        return await asyncio.wait_for(future, timeout)
+
+    def expect(self, predicate: Callable[[dict[str, Any]], bool]) -> asyncio.Future[dict[str, Any]]:
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._waiters.append((predicate, future))
+        return future
+
+    async def wait_for(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10
+    ) -> dict[str, Any]:
+        for message in self.messages:
+            if predicate(message):
+                return message
+        return await asyncio.wait_for(self.expect(predicate), timeout)
+
+    async def _read(self) -> None:
+        assert self._ws is not None
+        with contextlib.suppress(Exception):
+            async for text in self._ws:
+                message = json.loads(text)
+                self.messages.append(message)
+                await self._handle(message)
+                for waiter in list(self._waiters):
+                    predicate, future = waiter
+                    if not future.done() and predicate(message):
+                        future.set_result(message)
+                        self._waiters.remove(waiter)
+
+    async def _handle(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "participant_joined" or kind == "participant_updated":
+            self.participants[message["participant"]["id"]] = message["participant"]
+        elif kind == "participant_left":
+            self.participants.pop(message["id"], None)
+        elif kind == "subscribe_offer":
+            await self._answer_subscription(message)
+        elif kind == "error":
+            self.errors.append(message)
+        elif kind == "bye":
+            self.bye = message["reason"]
+
+    # --- publishing ---
+
+    async def publish(self, timeout: float = 10) -> None:
+        offer = self._publish_offer()
+        reply = await self.request({"type": "publish", "sdp": offer}, timeout)
+        if reply["type"] != "publish_answer":
+            raise RuntimeError(f"publish refused: {reply}")
+        await self.publish_transport.start(sdp.parse(reply["sdp"]))
+        await asyncio.wait_for(self.publish_transport.connected.wait(), timeout)
+        self._tasks.append(asyncio.create_task(self._play()))
+
+    def _publish_offer(self) -> str:
+        session = sdp.SessionDescription(origin=f"- {random.getrandbits(32)} 1 IN IP4 0.0.0.0")
+        mids = []
+        for mid, (kind, outgoing) in enumerate(self.outgoing.items()):
+            codec = "opus/48000/2" if kind == "audio" else "VP8/90000"
+            section = sdp.MediaSection(kind, 9, "UDP/TLS/RTP/SAVPF", [str(outgoing.pt)])
+            section.attributes += [("mid", str(mid)), ("sendonly", None), ("rtcp-mux", None)]
+            section.attributes += self.publish_transport.local_attributes("actpass")
+            section.attributes.append(("rtpmap", f"{outgoing.pt} {codec}"))
+            if kind == "video":
+                section.attributes += [
+                    ("rtcp-fb", f"{outgoing.pt} nack"),
+                    ("rtcp-fb", f"{outgoing.pt} nack pli"),
+                ]
+            section.attributes += [
+                ("ssrc", f"{outgoing.ssrc} cname:{self.name}"),
+                ("ssrc", f"{outgoing.ssrc} msid:{self.name} {kind}"),
+            ]
+            session.media.append(section)
+            mids.append(str(mid))
+        session.attributes = [("group", "BUNDLE " + " ".join(mids))]
+        return sdp.serialize(session)
+
+    async def _play(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for outgoing in self.outgoing.values():
+            outgoing.origin = now
+        streams = list(self.outgoing.values())
+        while streams:
+            stream = min(streams, key=_Outgoing.due)
+            delay = stream.due() - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            self.publish_transport.send_rtp(stream.next_packet())
+
+    def _on_publish_rtcp(self, packet: bytes) -> None:
+        try:
+            reports = rtcp.parse(packet)
+        except ValueError:
+            return
+        video = self.outgoing.get("video")
+        for report in reports:
+            if isinstance(report, (rtcp.Pli, rtcp.Fir)) and video is not None:
+                self.keyframe_requests += 1
+                video.restart(asyncio.get_running_loop().time())
+
+    # --- subscribing ---
+
+    async def _answer_subscription(self, message: dict[str, Any]) -> None:
+        offer = sdp.parse(message["sdp"])
+        by_mid = {t["mid"]: t for t in message["tracks"]}
+        answer = sdp.SessionDescription(origin=f"- {random.getrandbits(32)} 1 IN IP4 0.0.0.0")
+        answer.attributes = [a for a in offer.attributes if a[0] == "group"]
+        ssrc_map: dict[int, ReceivedTrack] = {}
+        for section in offer.media:
+            mid = section.mid or ""
+            reply = sdp.MediaSection(section.kind, 9, section.proto, section.formats)
+            direction = "recvonly" if section.direction == "sendonly" else "inactive"
+            reply.attributes += [("mid", mid), (direction, None), ("rtcp-mux", None)]
+            reply.attributes += self.subscribe_transport.local_attributes("active")
+            reply.attributes += [
+                (k, v) for k, v in section.attributes if k in ("rtpmap", "fmtp", "rtcp-fb")
+            ]
+            answer.media.append(reply)
+            info = by_mid.get(mid)
+            ssrcs = section.ssrcs()
+            if info is not None and ssrcs:
+                track = self.received.get(info["track"])
+                if track is None:
+                    track = ReceivedTrack(
+                        info["track"], info["participant"], info["kind"], info["source"]
+                    )
+                    self.received[info["track"]] = track
+                ssrc_map[ssrcs[0]] = track
+        self._ssrc_to_track = ssrc_map
+        await self.send({"type": "subscribe_answer", "sdp": sdp.serialize(answer)})
+        await self.subscribe_transport.start(offer)
+
+    def _on_rtp(self, packet: bytes) -> None:
+        _, _, seq, _, ssrc = RTP_HEADER.unpack_from(packet)
+        track = self._ssrc_to_track.get(ssrc)
+        if track is None:
+            return
+        now = time.monotonic()
+        track.packets += 1
+        track.octets += len(packet)
+        track.sequences.add(seq)
+        if track.first_packet is None:
+            track.first_packet = now
+        if track.kind == "video":
+            header = parse_header(packet, with_extensions=False)
+            if vp8_is_keyframe_start(packet[header.payload_offset : header.payload_end]):
+                track.keyframes += 1
+                if track.first_keyframe is None:
+                    track.first_keyframe = now
+
+    def ssrc_of(self, track_id: str) -> int | None:
+        for ssrc, track in self._ssrc_to_track.items():
+            if track.track_id == track_id:
+                return ssrc
+        return None
+
+    def send_nack(self, track_id: str, sequences: list[int]) -> None:
+        ssrc = self.ssrc_of(track_id)
+        if ssrc is not None:
+            self.subscribe_transport.send_rtcp(rtcp.nack(1, ssrc, sequences))
+
+    def tracks_from(self, participant: str, kind: str | None = None) -> list[ReceivedTrack]:
+        return [
+            t
+            for t in self.received.values()
+            if t.participant == participant and (kind is None or t.kind == kind)
+        ]
+
+    # --- leaving ---
+
+    async def leave(self) -> None:
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await self.send({"type": "leave"})
+        await self.close()
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self.publish_transport.close()
+        await self.subscribe_transport.close()
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await self._ws.close()

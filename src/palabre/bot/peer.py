@@ -1,0 +1,180 @@
+"""The client side of one WebRTC transport: a controlling ICE agent, DTLS client and SRTP.
+
+The server is ICE-lite, so the bot only sends checks (with USE-CANDIDATE) to the server's
+candidate and keeps sending them as consent freshness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import struct
+from collections.abc import Callable
+
+import pylibsrtp
+
+from ..media import stun
+from ..media.connection import random_ice_string
+from ..media.dtls import Certificate, DtlsEndpoint, Role
+from ..media.sdp import SessionDescription, remote_transport
+from ..media.srtp import SrtpContext
+
+CONSENT_INTERVAL = 1.0
+
+
+class BotTransport:
+    def __init__(
+        self,
+        certificate: Certificate,
+        *,
+        protocol: str = "udp",
+        on_rtp: Callable[[bytes], None],
+        on_rtcp: Callable[[bytes], None],
+    ) -> None:
+        self.certificate = certificate
+        self.protocol = protocol
+        self.ufrag = random_ice_string(8)
+        self.pwd = random_ice_string(24)
+        self._on_rtp = on_rtp
+        self._on_rtcp = on_rtcp
+        self.remote_ufrag = ""
+        self.remote_pwd = b""
+        self.server: tuple[str, int] | None = None
+        self.dtls: DtlsEndpoint | None = None
+        self.srtp: SrtpContext | None = None
+        self.connected = asyncio.Event()
+        self.consent = True  # tests turn it off to let consent lapse
+        self.srtp_errors = 0
+        self._udp: asyncio.DatagramTransport | None = None
+        self._tcp_writer: asyncio.StreamWriter | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._tie_breaker = random.getrandbits(63)
+
+    def local_attributes(self, setup: str) -> list[tuple[str, str | None]]:
+        return [
+            ("ice-ufrag", self.ufrag),
+            ("ice-pwd", self.pwd),
+            ("fingerprint", f"sha-256 {self.certificate.fingerprint}"),
+            ("setup", setup),
+        ]
+
+    async def start(self, remote: SessionDescription) -> None:
+        """Connect to the server described by its SDP (first offer or answer)."""
+        if self.dtls is not None:
+            return
+        params = remote_transport(remote)
+        self.remote_ufrag, self.remote_pwd = params.ice_ufrag, params.ice_pwd.encode()
+        self.dtls = DtlsEndpoint(self.certificate, Role.CLIENT, params.fingerprint)
+        self.server = self._pick_candidate(remote)
+        loop = asyncio.get_running_loop()
+        if self.protocol == "udp":
+            self._udp, _ = await loop.create_datagram_endpoint(
+                lambda: _UdpProtocol(self), remote_addr=self.server
+            )
+        else:
+            reader, self._tcp_writer = await asyncio.open_connection(*self.server)
+            self._tasks.append(asyncio.create_task(self._read_tcp(reader)))
+        self._tasks.append(asyncio.create_task(self._checks()))
+
+    def _pick_candidate(self, remote: SessionDescription) -> tuple[str, int]:
+        for section in remote.media:
+            for value in section.get_all("candidate"):
+                parts = value.split()
+                if len(parts) >= 8 and parts[2].lower() == self.protocol:
+                    return parts[4], int(parts[5])
+        raise ValueError(f"the server offered no {self.protocol} candidate")
+
+    def send(self, data: bytes) -> None:
+        if self._udp is not None:
+            self._udp.sendto(data)
+        elif self._tcp_writer is not None and not self._tcp_writer.is_closing():
+            self._tcp_writer.write(struct.pack("!H", len(data)) + data)
+
+    async def _checks(self) -> None:
+        """Connectivity checks until the server answers, then consent freshness."""
+        while True:
+            if self.consent:
+                request = stun.binding_request(
+                    f"{self.remote_ufrag}:{self.ufrag}",
+                    self.remote_pwd,
+                    priority=1853817087,
+                    tie_breaker=self._tie_breaker,
+                    use_candidate=True,
+                )
+                self.send(bytes(request))
+            await asyncio.sleep(
+                0.05 if self.dtls is None or not self.dtls.connected else CONSENT_INTERVAL
+            )
+            if self.dtls is not None and not self.dtls.connected:
+                timeout = self.dtls.timeout()
+                if timeout is not None and timeout <= 0:
+                    for datagram in self.dtls.handle_timeout():
+                        self.send(datagram)
+
+    def datagram(self, data: bytes) -> None:
+        if not data:
+            return
+        first = data[0]
+        if first < 4:
+            message = stun.parse(data)
+            if (
+                message is not None
+                and message.message_class == stun.Class.RESPONSE
+                and self.dtls is not None
+                and not self.dtls.connected
+                and not getattr(self, "_dtls_started", False)
+            ):
+                self._dtls_started = True
+                for datagram in self.dtls.start():
+                    self.send(datagram)
+        elif 20 <= first <= 63 and self.dtls is not None:
+            for datagram in self.dtls.receive(data):
+                self.send(datagram)
+            if self.dtls.connected and self.srtp is None:
+                self.srtp = SrtpContext(self.dtls.srtp_keys())
+                self.connected.set()
+        elif 128 <= first <= 191 and self.srtp is not None:
+            try:
+                if 192 <= data[1] <= 223:
+                    self._on_rtcp(self.srtp.unprotect_rtcp(data))
+                else:
+                    self._on_rtp(self.srtp.unprotect(data))
+            except pylibsrtp.Error:
+                self.srtp_errors += 1
+
+    async def _read_tcp(self, reader: asyncio.StreamReader) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                (length,) = struct.unpack("!H", await reader.readexactly(2))
+                self.datagram(await reader.readexactly(length))
+
+    def send_rtp(self, packet: bytes) -> None:
+        if self.srtp is not None:
+            self.send(self.srtp.protect(packet))
+
+    def send_rtcp(self, packet: bytes) -> None:
+        if self.srtp is not None:
+            self.send(self.srtp.protect_rtcp(packet))
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._udp is not None:
+            self._udp.close()
+        if self._tcp_writer is not None:
+            self._tcp_writer.close()
+
+
+class _UdpProtocol(asyncio.DatagramProtocol):
+    def __init__(self, owner: BotTransport) -> None:
+        self.owner = owner
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        self.owner.datagram(data)
+
+    def error_received(self, exc: Exception) -> None:
+        pass
