@@ -63,11 +63,14 @@ async def serve(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
-        ws_max_size=MAX_MESSAGE_BYTES + 1024,
+        ws_max_size=16 * MAX_MESSAGE_BYTES,  # beyond our limit: we answer too_large
         access_log=False,  # access logs would hold participants' IP addresses
         lifespan="off",
         server_header=False,
     )
+    if settings.log_level != "debug":
+        # uvicorn logs each WebSocket with the client's address; we keep no IP address.
+        logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
     server = _Server(config)
     server.hub = hub
     log.info(

@@ -42,6 +42,7 @@ class ReceivedTrack:
     first_packet: float | None = None
     first_keyframe: float | None = None
     keyframes: int = 0
+    duplicates: int = 0  # retransmissions of packets already received
     sequences: set[int] = field(default_factory=set)
 
 
@@ -129,6 +130,7 @@ class Bot:
             tuple[Callable[[dict[str, Any]], bool], asyncio.Future[dict[str, Any]]]
         ] = []
         self._next_id = 1
+        self._player: asyncio.Task[None] | None = None
         self.publish_transport = BotTransport(
             _certificate(), protocol=protocol, on_rtp=lambda p: None, on_rtcp=self._on_publish_rtcp
         )
@@ -219,7 +221,13 @@ class Bot:
             raise RuntimeError(f"publish refused: {reply}")
         await self.publish_transport.start(sdp.parse(reply["sdp"]))
         await asyncio.wait_for(self.publish_transport.connected.wait(), timeout)
-        self._tasks.append(asyncio.create_task(self._play()))
+        self._player = asyncio.create_task(self._play())
+        self._tasks.append(self._player)
+
+    def stop_media(self) -> None:
+        """Stop sending (the connection stays up)."""
+        if self._player is not None:
+            self._player.cancel()
 
     def _publish_offer(self) -> str:
         session = sdp.SessionDescription(origin=f"- {random.getrandbits(32)} 1 IN IP4 0.0.0.0")
@@ -306,6 +314,9 @@ class Bot:
         if track is None:
             return
         now = time.monotonic()
+        if seq in track.sequences:
+            track.duplicates += 1
+            return
         track.packets += 1
         track.octets += len(packet)
         track.sequences.add(seq)
@@ -323,6 +334,25 @@ class Bot:
             if track.track_id == track_id:
                 return ssrc
         return None
+
+    def lose(self, track_id: str, count: int) -> list[int]:
+        """Drop the next `count` RTP packets of a track as a bad network would; returns the
+        list that fills with their sequence numbers."""
+        ssrc = self.ssrc_of(track_id)
+        lost: list[int] = []
+
+        def drop(data: bytes) -> bool:
+            if (
+                len(lost) < count
+                and not 192 <= data[1] <= 223
+                and int.from_bytes(data[8:12], "big") == ssrc
+            ):
+                lost.append(int.from_bytes(data[2:4], "big"))
+                return True
+            return False
+
+        self.subscribe_transport.drop = drop
+        return lost
 
     def send_nack(self, track_id: str, sequences: list[int]) -> None:
         ssrc = self.ssrc_of(track_id)

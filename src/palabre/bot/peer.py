@@ -46,6 +46,8 @@ class BotTransport:
         self.connected = asyncio.Event()
         self.consent = True  # tests turn it off to let consent lapse
         self.srtp_errors = 0
+        # Tests simulate loss: a packet for which this returns True is dropped unread.
+        self.drop: Callable[[bytes], bool] | None = None
         self._udp: asyncio.DatagramTransport | None = None
         self._tcp_writer: asyncio.StreamWriter | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -135,6 +137,8 @@ class BotTransport:
                 self.srtp = SrtpContext(self.dtls.srtp_keys())
                 self.connected.set()
         elif 128 <= first <= 191 and self.srtp is not None:
+            if self.drop is not None and self.drop(data):
+                return
             try:
                 if 192 <= data[1] <= 223:
                     self._on_rtcp(self.srtp.unprotect_rtcp(data))

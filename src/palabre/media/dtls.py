@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from OpenSSL import SSL, crypto
+from OpenSSL import SSL
 
 # Preference order from DESIGN.md: AES-GCM first, then the profile every browser supports.
 SRTP_PROFILES = b"SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80"
@@ -49,8 +49,8 @@ class Certificate:
             .not_valid_after(now + datetime.timedelta(days=30))
             .sign(key, hashes.SHA256())
         )
-        self.x509 = crypto.X509.from_cryptography(cert)
-        self.key = crypto.PKey.from_cryptography_key(key)
+        self.x509 = cert
+        self.key = key
         digest = cert.fingerprint(hashes.SHA256()).hex().upper()
         self.fingerprint = ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 
@@ -139,10 +139,11 @@ class DtlsEndpoint:
         return self._pending()
 
     def _verify_peer(self) -> None:
-        cert = self._ssl.get_peer_certificate()
+        cert = self._ssl.get_peer_certificate(as_cryptography=True)
         if cert is None:
             raise DtlsError("peer sent no certificate")
-        digest = cert.digest("sha256").decode().upper()
+        raw = cert.fingerprint(hashes.SHA256()).hex().upper()
+        digest = ":".join(raw[i : i + 2] for i in range(0, len(raw), 2))
         if not hmac.compare_digest(digest, self.remote_fingerprint):
             self.closed = True
             raise DtlsError("peer certificate does not match the SDP fingerprint")
