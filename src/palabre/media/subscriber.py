@@ -46,6 +46,7 @@ class Subscriber:
         self._version = 0
         self.offer_pending = False
         self.dirty = False  # the wanted tracks changed since the last offer
+        self._offered: list[tuple[Slot, DownTrack | None]] = []
         self.nacks_answered = 0
 
     # --- which tracks ---
@@ -119,6 +120,9 @@ class Subscriber:
         ]
         self.offer_pending = True
         self.dirty = False
+        # What this offer said of each slot: the answer is about these, even if the slots
+        # changed since (those changes make the subscriber dirty and go in the next offer).
+        self._offered = [(slot, slot.downtrack) for slot in self.slots]
         return sdp.serialize(offer), offered
 
     def _section(self, slot: Slot, transport: sdp.TransportParameters) -> sdp.MediaSection:
@@ -157,13 +161,14 @@ class Subscriber:
             raise sdp.SdpError("no subscribe offer is outstanding")
         answer = sdp.parse(answer_text)
         remote = sdp.remote_transport(answer)
-        if len(answer.media) != len(self.slots):
+        if len(answer.media) != len(self._offered):
             raise sdp.SdpError("the answer must have one media section per offered one")
         self.connection.set_remote(remote)
         self.offer_pending = False
-        for slot, section in zip(self.slots, answer.media, strict=True):
+        for (slot, down), section in zip(self._offered, answer.media, strict=True):
+            if slot.downtrack is not down:
+                continue  # reassigned since the offer: the next offer covers it
             slot.rejected = section.port == 0
-            down = slot.downtrack
             if down is not None and not slot.rejected and not down.active:
                 down.active = True
                 if down.track.is_video:
