@@ -231,6 +231,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   };
 
   const upsertParticipant = (p: Participant) => {
+    if (p.id === session.you?.id) return; // news about ourselves: the local tile knows
     participants.set(p.id, p);
     let tile = tiles.get(`${p.id}:camera`);
     if (!tile) {
@@ -335,7 +336,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         saveActive();
         showCode();
         for (const id of [...participants.keys()]) removeParticipant(id);
-        for (const p of info.participants) upsertParticipant(p);
+        for (const p of info.participants) if (p.id !== info.you.id) upsertParticipant(p);
         applyRemote([]);
         showCount();
       },
@@ -407,24 +408,25 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   };
 
   void (async () => {
+    // After a reload (or a device that failed on the prejoin page), capture again with the
+    // remembered choices.
     if (!handed) {
-      // A reload: capture again with the remembered choices.
       try {
         localMedia.mic = await getMicrophone(prefs.microphone);
-        localMedia.mic.enabled = micOn;
       } catch {
         /* join without a microphone */
       }
-      if (camOn) {
-        try {
-          localMedia.cam = await getCamera(prefs.camera);
-        } catch {
-          camOn = false;
-          localMedia.videoMuted = true;
-          camT.set(false);
-        }
+    }
+    if (localMedia.mic) localMedia.mic.enabled = micOn;
+    if (camOn && !localMedia.cam) {
+      try {
+        localMedia.cam = await getCamera(prefs.camera);
+      } catch {
+        camOn = false;
+        localMedia.videoMuted = true;
+        camT.set(false);
       }
-    } else if (localMedia.mic) localMedia.mic.enabled = micOn;
+    }
     if (disposed) {
       stopTrack(localMedia.mic);
       stopTrack(localMedia.cam);

@@ -229,7 +229,7 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
     savePrefs(prefs);
   });
 
-  const join = (audioOnly: boolean) => {
+  const join = async (audioOnly: boolean) => {
     const name = nameInput.value.trim();
     if (!name) {
       tr(error, "prejoin.errName");
@@ -237,6 +237,10 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
       return;
     }
     storageSet(NAME_KEY, name);
+    // Devices may still be opening (the first capture can take a while).
+    joinBtn.disabled = audioBtn.disabled = true;
+    await opening;
+    if (disposed) return;
     savePrefs(prefs);
     if (audioOnly) {
       stopTrack(cam);
@@ -257,9 +261,9 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
   };
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    join(false);
+    void join(false);
   });
-  audioBtn.addEventListener("click", () => join(true));
+  audioBtn.addEventListener("click", () => void join(true));
 
   // Normalize the room name and learn its code.
   void getRoom(requested)
@@ -280,10 +284,8 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
       }
     });
 
-  void (async () => {
-    await Promise.all([openMic(), openCamera()]);
-    if (!disposed) await fillDevices();
-  })();
+  const opening = Promise.all([openMic(), openCamera()]);
+  void opening.then(() => (disposed ? undefined : fillDevices()));
   // Load the meeting code while the person gets ready.
   const idle = window.setTimeout(() => void import("./meeting"), 300);
 

@@ -1,0 +1,158 @@
+"""What a person does in the client, and what the tests read back from it."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+T = TypeVar("T")
+
+# Per remote track of the subscribe connection: who, what, and how much arrived.
+REMOTE_STATS_JS = """async () => {
+  const p = window.__palabre;
+  if (!p || !p.sub) return [];
+  const byTrack = {};
+  for (const r of p.remote) byTrack[r.trackId] = r;
+  const out = [];
+  (await p.sub.getStats()).forEach((s) => {
+    if (s.type !== "inbound-rtp") return;
+    const r = byTrack[s.trackIdentifier];
+    if (!r) return;
+    out.push({
+      participant: r.participant, source: r.source, kind: s.kind,
+      packets: s.packetsReceived || 0, frames: s.framesDecoded || 0,
+      energy: s.totalAudioEnergy || 0, samples: s.totalSamplesReceived || 0,
+    });
+  });
+  return out;
+}"""
+
+
+async def wait_for(
+    fn: Callable[[], Awaitable[T]],
+    check: Callable[[T], bool],
+    timeout: float = 20.0,
+    what: str = "condition",
+) -> T:
+    """Polls fn until check(value) holds; fails with the last value seen."""
+    deadline = time.monotonic() + timeout
+    value = await fn()
+    while not check(value):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}; last value: {value!r}")
+        await asyncio.sleep(0.25)
+        value = await fn()
+    return value
+
+
+class Console:
+    """Collects a page's errors, CSP violations among them."""
+
+    def __init__(self, page: Any, name: str) -> None:
+        self.name = name
+        self.errors: list[str] = []
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("console", self._on_console)
+
+    def _on_console(self, msg: Any) -> None:
+        if msg.type == "error" or "Content Security Policy" in msg.text:
+            self.errors.append(msg.text)
+
+    def csp_violations(self) -> list[str]:
+        return [e for e in self.errors if "Content Security Policy" in e]
+
+
+async def new_page(
+    browser: Any, name: str, locale: str = "en-US", **kw: Any
+) -> tuple[Any, Console]:
+    ctx = await browser.new_context(viewport={"width": 960, "height": 600}, locale=locale, **kw)
+    page = await ctx.new_page()
+    return page, Console(page, name)
+
+
+async def join_from_prejoin(page: Any, name: str) -> None:
+    await page.wait_for_selector("#display-name")
+    await page.fill("#display-name", name)
+    await page.click("#join-meeting")
+    await page.wait_for_selector(".meeting[data-status=connected]", timeout=20_000)
+
+
+async def join_from_home(page: Any, base: str, target: str, name: str) -> None:
+    """Home page: type a meeting name, link or code, then the prejoin page."""
+    await page.goto(base + "/")
+    await page.fill("#join-target", target)
+    await page.click("#join-button")
+    await page.wait_for_selector("#display-name")
+    await join_from_prejoin(page, name)
+
+
+async def my_id(page: Any) -> str:
+    pid: str = await page.evaluate("window.__palabre.you.id")
+    return pid
+
+
+async def remote_stats(page: Any) -> list[dict[str, Any]]:
+    stats: list[dict[str, Any]] = await page.evaluate(REMOTE_STATS_JS)
+    return stats
+
+
+def by_key(stats: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    return {(s["participant"], s["source"], s["kind"]): s for s in stats}
+
+
+async def remote_tiles(page: Any, source: str = "camera") -> list[str]:
+    ids: list[str] = await page.eval_on_selector_all(
+        f'#tiles li.tile[data-local="false"][data-source="{source}"]',
+        "els => els.map(e => e.dataset.participant)",
+    )
+    return sorted(ids)
+
+
+async def assert_media_flowing(
+    page: Any, participants: list[str], source: str = "camera", audio: bool = True
+) -> None:
+    """Video frames from each participant keep being decoded; their audio keeps arriving."""
+    first = await wait_for(
+        lambda: remote_stats(page),
+        lambda st: all(
+            by_key(st).get((p, source, "video"), {}).get("frames", 0) > 0 for p in participants
+        ),
+        timeout=25,
+        what=f"video frames decoded from {participants}",
+    )
+    before = by_key(first)
+    await asyncio.sleep(2.0)
+    after = by_key(await remote_stats(page))
+    for p in participants:
+        f0, f1 = before[(p, source, "video")]["frames"], after[(p, source, "video")]["frames"]
+        assert f1 > f0, f"video of {p} stopped decoding ({f0} -> {f1})"
+        if audio:
+            a0 = before.get((p, "microphone", "audio"), {"packets": 0})
+            a1 = after.get((p, "microphone", "audio"))
+            assert a1 is not None, f"no audio track from {p}"
+            assert a1["packets"] > a0["packets"], f"audio of {p} stopped arriving"
+            assert a1["energy"] > 0, f"audio of {p} is silent"
+
+
+async def run_axe(page: Any) -> list[dict[str, Any]]:
+    """Serious or critical axe-core violations on the page as it is now."""
+    await page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = await page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["html"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
