@@ -144,6 +144,9 @@ def parse(data: bytes) -> list[RtcpPacket]:
 
 
 def _header(count: int, packet_type: int, body: bytes) -> bytes:
+    if not 0 <= count <= 31:
+        # The 5-bit count field would overflow into the padding bit and corrupt the packet.
+        raise ValueError(f"RTCP count {count} does not fit in 5 bits")
     return _HEADER.pack(0x80 | count, packet_type, len(body) // 4) + body
 
 

@@ -150,7 +150,8 @@ def vp8_payload_header_offset(payload: bytes) -> int:
 def vp8_is_keyframe_start(payload: bytes) -> bool:
     """True for the first packet of a VP8 keyframe: S=1, partition 0, and the P bit of the
     frame tag clear. Works under end-to-end encryption, which leaves these bytes in clear."""
-    if len(payload) < 2 or not payload[0] & 0x10 or payload[0] & 0x0F:
+    # Byte 0 is X R N S R PID: the partition index is 3 bits; the R bit must be ignored.
+    if len(payload) < 2 or not payload[0] & 0x10 or payload[0] & 0x07:
         return False
     try:
         pos = vp8_payload_header_offset(payload)

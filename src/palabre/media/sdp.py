@@ -65,19 +65,21 @@ class MediaSection:
                 codec = Codec(int(pt_text), parts[0], int(parts[1]))
                 if len(parts) > 2:
                     codec.channels = int(parts[2])
+                if not 0 <= codec.payload_type <= 127:
+                    raise ValueError("payload type out of range")
             except (ValueError, IndexError) as exc:
                 raise SdpError(f"bad rtpmap {value!r}") from exc
             by_pt[codec.payload_type] = codec
         for name, target in (("fmtp", "fmtp"), ("rtcp-fb", "feedback")):
             for value in self.get_all(name):
                 pt_text, _, rest = value.partition(" ")
-                if pt_text.isdigit() and int(pt_text) in by_pt:
+                if _is_number(pt_text) and int(pt_text) in by_pt:
                     codec = by_pt[int(pt_text)]
                     if target == "fmtp":
                         codec.fmtp = rest
                     else:
                         codec.feedback.append(rest)
-        return [by_pt[int(f)] for f in self.formats if f.isdigit() and int(f) in by_pt]
+        return [by_pt[int(f)] for f in self.formats if _is_number(f) and int(f) in by_pt]
 
     def extmap(self) -> dict[str, int]:
         """Header extension URI -> id."""
@@ -97,16 +99,21 @@ class MediaSection:
         for group in self.get_all("ssrc-group"):
             parts = group.split()
             if parts and parts[0] in ("FID", "FEC-FR"):
-                secondary.update(int(p) for p in parts[2:] if p.isdigit())
+                secondary.update(int(p) for p in parts[2:] if _is_number(p))
         seen: list[int] = []
         for value in self.get_all("ssrc"):
             head = value.split(" ", 1)[0]
-            if not head.isdigit():
+            if not _is_number(head) or int(head) > 0xFFFFFFFF:
                 raise SdpError(f"bad ssrc {value!r}")
             ssrc = int(head)
             if ssrc not in secondary and ssrc not in seen:
                 seen.append(ssrc)
         return seen
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²' and other digits int() refuses."""
+    return text.isascii() and text.isdigit()
 
 
 @dataclass
@@ -155,6 +162,8 @@ def parse(text: str) -> SessionDescription:
                 port = int(parts[1].split("/")[0])
             except ValueError as exc:
                 raise SdpError(f"bad m= port {parts[1][:20]!r}") from exc
+            if not 0 <= port <= 65535:
+                raise SdpError(f"bad m= port {parts[1][:20]!r}")
             current = MediaSection(parts[0], port, parts[2], parts[3:])
             session.media.append(current)
         elif kind == "a":
