@@ -1,0 +1,496 @@
+"""Publish and subscribe negotiation against a real (unstarted) MediaTransport."""
+
+from __future__ import annotations
+
+import pytest
+
+from palabre.media import rtcp, rtp, sdp
+from palabre.media.connection import MediaConnection
+from palabre.media.dtls import Certificate
+from palabre.media.publisher import MID_URI, Publisher
+from palabre.media.subscriber import Subscriber
+from palabre.media.track import Track
+from palabre.media.transport import MediaTransport
+
+from .chrome_offer import AUDIO_SSRC, CHROME_OFFER, VIDEO_SSRC
+
+CANDIDATES = (
+    sdp.Candidate("1", "udp", "127.0.0.1", 10000, 2130706431),
+    sdp.Candidate("101", "tcp", "127.0.0.1", 10000, 1015022079),
+)
+
+
+@pytest.fixture(scope="module")
+def server_cert() -> Certificate:
+    return Certificate()
+
+
+@pytest.fixture(scope="module")
+def client_cert() -> Certificate:
+    return Certificate()
+
+
+class Harness:
+    """The parts of the SFU that negotiation needs, without sockets."""
+
+    def __init__(self, certificate: Certificate) -> None:
+        self.certificate = certificate
+        self.transport = MediaTransport()
+        self.keyframe_requests: list[Track] = []
+
+    def transport_parameters(
+        self, connection: MediaConnection, setup: str
+    ) -> sdp.TransportParameters:
+        return sdp.TransportParameters(
+            connection.ufrag, connection.pwd, self.certificate.fingerprint, setup, CANDIDATES
+        )
+
+    def connection(self) -> MediaConnection:
+        return MediaConnection(
+            self.transport,
+            self.certificate,
+            on_rtp=lambda _: None,
+            on_rtcp=lambda _: None,
+            on_connected=lambda: None,
+        )
+
+    def publisher(self, participant_id: str = "alice") -> Publisher:
+        return Publisher(
+            participant_id,
+            self.connection(),
+            self.transport_parameters,
+            self.keyframe_requests.append,
+        )
+
+    def subscriber(self, participant_id: str = "bob") -> Subscriber:
+        return Subscriber(participant_id, self.connection(), self.transport_parameters)
+
+
+@pytest.fixture
+def harness(server_cert: Certificate) -> Harness:
+    return Harness(server_cert)
+
+
+def client_transport(cert: Certificate, setup: str) -> list[tuple[str, str | None]]:
+    return [
+        ("ice-ufrag", "cli1"),
+        ("ice-pwd", "client-password-0123456789"),
+        ("fingerprint", f"sha-256 {cert.fingerprint}"),
+        ("setup", setup),
+    ]
+
+
+def bot_offer(
+    cert: Certificate,
+    streams: list[tuple[str, int, int]],
+    *,
+    setup: str = "actpass",
+    extra: list[sdp.MediaSection] | None = None,
+) -> str:
+    """A publish offer as the bot writes it (bot/client.py _publish_offer)."""
+    session = sdp.SessionDescription(origin="- 42 1 IN IP4 0.0.0.0")
+    mids = []
+    for mid, (kind, pt, ssrc) in enumerate(streams):
+        codec = "opus/48000/2" if kind == "audio" else "VP8/90000"
+        section = sdp.MediaSection(kind, 9, "UDP/TLS/RTP/SAVPF", [str(pt)])
+        section.attributes += [("mid", str(mid)), ("sendonly", None), ("rtcp-mux", None)]
+        section.attributes += client_transport(cert, setup)
+        section.attributes.append(("rtpmap", f"{pt} {codec}"))
+        if kind == "video":
+            section.attributes += [("rtcp-fb", f"{pt} nack"), ("rtcp-fb", f"{pt} nack pli")]
+        section.attributes += [("ssrc", f"{ssrc} cname:bot"), ("ssrc", f"{ssrc} msid:bot {kind}")]
+        session.media.append(section)
+        mids.append(str(mid))
+    for section in extra or []:
+        section.attributes.insert(0, ("mid", str(len(session.media))))
+        session.media.append(section)
+        mids.append(section.mid or "")
+    session.attributes = [("group", "BUNDLE " + " ".join(mids))]
+    return sdp.serialize(session)
+
+
+AV = [("audio", 111, 1111), ("video", 96, 2222)]
+
+
+# --- publisher ---
+
+
+def test_publish_answer(harness: Harness, client_cert: Certificate) -> None:
+    publisher = harness.publisher()
+    answer_text, change = publisher.negotiate(bot_offer(client_cert, AV), {})
+    answer = sdp.parse(answer_text)
+    assert answer.get("ice-lite") == ""
+    assert answer.get("group") == "BUNDLE 0 1"
+    audio, video = answer.media
+    for section, mid in ((audio, "0"), (video, "1")):
+        assert section.mid == mid
+        assert section.port == 9
+        assert section.proto == "UDP/TLS/RTP/SAVPF"
+        assert section.direction == "recvonly"
+        assert section.get("setup") == "passive"
+        assert section.get("ice-ufrag") == publisher.connection.ufrag
+        assert section.get("ice-pwd") == publisher.connection.pwd
+        assert section.get("fingerprint") == f"sha-256 {harness.certificate.fingerprint}"
+        assert section.has("rtcp-mux")
+        assert section.get_all("candidate") == [c.sdp() for c in CANDIDATES]
+    assert audio.formats == ["111"]
+    assert [(c.name, c.clock_rate, c.channels) for c in audio.codecs()] == [("opus", 48000, 2)]
+    assert video.formats == ["96"]
+    (vp8,) = video.codecs()
+    assert (vp8.name, vp8.clock_rate) == ("VP8", 90000)
+    assert set(vp8.feedback) == {"nack", "nack pli", "ccm fir"}
+    # The server learned the client's transport.
+    remote = publisher.connection.remote
+    assert remote is not None
+    assert (remote.ice_ufrag, remote.fingerprint) == ("cli1", client_cert.fingerprint)
+    # Tracks with the offered SSRCs.
+    assert change.removed == []
+    assert [(t.id, t.kind, t.source, t.ssrc, t.payload_type) for t in change.added] == [
+        ("alice-0", "audio", "microphone", 1111, 111),
+        ("alice-1", "video", "camera", 2222, 96),
+    ]
+    assert publisher.tracks == {"0": change.added[0], "1": change.added[1]}
+    assert change.added[1].clock_rate == 90000 and change.added[1].is_video
+
+
+def test_publish_chrome_offer(harness: Harness) -> None:
+    publisher = harness.publisher()
+    answer_text, change = publisher.negotiate(CHROME_OFFER, {"1": "screen"})
+    audio, video = sdp.parse(answer_text).media
+    assert audio.formats == ["111"] and video.formats == ["96"]
+    assert audio.extmap() == {
+        "urn:ietf:params:rtp-hdrext:sdes:mid": 4,
+        "urn:ietf:params:rtp-hdrext:ssrc-audio-level": 1,
+    }
+    assert video.extmap() == {"urn:ietf:params:rtp-hdrext:sdes:mid": 4}
+    assert [(t.kind, t.source, t.ssrc) for t in change.added] == [
+        ("audio", "microphone", AUDIO_SSRC),
+        ("video", "screen", VIDEO_SSRC),  # not the RTX SSRC
+    ]
+
+
+def test_unsupported_sections_are_rejected(harness: Harness, client_cert: Certificate) -> None:
+    h264 = sdp.MediaSection("video", 9, "UDP/TLS/RTP/SAVPF", ["102"])
+    h264.attributes += [("sendonly", None), ("rtpmap", "102 H264/90000")]
+    data = sdp.MediaSection("application", 9, "UDP/DTLS/SCTP", ["webrtc-datachannel"])
+    plain_rtp = sdp.MediaSection("audio", 9, "RTP/AVP", ["111"], [("rtpmap", "111 opus/48000/2")])
+    closed = sdp.MediaSection("video", 0, "UDP/TLS/RTP/SAVPF", ["96"], [("rtpmap", "96 VP8/90000")])
+    offer = bot_offer(client_cert, AV, extra=[h264, data, plain_rtp, closed])
+    publisher = harness.publisher()
+    answer_text, change = publisher.negotiate(offer, {})
+    answer = sdp.parse(answer_text)
+    assert answer.get("group") == "BUNDLE 0 1"
+    assert [(m.mid, m.port) for m in answer.media] == [
+        ("0", 9),
+        ("1", 9),
+        ("2", 0),
+        ("3", 0),
+        ("4", 0),
+        ("5", 0),
+    ]
+    assert [m.kind for m in answer.media[2:]] == ["video", "application", "audio", "video"]
+    assert not any(m.has("candidate") for m in answer.media[2:])
+    assert len(change.added) == 2
+    assert set(publisher.tracks) == {"0", "1"}
+
+
+def test_offer_that_does_not_send_gets_inactive(harness: Harness, client_cert: Certificate) -> None:
+    offer = bot_offer(client_cert, AV).replace("a=sendonly", "a=inactive", 1)
+    answer_text, change = harness.publisher().negotiate(offer, {})
+    audio, video = sdp.parse(answer_text).media
+    assert (audio.direction, video.direction) == ("inactive", "recvonly")
+    assert [t.kind for t in change.added] == ["video"]
+
+
+def test_renegotiation(harness: Harness, client_cert: Certificate) -> None:
+    publisher = harness.publisher()
+    _, first = publisher.negotiate(bot_offer(client_cert, AV), {})
+    audio, video = first.added
+    _, same = publisher.negotiate(bot_offer(client_cert, AV), {})
+    assert same.added == [] and same.removed == []
+    # The camera becomes a screen share: the old track goes, a new one comes.
+    _, switched = publisher.negotiate(bot_offer(client_cert, AV), {"1": "screen"})
+    assert switched.removed == [video]
+    assert [(t.mid, t.source) for t in switched.added] == [("1", "screen")]
+    # Audio stops.
+    _, stopped = publisher.negotiate(bot_offer(client_cert, [("video", 96, 2222)]), {"0": "camera"})
+    assert audio in stopped.removed
+    assert set(publisher.tracks) == {"0"}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "sources", "reason"),
+    [
+        (lambda o: o.replace("a=fingerprint", "a=x-fingerprint"), {}, "fingerprint"),
+        (lambda o: o.replace("a=ice-pwd", "a=x-ice-pwd"), {}, "ice-pwd"),
+        (lambda o: o.replace("a=setup:actpass", "a=setup:passive"), {}, "setup"),
+        (lambda o: o.replace("opus", "speex").replace("VP8", "H264"), {}, "no acceptable"),
+        (lambda o: o, {"1": "microphone"}, "sources"),
+        (lambda o: o, {"0": "camera"}, "sources"),
+        (lambda o: o.replace("a=rtpmap:96 VP8/90000", "a=rtpmap:96 VP8"), {}, "rtpmap"),
+        (lambda o: "v=0\r\n" + o.split("m=")[0][4:], {}, "ice-ufrag"),
+    ],
+)
+def test_bad_offer_changes_nothing(
+    harness: Harness, client_cert: Certificate, mutate: object, sources: dict[str, str], reason: str
+) -> None:
+    publisher = harness.publisher()
+    _, first = publisher.negotiate(bot_offer(client_cert, [("audio", 111, 1111)]), {})
+    assert len(first.added) == 1
+    tracks_before = dict(publisher.tracks)
+    remote_before = publisher.connection.remote
+    offer = mutate(bot_offer(client_cert, AV))  # type: ignore[operator]
+    with pytest.raises(sdp.SdpError, match=reason):
+        publisher.negotiate(offer, sources)
+    assert publisher.tracks == tracks_before
+    assert publisher.connection.remote is remote_before
+
+
+def test_offer_without_media_is_refused(harness: Harness, client_cert: Certificate) -> None:
+    session = sdp.SessionDescription(attributes=client_transport(client_cert, "actpass"))
+    with pytest.raises(sdp.SdpError, match="no media"):
+        harness.publisher().negotiate(sdp.serialize(session), {})
+
+
+def test_fingerprint_cannot_change(harness: Harness, client_cert: Certificate) -> None:
+    publisher = harness.publisher()
+    publisher.negotiate(bot_offer(client_cert, AV), {})
+    with pytest.raises(sdp.SdpError, match="fingerprint"):
+        publisher.negotiate(bot_offer(Certificate(), AV), {})
+
+
+def test_ssrc_learned_from_the_mid_extension(harness: Harness, client_cert: Certificate) -> None:
+    offer = sdp.parse(bot_offer(client_cert, AV))
+    for section in offer.media:
+        section.attributes = [a for a in section.attributes if a[0] != "ssrc"]
+        section.attributes.append(("extmap", f"3 {MID_URI}"))
+    publisher = harness.publisher()
+    publisher.negotiate(sdp.serialize(offer), {})
+    video = publisher.tracks["1"]
+    assert video.ssrc is None
+    publisher.on_rtp(rtp.build_packet(96, 1, 0, 777, b"\x10\x00\x00", extensions={3: b"1"}))
+    assert video.ssrc == 777
+    assert video.packets == 1
+    # Afterwards found by SSRC, even without the extension.
+    publisher.on_rtp(rtp.build_packet(96, 2, 0, 777, b"\x10\x00\x00"))
+    assert video.packets == 2
+    # Wrong payload type (e.g. RTX) and unknown SSRCs are not forwarded.
+    publisher.on_rtp(rtp.build_packet(97, 3, 0, 777, b"x"))
+    publisher.on_rtp(rtp.build_packet(96, 3, 0, 888, b"x"))
+    assert video.packets == 2
+    assert publisher.unknown_packets == 1
+    assert publisher.tracks["0"].ssrc is None
+
+
+def test_publisher_rtcp_and_receiver_reports(harness: Harness, client_cert: Certificate) -> None:
+    publisher = harness.publisher()
+    publisher.negotiate(bot_offer(client_cert, AV), {})
+    assert publisher.receiver_reports(99, now=0.0) is None  # nothing received yet
+    for seq in (1, 2, 4):
+        publisher.on_rtp(rtp.build_packet(111, seq, seq * 960, 1111, b"opus"))
+    sr = rtcp.SenderReport(1111, 0x0000AAAABBBB0000, 5000, 3, 12)
+    publisher.on_rtcp(rtcp.sender_report(sr), now=7.0)
+    publisher.on_rtcp(b"garbage", now=7.0)  # ignored
+    report = publisher.receiver_reports(99, now=8.0)
+    assert report is not None
+    (rr,) = rtcp.parse(report)
+    assert isinstance(rr, rtcp.ReceiverReport)
+    assert rr.ssrc == 99
+    (block,) = rr.reports
+    assert (block.ssrc, block.packets_lost, block.highest_sequence) == (1111, 1, 4)
+    assert block.fraction_lost == (1 << 8) // 4
+    assert block.lsr == 0xAAAABBBB
+    assert block.dlsr == 65536
+
+
+# --- subscriber ---
+
+
+def published(harness: Harness, client_cert: Certificate, pid: str) -> tuple[Track, Track]:
+    publisher = harness.publisher(pid)
+    _, change = publisher.negotiate(bot_offer(client_cert, AV), {})
+    audio, video = change.added
+    return audio, video
+
+
+def client_answer(cert: Certificate, offer_text: str, *, reject: set[str] = frozenset()) -> str:
+    """An answer as the bot writes it (bot/client.py _answer_subscription)."""
+    offer = sdp.parse(offer_text)
+    answer = sdp.SessionDescription(origin="- 7 1 IN IP4 0.0.0.0")
+    answer.attributes = [a for a in offer.attributes if a[0] == "group"]
+    for section in offer.media:
+        mid = section.mid or ""
+        port = 0 if mid in reject else 9
+        reply = sdp.MediaSection(section.kind, port, section.proto, section.formats)
+        direction = "recvonly" if section.direction == "sendonly" else "inactive"
+        reply.attributes += [("mid", mid), (direction, None), ("rtcp-mux", None)]
+        reply.attributes += client_transport(cert, "active")
+        reply.attributes += [(k, v) for k, v in section.attributes if k in ("rtpmap", "rtcp-fb")]
+        answer.media.append(reply)
+    return sdp.serialize(answer)
+
+
+def test_subscribe_offer(harness: Harness, client_cert: Certificate) -> None:
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([audio, video])
+    assert subscriber.dirty
+    assert subscriber.tracks == {audio, video}
+    offer_text, offered = subscriber.create_offer()
+    assert subscriber.offer_pending and not subscriber.dirty
+    assert [(o.mid, o.track) for o in offered] == [("0", audio), ("1", video)]
+    offer = sdp.parse(offer_text)
+    assert offer.get("ice-lite") == ""
+    assert offer.get("group") == "BUNDLE 0 1"
+    downs = [s.downtrack for s in subscriber.slots]
+    for section, down, kind in zip(offer.media, downs, ("audio", "video"), strict=True):
+        assert down is not None
+        assert section.kind == kind
+        assert section.direction == "sendonly"
+        assert section.get("setup") == "actpass"
+        assert section.get("ice-ufrag") == subscriber.connection.ufrag
+        assert section.ssrcs() == [down.ssrc]
+        assert section.get("msid") == f"alice {down.track.id}"
+    assert [c.name for c in offer.media[0].codecs()] == ["opus"]
+    assert [c.name for c in offer.media[1].codecs()] == ["VP8"]
+    assert audio.downtracks == [downs[0]] and video.downtracks == [downs[1]]
+
+
+def test_apply_answer_activates(harness: Harness, client_cert: Certificate) -> None:
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([audio, video])
+    offer, _ = subscriber.create_offer()
+    downs = [s.downtrack for s in subscriber.slots]
+    assert all(d is not None and not d.active for d in downs)
+    subscriber.apply_answer(client_answer(client_cert, offer))
+    assert not subscriber.offer_pending
+    assert all(d is not None and d.active for d in downs)
+    assert harness.keyframe_requests == [video]  # a new video subscriber needs a keyframe
+    remote = subscriber.connection.remote
+    assert remote is not None and remote.setup == "active"
+    with pytest.raises(sdp.SdpError, match="outstanding"):
+        subscriber.apply_answer(client_answer(client_cert, offer))
+
+
+def test_rejected_section(harness: Harness, client_cert: Certificate) -> None:
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([audio, video])
+    offer, _ = subscriber.create_offer()
+    subscriber.apply_answer(client_answer(client_cert, offer, reject={"1"}))
+    assert [s.rejected for s in subscriber.slots] == [False, True]
+    video_down = subscriber.slots[1].downtrack
+    assert video_down is not None and not video_down.active
+    _, offered = subscriber.create_offer()
+    assert [o.track for o in offered] == [audio]
+
+
+def test_set_tracks_reuses_inactive_slots(harness: Harness, client_cert: Certificate) -> None:
+    alice_audio, alice_video = published(harness, client_cert, "alice")
+    carol_audio, carol_video = published(harness, client_cert, "carol")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([alice_audio, alice_video])
+    offer, _ = subscriber.create_offer()
+    subscriber.apply_answer(client_answer(client_cert, offer))
+    old_audio_down = subscriber.slots[0].downtrack
+
+    subscriber.set_tracks([alice_video])  # alice's microphone goes away
+    assert subscriber.dirty
+    assert subscriber.slots[0].downtrack is None
+    assert alice_audio.downtracks == []
+    offer, offered = subscriber.create_offer()
+    sections = sdp.parse(offer).media
+    assert [s.direction for s in sections] == ["inactive", "sendonly"]
+    assert sections[0].ssrcs() == []
+    assert [o.mid for o in offered] == ["1"]
+    subscriber.apply_answer(client_answer(client_cert, offer))
+
+    subscriber.set_tracks([alice_video, carol_video, carol_audio])
+    assert [s.kind for s in subscriber.slots] == ["audio", "video", "video"]
+    assert [s.mid for s in subscriber.slots] == ["0", "1", "2"]
+    reused = subscriber.slots[0].downtrack
+    assert reused is not None and reused.track is carol_audio
+    assert reused is not old_audio_down and not reused.active
+    offer, offered = subscriber.create_offer()
+    assert [(o.mid, o.track) for o in offered] == [
+        ("0", carol_audio),
+        ("1", alice_video),
+        ("2", carol_video),
+    ]
+    assert sdp.parse(offer).get("group") == "BUNDLE 0 1 2"
+    # Asking for the same tracks again changes nothing.
+    subscriber.apply_answer(client_answer(client_cert, offer))
+    subscriber.set_tracks([alice_video, carol_video, carol_audio])
+    assert not subscriber.dirty
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda a: a.split("m=")[0] + "m=" + a.split("m=")[1], "one media section"),
+        (lambda a: a.replace("a=fingerprint", "a=x-fingerprint"), "fingerprint"),
+        (lambda a: a.replace("a=setup:active", "a=setup:passive"), "setup"),
+        (lambda a: a.replace("v=0", "v=1"), "v=0"),
+        (lambda a: a + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n", "one media section"),
+    ],
+)
+def test_bad_answer_changes_nothing(
+    harness: Harness, client_cert: Certificate, mutate: object, reason: str
+) -> None:
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([audio, video])
+    offer, _ = subscriber.create_offer()
+    answer = mutate(client_answer(client_cert, offer))  # type: ignore[operator]
+    with pytest.raises(sdp.SdpError, match=reason):
+        subscriber.apply_answer(answer)
+    assert subscriber.offer_pending
+    assert subscriber.connection.remote is None
+    assert all(s.downtrack is not None and not s.downtrack.active for s in subscriber.slots)
+    assert not any(s.rejected for s in subscriber.slots)
+    assert harness.keyframe_requests == []
+    # The right answer still works afterwards.
+    subscriber.apply_answer(client_answer(client_cert, offer))
+    assert not subscriber.offer_pending
+
+
+def test_subscriber_feedback(harness: Harness, client_cert: Certificate) -> None:
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([audio, video])
+    offer, _ = subscriber.create_offer()
+    subscriber.apply_answer(client_answer(client_cert, offer))
+    video_down = subscriber.slots[1].downtrack
+    assert video_down is not None
+    harness.keyframe_requests.clear()
+    video._last_keyframe_request = -1e9  # let the rate limiter through
+    subscriber.on_rtcp(rtcp.pli(5, video_down.ssrc))
+    assert harness.keyframe_requests == [video]
+    video._last_keyframe_request = -1e9
+    subscriber.on_rtcp(rtcp.fir(5, video_down.ssrc, 1))
+    assert harness.keyframe_requests == [video, video]
+    subscriber.on_rtcp(rtcp.pli(5, 12345))  # unknown SSRC
+    subscriber.on_rtcp(b"\x00garbage")
+    assert len(harness.keyframe_requests) == 2
+    # A NACK for a packet that was never forwarded cannot be answered.
+    subscriber.on_rtcp(rtcp.nack(5, video_down.ssrc, [1, 2]))
+    assert subscriber.nacks_answered == 0
+    assert subscriber.sender_reports(1_700_000_000.0) is None  # nothing started yet
+
+
+def test_drop_tracks_and_close(harness: Harness, client_cert: Certificate) -> None:
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([audio, video])
+    subscriber.create_offer()
+    subscriber.drop_tracks({video})
+    assert subscriber.tracks == {audio}
+    assert video.downtracks == []
+    assert subscriber.dirty
+    subscriber.close()
+    assert subscriber.tracks == set()
+    assert audio.downtracks == []
+    assert subscriber.connection.closed
+    # Only alice's publish connection is still registered with the transport.
+    assert harness.transport.connection_count == 1
