@@ -9,18 +9,26 @@ import unicodedata
 MAX_ROOM_NAME = 64
 MAX_DISPLAY_NAME = 64
 
-_ROOM_CHARS = re.compile(r"^[\w.\-]+$")
-
 
 class InvalidName(ValueError):
     """A name a person typed that we refuse; the message says why, for them to read."""
+
+
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch)[0] == "M"
+
+
+def _room_char(ch: str) -> bool:
+    # Combining marks belong to letters: Devanagari vowel signs, or the dot that casefold()
+    # leaves after the 'i' of 'İstanbul'.
+    return ch.isalnum() or ch in "-_." or _is_mark(ch)
 
 
 def normalize_room_name(text: str) -> str:
     """NFKC, case folded, runs of spaces become one '-'; letters, digits, '-', '_', '.' only."""
     name = unicodedata.normalize("NFKC", text).casefold().strip()
     name = re.sub(r"\s+", "-", name).strip("-")
-    if not 1 <= len(name) <= MAX_ROOM_NAME or not _ROOM_CHARS.match(name):
+    if not 1 <= len(name) <= MAX_ROOM_NAME or not all(map(_room_char, name)) or _is_mark(name[0]):
         raise InvalidName(f"must be 1 to {MAX_ROOM_NAME} letters, digits, '-', '_' or '.'")
     if name in (".", "..") or name.startswith("."):
         raise InvalidName("must not start with '.'")
@@ -29,9 +37,11 @@ def normalize_room_name(text: str) -> str:
 
 def clean_display_name(text: str) -> str:
     """Trimmed, NFC, without control characters; 1 to 64 characters."""
-    name = unicodedata.normalize("NFC", text).strip()
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = re.sub(r"\s+", " ", name)
+    name = unicodedata.normalize("NFC", text)
+    # Whitespace controls (tab, newline) separate words; the other controls go. Trim last, so
+    # that a name made of invisible characters and spaces ends up empty.
+    name = "".join(ch for ch in name if ch.isspace() or unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"\s+", " ", name).strip()
     if not 1 <= len(name) <= MAX_DISPLAY_NAME:
         raise InvalidName(f"must be 1 to {MAX_DISPLAY_NAME} characters")
     return name
@@ -66,5 +76,14 @@ def generate_room_name() -> str:
     adjective = secrets.choice(_ADJECTIVES)
     noun = secrets.choice(_NOUNS)
     verb = secrets.choice(_VERBS)
-    adverb = secrets.choice(_ADJECTIVES)
-    return f"{adjective}-{noun}-{verb}-{adverb}ly-{secrets.randbelow(10000):04d}"
+    adverb = _adverb(secrets.choice(_ADJECTIVES))
+    return f"{adjective}-{noun}-{verb}-{adverb}-{secrets.randbelow(10000):04d}"
+
+
+def _adverb(adjective: str) -> str:
+    """happy -> happily, gentle -> gently, calm -> calmly."""
+    if adjective.endswith("y") and adjective not in ("shy", "coy", "sly"):
+        return adjective[:-1] + "ily"
+    if adjective.endswith("le"):
+        return adjective[:-1] + "y"
+    return adjective + "ly"
