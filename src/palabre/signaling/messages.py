@@ -74,15 +74,24 @@ class ProtocolError(Exception):
 
 def decode(text: str | bytes) -> ClientMessage:
     """Decode and validate one client frame; ProtocolError says what is wrong."""
-    if len(text) > MAX_MESSAGE_BYTES:
+    # A str counts in UTF-8 bytes, as it came over the wire (up to 4 bytes a character).
+    if len(text) > MAX_MESSAGE_BYTES or (
+        isinstance(text, str)
+        and len(text) * 4 > MAX_MESSAGE_BYTES
+        and len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES
+    ):
         raise ProtocolError("too_large", f"messages are limited to {MAX_MESSAGE_BYTES} bytes")
     try:
         raw: Any = msgspec.json.decode(text)
     except msgspec.DecodeError as exc:
         raise ProtocolError("bad_message", f"not valid JSON: {exc}") from None
+    except RecursionError:  # deeply nested arrays or objects
+        raise ProtocolError("bad_message", "not valid JSON: nested too deeply") from None
+    except UnicodeError:  # a str holding lone surrogates cannot be UTF-8
+        raise ProtocolError("bad_message", "not valid JSON: invalid text") from None
     if not isinstance(raw, dict):
         raise ProtocolError("bad_message", "a message must be a JSON object")
-    ref = raw.get("id") if isinstance(raw.get("id"), int) else None
+    ref = raw.get("id") if type(raw.get("id")) is int else None  # not bool
     kind = raw.get("type")
     message_type = _TYPES.get(kind) if isinstance(kind, str) else None
     if message_type is None:
