@@ -64,6 +64,8 @@ class Certificate:
         # checked after the handshake.
         ctx.set_verify(SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT, lambda *_: True)
         ctx.set_tlsext_use_srtp(SRTP_PROFILES)
+        # WebRTC never resumes DTLS sessions; a cache would only hold every past session.
+        ctx.set_session_cache_mode(SSL.SESS_CACHE_OFF)
         ctx.set_cipher_list(
             b"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:HIGH:!aNULL"
         )
