@@ -55,6 +55,9 @@ OPTIONS: list[tuple[str, type, str]] = [
 ]  # fmt: skip
 
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
 class ConfigError(ValueError):
     pass
 
@@ -89,9 +92,19 @@ def load_settings(
         settings = msgspec.convert(values, Settings)
     except msgspec.ValidationError as exc:
         raise ConfigError(str(exc)) from None
-    for name in ("port", "media_port"):
-        if not 0 <= getattr(settings, name) <= 65535:
+    for name in ("port", "media_port", "media_tcp_port"):
+        value = getattr(settings, name)
+        if value is not None and not 0 <= value <= 65535:
             raise ConfigError(f"{name} must be between 0 and 65535")
+    if settings.log_level.lower() not in LOG_LEVELS:
+        raise ConfigError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
+    # Comparisons written so that NaN fails them too.
+    if not settings.consent_timeout > 0:
+        raise ConfigError("consent_timeout must be a positive number of seconds")
+    if not settings.rate_limit > 0:
+        raise ConfigError("rate_limit must be a positive number")
+    if not settings.rate_burst >= 1:
+        raise ConfigError("rate_burst must be at least 1")
     return settings
 
 
