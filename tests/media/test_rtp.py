@@ -84,6 +84,34 @@ def _packet(
     return data
 
 
+@pytest.mark.parametrize("values", [{1: b"x" * 17}, {1: b""}, {15: b"x"}, {0: b"x"}])
+def test_build_extensions_refuses_what_the_one_byte_form_cannot_hold(
+    values: dict[int, bytes],
+) -> None:
+    with pytest.raises(ValueError, match="one-byte"):
+        rtp.build_extensions(values)
+
+
+@settings(max_examples=200)
+@given(
+    csrcs=st.lists(st.integers(0, 0xFFFFFFFF), max_size=15),
+    extensions=extension_values,
+    payload=st.binary(max_size=40),
+    padding=st.integers(0, 255),
+)
+def test_parse_hand_built_packets(
+    csrcs: list[int], extensions: dict[int, bytes], payload: bytes, padding: int
+) -> None:
+    block = rtp.build_extensions(extensions)[4:] if extensions else None
+    packet = _packet(csrcs=tuple(csrcs), extension=block, payload=payload, padding=padding)
+    header = rtp.parse_header(packet)
+    assert header.payload_offset == 12 + 4 * len(csrcs) + (4 + len(block) if block else 0)
+    assert packet[header.payload_offset : header.payload_end] == payload
+    assert header.payload_end == len(packet) - padding
+    assert header.extensions == extensions
+    assert header.ssrc == 0x11223344 and header.sequence == 7
+
+
 def test_parse_header_with_csrcs_extension_and_padding() -> None:
     extension = bytes([0x10, 0xAA, 0x21, 0x01, 0x02, 0x00, 0x00, 0x00])  # id1=aa, id2=0102
     packet = _packet(csrcs=(1, 2, 3), extension=extension, payload=b"hello", padding=4)

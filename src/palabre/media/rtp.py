@@ -95,6 +95,10 @@ def parse_extensions(profile: int, data: bytes) -> dict[int, bytes]:
 
 def build_extensions(values: dict[int, bytes]) -> bytes:
     """Header extension block in the one-byte form (ids 1..14, 1..16 bytes each)."""
+    for ext_id, value in values.items():
+        # Anything else would spill into the neighbouring nibble and corrupt the block.
+        if not 1 <= ext_id <= 14 or not 1 <= len(value) <= 16:
+            raise ValueError(f"extension {ext_id} does not fit the one-byte form")
     body = b"".join(bytes([(ext_id << 4) | (len(v) - 1)]) + v for ext_id, v in values.items())
     body += bytes(-len(body) % 4)
     return _EXT_HEADER.pack(0xBEDE, len(body) // 4) + body
