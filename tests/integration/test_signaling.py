@@ -100,6 +100,7 @@ async def test_roster_mute_and_leave_are_relayed(palabre_server):
         assert update["participant"] == {
             "id": bob.id,
             "name": "Bob",
+            "role": "participant",
             "audioMuted": True,
             "videoMuted": False,
         }

@@ -49,6 +49,7 @@ def test_public_view() -> None:
     assert ada.public() == {
         "id": ada.id,
         "name": "Ada",
+        "role": "participant",
         "audioMuted": False,
         "videoMuted": False,
     }

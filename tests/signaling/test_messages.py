@@ -26,12 +26,12 @@ def documented_examples(section: str) -> list[dict[str, object]]:
     return [json.loads(block) for block in re.findall(r"```json\n(.*?)\n```", body, re.S)]
 
 
-CLIENT_EXAMPLES = documented_examples("Client to server")
+CLIENT_EXAMPLES = documented_examples("Client to server") + documented_examples("Moderation")
 SERVER_EXAMPLES = documented_examples("Server to client")
 
 
 def test_the_protocol_documents_every_client_message() -> None:
-    assert sorted(e["type"] for e in CLIENT_EXAMPLES) == sorted(messages._TYPES)  # type: ignore[type-var]
+    assert {e["type"] for e in CLIENT_EXAMPLES} == set(messages._TYPES)
 
 
 @pytest.mark.parametrize("example", CLIENT_EXAMPLES, ids=lambda e: str(e["type"]))

@@ -134,6 +134,7 @@ class Track:
         self._request_keyframe = request_keyframe
         self._last_keyframe_request = 0.0
         self.keyframe_pending = False
+        self.paused = False  # muted by a moderator: nothing is forwarded or cached
 
     def receive(
         self, packet: bytes, b0: int, b1: int, seq: int, ts: int, payload_offset: int
@@ -141,6 +142,8 @@ class Track:
         """Forward one decrypted RTP packet to every subscriber."""
         self.packets += 1
         self.stats.update(seq, ts, time.monotonic())
+        if self.paused:
+            return
         marker = b1 & 0x80
         padding = b0 & 0x20
         payload = packet[payload_offset:]
@@ -153,6 +156,16 @@ class Track:
             down.forward(payload, padding, marker, seq, ts, keyframe)
         if keyframe and self.is_video:
             self.keyframe_pending = self.waiting_for_keyframe()
+
+    def set_paused(self, paused: bool) -> None:
+        if paused == self.paused:
+            return
+        self.paused = paused
+        if not paused:
+            for down in self.downtracks:
+                down.resync()
+            if self.is_video:
+                self.request_keyframe()
 
     def waiting_for_keyframe(self) -> bool:
         return any(d.active and not d.started for d in self.downtracks)
@@ -176,6 +189,7 @@ class DownTrack:
     __slots__ = (
         "active",
         "connection",
+        "last_out_seq",
         "last_out_ts",
         "last_sent",
         "mid",
@@ -185,6 +199,7 @@ class DownTrack:
         "seq_offset",
         "ssrc",
         "started",
+        "switch_seq",
         "track",
         "ts_offset",
     )
@@ -203,8 +218,10 @@ class DownTrack:
         self.ts_offset = 0
         self.packets = 0
         self.octets = 0
+        self.last_out_seq = 0
         self.last_out_ts = 0
         self.last_sent = 0.0
+        self.switch_seq = 0  # our first sequence number since forwarding (re)started
 
     def forward(
         self, payload: bytes, padding: int, marker: int, seq: int, ts: int, keyframe: bool
@@ -216,27 +233,41 @@ class DownTrack:
         if not self.started:
             if not keyframe:
                 return
-            self.started = True
-            self.seq_offset = (random.getrandbits(15) - seq) & 0xFFFF
-            self.ts_offset = (random.getrandbits(31) - ts) & 0xFFFFFFFF
+            self._start(seq, ts)
+        out_seq = (seq + self.seq_offset) & 0xFFFF
         out_ts = (ts + self.ts_offset) & 0xFFFFFFFF
         header = RTP_HEADER.pack(
-            0x80 | padding,
-            marker | self.payload_type,
-            (seq + self.seq_offset) & 0xFFFF,
-            out_ts,
-            self.ssrc,
+            0x80 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
         )
         connection.path.send(srtp.protect(header + payload))
         self.packets += 1
         self.octets += len(payload)
+        self.last_out_seq = out_seq
         self.last_out_ts = out_ts
         self.last_sent = time.monotonic()
 
+    def _start(self, seq: int, ts: int) -> None:
+        """Fix the offsets so that our stream goes on where it stopped, if it ever ran."""
+        self.started = True
+        if self.packets == 0:
+            self.seq_offset = (random.getrandbits(15) - seq) & 0xFFFF
+            self.ts_offset = (random.getrandbits(31) - ts) & 0xFFFFFFFF
+        else:
+            elapsed = max(time.monotonic() - self.last_sent, 0.001)
+            next_ts = self.last_out_ts + int(elapsed * self.track.clock_rate)
+            self.seq_offset = (self.last_out_seq + 1 - seq) & 0xFFFF
+            self.ts_offset = (next_ts - ts) & 0xFFFFFFFF
+        self.switch_seq = (seq + self.seq_offset) & 0xFFFF
+
+    def resync(self) -> None:
+        """The source jumped (pause, new publisher stream): restart at the next keyframe,
+        continuing our numbering so the receiver sees one stream."""
+        self.started = False
+
     def retransmit(self, out_sequence: int) -> bool:
         """Answer a NACK for one of our sequence numbers from the track's cache."""
-        if not self.started:
-            return False
+        if not self.started or (out_sequence - self.switch_seq) & 0xFFFF >= 0x8000:
+            return False  # not ours, or sent before the source switched
         seq = (out_sequence - self.seq_offset) & 0xFFFF
         packet = self.track.cache.get(seq)
         if packet is None:

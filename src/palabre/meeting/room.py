@@ -9,9 +9,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
+from .guesses import GuessLimiter
 from .names import clean_display_name, normalize_room_name
 
 MAX_PARTICIPANTS = 500
+MODERATOR = "moderator"
+PARTICIPANT = "participant"
 
 
 class RoomFull(Exception):
@@ -29,17 +32,34 @@ class TrackInfo:
 class Participant:
     id: str
     name: str
+    role: str = PARTICIPANT
     audio_muted: bool = False
     video_muted: bool = False
     tracks: tuple[TrackInfo, ...] = ()
+
+    @property
+    def moderator(self) -> bool:
+        return self.role == MODERATOR
 
     def public(self) -> dict[str, object]:
         return {
             "id": self.id,
             "name": self.name,
+            "role": self.role,
             "audioMuted": self.audio_muted,
             "videoMuted": self.video_muted,
         }
+
+
+@dataclass
+class Knocker:
+    """Someone waiting in the lobby: known by name only, sees and receives nothing."""
+
+    id: str
+    name: str
+
+    def public(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name}
 
 
 @dataclass
@@ -47,16 +67,50 @@ class Room:
     name: str
     code: str = ""
     participants: dict[str, Participant] = field(default_factory=dict)
+    lobby: dict[str, Knocker] = field(default_factory=dict)
+    lobby_enabled: bool = False
+    locked: bool = False
+    password_hash: str | None = None
+    start_audio_muted: bool = False
+    start_video_muted: bool = False
+    password_guesses: GuessLimiter = field(default_factory=GuessLimiter)
 
-    def join(self, display_name: str) -> Participant:
+    def _new_id(self) -> str:
+        participant_id = "p" + secrets.token_hex(4)
+        while participant_id in self.participants or participant_id in self.lobby:
+            participant_id = "p" + secrets.token_hex(4)
+        return participant_id
+
+    def join(
+        self, display_name: str, role: str = PARTICIPANT, participant_id: str | None = None
+    ) -> Participant:
         if len(self.participants) >= MAX_PARTICIPANTS:
             raise RoomFull(f"the room is full ({MAX_PARTICIPANTS} participants)")
-        participant_id = "p" + secrets.token_hex(4)
-        while participant_id in self.participants:
-            participant_id = "p" + secrets.token_hex(4)
-        participant = Participant(participant_id, clean_display_name(display_name))
-        self.participants[participant_id] = participant
+        participant = Participant(
+            participant_id or self._new_id(),
+            clean_display_name(display_name),
+            role=role,
+            audio_muted=self.start_audio_muted and role != MODERATOR,
+            video_muted=self.start_video_muted and role != MODERATOR,
+        )
+        self.participants[participant.id] = participant
         return participant
+
+    def knock(self, display_name: str) -> Knocker:
+        knocker = Knocker(self._new_id(), clean_display_name(display_name))
+        self.lobby[knocker.id] = knocker
+        return knocker
+
+    def moderators(self) -> list[Participant]:
+        return [p for p in self.participants.values() if p.moderator]
+
+    def settings(self) -> dict[str, object]:
+        return {
+            "locked": self.locked,
+            "lobby": self.lobby_enabled,
+            "passwordSet": self.password_hash is not None,
+            "startMuted": {"audio": self.start_audio_muted, "video": self.start_video_muted},
+        }
 
     def leave(self, participant_id: str) -> Participant | None:
         return self.participants.pop(participant_id, None)

@@ -9,8 +9,9 @@ from typing import Any, Protocol
 
 from ..media import sdp
 from ..media.sfu import MediaParticipant, Sfu
+from ..meeting.admission import JoinRights, Outcome, decide
 from ..meeting.codes import MeetingCodes
-from ..meeting.room import Participant, Room, Rooms, TrackInfo
+from ..meeting.room import MODERATOR, PARTICIPANT, Knocker, Participant, Room, Rooms, TrackInfo
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,16 @@ class Peer(Protocol):
     def send(self, message: dict[str, Any]) -> None: ...
 
     def close(self, reason: str) -> None: ...
+
+    def admitted(self, member: Member) -> None:
+        """A moderator let this connection in from the lobby."""
+
+
+class JoinRefused(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class Member:
@@ -39,33 +50,74 @@ class Member:
         return self.participant.id
 
 
+class Waiter:
+    """Someone in a room's lobby: has no media and receives no room events."""
+
+    __slots__ = ("knocker", "peer", "room")
+
+    def __init__(self, room: Room, knocker: Knocker, peer: Peer) -> None:
+        self.room = room
+        self.knocker = knocker
+        self.peer = peer
+
+    @property
+    def id(self) -> str:
+        return self.knocker.id
+
+
 class Hub:
-    def __init__(self, sfu: Sfu, codes: MeetingCodes) -> None:
+    def __init__(self, sfu: Sfu, codes: MeetingCodes, *, secure_domain: bool = False) -> None:
         self.sfu = sfu
         self.codes = codes
+        self.secure_domain = secure_domain
         self.rooms = Rooms()
         self.members: dict[str, Member] = {}
+        self.waiting: dict[str, Waiter] = {}
 
-    def join(self, peer: Peer, room_name: str, display_name: str) -> Member:
-        """Raises ValueError (InvalidName, RoomFull) with a message for the user."""
+    def join(
+        self, peer: Peer, room_name: str, display_name: str, rights: JoinRights
+    ) -> Member | Waiter:
+        """Admit, seat in the lobby, or raise JoinRefused; RoomFull and InvalidName as well."""
+        room = self.rooms.get(room_name) or Room(room_name)
+        decision = decide(room, rights, secure_domain=self.secure_domain)
+        if decision.outcome is Outcome.REFUSE:
+            raise JoinRefused(decision.code, decision.message)
         room = self.rooms.get_or_create(room_name)
         if not room.code:
             room.code = self.codes.code_for(room.name)
-        participant = room.join(display_name)
+        if decision.outcome is Outcome.WAIT:
+            waiter = Waiter(room, room.knock(display_name), peer)
+            self.waiting[waiter.id] = waiter
+            peer.send({"type": "lobby_waiting", "room": room.name, "id": waiter.id})
+            self._to_moderators(room, {"type": "lobby_knock", "knocker": waiter.knocker.public()})
+            return waiter
+        return self._seat(room, peer, display_name, decision.role)
+
+    def _seat(
+        self,
+        room: Room,
+        peer: Peer,
+        display_name: str,
+        role: str,
+        participant_id: str | None = None,
+    ) -> Member:
+        participant = room.join(display_name, role, participant_id)
         media = self.sfu.add_participant(
             participant.id, lambda: self._media_timeout(participant.id)
         )
         member = Member(room, participant, peer, media)
         self.members[participant.id] = member
-        peer.send(
-            {
-                "type": "joined",
-                "room": room.name,
-                "code": room.code,
-                "you": participant.public(),
-                "participants": [p.public() for p in room.others(participant.id)],
-            }
-        )
+        joined: dict[str, Any] = {
+            "type": "joined",
+            "room": room.name,
+            "code": room.code,
+            "you": participant.public(),
+            "participants": [p.public() for p in room.others(participant.id)],
+            "settings": room.settings(),
+        }
+        if participant.moderator:
+            joined["lobby"] = [k.public() for k in room.lobby.values()]
+        peer.send(joined)
         for other in room.others(participant.id):
             if other.tracks:
                 peer.send(self._tracks_message(other))
@@ -78,6 +130,30 @@ class Hub:
         log.info("participant joined a room (%d present)", len(room.participants))
         return member
 
+    # --- lobby ---
+
+    def admit(self, waiter: Waiter) -> Member | None:
+        if self.waiting.pop(waiter.id, None) is None:
+            return None
+        room = waiter.room
+        room.lobby.pop(waiter.id, None)
+        self._to_moderators(room, {"type": "lobby_left", "id": waiter.id, "admitted": True})
+        member = self._seat(room, waiter.peer, waiter.knocker.name, PARTICIPANT, waiter.id)
+        waiter.peer.admitted(member)
+        return member
+
+    def turn_away(self, waiter: Waiter, reason: str) -> None:
+        """Deny, or the waiter left, or the meeting ended."""
+        if self.waiting.pop(waiter.id, None) is None:
+            return
+        room = waiter.room
+        room.lobby.pop(waiter.id, None)
+        self._to_moderators(room, {"type": "lobby_left", "id": waiter.id, "admitted": False})
+        if reason != "left":
+            waiter.peer.send({"type": "bye", "reason": reason})
+        waiter.peer.close(reason)
+        self.rooms.discard_if_empty(room)
+
     def leave(self, member: Member, reason: str = "left") -> None:
         if self.members.pop(member.id, None) is None:
             return
@@ -87,12 +163,31 @@ class Hub:
         member.peer.send({"type": "bye", "reason": reason})
         member.peer.close(reason)
         self._broadcast(room, {"type": "participant_left", "id": member.id})
+        if room.empty:
+            for waiter in [w for w in self.waiting.values() if w.room is room]:
+                self.turn_away(waiter, "ended")
+        elif not room.moderators():
+            # A room keeps a moderator: the one present longest takes over.
+            successor = next(iter(room.participants.values()))
+            self.set_role(successor, MODERATOR)
         self._update_subscriptions(room)
         self.rooms.discard_if_empty(room)
+
+    def set_role(self, participant: Participant, role: str) -> None:
+        if participant.role == role:
+            return
+        participant.role = role
+        room = self.members[participant.id].room
+        self._broadcast(room, {"type": "participant_updated", "participant": participant.public()})
+        if participant.moderator:
+            member = self.members[participant.id]
+            for knocker in room.lobby.values():
+                member.peer.send({"type": "lobby_knock", "knocker": knocker.public()})
 
     def publish(self, member: Member, offer: str, sources: dict[str, str]) -> str:
         """Answer a publish offer; SdpError leaves everything as it was."""
         answer, change = member.media.publisher.negotiate(offer, sources)
+        self.apply_media_mute(member)
         tracks = tuple(TrackInfo(t.id, t.kind, t.source) for t in member.media.tracks)
         if member.room.set_tracks(member.id, tracks):
             self._broadcast(member.room, self._tracks_message(member.participant))
@@ -105,11 +200,26 @@ class Hub:
         self._renegotiate(member)
 
     def mute(self, member: Member, kind: str, muted: bool) -> None:
+        """A participant's own microphone or camera state; a moderator's mute goes through here
+        too. The SFU enforces it: a muted participant's media is not forwarded at all."""
         if member.room.set_muted(member.id, kind, muted):
+            self.apply_media_mute(member)
             message = {"type": "participant_updated", "participant": member.participant.public()}
             self._broadcast(member.room, message)
 
+    @staticmethod
+    def apply_media_mute(member: Member) -> None:
+        participant = member.participant
+        for track in member.media.tracks:
+            if track.source == "screen":
+                continue  # a screen share is not the camera: muting video leaves it on
+            track.set_paused(
+                participant.audio_muted if track.kind == "audio" else participant.video_muted
+            )
+
     def shutdown(self) -> None:
+        for waiter in list(self.waiting.values()):
+            self.turn_away(waiter, "shutdown")
         for member in list(self.members.values()):
             self.leave(member, "shutdown")
 
@@ -119,6 +229,15 @@ class Hub:
         member = self.members.get(participant_id)
         if member is not None:
             self.leave(member, "media_timeout")
+
+    def _to_moderators(self, room: Room, message: dict[str, Any]) -> None:
+        for participant in room.moderators():
+            member = self.members.get(participant.id)
+            if member is not None:
+                member.peer.send(message)
+
+    def broadcast(self, room: Room, message: dict[str, Any]) -> None:
+        self._broadcast(room, message)
 
     def _broadcast(self, room: Room, message: dict[str, Any], exclude: str | None = None) -> None:
         for participant_id in room.participants:
@@ -168,4 +287,4 @@ class Hub:
         )
 
 
-__all__ = ["Hub", "Member", "Peer", "sdp"]
+__all__ = ["Hub", "JoinRefused", "Member", "Peer", "Waiter", "sdp"]

@@ -16,6 +16,7 @@ RequestId = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 class Join(msgspec.Struct, forbid_unknown_fields=True):
     room: Name
     name: Name
+    password: Annotated[str, msgspec.Meta(max_length=128)] | None = None
     type: Literal["join"] = "join"
     id: RequestId | None = None
 
@@ -50,7 +51,104 @@ class Leave(msgspec.Struct, forbid_unknown_fields=True):
     id: RequestId | None = None
 
 
-ClientMessage = Join | Publish | SubscribeAnswer | Mute | Ping | Leave
+# --- moderation (docs/protocol.md, "Moderation") ---
+
+
+ParticipantId = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+Kind = Literal["audio", "video"]
+
+
+class Admit(msgspec.Struct, forbid_unknown_fields=True):
+    participant: ParticipantId
+    type: Literal["admit"] = "admit"
+    id: RequestId | None = None
+
+
+class Deny(msgspec.Struct, forbid_unknown_fields=True):
+    participant: ParticipantId
+    type: Literal["deny"] = "deny"
+    id: RequestId | None = None
+
+
+class SetLobby(msgspec.Struct, forbid_unknown_fields=True):
+    enabled: bool
+    type: Literal["lobby"] = "lobby"
+    id: RequestId | None = None
+
+
+class SetLock(msgspec.Struct, forbid_unknown_fields=True):
+    locked: bool
+    type: Literal["lock"] = "lock"
+    id: RequestId | None = None
+
+
+class SetPassword(msgspec.Struct, forbid_unknown_fields=True):
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)] | None
+    type: Literal["set_password"] = "set_password"
+    id: RequestId | None = None
+
+
+class StartMuted(msgspec.Struct, forbid_unknown_fields=True):
+    audio: bool
+    video: bool
+    type: Literal["start_muted"] = "start_muted"
+    id: RequestId | None = None
+
+
+class GrantModerator(msgspec.Struct, forbid_unknown_fields=True):
+    participant: ParticipantId
+    type: Literal["grant_moderator"] = "grant_moderator"
+    id: RequestId | None = None
+
+
+class MuteParticipant(msgspec.Struct, forbid_unknown_fields=True):
+    participant: ParticipantId
+    kind: Kind
+    type: Literal["mute_participant"] = "mute_participant"
+    id: RequestId | None = None
+
+
+class MuteAll(msgspec.Struct, forbid_unknown_fields=True):
+    kind: Kind
+    type: Literal["mute_all"] = "mute_all"
+    id: RequestId | None = None
+
+
+class AskUnmute(msgspec.Struct, forbid_unknown_fields=True):
+    participant: ParticipantId
+    kind: Kind
+    type: Literal["ask_unmute"] = "ask_unmute"
+    id: RequestId | None = None
+
+
+class Remove(msgspec.Struct, forbid_unknown_fields=True):
+    participant: ParticipantId
+    type: Literal["remove"] = "remove"
+    id: RequestId | None = None
+
+
+class EndMeeting(msgspec.Struct, forbid_unknown_fields=True):
+    type: Literal["end_meeting"] = "end_meeting"
+    id: RequestId | None = None
+
+
+ModeratorMessage = (
+    Admit
+    | Deny
+    | SetLobby
+    | SetLock
+    | SetPassword
+    | StartMuted
+    | GrantModerator
+    | MuteParticipant
+    | MuteAll
+    | AskUnmute
+    | Remove
+    | EndMeeting
+)
+
+
+ClientMessage = Join | Publish | SubscribeAnswer | Mute | Ping | Leave | ModeratorMessage
 
 _TYPES: dict[str, type[ClientMessage]] = {
     "join": Join,
@@ -59,6 +157,18 @@ _TYPES: dict[str, type[ClientMessage]] = {
     "mute": Mute,
     "ping": Ping,
     "leave": Leave,
+    "admit": Admit,
+    "deny": Deny,
+    "lobby": SetLobby,
+    "lock": SetLock,
+    "set_password": SetPassword,
+    "start_muted": StartMuted,
+    "grant_moderator": GrantModerator,
+    "mute_participant": MuteParticipant,
+    "mute_all": MuteAll,
+    "ask_unmute": AskUnmute,
+    "remove": Remove,
+    "end_meeting": EndMeeting,
 }
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import replace
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..media.sdp import SdpError
+from ..meeting.admission import JoinRights
 from ..meeting.names import InvalidName, clean_display_name, normalize_room_name
 from ..meeting.room import RoomFull
-from . import messages
-from .hub import Hub, Member
+from . import messages, moderation
+from .hub import Hub, JoinRefused, Member, Waiter
 from .limits import TokenBucket
 
 log = logging.getLogger(__name__)
@@ -22,10 +24,19 @@ SEND_QUEUE_LIMIT = 1000  # a client this far behind is not reading: disconnect i
 
 
 class Session:
-    def __init__(self, hub: Hub, websocket: WebSocket, rate: float = 20, burst: float = 40):
+    def __init__(
+        self,
+        hub: Hub,
+        websocket: WebSocket,
+        rate: float = 20,
+        burst: float = 40,
+        rights: JoinRights | None = None,
+    ):
         self.hub = hub
         self.websocket = websocket
         self.member: Member | None = None
+        self.waiter: Waiter | None = None
+        self.rights = rights
         self._bucket = TokenBucket(rate, burst)
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
         self._closing = False
@@ -42,6 +53,10 @@ class Session:
             self._outbox.put_nowait(None)
             return
         self._outbox.put_nowait(messages.encode(message).decode())
+
+    def admitted(self, member: Member) -> None:
+        self.waiter = None
+        self.member = member
 
     def close(self, reason: str) -> None:
         if not self._closing:
@@ -70,6 +85,8 @@ class Session:
         finally:
             if self.member is not None:
                 self.hub.leave(self.member, "left")
+            if self.waiter is not None:
+                self.hub.turn_away(self.waiter, "left")
             self.close("left")
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(writer, 5)
@@ -115,7 +132,7 @@ class Session:
             self.send(_with_ref({"type": "pong"}, ref))
             return
         if isinstance(message, messages.Join):
-            if self.member is not None:
+            if self.member is not None or self.waiter is not None:
                 raise messages.ProtocolError(
                     "already_joined", "this connection has joined already", ref
                 )
@@ -127,14 +144,30 @@ class Session:
                 name = clean_display_name(message.name)
             except InvalidName as exc:
                 raise messages.ProtocolError("invalid", f"name: {exc}", ref) from None
+            rights = replace(self.rights or JoinRights(), password=message.password)
             try:
-                self.member = self.hub.join(_Replier(self, ref), room, name)
+                joined = self.hub.join(_Replier(self, ref), room, name, rights)
             except RoomFull as exc:
                 raise messages.ProtocolError("room_full", str(exc), ref) from None
+            except JoinRefused as exc:
+                raise messages.ProtocolError(exc.code, exc.message, ref) from None
+            if isinstance(joined, Waiter):
+                self.waiter = joined
+            else:
+                self.member = joined
             return
+        if self.waiter is not None:
+            if isinstance(message, messages.Leave):
+                waiter, self.waiter = self.waiter, None
+                self.hub.turn_away(waiter, "left")
+                return
+            raise messages.ProtocolError("waiting", "you are waiting in the lobby", ref)
         member = self.member
         if member is None:
             raise messages.ProtocolError("not_joined", "send join first", ref)
+        if isinstance(message, messages.ModeratorMessage):
+            moderation.act(self.hub, member, message)
+            return
         if isinstance(message, messages.Publish):
             try:
                 answer = self.hub.publish(member, message.sdp, message.sources)
@@ -161,13 +194,16 @@ class _Replier:
         self._ref = ref
 
     def send(self, message: dict[str, Any]) -> None:
-        if self._ref is not None and message.get("type") == "joined":
+        if self._ref is not None and message.get("type") in ("joined", "lobby_waiting"):
             message = _with_ref(message, self._ref)
             self._ref = None
         self._session.send(message)
 
     def close(self, reason: str) -> None:
         self._session.close(reason)
+
+    def admitted(self, member: Member) -> None:
+        self._session.admitted(member)
 
 
 def _with_ref(message: dict[str, Any], ref: int | None) -> dict[str, Any]:

@@ -1,0 +1,90 @@
+"""Who may enter a room, and as what: secure domain, lock, password, lobby, roles.
+
+Pure decisions over a Room and what the newcomer brings; the hub carries them out.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .room import MODERATOR, PARTICIPANT, Room
+
+# Argon2id with light parameters: a room password lives as long as a meeting, and hashing
+# happens on the event loop at each join attempt.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+@dataclass(frozen=True)
+class JoinRights:
+    """What the newcomer proved before joining."""
+
+    host: bool = False  # a signed-in user of this server
+    invited_role: str | None = None  # from an invitation token for this room
+    password: str | None = None  # the room password as typed
+
+
+class Outcome(enum.Enum):
+    ADMIT = "admit"
+    WAIT = "wait"  # in the lobby, until a moderator decides
+    REFUSE = "refuse"
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    role: str = PARTICIPANT
+    code: str = ""
+    message: str = ""
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def _password_matches(stored: str, given: str) -> bool:
+    try:
+        return _HASHER.verify(stored, given)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def decide(
+    room: Room, rights: JoinRights, *, secure_domain: bool, now: float | None = None
+) -> Decision:
+    now = time.monotonic() if now is None else now
+    invited = rights.invited_role is not None
+    entitled_moderator = rights.host or rights.invited_role == MODERATOR
+    if room.empty:
+        # Whoever opens a room moderates it; in a secure domain only a host may open one.
+        if secure_domain and not (rights.host or invited):
+            return Decision(
+                Outcome.REFUSE,
+                code="host_required",
+                message="this meeting has not started: a host must open it first",
+            )
+        return Decision(Outcome.ADMIT, role=MODERATOR)
+    role = MODERATOR if entitled_moderator else PARTICIPANT
+    if room.locked and not entitled_moderator:
+        return Decision(Outcome.REFUSE, code="room_locked", message="the room is locked")
+    if room.password_hash is not None and not (invited or entitled_moderator):
+        if room.password_guesses.blocked(now):
+            return Decision(
+                Outcome.REFUSE,
+                code="rate_limited",
+                message="too many wrong passwords for this room; try again in a minute",
+            )
+        if rights.password is None:
+            return Decision(
+                Outcome.REFUSE, code="password_required", message="this room needs a password"
+            )
+        if not _password_matches(room.password_hash, rights.password):
+            room.password_guesses.record(now)
+            return Decision(Outcome.REFUSE, code="wrong_password", message="the password is wrong")
+    if room.lobby_enabled and not (invited or entitled_moderator):
+        return Decision(Outcome.WAIT)
+    return Decision(Outcome.ADMIT, role=role)

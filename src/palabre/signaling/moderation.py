@@ -1,0 +1,88 @@
+"""Moderator actions: each checks the actor's role, changes the room, and tells who must know.
+
+A participant who is not a moderator gets a `forbidden` error and nothing changes.
+"""
+
+from __future__ import annotations
+
+from ..meeting.admission import hash_password
+from ..meeting.room import MODERATOR
+from . import messages as m
+from .hub import Hub, Member
+from .messages import ProtocolError
+
+
+def act(hub: Hub, actor: Member, message: m.ModeratorMessage) -> None:
+    ref = message.id
+    if not actor.participant.moderator:
+        raise ProtocolError("forbidden", "only a moderator may do this", ref)
+    room = actor.room
+
+    def target(participant_id: str) -> Member:
+        member = hub.members.get(participant_id)
+        if member is None or member.room is not room:
+            raise ProtocolError(
+                "not_found", f"participant: no participant {participant_id!r} here", ref
+            )
+        return member
+
+    match message:
+        case m.Admit() | m.Deny():
+            waiter = hub.waiting.get(message.participant)
+            if waiter is None or waiter.room is not room:
+                raise ProtocolError(
+                    "not_found", "participant: nobody with this id waits in the lobby", ref
+                )
+            if isinstance(message, m.Admit):
+                hub.admit(waiter)
+            else:
+                hub.turn_away(waiter, "denied")
+        case m.SetLobby():
+            room.lobby_enabled = message.enabled
+            _settings_changed(hub, actor)
+            if not message.enabled:  # nobody waits for a lobby that is gone
+                for waiter in [w for w in hub.waiting.values() if w.room is room]:
+                    hub.admit(waiter)
+        case m.SetLock():
+            room.locked = message.locked
+            _settings_changed(hub, actor)
+        case m.SetPassword():
+            room.password_hash = hash_password(message.password) if message.password else None
+            _settings_changed(hub, actor)
+        case m.StartMuted():
+            room.start_audio_muted, room.start_video_muted = message.audio, message.video
+            _settings_changed(hub, actor)
+        case m.GrantModerator():
+            hub.set_role(target(message.participant).participant, MODERATOR)
+        case m.MuteParticipant():
+            _mute(hub, actor, target(message.participant), message.kind)
+        case m.MuteAll():
+            for member in [hub.members[p] for p in room.participants if p in hub.members]:
+                if member is not actor:
+                    _mute(hub, actor, member, message.kind)
+        case m.AskUnmute():
+            who = target(message.participant)
+            who.peer.send({"type": "unmute_requested", "kind": message.kind, "by": actor.id})
+        case m.Remove():
+            who = target(message.participant)
+            if who is actor:
+                raise ProtocolError("invalid", "participant: use leave to leave", ref)
+            hub.leave(who, "removed")
+        case m.EndMeeting():
+            for waiter in [w for w in hub.waiting.values() if w.room is room]:
+                hub.turn_away(waiter, "ended")
+            for member in [hub.members[p] for p in list(room.participants) if p in hub.members]:
+                hub.leave(member, "ended")
+
+
+def _settings_changed(hub: Hub, actor: Member) -> None:
+    hub.broadcast(
+        actor.room, {"type": "room_updated", "settings": actor.room.settings(), "by": actor.id}
+    )
+
+
+def _mute(hub: Hub, actor: Member, member: Member, kind: str) -> None:
+    already = member.participant.audio_muted if kind == "audio" else member.participant.video_muted
+    hub.mute(member, kind, True)
+    if not already:
+        member.peer.send({"type": "muted", "kind": kind, "by": actor.id})
