@@ -499,11 +499,6 @@ def test_drop_tracks_and_close(harness: Harness, client_cert: Certificate) -> No
 # --- known bugs in publisher.py and subscriber.py (not fixed here; see the commit message) ---
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publisher.py: negotiate() builds the answer's ICE credentials before "
-    "connection.set_remote() picks new ones for an ICE restart",
-)
 def test_ice_restart_answer_carries_the_new_credentials(
     harness: Harness, client_cert: Certificate
 ) -> None:
@@ -516,11 +511,6 @@ def test_ice_restart_answer_carries_the_new_credentials(
     assert sdp.parse(answer).media[0].get("ice-ufrag") == publisher.connection.ufrag
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="publisher.py: a track whose SSRC was learned from the mid extension is replaced "
-    "(removed and added again) by every renegotiation",
-)
 def test_learned_ssrc_survives_renegotiation(harness: Harness, client_cert: Certificate) -> None:
     offer = sdp.parse(bot_offer(client_cert, AV))
     for section in offer.media:

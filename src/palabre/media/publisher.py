@@ -53,13 +53,12 @@ class Publisher:
             raise sdp.SdpError("the offer has no media section")
         answer = sdp.SessionDescription(origin=f"- {id(self)} {self._version} IN IP4 0.0.0.0")
         self._version += 1
-        transport = self._server_transport(self.connection, "passive")
         wanted: dict[str, Track] = {}
         bundle: list[str] = []
         mid_extension: int | None = None
         for index, offered in enumerate(offer.media):
             mid = offered.mid if offered.mid is not None else str(index)
-            section, track = self._answer_section(offered, mid, sources.get(mid), transport)
+            section, track = self._answer_section(offered, mid, sources.get(mid))
             answer.media.append(section)
             if section.port != 0:
                 bundle.append(mid)
@@ -74,15 +73,22 @@ class Publisher:
             ("msid-semantic", " WMS"),
         ]
 
+        # The offer is acceptable: from here on, state changes. An ICE restart gives the
+        # connection new credentials, which the answer must then carry.
         self.connection.set_remote(remote)
+        transport = self._server_transport(self.connection, "passive").attributes()
+        for section in answer.media:
+            if section.port != 0:
+                section.attributes[1:1] = transport  # after a=mid
         self._mid_extension = mid_extension
         added, removed = [], []
         for mid, track in wanted.items():
             current = self.tracks.get(mid)
             if (
                 current is not None
-                and current.ssrc == track.ssrc
                 and current.source == track.source
+                # An SSRC learned from the mid extension is not in the SDP: keep it.
+                and (current.ssrc == track.ssrc or track.ssrc is None)
             ):
                 continue
             if current is not None:
@@ -99,7 +105,6 @@ class Publisher:
         offered: sdp.MediaSection,
         mid: str,
         source: str | None,
-        transport: sdp.TransportParameters,
     ) -> tuple[sdp.MediaSection, Track | None]:
         kind = offered.kind
         wanted_codec = {"audio": "opus", "video": "vp8"}.get(kind)
@@ -116,7 +121,6 @@ class Publisher:
         section = sdp.MediaSection(kind, 9, offered.proto, [str(codec.payload_type)])
         attrs = section.attributes
         attrs.append(("mid", mid))
-        attrs += transport.attributes()
         attrs.append(("recvonly" if sending else "inactive", None))
         attrs.append(("rtcp-mux", None))
         attrs.append(("rtcp", "9 IN IP4 0.0.0.0"))

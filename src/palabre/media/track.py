@@ -80,8 +80,12 @@ class ReceptionStats:
         self.received += 1
         transit = arrival * self.clock_rate - timestamp
         if self.last_transit is not None:
-            d = abs(transit - self.last_transit)
-            self.jitter += (d - self.jitter) / 16
+            d = transit - self.last_transit
+            if d > 0x80000000:  # the 32-bit timestamp wrapped around between two packets
+                d -= 0x100000000
+            elif d < -0x80000000:
+                d += 0x100000000
+            self.jitter += (abs(d) - self.jitter) / 16
         self.last_transit = transit
 
     def report_fields(self, now: float) -> tuple[int, int, int, int, int, int]:
@@ -241,7 +245,7 @@ class DownTrack:
         )
         connection.path.send(srtp.protect(header + payload))
         self.packets += 1
-        self.octets += len(payload)
+        self.octets += len(payload) - (payload[-1] if padding else 0)  # RFC 3550: no padding
         self.last_out_seq = out_seq
         self.last_out_ts = out_ts
         self.last_sent = time.monotonic()
