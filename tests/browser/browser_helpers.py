@@ -57,10 +57,12 @@ class Console:
     def __init__(self, page: Any, name: str) -> None:
         self.name = name
         self.errors: list[str] = []
+        self.lines: list[str] = []
         page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
         page.on("console", self._on_console)
 
     def _on_console(self, msg: Any) -> None:
+        self.lines.append(f"{msg.type}: {msg.text}")
         if msg.type == "error" or "Content Security Policy" in msg.text:
             self.errors.append(msg.text)
 
@@ -103,7 +105,15 @@ async def remote_stats(page: Any) -> list[dict[str, Any]]:
 
 
 def by_key(stats: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
-    return {(s["participant"], s["source"], s["kind"]): s for s in stats}
+    """Stats per (participant, source, kind), summed over SSRCs: a reused m-section keeps
+    the stats of the stream it carried before."""
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for s in stats:
+        key = (s["participant"], s["source"], s["kind"])
+        acc = out.setdefault(key, {"packets": 0, "frames": 0, "energy": 0.0, "samples": 0})
+        for field in ("packets", "frames", "energy", "samples"):
+            acc[field] += s[field]
+    return out
 
 
 async def remote_tiles(page: Any, source: str = "camera") -> list[str]:

@@ -1,0 +1,71 @@
+"""The meeting page's first load stays light: under 250 KB compressed, as served."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from browser_helpers import join_from_prejoin, new_page
+
+pytestmark = pytest.mark.browser
+
+BUDGET = 250 * 1024
+COUNTED = {"document", "script", "stylesheet", "image", "font", "manifest", "other"}
+
+
+async def served_size(client: httpx.AsyncClient, url: str) -> tuple[int, str]:
+    """Bytes on the wire for url with gzip accepted, and the content encoding used."""
+    async with client.stream("GET", url, headers={"Accept-Encoding": "gzip"}) as r:
+        r.raise_for_status()
+        size = 0
+        async for chunk in r.aiter_raw():
+            size += len(chunk)
+        return size, r.headers.get("content-encoding", "identity")
+
+
+async def test_meeting_first_load_under_budget(
+    browser: Any, web_server: Any, artifacts: Path
+) -> None:
+    base = web_server.http_url
+    page, _ = await new_page(browser, "weight")
+    urls: list[str] = []
+
+    def on_response(resp: Any) -> None:
+        req = resp.request
+        url = resp.url
+        if (
+            url.startswith(base)
+            and req.method == "GET"
+            and req.resource_type in COUNTED
+            and "/api/" not in url
+            and url not in urls
+        ):
+            urls.append(url)
+
+    page.on("response", on_response)
+    # A person opens a meeting link and joins: everything fetched until the meeting is up.
+    await page.goto(base + "/weight-room")
+    await join_from_prejoin(page, "Wanda")
+    await page.wait_for_load_state("networkidle")
+
+    files: dict[str, dict[str, Any]] = {}
+    async with httpx.AsyncClient() as client:
+        for url in urls:
+            size, encoding = await served_size(client, url)
+            files[url.removeprefix(base)] = {"bytes": size, "encoding": encoding}
+    total = sum(f["bytes"] for f in files.values())
+    (artifacts / "web-weight.json").write_text(
+        json.dumps({"total_bytes": total, "files": files}, indent=2)
+    )
+    print(f"meeting page first load: {total} bytes compressed ({total / 1024:.1f} KiB)")
+
+    kinds = {Path(u.split("?")[0]).suffix for u in files}
+    assert {".js", ".css"} <= kinds, files
+    assert any(f == "/weight-room" for f in files), files
+    for name, f in files.items():
+        if name.endswith((".js", ".css")) or name == "/weight-room":
+            assert f["encoding"] == "gzip", (name, f)
+    assert total < BUDGET, files
