@@ -146,9 +146,14 @@ class Bot:
 
     # --- signaling ---
 
+    async def connect(self) -> None:
+        """Open the signaling WebSocket (join and request do it when needed)."""
+        if self._ws is None:
+            self._ws = await connect(self.url, max_size=2**20)
+            self._tasks.append(asyncio.create_task(self._read()))
+
     async def join(self, timeout: float = 10) -> dict[str, Any]:
-        self._ws = await connect(self.url, max_size=2**20)
-        self._tasks.append(asyncio.create_task(self._read()))
+        await self.connect()
         joined = await self.request({"type": "join", "room": self.room, "name": self.name}, timeout)
         if joined["type"] != "joined":
             raise RuntimeError(f"join refused: {joined}")
@@ -167,6 +172,7 @@ class Bot:
 
     async def request(self, message: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
         """Send with an id; return the reply (or error) that refers to it."""
+        await self.connect()
         ident = self._next_id
         self._next_id += 1
         future = self.expect(lambda m: m.get("ref") == ident)
