@@ -1,0 +1,907 @@
+"""Forwarding benchmark: server CPU time per forwarded RTP packet, with bot participants.
+
+N publishing bots (a looped pre-encoded Opus + VP8 clip) and M subscribe-only bots join one
+room of a Palabre server; every participant receives every other participant's tracks. Once
+every bot receives every publisher, and after a warm-up, it measures over a window:
+
+- the server process's CPU time (user + system, all threads), from psutil;
+- the packets the bots sent (per publisher) and received (per receiver and publisher);
+- the kernel's drops on the server's and the bots' UDP sockets (/proc/<pid>/net/udp);
+- the CPU of the bots and of the rest of the machine, which shares the cores;
+
+and prints packets forwarded per second, server CPU %, server CPU microseconds per forwarded
+packet (all the server's work, ingress included, divided by the packets the bots received),
+and the loss: received against sent x receivers, and from gaps in RTP sequence numbers.
+
+To measure forwarding rather than the bots, the bots behave like browsers where they differ:
+video frames are paced over the frame interval (--burst turns it off), the publishers'
+keyframes (one per 3 s loop of the clip) are spread over the cycle instead of all falling
+together (--aligned-keyframes), and the bots' receive buffers are enlarged (--bot-rcvbuf).
+
+The server runs as a subprocess on free loopback ports (or is reached with --url); the bots
+run in this process, or in --bot-processes worker processes when one cannot drive them all.
+
+    .venv/bin/python bench/forward.py                          # 4 publishers + 4 subscribers
+    .venv/bin/python bench/forward.py --publishers 6 --subscribers 10 --bot-processes 2
+    .venv/bin/python bench/forward.py --url ws://127.0.0.1:8000/ws --server-pid 1234
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+# --- the bots, in whichever process drives them ---
+
+ROOM = "bench-forward"
+CLIP_SECONDS = 3.0
+
+
+@dataclass
+class BotSpec:
+    name: str
+    publisher: bool
+
+
+@dataclass
+class Snapshot:
+    """Counters of one group of bots at one instant (all cumulative since the bots started)."""
+
+    taken: float = 0.0
+    cpu: float = 0.0  # CPU seconds of the bot process
+    sent: dict[str, int] = field(default_factory=dict)  # publisher id -> packets sent
+    # receiving bot id -> publisher id -> packets received
+    received: dict[str, dict[str, int]] = field(default_factory=dict)
+    srtp_errors: int = 0
+    udp_drops: int = 0  # kernel drops on the bots' UDP sockets
+    # Since the group's previous snapshot, from RTP sequence numbers: packets received, and
+    # the span of sequence numbers they cover (what a receiver expects, RFC 3550 6.4.1).
+    seq_received: int = 0
+    seq_expected: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "taken": self.taken,
+            "cpu": self.cpu,
+            "sent": self.sent,
+            "received": self.received,
+            "srtp_errors": self.srtp_errors,
+            "udp_drops": self.udp_drops,
+            "seq_received": self.seq_received,
+            "seq_expected": self.seq_expected,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Snapshot:
+        return cls(**data)
+
+
+def paced(clip: Any) -> Any:
+    """The clip with each video frame's packets spread over the frame interval.
+
+    The bot sends all packets of a frame at once; a browser's pacer spreads them. A keyframe
+    of the clip is ~40 packets, and several publishers' keyframes at once overflow a default
+    UDP receive buffer, which would measure the bots' burstiness rather than forwarding.
+    """
+    import msgspec
+
+    video = list(clip.video)
+    frames: list[list[int]] = []
+    for index, packet in enumerate(video):
+        if frames and video[frames[-1][0]].time == packet.time:
+            frames[-1].append(index)
+        else:
+            frames.append([index])
+    for number, frame in enumerate(frames):
+        start = video[frame[0]].time
+        end = video[frames[number + 1][0]].time if number + 1 < len(frames) else clip.duration
+        step = (end - start) / len(frame)
+        for position, index in enumerate(frame):
+            video[index] = msgspec.structs.replace(video[index], time=start + position * step)
+    return msgspec.structs.replace(clip, video=video)
+
+
+def sequence_span(sequences: set[int]) -> int:
+    """How many 16-bit sequence numbers the smallest circular range holding these covers."""
+    if len(sequences) < 2:
+        return len(sequences)
+    ordered = sorted(sequences)
+    largest_gap = (ordered[0] - ordered[-1]) % 65536  # the gap across the wrap
+    for low, high in itertools.pairwise(ordered):
+        largest_gap = max(largest_gap, high - low)
+    return 65536 - largest_gap + 1
+
+
+def udp_drops(pid: int) -> int:
+    """Datagrams the kernel dropped on this process's UDP sockets (full receive buffers)."""
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+    drops = 0
+    for table in ("udp", "udp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+                fields = line.split()
+                if len(fields) >= 13 and fields[9] in inodes:
+                    drops += int(fields[12])
+    return drops
+
+
+def machine_cpu() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine, all cores, from /proc/stat."""
+    times = psutil.cpu_times()
+    total = float(sum(times))
+    idle = float(times.idle + getattr(times, "iowait", 0.0))
+    return total - idle, total
+
+
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+class BotGroup:
+    """Some bots of the room, driven by the event loop of the current process."""
+
+    def __init__(
+        self,
+        url: str,
+        specs: list[BotSpec],
+        bitrate: int,
+        audio_only: bool,
+        pace: bool,
+        room: str = ROOM,
+    ) -> None:
+        self.url = url
+        self.specs = specs
+        self.bitrate = bitrate
+        self.audio_only = audio_only
+        self.pace = pace
+        self.room = room
+        self.bots: list[Any] = []
+        self._process = psutil.Process()
+        self._seen: dict[int, set[int]] = {}  # id(received track) -> sequence numbers seen
+
+    async def start(self) -> None:
+        from palabre.bot import Bot, load_clip
+
+        clip = None
+        if any(spec.publisher for spec in self.specs):
+            clip = load_clip(CLIP_SECONDS, self.bitrate)
+            if self.pace:
+                clip = paced(clip)
+        for spec in self.specs:
+            bot = Bot(
+                self.url,
+                self.room,
+                spec.name,
+                clip=clip if spec.publisher else None,
+                audio=True,
+                video=not self.audio_only,
+            )
+            self.bots.append(bot)
+            await bot.join()
+            if spec.publisher:
+                await bot.publish()
+
+    def snapshot(self) -> Snapshot:
+        snap = Snapshot(
+            time.monotonic(), _cpu_seconds(self._process), udp_drops=udp_drops(os.getpid())
+        )
+        for bot in self.bots:
+            if bot.outgoing:
+                snap.sent[bot.id] = sum(o.sent for o in bot.outgoing.values())
+            by_publisher: dict[str, int] = {}
+            for track in bot.received.values():
+                by_publisher[track.participant] = (
+                    by_publisher.get(track.participant, 0) + track.packets
+                )
+                # The bot keeps every sequence number it received; those new since the last
+                # snapshot give the loss without the skew of packets in flight at its edges.
+                seen = set(track.sequences)
+                new = seen - self._seen.get(id(track), set())
+                self._seen[id(track)] = seen
+                snap.seq_received += len(new)
+                snap.seq_expected += sequence_span(new)
+            snap.received[bot.id] = by_publisher
+            snap.srtp_errors += (
+                bot.publish_transport.srtp_errors + bot.subscribe_transport.srtp_errors
+            )
+        return snap
+
+    def tune(self, rcvbuf: int) -> None:
+        """Enlarge the receive buffers of the bots' UDP sockets (once all are connected).
+
+        Forwarded keyframes of several publishers arrive at a bot together; with the default
+        buffer (~200 KiB) the bots would drop them and the benchmark would measure its own
+        bots. The bot makes its sockets when the server's offers arrive, hence afterwards.
+        """
+        if rcvbuf <= 0:
+            return
+        for bot in self.bots:
+            for transport in (bot.publish_transport, bot.subscribe_transport):
+                udp = getattr(transport, "_udp", None)
+                sock = udp.get_extra_info("socket") if udp is not None else None
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+
+    async def stagger(self, delays: dict[str, float]) -> None:
+        """Ask each publisher for a keyframe at its own delay, through the server (PLI).
+
+        The bot loops its clip from the keyframe and restarts it on a PLI, so after the joins
+        every publisher's keyframe falls at the same instant of a 3 s cycle; in a meeting they
+        do not. A PLI from a receiver at publisher k's delay restarts publisher k's clip then.
+        Several groups may ask for the same publisher at once; the server merges them.
+        """
+        from palabre.media import rtcp
+
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        for publisher, delay in sorted(delays.items(), key=lambda item: item[1]):
+            await asyncio.sleep(max(0.0, start + delay - loop.time()))
+            for bot in self.bots:
+                tracks = bot.tracks_from(publisher, "video")
+                ssrc = bot.ssrc_of(tracks[0].track_id) if tracks else None
+                if ssrc is not None:
+                    bot.subscribe_transport.send_rtcp(rtcp.pli(1, ssrc))
+                    break
+
+    async def stop(self) -> None:
+        for bot in self.bots:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(bot.leave(), 5)
+
+
+def _new_event_loop() -> asyncio.AbstractEventLoop:
+    try:
+        import uvloop
+
+        return uvloop.new_event_loop()
+    except ImportError:  # pragma: no cover
+        return asyncio.new_event_loop()
+
+
+def _worker(
+    conn: Connection, url: str, specs: list[BotSpec], bitrate: int, audio_only: bool, pace: bool
+) -> None:
+    """A bot process: start the bots, then answer 'snap' and 'stop' from the controller."""
+
+    async def main() -> None:
+        group = BotGroup(url, specs, bitrate, audio_only, pace)
+        loop = asyncio.get_running_loop()
+        try:
+            await group.start()
+        except Exception as exc:
+            conn.send(("error", repr(exc)))
+            await group.stop()
+            return
+        conn.send(("ready", None))
+        while True:
+            command = await loop.run_in_executor(None, conn.recv)
+            if command == "snap":
+                conn.send(("snap", group.snapshot().as_dict()))
+            elif isinstance(command, tuple) and command[0] == "tune":
+                group.tune(command[1])
+                conn.send(("tuned", None))
+            elif isinstance(command, tuple) and command[0] == "stagger":
+                await group.stagger(command[1])
+                conn.send(("staggered", None))
+            else:
+                await group.stop()
+                conn.send(("stopped", None))
+                return
+
+    with asyncio.Runner(loop_factory=_new_event_loop) as runner:
+        runner.run(main())
+
+
+class _Remote:
+    """The controller's handle on a bot process."""
+
+    def __init__(
+        self, url: str, specs: list[BotSpec], bitrate: int, audio_only: bool, pace: bool
+    ) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker, args=(child, url, specs, bitrate, audio_only, pace), daemon=True
+        )
+        self.process.start()
+        child.close()
+
+    async def _call(self, command: object, timeout: float) -> tuple[str, Any]:
+        loop = asyncio.get_running_loop()
+        if command is not None:
+            self.conn.send(command)
+        if not await loop.run_in_executor(None, self.conn.poll, timeout):
+            raise RuntimeError(f"bot process {self.process.pid} did not answer {command!r}")
+        reply: tuple[str, Any] = self.conn.recv()
+        if reply[0] == "error":
+            raise RuntimeError(f"bot process {self.process.pid}: {reply[1]}")
+        return reply
+
+    async def start(self) -> None:
+        await self._call(None, 120)
+
+    async def snapshot(self) -> Snapshot:
+        _, data = await self._call("snap", 10)
+        return Snapshot.from_dict(data)
+
+    async def tune(self, rcvbuf: int) -> None:
+        await self._call(("tune", rcvbuf), 10)
+
+    async def stagger(self, delays: dict[str, float]) -> None:
+        await self._call(("stagger", delays), 10 + max(delays.values(), default=0))
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self._call("stop", 30)
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+class _Local:
+    def __init__(self, group: BotGroup) -> None:
+        self.group = group
+
+    async def start(self) -> None:
+        await self.group.start()
+
+    async def snapshot(self) -> Snapshot:
+        return self.group.snapshot()
+
+    async def tune(self, rcvbuf: int) -> None:
+        self.group.tune(rcvbuf)
+
+    async def stagger(self, delays: dict[str, float]) -> None:
+        await self.group.stagger(delays)
+
+    async def stop(self) -> None:
+        await self.group.stop()
+
+
+# --- the server ---
+
+
+def free_port() -> int:
+    """A port free for both TCP and UDP on 127.0.0.1 (media uses one number for both)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            tcp.bind(("127.0.0.1", 0))
+            port = int(tcp.getsockname()[1])
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                try:
+                    udp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            return port
+    raise RuntimeError("no free port")
+
+
+@dataclass
+class Server:
+    ws_url: str
+    http_url: str
+    pid: int | None
+    process: subprocess.Popen[bytes] | None = None
+    data_dir: str | None = None
+    log_path: str | None = None
+
+    def health(self) -> dict[str, Any]:
+        with urllib.request.urlopen(self.http_url + "/healthz", timeout=5) as response:
+            return dict(json.loads(response.read()))
+
+    def log_tail(self, size: int = 4000) -> str:
+        if self.log_path is None:
+            return ""
+        with contextlib.suppress(OSError):
+            return Path(self.log_path).read_text(errors="replace")[-size:]
+        return ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        if self.data_dir is not None:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the server's child process: get SIGTERM if the benchmark dies without stopping it."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def start_server(log_level: str) -> Server:
+    port, media_port = free_port(), free_port()
+    data_dir = tempfile.mkdtemp(prefix="palabre-bench-")
+    log_path = os.path.join(data_dir, "server.log")
+    command = [
+        sys.executable,
+        "-m",
+        "palabre",
+        "serve",
+        "--port",
+        str(port),
+        "--media-port",
+        str(media_port),
+        "--media-tcp-port",
+        str(media_port),
+        "--data-dir",
+        os.path.join(data_dir, "data"),
+        "--log-level",
+        log_level,
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+        )
+    server = Server(
+        f"ws://127.0.0.1:{port}/ws",
+        f"http://127.0.0.1:{port}",
+        process.pid,
+        process,
+        data_dir,
+        log_path,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = Path(log_path).read_text(errors="replace")
+            server.stop()
+            raise RuntimeError(f"palabre serve exited:\n{output}")
+        with contextlib.suppress(OSError):
+            server.health()
+            return server
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError("palabre serve did not start in 30 s")
+
+
+def external_server(url: str, pid: int | None) -> Server:
+    parts = urllib.parse.urlsplit(url)
+    scheme = "https" if parts.scheme == "wss" else "http"
+    http_url = f"{scheme}://{parts.netloc}"
+    if pid is None:
+        pid = _listening_pid(parts.port or (443 if scheme == "https" else 80))
+    return Server(url, http_url, pid)
+
+
+def _listening_pid(port: int) -> int | None:
+    """The process listening on this TCP port, if this user may see it."""
+    with contextlib.suppress(psutil.AccessDenied, PermissionError):
+        for connection in psutil.net_connections(kind="tcp"):
+            if (
+                connection.status == psutil.CONN_LISTEN
+                and connection.laddr
+                and connection.laddr.port == port
+                and connection.pid
+            ):
+                return int(connection.pid)
+    return None
+
+
+# --- measurement ---
+
+
+def merge(snapshots: list[Snapshot]) -> Snapshot:
+    total = Snapshot(max(s.taken for s in snapshots))
+    for snap in snapshots:
+        total.cpu += snap.cpu
+        total.sent.update(snap.sent)
+        total.received.update(snap.received)
+        total.srtp_errors += snap.srtp_errors
+        total.udp_drops += snap.udp_drops
+        total.seq_received += snap.seq_received
+        total.seq_expected += snap.seq_expected
+    return total
+
+
+def receiving_complete(snap: Snapshot) -> bool:
+    """Every bot receives packets from every publisher but itself."""
+    publishers = set(snap.sent)
+    for bot_id, by_publisher in snap.received.items():
+        for publisher in publishers - {bot_id}:
+            if by_publisher.get(publisher, 0) == 0:
+                return False
+    return True
+
+
+@dataclass
+class Result:
+    participants: int
+    publishers: int
+    subscribers: int
+    bot_processes: int
+    duration: float
+    packets_in: int
+    packets_forwarded: int
+    packets_expected: int
+    server_cpu: float | None  # CPU seconds in the window
+    bot_cpu: float
+    srtp_errors: int
+    server_udp_drops: int | None  # kernel drops on the server's UDP socket, in the window
+    bot_udp_drops: int  # kernel drops on the bots' UDP sockets, in the window
+    seq_received: int  # packets received in the window, by RTP sequence numbers
+    seq_expected: int  # the sequence number span they cover
+    machine_busy: float  # CPU seconds the whole machine was busy in the window, all cores
+    machine_total: float  # CPU seconds the whole machine had in the window, all cores
+    health: dict[str, Any]
+
+    @property
+    def others_cpu_percent(self) -> float:
+        """CPU of everything but the server and the bots, in % of one core."""
+        others = self.machine_busy - self.bot_cpu - (self.server_cpu or 0.0)
+        return max(0.0, 100 * others / self.duration)
+
+    @property
+    def machine_busy_percent(self) -> float:
+        return 100 * self.machine_busy / self.machine_total if self.machine_total else 0.0
+
+    @property
+    def forwarded_per_second(self) -> float:
+        return self.packets_forwarded / self.duration
+
+    @property
+    def in_per_second(self) -> float:
+        return self.packets_in / self.duration
+
+    @property
+    def server_cpu_percent(self) -> float | None:
+        return None if self.server_cpu is None else 100 * self.server_cpu / self.duration
+
+    @property
+    def us_per_packet(self) -> float | None:
+        if self.server_cpu is None or not self.packets_forwarded:
+            return None
+        return 1e6 * self.server_cpu / self.packets_forwarded
+
+    @property
+    def loss_percent(self) -> float:
+        if not self.packets_expected:
+            return 0.0
+        return 100 * (1 - self.packets_forwarded / self.packets_expected)
+
+    @property
+    def rtp_loss_percent(self) -> float:
+        if not self.seq_expected:
+            return 0.0
+        return 100 * (1 - self.seq_received / self.seq_expected)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "participants": self.participants,
+            "publishers": self.publishers,
+            "subscribers": self.subscribers,
+            "bot_processes": self.bot_processes,
+            "duration_s": round(self.duration, 3),
+            "packets_in_per_s": round(self.in_per_second, 1),
+            "packets_forwarded": self.packets_forwarded,
+            "packets_expected": self.packets_expected,
+            "seq_received": self.seq_received,
+            "seq_expected": self.seq_expected,
+            "packets_forwarded_per_s": round(self.forwarded_per_second, 1),
+            "server_cpu_percent": _round(self.server_cpu_percent, 1),
+            "server_cpu_us_per_forwarded_packet": _round(self.us_per_packet, 2),
+            "loss_percent": round(self.loss_percent, 3),
+            "rtp_loss_percent": round(self.rtp_loss_percent, 3),
+            "bot_cpu_percent": round(100 * self.bot_cpu / self.duration, 1),
+            "others_cpu_percent": round(self.others_cpu_percent, 1),
+            "machine_busy_percent": round(self.machine_busy_percent, 1),
+            "srtp_errors": self.srtp_errors,
+            "server_udp_drops": self.server_udp_drops,
+            "bot_udp_drops": self.bot_udp_drops,
+            "machine": machine(),
+        }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def window(before: Snapshot, after: Snapshot) -> tuple[int, int, int]:
+    """Packets sent by publishers, received by everyone, and expected, between two snapshots."""
+    sent = {p: n - before.sent.get(p, 0) for p, n in after.sent.items()}
+    received = 0
+    expected = 0
+    for bot_id, by_publisher in after.received.items():
+        old = before.received.get(bot_id, {})
+        for publisher, count in sent.items():
+            if publisher == bot_id:
+                continue
+            expected += count
+            received += by_publisher.get(publisher, 0) - old.get(publisher, 0)
+    return sum(sent.values()), received, expected
+
+
+def revision() -> str:
+    """The git commit of the code under test, '+' when src/ has local changes."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "src"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("+" if dirty else "")
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "revision": revision(),
+        "nproc": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "python": platform.python_version(),
+    }
+
+
+async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
+    if args.url:
+        server = external_server(args.url, args.server_pid)
+    else:
+        server = start_server(args.server_log_level)
+    log(f"server {server.ws_url} (pid {server.pid})")
+    specs = [BotSpec(f"pub-{i}", True) for i in range(args.publishers)]
+    specs += [BotSpec(f"sub-{i}", False) for i in range(args.subscribers)]
+    processes = max(1, min(args.bot_processes, len(specs)))
+    pace = not args.burst
+    groups: list[_Local | _Remote] = []
+    try:
+        from palabre.bot import load_clip
+
+        load_clip(CLIP_SECONDS, args.video_bitrate)  # encode once, before the bot processes
+        if processes == 1:
+            group = BotGroup(server.ws_url, specs, args.video_bitrate, args.audio_only, pace)
+            groups.append(_Local(group))
+        else:
+            for index in range(processes):
+                share = specs[index::processes]
+                groups.append(
+                    _Remote(server.ws_url, share, args.video_bitrate, args.audio_only, pace)
+                )
+        started = time.monotonic()
+        await asyncio.gather(*(group.start() for group in groups))
+        log(f"{len(specs)} bots joined in {time.monotonic() - started:.1f} s")
+
+        async def snapshot() -> Snapshot:
+            return merge(list(await asyncio.gather(*(g.snapshot() for g in groups))))
+
+        deadline = time.monotonic() + 30
+        while not receiving_complete(await snapshot()):
+            if time.monotonic() > deadline:
+                raise RuntimeError("not every bot receives every publisher after 30 s")
+            await asyncio.sleep(0.2)
+        await asyncio.gather(*(g.tune(args.bot_rcvbuf) for g in groups))
+        if not args.audio_only and not args.aligned_keyframes:
+            publishers = sorted((await snapshot()).sent)
+            # Past the server's merging interval for the joins' keyframe requests (0.3 s).
+            await asyncio.sleep(0.5)
+            step = CLIP_SECONDS / len(publishers)
+            delays = {p: i * step for i, p in enumerate(publishers)}
+            await asyncio.gather(*(g.stagger(delays) for g in groups))
+            log(f"keyframes of the {len(publishers)} publishers spread over the clip's cycle")
+        log(f"media flowing; warming up {args.warmup:g} s")
+        await asyncio.sleep(args.warmup)
+
+        server_process = psutil.Process(server.pid) if server.pid else None
+        machine_before = machine_cpu()
+        cpu_before = _cpu_seconds(server_process) if server_process else None
+        drops_before = udp_drops(server.pid) if server.pid else None
+        before = await snapshot()
+        log(f"measuring {args.duration:g} s")
+        await asyncio.sleep(args.duration)
+        cpu_after = _cpu_seconds(server_process) if server_process else None
+        machine_after = machine_cpu()
+        drops_after = udp_drops(server.pid) if server.pid else None
+        after = await snapshot()
+        health = server.health()
+        packets_in, forwarded, expected = window(before, after)
+        server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        return Result(
+            participants=len(specs),
+            publishers=args.publishers,
+            subscribers=args.subscribers,
+            bot_processes=processes,
+            duration=after.taken - before.taken,
+            packets_in=packets_in,
+            packets_forwarded=forwarded,
+            packets_expected=expected,
+            server_cpu=server_cpu,
+            bot_cpu=after.cpu - before.cpu,
+            srtp_errors=after.srtp_errors,
+            server_udp_drops=(
+                None if drops_before is None or drops_after is None else drops_after - drops_before
+            ),
+            bot_udp_drops=after.udp_drops - before.udp_drops,
+            seq_received=after.seq_received,
+            seq_expected=after.seq_expected,
+            machine_busy=machine_after[0] - machine_before[0],
+            machine_total=machine_after[1] - machine_before[1],
+            health=health,
+        )
+    except BaseException:
+        tail = server.log_tail()
+        if tail:
+            log(f"server log (end):\n{tail}")
+        raise
+    finally:
+        for group in groups:
+            with contextlib.suppress(Exception):
+                await group.stop()
+        server.stop()
+
+
+def report(result: Result, args: argparse.Namespace) -> str:
+    info = machine()
+    media = (
+        "audio only"
+        if args.audio_only
+        else f"audio + video {args.video_bitrate // 1000} kbit/s, "
+        + ("frames in bursts" if args.burst else "paced")
+    )
+    cpu = result.server_cpu_percent
+    us = result.us_per_packet
+    lines = [
+        "Palabre forwarding benchmark (bench/forward.py)",
+        f"  machine                          {info['nproc']} CPUs, {info['cpu']}, "
+        f"Python {info['python']}",
+        f"  code                             {info['revision']} ('+': src/ has local changes)",
+        f"  participants                     {result.participants} in one room: "
+        f"{result.publishers} publishers ({media}) + {result.subscribers} subscribers",
+        f"  bot processes                    {result.bot_processes}",
+        f"  window                           {result.duration:.1f} s after "
+        f"{args.warmup:g} s warm-up",
+        f"  packets in (from publishers)     {result.in_per_second:,.0f} /s",
+        f"  packets forwarded                {result.forwarded_per_second:,.0f} /s",
+        f"  loss, sent vs received           {result.loss_percent:.2f} %",
+        f"  loss, RTP sequence gaps          {result.rtp_loss_percent:.2f} %",
+        "  server CPU                       "
+        + ("n/a (server pid unknown)" if cpu is None else f"{cpu:.1f} % of one core"),
+        "  server CPU per forwarded packet  " + ("n/a" if us is None else f"{us:.1f} µs"),
+        f"  bot CPU                          {100 * result.bot_cpu / result.duration:.1f} % "
+        "of one core (all bot processes)",
+        f"  other processes' CPU             {result.others_cpu_percent:.1f} % of one core "
+        f"(machine {result.machine_busy_percent:.0f} % busy)",
+    ]
+    server_drops = result.server_udp_drops
+    lines.append(
+        "  UDP drops (kernel, full buffers)  "
+        + ("server n/a" if server_drops is None else f"server {server_drops}")
+        + f", bots {result.bot_udp_drops}"
+    )
+    if result.srtp_errors:
+        lines.append(f"  SRTP errors at the bots          {result.srtp_errors}")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Measure the server CPU time per forwarded RTP packet with bot participants.",
+    )
+    parser.add_argument("--publishers", type=int, default=4, help="publishing bots (default 4)")
+    parser.add_argument(
+        "--subscribers", type=int, default=4, help="subscribe-only bots (default 4)"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=20.0, help="measured seconds (default 20)"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=3.0, help="seconds before measuring (default 3)"
+    )
+    parser.add_argument(
+        "--video-bitrate",
+        type=int,
+        default=600_000,
+        help="bit rate of the VP8 clip, bit/s (default 600000)",
+    )
+    parser.add_argument("--audio-only", action="store_true", help="publish Opus only")
+    parser.add_argument(
+        "--burst",
+        action="store_true",
+        help="send each video frame's packets at once, as the bot does, instead of spreading "
+        "them over the frame interval as a browser's pacer does",
+    )
+    parser.add_argument(
+        "--bot-processes",
+        type=int,
+        default=1,
+        help="processes driving the bots (default 1: this process)",
+    )
+    parser.add_argument(
+        "--aligned-keyframes",
+        action="store_true",
+        help="leave every publisher's keyframe (each 3 s loop of the clip) at the same instant, "
+        "as after the joins, instead of spreading them over the cycle",
+    )
+    parser.add_argument(
+        "--bot-rcvbuf",
+        type=int,
+        default=4 << 20,
+        help="SO_RCVBUF for the bots' UDP sockets, bytes (default 4 MiB; 0 leaves the "
+        "system default; the kernel caps it at net.core.rmem_max)",
+    )
+    parser.add_argument(
+        "--url", help="signaling URL of a running server, e.g. ws://127.0.0.1:8000/ws"
+    )
+    parser.add_argument(
+        "--server-pid",
+        type=int,
+        help="pid of the server given by --url (default: the process listening on its port)",
+    )
+    parser.add_argument(
+        "--server-log-level", default="warning", help="log level of the started server"
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON too")
+    args = parser.parse_args(argv)
+    if args.publishers < 1:
+        parser.error("--publishers must be at least 1")
+    if args.subscribers < 0 or args.duration <= 0 or args.warmup < 0:
+        parser.error("--subscribers, --duration and --warmup must not be negative")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+
+    def log(message: str) -> None:
+        print(f"[forward] {message}", file=sys.stderr, flush=True)
+
+    with asyncio.Runner(loop_factory=_new_event_loop) as runner:
+        result = runner.run(run(args, log))
+    print(report(result, args))
+    if args.json:
+        print(json.dumps(result.as_dict()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

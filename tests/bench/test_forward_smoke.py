@@ -1,0 +1,36 @@
+"""bench/forward.py runs end to end: a server, 2 publishers and 1 subscriber, a short window."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "forward.py"
+
+
+@pytest.mark.slow
+def test_forward_benchmark_prints_cpu_per_packet() -> None:
+    command = [
+        sys.executable,
+        str(SCRIPT),
+        "--publishers",
+        "2",
+        "--subscribers",
+        "1",
+        "--warmup",
+        "1",
+        "--duration",
+        "3",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stdout + done.stderr
+    figure = re.search(r"server CPU per forwarded packet\s+([0-9.]+) µs", done.stdout)
+    assert figure is not None, done.stdout
+    assert float(figure.group(1)) > 0
+    # 2 publishers and 1 subscriber: each publisher's packets go to the 2 other participants.
+    forwarded = re.search(r"packets forwarded\s+([0-9,]+) /s", done.stdout)
+    assert forwarded is not None and int(forwarded.group(1).replace(",", "")) > 0
