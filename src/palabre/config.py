@@ -23,6 +23,24 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     log_level: str = "info"
     rate_limit: float = 20.0
     rate_burst: float = 40.0
+    # Accounts, sign-in and invitations (src/palabre/accounts/).
+    secure_domain: bool = False  # only signed-in hosts may open a room
+    database_url: str | None = None  # default: SQLite file palabre.db in the data directory
+    public_url: str | None = None  # e.g. https://meet.example.org, for OIDC redirect URIs
+    session_max_age: int = 7 * 24 * 3600
+    oidc_issuer: str | None = None  # issuer URL, or its discovery document's URL
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid profile email"
+    jwt_secret: str | None = None  # HS256 invitation tokens
+    jwt_public_key: str | None = None  # PEM file: RS256 invitation tokens
+    jwt_issuer: str = "palabre"
+    jwt_audience: str = "palabre"
+    # Web security.
+    # Reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
+    trusted_proxies: list[str] = msgspec.field(default_factory=lambda: ["127.0.0.1", "::1"])
+    frame_ancestors: str = "'self'"  # CSP frame-ancestors: who may embed Palabre
+    log_ip: bool = False  # keep IP addresses in logs
 
     @property
     def media_bind(self) -> str:
@@ -52,6 +70,29 @@ OPTIONS: list[tuple[str, type, str]] = [
     ("log_level", str, "debug, info, warning or error (default info)"),
     ("rate_limit", float, "signaling messages per second allowed per connection (default 20)"),
     ("rate_burst", float, "signaling burst allowed per connection (default 40)"),
+    ("secure_domain", bool, "only signed-in users may open a room; guests may join a room "
+     "a host has opened (default off)"),
+    ("database_url", str, "SQLAlchemy URL of the accounts database, e.g. "
+     "postgresql+psycopg://palabre@/palabre (default: SQLite file palabre.db in the data "
+     "directory)"),
+    ("public_url", str, "public address of this server, e.g. https://meet.example.org "
+     "(default: taken from each request)"),
+    ("session_max_age", int, "seconds a sign-in lasts (default 604800, a week)"),
+    ("oidc_issuer", str, "OpenID Connect provider: issuer URL or discovery document URL "
+     "(default: no OIDC sign-in)"),
+    ("oidc_client_id", str, "OpenID Connect client id"),
+    ("oidc_client_secret", str, "OpenID Connect client secret (better in the environment)"),
+    ("oidc_scopes", str, "OpenID Connect scopes (default 'openid profile email')"),
+    ("jwt_secret", str, "secret for HS256 invitation tokens, at least 32 characters "
+     "(better in the environment)"),
+    ("jwt_public_key", str, "PEM file with the public key for RS256 invitation tokens"),
+    ("jwt_issuer", str, "issuer (iss) invitation tokens must carry (default palabre)"),
+    ("jwt_audience", str, "audience (aud) invitation tokens must carry (default palabre)"),
+    ("trusted_proxies", str, "addresses of reverse proxies whose X-Forwarded-Proto and "
+     "X-Forwarded-For are believed, comma-separated (default 127.0.0.1,::1)"),
+    ("frame_ancestors", str, "CSP frame-ancestors: origins that may embed Palabre in a frame "
+     "(default 'self')"),
+    ("log_ip", bool, "keep IP addresses in logs (default off: they are replaced by <ip>)"),
 ]  # fmt: skip
 
 
@@ -84,8 +125,9 @@ def load_settings(
     for name, value in flags.items():
         if value is not None:
             values[name] = value
-    if isinstance(values.get("announce"), str):
-        values["announce"] = [a.strip() for a in values["announce"].split(",") if a.strip()]
+    for name in ("announce", "trusted_proxies"):
+        if isinstance(values.get(name), str):
+            values[name] = [a.strip() for a in values[name].split(",") if a.strip()]
     if values.get("media_tcp_port") == -1:
         values["media_tcp_port"] = None
     try:
@@ -105,10 +147,30 @@ def load_settings(
         raise ConfigError("rate_limit must be a positive number")
     if not settings.rate_burst >= 1:
         raise ConfigError("rate_burst must be at least 1")
+    if settings.jwt_secret is not None and len(settings.jwt_secret) < 32:
+        raise ConfigError("jwt_secret must be at least 32 characters")
+    if settings.jwt_secret and settings.jwt_public_key:
+        raise ConfigError("set jwt_secret (HS256) or jwt_public_key (RS256), not both")
+    if settings.oidc_issuer and not settings.oidc_client_id:
+        raise ConfigError("oidc_issuer needs oidc_client_id")
+    if any(ch in settings.frame_ancestors for ch in ";,\r\n"):
+        raise ConfigError("frame_ancestors must be space-separated sources, e.g. 'self'")
+    if not settings.session_max_age > 0:
+        raise ConfigError("session_max_age must be a positive number of seconds")
     return settings
 
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
 def _coerce(name: str, kind: type, raw: str, source: str) -> Any:
+    if kind is bool:
+        if raw.strip().lower() in _TRUE:
+            return True
+        if raw.strip().lower() in _FALSE:
+            return False
+        raise ConfigError(f"{source}: expected true or false, got {raw!r}")
     try:
         return kind(raw)
     except ValueError:

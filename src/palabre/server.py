@@ -10,6 +10,9 @@ from types import FrameType
 
 import uvicorn
 
+from . import logs
+from .accounts.db import Database
+from .accounts.identity import Auth
 from .config import Settings
 from .media.sfu import Sfu
 from .meeting.codes import MeetingCodes
@@ -53,11 +56,13 @@ class _Server(uvicorn.Server):
 
 async def serve(settings: Settings) -> None:
     data_dir = Path(settings.data_dir)
-    codes = MeetingCodes(_server_secret(data_dir), data_dir / "meeting-codes.json")
+    secret = _server_secret(data_dir)
+    codes = MeetingCodes(secret, data_dir / "meeting-codes.json")
+    database = Database.from_settings(settings)
     sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
     await sfu.start(settings.media_bind, settings.media_port, settings.media_tcp_port)
     hub = Hub(sfu, codes)
-    app = create_app(hub, settings)
+    app = create_app(hub, settings, auth=Auth(settings, database), secret=secret)
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -67,10 +72,14 @@ async def serve(settings: Settings) -> None:
         access_log=False,  # access logs would hold participants' IP addresses
         lifespan="off",
         server_header=False,
+        proxy_headers=False,  # create_app trusts X-Forwarded-* from trusted_proxies only
     )
     if settings.log_level != "debug":
         # uvicorn logs each WebSocket with the client's address; we keep no IP address.
         logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+    # Every handler, uvicorn's included (configured by uvicorn.Config above): no IP address.
+    own = {settings.host, settings.media_bind, *settings.announced_addresses}
+    logs.install(settings.log_ip, keep=own)
     server = _Server(config)
     server.hub = hub
     log.info(
@@ -84,6 +93,7 @@ async def serve(settings: Settings) -> None:
     finally:
         hub.shutdown()
         await sfu.close()
+        database.close()
 
 
 def run(settings: Settings) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -12,12 +13,17 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from ..accounts.db import Database
+from ..accounts.identity import Auth
 from ..config import Settings
 from ..meeting.names import InvalidName, generate_room_name, normalize_room_name
 from ..signaling.hub import Hub
 from ..signaling.session import Session
+from .auth import auth_routes
 from .security import SecurityHeaders
+from .sessions import SessionMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -30,7 +36,20 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-def create_app(hub: Hub, settings: Settings, static_dir: Path = STATIC_DIR) -> Starlette:
+def create_app(
+    hub: Hub,
+    settings: Settings,
+    static_dir: Path = STATIC_DIR,
+    auth: Auth | None = None,
+    secret: bytes | None = None,
+) -> Starlette:
+    """`auth` holds the accounts database (default: an empty one in memory, for tests);
+    `secret` signs the session cookies (default: a random one, sessions die with the app)."""
+    if auth is None:
+        auth = Auth(settings, Database("sqlite://"))
+    if secret is None:
+        secret = secrets.token_bytes(32)
+
     async def websocket_endpoint(websocket: WebSocket) -> None:
         await Session(hub, websocket, settings.rate_limit, settings.rate_burst).run()
 
@@ -81,6 +100,7 @@ def create_app(hub: Hub, settings: Settings, static_dir: Path = STATIC_DIR) -> S
         return FileResponse(index, headers={"cache-control": "no-cache"})
 
     routes = [
+        *auth_routes(auth),
         WebSocketRoute("/ws", websocket_endpoint),
         Route("/api/rooms", create_room, methods=["POST"]),
         Route("/api/rooms/{name}", room_info),
@@ -89,5 +109,13 @@ def create_app(hub: Hub, settings: Settings, static_dir: Path = STATIC_DIR) -> S
         Mount("/assets", StaticFiles(directory=static_dir / "assets", check_dir=False)),
         Route("/{path:path}", page),
     ]
-    middleware = [Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=500)]
-    return Starlette(routes=routes, middleware=middleware)
+    middleware = [
+        # Scheme and client address from X-Forwarded-* only when a trusted proxy sent them.
+        Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
+        Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors),
+        Middleware(SessionMiddleware, secret=secret, max_age=settings.session_max_age),
+        Middleware(GZipMiddleware, minimum_size=500),
+    ]
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.auth = auth
+    return app

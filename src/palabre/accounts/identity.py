@@ -1,0 +1,87 @@
+"""Who is behind a request or a WebSocket: a signed-in user (a host), the holder of an
+invitation token, both, or an anonymous guest."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+from ..config import Settings
+from .db import Database
+from .tokens import Invitation, verify_invitation
+from .users import UserInfo, get_user
+
+# Keys of the signed session cookie (src/palabre/web/sessions.py).
+SESSION_USER = "user"  # user name
+SESSION_UNTIL = "until"  # epoch seconds when the sign-in ends
+SESSION_VIA = "via"  # "password" or "oidc"
+SESSION_CSRF = "csrf"
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: str | None  # the signed-in user's name
+    display_name: str | None  # the user's display name, else the invitation's name
+    host: bool  # signed in: may open a room when secure_domain is on
+    invitation: Invitation | None  # from ?token=, already verified
+
+    @property
+    def anonymous(self) -> bool:
+        return self.user is None and self.invitation is None
+
+
+ANONYMOUS = Identity(user=None, display_name=None, host=False, invitation=None)
+
+
+class Auth:
+    """What the sign-in routes and identify() need: the settings and the accounts database."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+
+    def session_user(self, session: dict[str, Any]) -> UserInfo | None:
+        """The signed-in user of this session, if the sign-in is current and the user exists."""
+        name = session.get(SESSION_USER)
+        until = session.get(SESSION_UNTIL)
+        if not isinstance(name, str) or not isinstance(until, int | float) or until < time.time():
+            return None
+        return get_user(self.db, name)
+
+    def sign_in(self, session: dict[str, Any], user: UserInfo, via: str) -> None:
+        """A fresh session for the user (nothing of the anonymous session is kept)."""
+        session.clear()
+        session[SESSION_USER] = user.name
+        session[SESSION_UNTIL] = int(time.time()) + self.settings.session_max_age
+        session[SESSION_VIA] = via
+
+    @staticmethod
+    def sign_out(session: dict[str, Any]) -> None:
+        session.clear()
+
+
+def identify(connection: HTTPConnection, auth: Auth) -> Identity:
+    """The identity behind an HTTP request or a WebSocket (before it is accepted).
+
+    Reads the session cookie (needs the app's SessionMiddleware) and the optional `?token=`
+    invitation. Raises tokens.InvitationError (with .code and a message for the person) when a
+    token is given but not valid: refuse the connection rather than treat them as a guest.
+    Does one small database query when a session names a user.
+    """
+    session = connection.scope.get("session") or {}
+    user = auth.session_user(session)
+    token = connection.query_params.get("token")
+    invitation = verify_invitation(token, auth.settings) if token else None
+    if user is not None:
+        display_name: str | None = user.display_name
+    else:
+        display_name = invitation.name if invitation else None
+    return Identity(
+        user=user.name if user else None,
+        display_name=display_name,
+        host=user is not None,
+        invitation=invitation,
+    )
