@@ -200,13 +200,17 @@ async def test_axe_no_serious_violations(browser: Any, web_server: Any) -> None:
     await page.wait_for_selector("#camera-select option", state="attached")
     found["prejoin"] = await run_axe(page)
 
-    await join_from_home(other, base, "axe-room", "Other")
+    # First in, so a moderator: the moderation panel and a tile's menu are checked too.
     await join_from_prejoin(page, "Axe")
+    await join_from_home(other, base, "axe-room", "Other")
     await wait_for(lambda: remote_tiles(page), lambda t: len(t) == 1, what="remote tile")
     await page.click("#toggle-mic")
     found["meeting"] = await run_axe(page)
+    await page.click("#toggle-moderation")
+    await page.click("#tiles .tile-menu-button")
+    found["moderation"] = await run_axe(page)
 
     await page.click("#leave")
     await page.wait_for_selector("#rejoin")
     found["left"] = await run_axe(page)
-    assert found == {"home": [], "prejoin": [], "meeting": [], "left": []}
+    assert found == {"home": [], "prejoin": [], "meeting": [], "moderation": [], "left": []}

@@ -13,7 +13,8 @@ import {
   takeHandOff,
 } from "./media";
 import { toggleButton } from "./prejoin";
-import { Session, type RemoteTrack, type Status } from "./session";
+import type { Moderation } from "./moderation";
+import { Session, type Msg, type RemoteTrack, type RoomSettings, type Status } from "./session";
 import type { JoinOptions, Participant } from "./types";
 
 const MIN_TILE = 160;
@@ -116,6 +117,13 @@ class Tile {
     this.el.dataset.audioMuted = String(m);
   }
 
+  private actions: HTMLElement | null = null;
+  setActions(el: HTMLElement | null): void {
+    this.actions?.remove();
+    this.actions = el;
+    if (el) this.el.append(el);
+  }
+
   setSpeaking(s: boolean): void {
     this.el.classList.toggle("speaking", s);
     this.el.dataset.speaking = String(s);
@@ -148,6 +156,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   const grid = h("ul", { class: "grid", id: "tiles" });
   tr(grid, "meeting.tiles", undefined, "aria-label");
   const stage = h("main", { class: "stage", id: "main" }, grid);
+  const body = h("div", { class: "body" }, stage);
   const announcer = h("div", { class: "sr-only", "aria-live": "polite", id: "announcer" });
   const audioBox = h("div", { class: "audio-sink" });
   const unmuteAudio = tr(h("button", { type: "button", class: "btn unlock", id: "enable-sound" }), "meeting.playAudio");
@@ -187,7 +196,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       langSwitch(),
     ),
     banner,
-    stage,
+    body,
     h("footer", { class: "controls" }, toolbar, unmuteAudio),
     toast,
     announcer,
@@ -231,13 +240,15 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   };
 
   const upsertParticipant = (p: Participant) => {
-    if (p.id === session.you?.id) return; // news about ourselves: the local tile knows
+    if (p.id === session.you?.id) return updateSelf(p);
     participants.set(p.id, p);
     let tile = tiles.get(`${p.id}:camera`);
     if (!tile) {
       tile = new Tile(`${p.id}:camera`, p.id, "camera", false);
       tiles.set(tile.key, tile);
+      if (mod) tile.setActions(mod.tileMenu(p.id, () => participants.get(p.id)?.name ?? ""));
     }
+    tile.el.dataset.role = p.role ?? "participant";
     tile.setName(p.name);
     tile.setAudioMuted(p.audioMuted);
     tile.setVideoOff(p.videoMuted);
@@ -313,6 +324,157 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     unmuteAudio.hidden = true;
   });
 
+  // ---- moderation (loaded only for moderators) ----
+  let mod: Moderation | null = null;
+  let modLoading: Promise<void> | null = null;
+  let settings: RoomSettings | undefined;
+  let pendingLobby: { id: string; name: string }[] = [];
+  const setModerator = (yes: boolean) => {
+    view.dataset.role = yes ? "moderator" : "participant";
+    if (!yes) {
+      mod?.destroy();
+      mod = null;
+      for (const tile of tiles.values()) tile.setActions(null);
+      return;
+    }
+    if (mod || modLoading) return;
+    modLoading = import("./moderation").then(({ Moderation }) => {
+      modLoading = null;
+      if (disposed || session.you?.role !== "moderator") return;
+      mod = new Moderation({
+        session,
+        announce: (text) => (announcer.textContent = text),
+        toast: (key) => showToast(key),
+      });
+      toolbar.insertBefore(mod.button, leaveBtn);
+      body.append(mod.panel);
+      mod.setSettings(settings);
+      mod.setLobby(pendingLobby);
+      for (const [key, tile] of tiles) {
+        const pid = key.split(":")[0]!;
+        if (tile.source === "camera" && tile !== local)
+          tile.setActions(mod.tileMenu(pid, () => participants.get(pid)?.name ?? ""));
+      }
+    });
+  };
+  const setMic = (on: boolean) => {
+    micOn = on;
+    micT.set(on);
+    localMedia.audioMuted = !on;
+    if (localMedia.mic) localMedia.mic.enabled = on;
+    showLocal();
+    saveActive();
+  };
+  const stopCamera = async () => {
+    if (!camOn) return;
+    camOn = false;
+    camT.set(false);
+    const old = localMedia.cam;
+    await session.setCamera(null);
+    stopTrack(old);
+    showLocal();
+    saveActive();
+  };
+  /** The server's word about us: role changes, mutes by a moderator or "start muted". */
+  const updateSelf = (p: Participant) => {
+    if (session.you) session.you = p;
+    local.el.dataset.role = p.role ?? "participant";
+    setModerator(p.role === "moderator");
+    if (p.audioMuted && micOn) setMic(false);
+    if (p.videoMuted && camOn) void stopCamera();
+  };
+  let request: HTMLElement | null = null;
+  const askUnmute = (kind: string, by: string) => {
+    request?.remove();
+    const name = participants.get(by)?.name ?? "";
+    const accept = tr(h("button", { type: "button", class: "btn small primary", id: "accept-unmute" }), "mod.accept");
+    const dismiss = tr(h("button", { type: "button", class: "btn small", id: "dismiss-unmute" }), "mod.dismiss");
+    const bar = h(
+      "div",
+      { class: "request", role: "alert", id: "unmute-request" },
+      tr(h("span"), kind === "video" ? "mod.askVideo" : "mod.askAudio", { name }),
+      accept,
+      dismiss,
+    );
+    accept.addEventListener("click", () => {
+      bar.remove();
+      if (kind === "video" ? !camOn : !micOn) (kind === "video" ? camT : micT).btn.click();
+    });
+    dismiss.addEventListener("click", () => bar.remove());
+    request = bar;
+    view.append(bar);
+  };
+  const onOther = (m: Msg) => {
+    switch (m.type) {
+      case "muted":
+        if (m.kind === "video") {
+          void stopCamera();
+          showToast("mod.stoppedYourVideo");
+        } else {
+          setMic(false);
+          showToast("mod.mutedYou");
+        }
+        break;
+      case "unmute_requested":
+        askUnmute(String(m.kind), String(m.by ?? ""));
+        break;
+      case "lobby_knock": {
+        const k = m.knocker as { id: string; name: string };
+        pendingLobby = [...pendingLobby.filter((x) => x.id !== k.id), k];
+        mod?.knock(k);
+        break;
+      }
+      case "lobby_left":
+        pendingLobby = pendingLobby.filter((x) => x.id !== m.id);
+        mod?.left(String(m.id));
+        break;
+      case "room_updated":
+        settings = m.settings as RoomSettings;
+        mod?.setSettings(settings);
+        break;
+      default:
+        break;
+    }
+  };
+  const askPassword = (code: string) => {
+    const input = h("input", { type: "password", id: "room-password", autocomplete: "off", required: true });
+    const msg = h("p", { class: "error", id: "password-error", role: "alert" });
+    if (code === "wrong_password") tr(msg, "meeting.passwordWrong");
+    if (code === "rate_limited") tr(msg, "meeting.passwordRate");
+    input.setAttribute("aria-describedby", "password-error");
+    const ok = tr(h("button", { type: "submit", class: "btn primary", id: "password-join" }), "meeting.passwordJoin");
+    const cancel = tr(h("button", { type: "button", class: "btn", id: "password-cancel" }), "meeting.cancel");
+    const form = h(
+      "form",
+      { method: "dialog" },
+      tr(h("h2", { id: "password-title" }), "meeting.passwordTitle"),
+      h("div", { class: "field" }, tr(h("label", { for: "room-password" }), "meeting.passwordLabel"), input),
+      msg,
+      h("div", { class: "actions" }, ok, cancel),
+    );
+    const dlg = h("dialog", { class: "invite", id: "password-dialog", "aria-labelledby": "password-title" }, form);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (!input.value) return input.focus();
+      dlg.close();
+      dlg.remove();
+      session.retry(input.value);
+    });
+    cancel.addEventListener("click", () => {
+      dlg.close();
+      dlg.remove();
+      rememberActive(null);
+      navigate(roomPath(room));
+    });
+    view.append(dlg);
+    dlg.showModal();
+    input.focus();
+  };
+  const byeText = (reason: string): string => {
+    const known = ["removed", "denied", "ended", "replaced", "room_locked", "host_required", "room_full"];
+    return known.includes(reason) ? t(`bye.${reason}` as Key) : t("bye.other", { reason });
+  };
+
   // ---- session ----
   const handed = takeHandOff();
   const session = new Session(
@@ -336,6 +498,11 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         saveActive();
         showCode();
         for (const id of [...participants.keys()]) removeParticipant(id);
+        settings = info.settings;
+        pendingLobby = info.lobby;
+        mod?.setSettings(settings);
+        mod?.setLobby(pendingLobby);
+        updateSelf(info.you);
         for (const p of info.participants) if (p.id !== info.you.id) upsertParticipant(p);
         applyRemote([]);
         showCount();
@@ -364,10 +531,19 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         banner.className = `banner ${s}`;
         if (s === "reconnecting") tr(banner, "meeting.reconnecting");
         else if (s === "connecting") tr(banner, "meeting.connecting");
+        else if (s === "lobby") tr(banner, "meeting.lobbyWaiting");
         view.dataset.status = s;
       },
       ended(reason) {
-        finish(reason === "replaced" ? t("meeting.replaced") : t("meeting.ended", { reason }));
+        finish(byeText(reason));
+      },
+      refused(code) {
+        if (code === "password_required" || code === "wrong_password" || code === "rate_limited")
+          askPassword(code);
+        else finish(byeText(code));
+      },
+      other(m) {
+        onOther(m);
       },
       error(c, message) {
         console.warn("palabre:", c, message);
@@ -438,18 +614,16 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   })();
 
   micT.btn.addEventListener("click", async () => {
-    micOn = !micOn;
-    micT.set(micOn);
-    if (micOn && !localMedia.mic) {
+    const on = !micOn;
+    setMic(on);
+    if (on && !localMedia.mic) {
       try {
         await session.setMicrophone(await getMicrophone(prefs.microphone));
       } catch {
         /* stays without a microphone */
       }
     }
-    session.setAudioMuted(!micOn);
-    showLocal();
-    saveActive();
+    session.setAudioMuted(!on);
   });
 
   camT.btn.addEventListener("click", async () => {
@@ -568,7 +742,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     const home = tr(h("button", { type: "button", class: "btn", id: "go-home" }), "meeting.home");
     rejoin.addEventListener("click", () => navigate(roomPath(room)));
     home.addEventListener("click", () => navigate("/"));
-    const heading2 = tr(h("h1", { tabindex: "-1" }), "meeting.left");
+    const heading2 = tr(h("h1", { tabindex: "-1" }), "bye.left");
     root.replaceChildren(
       h(
         "main",

@@ -7,14 +7,29 @@ export interface RemoteTrack extends RemoteTrackInfo {
   media: MediaStreamTrack;
 }
 
+export interface RoomSettings {
+  locked: boolean;
+  lobby: boolean;
+  passwordSet: boolean;
+  startMuted: { audio: boolean; video: boolean };
+}
+
+export interface Knocker {
+  id: string;
+  name: string;
+}
+
 export interface JoinedInfo {
   room: string;
   code?: string;
   you: Participant;
   participants: Participant[];
+  settings?: RoomSettings;
+  lobby: Knocker[];
 }
 
-export type Status = "connecting" | "connected" | "reconnecting";
+export type Status = "connecting" | "connected" | "reconnecting" | "lobby";
+export type Msg = { type: string; [k: string]: unknown };
 
 export interface SessionEvents {
   joined(info: JoinedInfo): void;
@@ -23,9 +38,13 @@ export interface SessionEvents {
   participantUpdated(p: Participant): void;
   remoteTracks(tracks: RemoteTrack[]): void;
   status(s: Status): void;
-  /** The session is over and will not reconnect (left, replaced, refused). */
+  /** The session is over and will not reconnect (left, removed, ended...). */
   ended(reason: string): void;
+  /** The room refused the join (password_required, wrong_password, room_locked...). */
+  refused(code: string, message: string): void;
   error(code: string, message: string): void;
+  /** Moderation and room news: muted, unmute_requested, lobby_knock, lobby_left, room_updated. */
+  other(m: Msg): void;
 }
 
 export interface LocalMedia {
@@ -38,7 +57,6 @@ export interface LocalMedia {
   audioOnly: boolean;
 }
 
-type Msg = { type: string; [k: string]: unknown };
 type Pending = { resolve: (m: Msg) => void; reject: (e: Error) => void; timer: number };
 
 export class SignalError extends Error {
@@ -75,6 +93,7 @@ export class Session {
   private stream = new MediaStream();
   private attempt = 0;
   private closed = false;
+  password: string | null = null;
   private timers = new Set<number>();
   private subChain: Promise<void> = Promise.resolve();
   private pubChain: Promise<void> = Promise.resolve();
@@ -88,6 +107,20 @@ export class Session {
 
   start(): void {
     this.connect();
+  }
+
+  /** After a refusal: try again, with a password if one was asked. */
+  retry(password: string | null): void {
+    this.password = password;
+    this.closed = false;
+    this.attempt = 0;
+    this.teardown();
+    this.connect();
+  }
+
+  /** A request that the server answers (or refuses with an error carrying our id). */
+  call(m: Msg): Promise<Msg> {
+    return this.request(m);
   }
 
   // ---- connection lifecycle ----
@@ -107,18 +140,34 @@ export class Session {
   }
 
   private async onOpen(gen: number): Promise<void> {
-    let joined: Msg;
+    let reply: Msg;
+    const join: Msg = { type: "join", room: this.room, name: this.name };
+    if (this.password) join.password = this.password;
     try {
-      joined = await this.request({ type: "join", room: this.room, name: this.name });
+      reply = await this.request(join);
     } catch (e) {
       if (gen !== this.gen) return;
-      if (e instanceof SignalError && e.code !== "timeout") {
-        this.ev.error(e.code, e.message);
+      if (e instanceof SignalError && e.code !== "timeout" && e.code !== "closed") {
+        // The room refused us (password, lock, full...): no automatic retry.
         this.close();
-        this.ev.ended("refused");
+        this.ev.refused(e.code, e.message);
       } else this.drop("join failed");
       return;
     }
+    if (gen !== this.gen) return;
+    this.every(gen, PING_EVERY, () => {
+      this.request({ type: "ping" }).catch(() => {
+        if (gen === this.gen) this.drop("ping timeout");
+      });
+    });
+    if (reply.type === "lobby_waiting") {
+      this.ev.status("lobby"); // `joined` comes when a moderator lets us in
+      return;
+    }
+    await this.onJoined(gen, reply);
+  }
+
+  private async onJoined(gen: number, joined: Msg): Promise<void> {
     if (gen !== this.gen) return;
     this.you = joined.you as Participant;
     this.room = (joined.room as string) ?? this.room;
@@ -127,14 +176,11 @@ export class Session {
       code: joined.code as string | undefined,
       you: this.you,
       participants: (joined.participants as Participant[]) ?? [],
+      settings: joined.settings as RoomSettings | undefined,
+      lobby: (joined.lobby as Knocker[] | undefined) ?? [],
     });
     if (this.local.audioMuted) this.send({ type: "mute", kind: "audio", muted: true });
     if (this.local.videoMuted) this.send({ type: "mute", kind: "video", muted: true });
-    this.every(gen, PING_EVERY, () => {
-      this.request({ type: "ping" }).catch(() => {
-        if (gen === this.gen) this.drop("ping timeout");
-      });
-    });
     try {
       await this.setupPublish(gen);
     } catch (e) {
@@ -286,6 +332,13 @@ export class Session {
             this.drop("subscribe failed");
           });
         break;
+      case "joined": // let in from the lobby
+        void this.onJoined(gen, m).catch((e) => {
+          if (gen !== this.gen) return;
+          this.ev.error("join", String(e));
+          this.drop("join failed");
+        });
+        break;
       case "error":
         this.ev.error(String(m.code), String(m.message ?? ""));
         break;
@@ -298,8 +351,11 @@ export class Session {
         }
         break;
       }
+      case "tracks":
+      case "pong":
+        break;
       default:
-        break; // tracks, pong without a pending request, future messages
+        this.ev.other(m);
     }
   }
 

@@ -12,6 +12,7 @@ export interface JoinOptions {
 export interface Participant {
   id: string;
   name: string;
+  role?: "moderator" | "participant";
   audioMuted: boolean;
   videoMuted: boolean;
 }

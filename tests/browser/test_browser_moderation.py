@@ -1,0 +1,147 @@
+"""Moderation from the browser: lobby, password, mutes, removal, ending the meeting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from browser_helpers import (
+    join_from_home,
+    join_from_prejoin,
+    my_id,
+    new_page,
+    remote_tiles,
+    wait_for,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+async def tile_attr(page: Any, pid: str, attr: str) -> str | None:
+    sel = f'#tiles li.tile[data-participant="{pid}"][data-source="camera"]'
+    value: str | None = await page.eval_on_selector_all(
+        sel, f"els => els.length ? els[0].dataset.{attr} : null"
+    )
+    return value
+
+
+async def tile_action(page: Any, pid: str, action: str) -> None:
+    tile = f'#tiles li.tile[data-participant="{pid}"]'
+    await page.click(f"{tile} .tile-menu-button")
+    await page.click(f'{tile} .tile-menu button[data-action="{action}"]')
+
+
+async def test_moderator_controls_the_room(browser: Any, web_server: Any) -> None:
+    base = web_server.http_url
+    room = "moderation-test"
+
+    # The first one in is the moderator; she turns the lobby on.
+    ada, ada_log = await new_page(browser, "Ada")
+    await join_from_home(ada, base, room, "Ada")
+    await ada.wait_for_selector(".meeting[data-role=moderator]")
+    await ada.click("#toggle-moderation")
+    await ada.wait_for_selector("#mod-panel:not([hidden])")
+    await ada.check("#mod-panel input[name=lobby]")
+
+    # Bob knocks and waits; Ada admits him.
+    bob, _ = await new_page(browser, "Bob")
+    await bob.goto(f"{base}/{room}")
+    await bob.fill("#display-name", "Bob")
+    await bob.click("#join-meeting")
+    await bob.wait_for_selector(".meeting[data-status=lobby]")
+    assert "Waiting for a moderator" in (await bob.text_content("#banner") or "")
+    await ada.wait_for_selector("#lobby-list li")
+    assert "Bob" in (await ada.text_content("#lobby-list") or "")
+    await ada.click("#lobby-list button[data-admit]")
+    await bob.wait_for_selector(".meeting[data-status=connected]", timeout=20_000)
+    bob_id, ada_id = await my_id(bob), await my_id(ada)
+    await wait_for(lambda: remote_tiles(ada), lambda t: t == [bob_id], what="Bob at Ada's")
+    await wait_for(lambda: remote_tiles(bob), lambda t: t == [ada_id], what="Ada at Bob's")
+    assert await bob.locator("#toggle-moderation").count() == 0
+
+    # Chloé knocks; Ada turns her away.
+    chloe, _ = await new_page(browser, "Chloé")
+    await chloe.goto(f"{base}/{room}")
+    await chloe.fill("#display-name", "Chloé")
+    await chloe.click("#join-meeting")
+    await chloe.wait_for_selector(".meeting[data-status=lobby]")
+    await ada.wait_for_selector("#lobby-list li")
+    await ada.click("#lobby-list button[data-deny]")
+    await chloe.wait_for_selector("#rejoin")
+    assert "did not let you in" in (await chloe.text_content("main") or "")
+
+    # Ada mutes Bob; he sees his microphone off, and asked to unmute, turns it back on.
+    await tile_action(ada, bob_id, "mute_participant")
+    await wait_for(
+        lambda: bob.get_attribute("#toggle-mic", "aria-pressed"), lambda v: v == "false", what="m"
+    )
+    await wait_for(
+        lambda: tile_attr(ada, bob_id, "audioMuted"), lambda v: v == "true", what="Bob muted"
+    )
+    await tile_action(ada, bob_id, "ask_unmute")
+    await bob.click("#unmute-request #accept-unmute")
+    await wait_for(
+        lambda: tile_attr(ada, bob_id, "audioMuted"), lambda v: v == "false", what="Bob unmuted"
+    )
+
+    # A password, no lobby: Dan needs the password.
+    await ada.uncheck("#mod-panel input[name=lobby]")
+    await ada.fill("#mod-password", "s3same")
+    await ada.click("#set-password")
+    await wait_for(
+        lambda: ada.text_content("#password-state"),
+        lambda t: "password protects" in (t or ""),
+        what="password set",
+    )
+    dan, _ = await new_page(browser, "Dan")
+    await dan.goto(f"{base}/{room}")
+    await dan.fill("#display-name", "Dan")
+    await dan.click("#join-meeting")
+    await dan.wait_for_selector("#password-dialog[open]")
+    await dan.fill("#room-password", "wrong")
+    await dan.click("#password-join")
+    await dan.wait_for_selector("#password-dialog[open] #password-error:not(:empty)")
+    await dan.fill("#room-password", "s3same")
+    await dan.click("#password-join")
+    await dan.wait_for_selector(".meeting[data-status=connected]", timeout=20_000)
+    dan_id = await my_id(dan)
+
+    # Ada removes Dan.
+    await wait_for(lambda: remote_tiles(ada), lambda t: dan_id in t, what="Dan at Ada's")
+    await tile_action(ada, dan_id, "remove")
+    await dan.wait_for_selector("#rejoin")
+    assert "removed you" in (await dan.text_content("main") or "")
+    await wait_for(lambda: remote_tiles(ada), lambda t: dan_id not in t, what="Dan gone")
+
+    # Mute everyone, then end the meeting for all.
+    await ada.click("#mute-all")
+    await wait_for(
+        lambda: bob.get_attribute("#toggle-mic", "aria-pressed"), lambda v: v == "false", what="M"
+    )
+    await ada.click("#end-meeting")
+    await bob.wait_for_selector("#rejoin")
+    assert "ended" in (await bob.text_content("main") or "")
+    assert ada_log.csp_violations() == []
+
+
+async def test_moderator_role_passes_on(browser: Any, web_server: Any) -> None:
+    base = web_server.http_url
+    room = "succession-test"
+    ada, _ = await new_page(browser, "Ada")
+    bob, _ = await new_page(browser, "Bob")
+    await join_from_home(ada, base, room, "Ada")
+    await join_from_home(bob, base, room, "Bob")
+    assert await bob.locator("#toggle-moderation").count() == 0
+    await ada.click("#leave")
+    await bob.wait_for_selector("#toggle-moderation", timeout=10_000)
+    assert await bob.get_attribute(".meeting", "data-role") == "moderator"
+    # A reload keeps you in: you are a new participant, the only one, so moderator again.
+    await bob.reload()
+    await join_from_prejoin_or_meeting(bob)
+    await bob.wait_for_selector("#toggle-moderation", timeout=10_000)
+
+
+async def join_from_prejoin_or_meeting(page: Any) -> None:
+    if await page.locator("#display-name").count():
+        await join_from_prejoin(page, "Again")
+    await page.wait_for_selector(".meeting[data-status=connected]", timeout=20_000)

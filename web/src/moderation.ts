@@ -1,0 +1,231 @@
+// Moderator tools, loaded only when this participant becomes a moderator: the lobby,
+// room settings (lock, lobby, password, start muted), mute everyone, end the meeting,
+// and per-participant actions on the tiles.
+
+import { h, icon, newId } from "./dom";
+import { t, tr, type Key } from "./i18n";
+import type { Knocker, RoomSettings, Session } from "./session";
+
+export interface ModerationHost {
+  session: Session;
+  announce(text: string): void;
+  toast(key: Key): void;
+}
+
+export class Moderation {
+  readonly button: HTMLButtonElement;
+  readonly panel: HTMLElement;
+  private lobbyList: HTMLUListElement;
+  private lobbyEmpty: HTMLParagraphElement;
+  private knockers = new Map<string, HTMLLIElement>();
+  private checks: Record<string, HTMLInputElement> = {};
+  private passwordState: HTMLParagraphElement;
+  private menus = new Set<HTMLElement>();
+  private onDocClick = (e: MouseEvent) => {
+    for (const m of this.menus) {
+      if (!m.contains(e.target as Node)) this.closeMenu(m);
+    }
+  };
+
+  constructor(private host: ModerationHost) {
+    const id = "mod-panel";
+    this.button = h("button", {
+      type: "button",
+      class: "toggle",
+      id: "toggle-moderation",
+      "aria-expanded": "false",
+      "aria-controls": id,
+    });
+    this.button.append(icon("shield"));
+    this.button.append(tr(h("span", { class: "sr-only" }), "mod.panel"));
+    tr(this.button, "mod.panel", undefined, "title");
+    this.button.addEventListener("click", () => this.toggle());
+
+    const close = h("button", { type: "button", class: "btn small", id: "close-moderation" });
+    tr(close, "mod.close");
+    close.addEventListener("click", () => this.toggle(false));
+
+    type Cmd = Record<string, unknown> & { type: string };
+    const check = (key: Key, name: string, send: (v: boolean) => Cmd) => {
+      const cid = newId("mod");
+      const input = h("input", { type: "checkbox", id: cid, name });
+      input.addEventListener("change", () => void this.send(send(input.checked)));
+      this.checks[name] = input;
+      return h("div", { class: "check" }, input, tr(h("label", { for: cid }), key));
+    };
+
+    const pw = h("input", { type: "password", id: "mod-password", autocomplete: "new-password" });
+    const setPw = tr(h("button", { type: "button", class: "btn small", id: "set-password" }), "mod.passwordSet");
+    const clearPw = tr(h("button", { type: "button", class: "btn small", id: "clear-password" }), "mod.passwordClear");
+    setPw.addEventListener("click", () => {
+      if (!pw.value) return pw.focus();
+      void this.send({ type: "set_password", password: pw.value });
+      pw.value = "";
+    });
+    clearPw.addEventListener("click", () => void this.send({ type: "set_password", password: null }));
+    this.passwordState = h("p", { class: "hint", id: "password-state" });
+
+    const muteAll = tr(h("button", { type: "button", class: "btn", id: "mute-all" }), "mod.muteAll");
+    muteAll.addEventListener("click", () => void this.send({ type: "mute_all", kind: "audio" }));
+    const endAll = tr(h("button", { type: "button", class: "btn danger", id: "end-meeting" }), "mod.endAll");
+    endAll.addEventListener("click", () => void this.send({ type: "end_meeting" }));
+
+    this.lobbyList = h("ul", { class: "lobby-list", id: "lobby-list" });
+    this.lobbyEmpty = tr(h("p", { class: "hint" }), "mod.nobodyWaiting");
+    const titleId = "mod-title";
+    const waitId = "lobby-title";
+    this.panel = h(
+      "aside",
+      { class: "panel", id, "aria-labelledby": titleId },
+      h("div", { class: "panel-head" }, tr(h("h2", { id: titleId, tabindex: "-1" }), "mod.panel"), close),
+      h(
+        "section",
+        { "aria-labelledby": waitId },
+        tr(h("h3", { id: waitId }), "mod.waiting"),
+        this.lobbyEmpty,
+        this.lobbyList,
+      ),
+      check("mod.lobby", "lobby", (v) => ({ type: "lobby", enabled: v })),
+      check("mod.lock", "locked", (v) => ({ type: "lock", locked: v })),
+      check("mod.startAudioMuted", "startAudio", (v) => ({
+        type: "start_muted",
+        audio: v,
+        video: this.checks.startVideo!.checked,
+      })),
+      check("mod.startVideoMuted", "startVideo", (v) => ({
+        type: "start_muted",
+        audio: this.checks.startAudio!.checked,
+        video: v,
+      })),
+      h(
+        "div",
+        { class: "field" },
+        tr(h("label", { for: "mod-password" }), "mod.password"),
+        pw,
+        this.passwordState,
+        h("div", { class: "actions" }, setPw, clearPw),
+      ),
+      h("div", { class: "actions" }, muteAll, endAll),
+    );
+    this.panel.hidden = true;
+    document.addEventListener("click", this.onDocClick);
+  }
+
+  toggle(open = this.panel.hidden, focus = true): void {
+    this.panel.hidden = !open;
+    this.button.setAttribute("aria-expanded", String(open));
+    if (!focus) return;
+    if (open) this.panel.querySelector<HTMLElement>("h2")?.focus();
+    else this.button.focus();
+  }
+
+  private async send(m: Record<string, unknown> & { type: string }): Promise<void> {
+    try {
+      await this.host.session.call(m);
+    } catch (e) {
+      if ((e as { code?: string }).code === "forbidden") this.host.toast("mod.forbidden");
+      else if ((e as { code?: string }).code !== "timeout") console.warn("palabre:", e);
+    }
+  }
+
+  setSettings(s: RoomSettings | undefined): void {
+    if (!s) return;
+    this.checks.lobby!.checked = s.lobby;
+    this.checks.locked!.checked = s.locked;
+    this.checks.startAudio!.checked = s.startMuted?.audio ?? false;
+    this.checks.startVideo!.checked = s.startMuted?.video ?? false;
+    tr(this.passwordState, s.passwordSet ? "mod.passwordIsSet" : "mod.passwordNone");
+  }
+
+  setLobby(list: Knocker[]): void {
+    for (const id of [...this.knockers.keys()]) this.left(id);
+    for (const k of list) this.knock(k, false);
+  }
+
+  knock(k: Knocker, announce = true): void {
+    if (this.knockers.has(k.id)) return;
+    const admit = tr(h("button", { type: "button", class: "btn small primary", "data-admit": k.id }), "mod.admit");
+    const deny = tr(h("button", { type: "button", class: "btn small", "data-deny": k.id }), "mod.deny");
+    admit.addEventListener("click", () => void this.send({ type: "admit", participant: k.id }));
+    deny.addEventListener("click", () => void this.send({ type: "deny", participant: k.id }));
+    admit.setAttribute("aria-label", `${t("mod.admit")} ${k.name}`);
+    deny.setAttribute("aria-label", `${t("mod.deny")} ${k.name}`);
+    const li = h("li", { "data-knocker": k.id }, h("span", { class: "knocker" }, k.name), admit, deny);
+    this.knockers.set(k.id, li);
+    this.lobbyList.append(li);
+    this.lobbyEmpty.hidden = true;
+    this.button.classList.add("attention");
+    if (announce) {
+      this.host.announce(t("mod.knock", { name: k.name }));
+      if (this.panel.hidden) this.toggle(true, false);
+    }
+  }
+
+  left(id: string): void {
+    this.knockers.get(id)?.remove();
+    this.knockers.delete(id);
+    this.lobbyEmpty.hidden = this.knockers.size > 0;
+    if (!this.knockers.size) this.button.classList.remove("attention");
+  }
+
+  /** The per-participant action menu placed on a remote tile. */
+  tileMenu(pid: string, name: () => string): HTMLElement {
+    const menuId = newId("menu");
+    const btn = h(
+      "button",
+      { type: "button", class: "tile-menu-button", "aria-expanded": "false", "aria-controls": menuId },
+      icon("more"),
+    );
+    const label = () => btn.setAttribute("aria-label", t("mod.actionsFor", { name: name() }));
+    label();
+    const item = (key: Key, m: Record<string, unknown> & { type: string }) => {
+      const b = tr(h("button", { type: "button", class: "menu-item", "data-action": m.type }), key);
+      b.addEventListener("click", () => {
+        this.closeMenu(wrap);
+        void this.send(m);
+      });
+      return h("li", {}, b);
+    };
+    const list = h(
+      "ul",
+      { class: "tile-menu", id: menuId },
+      item("mod.mute", { type: "mute_participant", participant: pid, kind: "audio" }),
+      item("mod.stopVideo", { type: "mute_participant", participant: pid, kind: "video" }),
+      item("mod.askUnmute", { type: "ask_unmute", participant: pid, kind: "audio" }),
+      item("mod.makeModerator", { type: "grant_moderator", participant: pid }),
+      item("mod.remove", { type: "remove", participant: pid }),
+    );
+    list.hidden = true;
+    const wrap = h("div", { class: "tile-actions" }, btn, list);
+    btn.addEventListener("click", (e) => {
+      e.stopPropagation();
+      label();
+      if (list.hidden) {
+        list.hidden = false;
+        btn.setAttribute("aria-expanded", "true");
+        this.menus.add(wrap);
+        list.querySelector("button")?.focus();
+      } else this.closeMenu(wrap);
+    });
+    wrap.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && !list.hidden) {
+        this.closeMenu(wrap);
+        btn.focus();
+      }
+    });
+    return wrap;
+  }
+
+  private closeMenu(wrap: HTMLElement): void {
+    const list = wrap.querySelector("ul");
+    if (list) list.hidden = true;
+    wrap.querySelector("button")?.setAttribute("aria-expanded", "false");
+    this.menus.delete(wrap);
+  }
+
+  destroy(): void {
+    document.removeEventListener("click", this.onDocClick);
+    this.panel.remove();
+    this.button.remove();
+  }
+}
