@@ -26,6 +26,7 @@ class JoinRights:
     host: bool = False  # a signed-in user of this server
     invited_role: str | None = None  # from an invitation token for this room
     password: str | None = None  # the room password as typed
+    name: str | None = None  # a display name vouched for by an invitation
 
 
 class Outcome(enum.Enum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -30,13 +31,14 @@ class Session:
         websocket: WebSocket,
         rate: float = 20,
         burst: float = 40,
-        rights: JoinRights | None = None,
+        rights: Callable[[str], JoinRights] | None = None,
     ):
         self.hub = hub
         self.websocket = websocket
         self.member: Member | None = None
         self.waiter: Waiter | None = None
-        self.rights = rights
+        # What this connection proved (sign-in, invitation), as rights in a given room.
+        self.rights = rights or (lambda room: JoinRights())
         self._bucket = TokenBucket(rate, burst)
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
         self._closing = False
@@ -140,11 +142,11 @@ class Session:
                 room = normalize_room_name(message.room)
             except InvalidName as exc:
                 raise messages.ProtocolError("invalid", f"room: {exc}", ref) from None
+            rights = replace(self.rights(room), password=message.password)
             try:
-                name = clean_display_name(message.name)
+                name = clean_display_name(rights.name or message.name)
             except InvalidName as exc:
                 raise messages.ProtocolError("invalid", f"name: {exc}", ref) from None
-            rights = replace(self.rights or JoinRights(), password=message.password)
             try:
                 joined = self.hub.join(_Replier(self, ref), room, name, rights)
             except RoomFull as exc:

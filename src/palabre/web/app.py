@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -16,10 +17,13 @@ from starlette.websockets import WebSocket
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ..accounts.db import Database
-from ..accounts.identity import Auth
+from ..accounts.identity import Auth, Identity, identify
+from ..accounts.tokens import InvitationError
 from ..config import Settings
+from ..meeting.admission import JoinRights
 from ..meeting.names import InvalidName, generate_room_name, normalize_room_name
 from ..signaling.hub import Hub
+from ..signaling.messages import encode, error
 from ..signaling.session import Session
 from .auth import auth_routes
 from .security import SecurityHeaders
@@ -34,6 +38,19 @@ _NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def join_rights(identity: Identity, room: str) -> JoinRights:
+    """What an identity proves in a room: sign-in makes a host; an invitation counts only in
+    the room it names, and vouches for the guest's name."""
+    invitation = (
+        identity.invitation if identity.invitation and identity.invitation.allows(room) else None
+    )
+    return JoinRights(
+        host=identity.host,
+        invited_role=invitation.role if invitation else None,
+        name=invitation.name if invitation else None,
+    )
 
 
 def create_app(
@@ -51,7 +68,16 @@ def create_app(
         secret = secrets.token_bytes(32)
 
     async def websocket_endpoint(websocket: WebSocket) -> None:
-        await Session(hub, websocket, settings.rate_limit, settings.rate_burst).run()
+        try:
+            identity = identify(websocket, auth)
+        except InvitationError as exc:
+            # A bad invitation is refused outright rather than treated as a guest.
+            await websocket.accept()
+            await websocket.send_text(encode(error(exc.code, f"token: {exc}")).decode())
+            await websocket.close(1008)
+            return
+        rights = partial(join_rights, identity)
+        await Session(hub, websocket, settings.rate_limit, settings.rate_burst, rights).run()
 
     async def create_room(request: Request) -> Response:
         name = generate_room_name()
