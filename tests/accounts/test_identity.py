@@ -58,8 +58,9 @@ def client() -> TestClient:
     return TestClient(app)
 
 
-def ask(client: TestClient, query: str = "") -> dict[str, object]:
-    with client.websocket_connect("/ws" + query) as ws:
+def ask(client: TestClient, query: str = "", origin: str | None = None) -> dict[str, object]:
+    headers = {"origin": origin} if origin else {}
+    with client.websocket_connect("/ws" + query, headers=headers) as ws:
         return dict(ws.receive_json())
 
 
@@ -81,6 +82,16 @@ def test_signed_in_host(client: TestClient) -> None:
     assert ask(client) == {
         "user": "alice", "display_name": "Alice Liddell", "host": True, "room": None, "role": None
     }  # fmt: skip
+
+
+def test_sign_in_is_not_honoured_from_another_origin(client: TestClient) -> None:
+    sign_in(client)
+    assert ask(client, origin="http://testserver")["user"] == "alice"
+    for foreign in ("https://evil.example", "http://testserver.evil.example", "null"):
+        assert ask(client, origin=foreign)["user"] is None, foreign
+    # An invitation in the URL still counts: the page that has it was given it.
+    token = create_invitation(Settings(jwt_secret=SECRET), "r", name="Ada")
+    assert ask(client, f"?token={token}", origin="https://portal.example")["display_name"] == "Ada"
 
 
 def test_invitation_token(client: TestClient) -> None:

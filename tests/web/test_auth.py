@@ -63,7 +63,9 @@ def test_login_page_speaks_french(client: TestClient) -> None:
     page = client.get("/auth/login", headers={"accept-language": "de, en;q=0.5, fr;q=0.4"}).text
     assert 'lang="en"' in page
     page = client.get("/auth/login", headers={"accept-language": "de, fr;q=0.5, en;q=0.4"}).text
-    assert 'lang="fr"' in page
+    assert 'lang="fr"' in page and "Retour à Palabre" in page
+    page = client.get("/auth/login?lang=en", headers={"accept-language": "fr"}).text
+    assert 'lang="en"' in page and "Back to Palabre" in page
 
 
 def test_sign_in_and_out(client: TestClient) -> None:

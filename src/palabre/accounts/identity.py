@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import HTTPConnection
 
@@ -63,16 +64,35 @@ class Auth:
         session.clear()
 
 
+def same_origin(origin: str, connection: HTTPConnection, settings: Settings) -> bool:
+    """Origin names this server: the Host the request came to, or the configured public_url."""
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    if parts.netloc.lower() == connection.headers.get("host", "").lower():
+        return True
+    if settings.public_url:
+        public = urlsplit(settings.public_url)
+        return (parts.scheme, parts.netloc.lower()) == (public.scheme, public.netloc.lower())
+    return False
+
+
 def identify(connection: HTTPConnection, auth: Auth) -> Identity:
     """The identity behind an HTTP request or a WebSocket (before it is accepted).
 
-    Reads the session cookie (needs the app's SessionMiddleware) and the optional `?token=`
-    invitation. Raises tokens.InvitationError (with .code and a message for the person) when a
-    token is given but not valid: refuse the connection rather than treat them as a guest.
+    Reads the session cookie (needs the app's SessionMiddleware; ignored when the Origin header
+    names another site) and the optional `?token=` invitation. Raises tokens.InvitationError
+    (with .code and a message for the person) when a token is given but not valid: refuse the
+    connection rather than treat them as a guest.
     Does one small database query when a session names a user.
     """
     session = connection.scope.get("session") or {}
-    user = auth.session_user(session)
+    # A page of another origin may open a WebSocket to us with the browser's cookies
+    # (cross-site WebSocket hijacking): its sign-in is not honoured. Browsers always send
+    # Origin on WebSockets; other clients (the test bot) send none and have no cookie anyway.
+    origin = connection.headers.get("origin")
+    trusted = origin is None or same_origin(origin, connection, auth.settings)
+    user = auth.session_user(session) if trusted else None
     token = connection.query_params.get("token")
     invitation = verify_invitation(token, auth.settings) if token else None
     if user is not None:

@@ -76,7 +76,10 @@ main{background:#22252a}}
 
 
 def language(request: Request) -> str:
-    """fr or en: the first of them in Accept-Language by preference, else en."""
+    """fr or en: ?lang= if it names one, else the first in Accept-Language, else en."""
+    asked = request.query_params.get("lang")
+    if asked in TEXT:
+        return asked
     choices: list[tuple[float, int, str]] = []
     for index, part in enumerate(request.headers.get("accept-language", "").split(",")):
         tag, _, params = part.strip().partition(";")
@@ -124,7 +127,8 @@ def _page(lang: str, title: str, body: str, status: int = 200) -> HTMLResponse:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)} · Palabre</title>"
         '<link rel="stylesheet" href="/auth/style.css"></head>'
-        f"<body><main><h1>{html.escape(title)}</h1>{body}</main></body></html>"
+        f"<body><main><h1>{html.escape(title)}</h1>{body}"
+        f'<p><a href="/">{html.escape(TEXT[lang]["home"])}</a></p></main></body></html>'
     )
     return HTMLResponse(document, status_code=status, headers={"cache-control": "no-store"})
 
