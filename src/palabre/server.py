@@ -88,12 +88,23 @@ async def serve(settings: Settings) -> None:
         sfu.transport.tcp_port,
         ", ".join(settings.announced_addresses),
     )
+    ticker = asyncio.create_task(_tick(hub))
     try:
         await server.serve()
     finally:
+        ticker.cancel()
         hub.shutdown()
         await sfu.close()
         database.close()
+
+
+async def _tick(hub: Hub) -> None:
+    while True:
+        await asyncio.sleep(0.5)
+        try:
+            hub.tick()
+        except Exception:  # a bug in periodic work must not stop it for good
+            log.exception("hub tick failed")
 
 
 def run(settings: Settings) -> int:

@@ -523,11 +523,6 @@ def test_learned_ssrc_survives_renegotiation(harness: Harness, client_cert: Cert
     assert change.added == [] and change.removed == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="subscriber.py: apply_answer() marks a slot rejected but leaves its DownTrack "
-    "active, so media keeps flowing to an m-section the answer closed",
-)
 def test_section_rejected_after_acceptance_stops_forwarding(
     harness: Harness, client_cert: Certificate
 ) -> None:

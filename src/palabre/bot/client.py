@@ -20,6 +20,9 @@ from .clip import Clip, ClipPacket
 from .peer import BotTransport
 
 OPUS_PT, VP8_PT = 111, 96
+AUDIO_LEVEL_ID = 1
+AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+SPEAKING, SILENT = 20, 127
 _CERTIFICATE: Certificate | None = None
 
 
@@ -62,6 +65,7 @@ class _Outgoing:
         self.last_ts = self.ts_base
         self.sent = 0
         self.keyframes_sent = 0
+        self.audio_level: int | None = None  # set on audio: 127 is silence
 
     def due(self) -> float:
         return self.origin + self.packets[self.index].time
@@ -69,6 +73,11 @@ class _Outgoing:
     def next_packet(self) -> bytes:
         clip_packet = self.packets[self.index]
         self.last_ts = (self.ts_base + clip_packet.timestamp) & 0xFFFFFFFF
+        extensions = None
+        if self.audio_level is not None:  # RFC 6464: voice flag and level in -dBov
+            extensions = {
+                AUDIO_LEVEL_ID: bytes([self.audio_level | (0x80 if self.audio_level < 127 else 0)])
+            }
         packet = build_packet(
             self.pt,
             self.seq,
@@ -76,6 +85,7 @@ class _Outgoing:
             self.ssrc,
             clip_packet.payload,
             marker=clip_packet.marker,
+            extensions=extensions,
         )
         if clip_packet.keyframe:
             self.keyframes_sent += 1
@@ -108,6 +118,7 @@ class Bot:
         audio: bool = True,
         video: bool = True,
         protocol: str = "udp",
+        speaking: bool = True,
     ) -> None:
         self.url = url
         self.room = room
@@ -141,6 +152,7 @@ class Bot:
         if clip is not None:
             if self.want_audio:
                 self.outgoing["audio"] = _Outgoing(clip.audio, clip.duration, 48000, OPUS_PT)
+                self.outgoing["audio"].audio_level = SPEAKING if speaking else SILENT
             if self.want_video:
                 self.outgoing["video"] = _Outgoing(clip.video, clip.duration, 90000, VP8_PT)
 
@@ -230,6 +242,12 @@ class Bot:
         self._player = asyncio.create_task(self._play())
         self._tasks.append(self._player)
 
+    def speak(self, speaking: bool) -> None:
+        """What the audio-level extension says from now on: speech or silence."""
+        audio = self.outgoing.get("audio")
+        if audio is not None:
+            audio.audio_level = SPEAKING if speaking else SILENT
+
     def stop_media(self) -> None:
         """Stop sending (the connection stays up)."""
         if self._player is not None:
@@ -244,6 +262,8 @@ class Bot:
             section.attributes += [("mid", str(mid)), ("sendonly", None), ("rtcp-mux", None)]
             section.attributes += self.publish_transport.local_attributes("actpass")
             section.attributes.append(("rtpmap", f"{outgoing.pt} {codec}"))
+            if kind == "audio":
+                section.attributes.append(("extmap", f"{AUDIO_LEVEL_ID} {AUDIO_LEVEL_URI}"))
             if kind == "video":
                 section.attributes += [
                     ("rtcp-fb", f"{outgoing.pt} nack"),

@@ -153,6 +153,8 @@ class Publisher:
             clock_rate=codec.clock_rate,
             request_keyframe=self._request_keyframe,
         )
+        if kind == "audio":
+            track.audio_level_id = extmap.get(AUDIO_LEVEL_URI)
         return section, track
 
     # --- media from the publisher ---

@@ -162,3 +162,34 @@ def vp8_is_keyframe_start(payload: bytes) -> bool:
     except ValueError:
         return False
     return pos < len(payload) and not payload[pos] & 0x01
+
+
+def audio_level(packet: bytes, extension_id: int) -> tuple[int, bool] | None:
+    """The RFC 6464 audio level (0..127 -dBov) and voice flag in a one-byte header extension.
+
+    Read in place, without parsing the whole header: it runs for every audio packet.
+    """
+    b0 = packet[0]
+    if not b0 & 0x10:
+        return None
+    pos = 12 + 4 * (b0 & 0x0F)
+    if len(packet) < pos + 4 or packet[pos] != 0xBE or packet[pos + 1] != 0xDE:
+        return None
+    end = pos + 4 + 4 * ((packet[pos + 2] << 8) | packet[pos + 3])
+    pos += 4
+    end = min(end, len(packet))
+    while pos < end:
+        byte = packet[pos]
+        if byte == 0:
+            pos += 1
+            continue
+        ext_id, length = byte >> 4, (byte & 0x0F) + 1
+        if ext_id == 15:
+            return None
+        if ext_id == extension_id:
+            if pos + 1 >= end:
+                return None
+            value = packet[pos + 1]
+            return value & 0x7F, bool(value & 0x80)
+        pos += 1 + length
+    return None

@@ -3,13 +3,23 @@
 Each remote track occupies one m-section ("slot"). A slot freed by a departed track becomes
 inactive and is reused for the next track of the same kind, so the SDP does not grow with
 every join and leave.
+
+A slot's RTP stream outlives the tracks it carries: one SSRC for the slot's whole life, with
+sequence numbers, timestamps and sender-report counts that go on from where the previous
+track left them (DownTrack continues a stream whose counts are not zero). A receiver sees an
+m-section pause and resume. It need not handle a new SSRC in a renegotiated m-section: aiortc,
+for one, keeps demultiplexing by the SSRCs of the first negotiation and drops the rest, and
+with no MID header extension in our RTP the SSRC is all a receiver can demultiplex by. The
+numbering must go on, not restart: SRTP estimates a packet's index from its sequence number
+(RFC 3711, 3.3.1) and drops a stream that jumps back under the same SSRC as replayed.
 """
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import rtcp, sdp
 from .connection import MediaConnection
@@ -23,6 +33,13 @@ class Slot:
     kind: str
     downtrack: DownTrack | None = None
     rejected: bool = False
+    # The slot's RTP stream, kept between tracks (see the module docstring).
+    ssrc: int = field(default_factory=lambda: random.getrandbits(32) or 1)
+    packets: int = 0
+    octets: int = 0
+    last_seq: int = 0
+    last_ts: int = 0
+    last_sent: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,7 @@ class Subscriber:
         self.dirty = False  # the wanted tracks changed since the last offer
         self._offered: list[tuple[Slot, DownTrack | None]] = []
         self.nacks_answered = 0
+        self.receive_video = True
 
     # --- which tracks ---
 
@@ -71,6 +89,10 @@ class Subscriber:
             slot.rejected = False
             pt = OPUS_PT if track.kind == "audio" else VP8_PT
             down = DownTrack(track, self.connection, slot.mid, pt)
+            # Carry on the slot's stream: same SSRC, numbering and counts (module docstring).
+            down.ssrc, down.packets, down.octets = slot.ssrc, slot.packets, slot.octets
+            down.last_out_seq, down.last_out_ts = slot.last_seq, slot.last_ts
+            down.last_sent = slot.last_sent
             slot.downtrack = down
             track.downtracks.append(down)
             self._by_ssrc[down.ssrc] = down
@@ -91,6 +113,12 @@ class Subscriber:
         if down is None:
             return
         slot.downtrack = None
+        slot.packets, slot.octets = down.packets, down.octets
+        slot.last_seq, slot.last_ts, slot.last_sent = (
+            down.last_out_seq,
+            down.last_out_ts,
+            down.last_sent,
+        )
         self._by_ssrc.pop(down.ssrc, None)
         if down in down.track.downtracks:
             down.track.downtracks.remove(down)
@@ -169,10 +197,27 @@ class Subscriber:
             if slot.downtrack is not down:
                 continue  # reassigned since the offer: the next offer covers it
             slot.rejected = section.port == 0
-            if down is not None and not slot.rejected and not down.active:
-                down.active = True
-                if down.track.is_video:
-                    down.track.request_keyframe()
+            if down is not None:
+                down.accepted = not slot.rejected
+                self._refresh(down)
+
+    def set_receive_video(self, enabled: bool) -> None:
+        """The participant's receive setting: video off (audio only) or on."""
+        self.receive_video = enabled
+        for slot in self.slots:
+            if slot.downtrack is not None:
+                self._refresh(slot.downtrack)
+
+    def _refresh(self, down: DownTrack) -> None:
+        """Forward to a downtrack exactly when its m-section is accepted and wanted."""
+        wanted = down.accepted and (self.receive_video or not down.track.is_video)
+        if wanted and not down.active:
+            down.active = True
+            down.resync()
+            if down.track.is_video:
+                down.track.request_keyframe()
+        elif not wanted:
+            down.active = False
 
     def on_connected(self) -> None:
         for slot in self.slots:

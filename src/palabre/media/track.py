@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .rtp import RTP_HEADER, vp8_is_keyframe_start
+from .rtp import RTP_HEADER, audio_level, vp8_is_keyframe_start
 
 if TYPE_CHECKING:
     from .connection import MediaConnection
@@ -139,6 +139,10 @@ class Track:
         self._last_keyframe_request = 0.0
         self.keyframe_pending = False
         self.paused = False  # muted by a moderator: nothing is forwarded or cached
+        # RFC 6464 levels, for speaker statistics: the extension id and who wants them.
+        self.audio_level_id: int | None = None
+        self.on_audio_level: Callable[[int, bool, float], None] | None = None
+        self._last_level_ts: int | None = None
 
     def receive(
         self, packet: bytes, b0: int, b1: int, seq: int, ts: int, payload_offset: int
@@ -148,6 +152,8 @@ class Track:
         self.stats.update(seq, ts, time.monotonic())
         if self.paused:
             return
+        if self.on_audio_level is not None and self.audio_level_id is not None:
+            self._audio_level(packet, ts)
         marker = b1 & 0x80
         padding = b0 & 0x20
         payload = packet[payload_offset:]
@@ -160,6 +166,15 @@ class Track:
             down.forward(payload, padding, marker, seq, ts, keyframe)
         if keyframe and self.is_video:
             self.keyframe_pending = self.waiting_for_keyframe()
+
+    def _audio_level(self, packet: bytes, ts: int) -> None:
+        found = audio_level(packet, self.audio_level_id or 0)
+        last, self._last_level_ts = self._last_level_ts, ts
+        if found is None or last is None or self.on_audio_level is None:
+            return
+        duration = ((ts - last) & 0xFFFFFFFF) / self.clock_rate
+        if 0 < duration <= 0.12:  # a gap (DTX, loss) is not talk time
+            self.on_audio_level(found[0], found[1], duration)
 
     def set_paused(self, paused: bool) -> None:
         if paused == self.paused:
@@ -191,6 +206,7 @@ class DownTrack:
     """
 
     __slots__ = (
+        "accepted",
         "active",
         "connection",
         "last_out_seq",
@@ -216,7 +232,8 @@ class DownTrack:
         self.mid = mid
         self.payload_type = payload_type
         self.ssrc = random.getrandbits(32) or 1
-        self.active = False  # set once the subscriber's answer accepted this m-section
+        self.accepted = False  # the subscriber's answer accepted this m-section
+        self.active = False  # accepted and wanted: the forward path checks only this
         self.started = False
         self.seq_offset = 0
         self.ts_offset = 0

@@ -9,8 +9,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
+from .chat import ChatLog
 from .guesses import GuessLimiter
+from .hands import Hands
 from .names import clean_display_name, normalize_room_name
+from .notes import SharedNotes
+from .speakers import SpeakerStats
 
 MAX_PARTICIPANTS = 500
 MODERATOR = "moderator"
@@ -74,6 +78,11 @@ class Room:
     start_audio_muted: bool = False
     start_video_muted: bool = False
     password_guesses: GuessLimiter = field(default_factory=GuessLimiter)
+    chat: ChatLog = field(default_factory=ChatLog)
+    hands: Hands = field(default_factory=Hands)
+    notes: SharedNotes = field(default_factory=SharedNotes)
+    speakers: SpeakerStats = field(default_factory=SpeakerStats)
+    names: dict[str, str] = field(default_factory=dict)  # everyone who took part, for stats
 
     def _new_id(self) -> str:
         participant_id = "p" + secrets.token_hex(4)
@@ -94,6 +103,7 @@ class Room:
             video_muted=self.start_video_muted and role != MODERATOR,
         )
         self.participants[participant.id] = participant
+        self.names[participant.id] = participant.name
         return participant
 
     def knock(self, display_name: str) -> Knocker:
@@ -113,6 +123,8 @@ class Room:
         }
 
     def leave(self, participant_id: str) -> Participant | None:
+        self.hands.lower(participant_id)
+        self.speakers.forget(participant_id)
         return self.participants.pop(participant_id, None)
 
     def others(self, participant_id: str) -> list[Participant]:

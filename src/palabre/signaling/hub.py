@@ -5,6 +5,7 @@ and tells everyone concerned.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any, Protocol
 
 from ..media import sdp
@@ -114,6 +115,8 @@ class Hub:
             "you": participant.public(),
             "participants": [p.public() for p in room.others(participant.id)],
             "settings": room.settings(),
+            "chat": [message.public() for message in room.chat.history],
+            "hands": room.hands.order,
         }
         if participant.moderator:
             joined["lobby"] = [k.public() for k in room.lobby.values()]
@@ -188,6 +191,9 @@ class Hub:
         """Answer a publish offer; SdpError leaves everything as it was."""
         answer, change = member.media.publisher.negotiate(offer, sources)
         self.apply_media_mute(member)
+        for track in change.added:
+            if track.kind == "audio" and track.source == "microphone":
+                track.on_audio_level = partial(member.room.speakers.packet, member.id)
         tracks = tuple(TrackInfo(t.id, t.kind, t.source) for t in member.media.tracks)
         if member.room.set_tracks(member.id, tracks):
             self._broadcast(member.room, self._tracks_message(member.participant))
@@ -216,6 +222,13 @@ class Hub:
             track.set_paused(
                 participant.audio_muted if track.kind == "audio" else participant.video_muted
             )
+
+    def tick(self) -> None:
+        """Periodic work: tell each room when its dominant speaker changes."""
+        for room in self.rooms:
+            speaker = room.speakers.update_dominant()
+            if speaker is not None and speaker in room.participants:
+                self._broadcast(room, {"type": "dominant_speaker", "participant": speaker})
 
     def shutdown(self) -> None:
         for waiter in list(self.waiting.values()):

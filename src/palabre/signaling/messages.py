@@ -148,7 +148,66 @@ ModeratorMessage = (
 )
 
 
-ClientMessage = Join | Publish | SubscribeAnswer | Mute | Ping | Leave | ModeratorMessage
+# --- collaboration (docs/protocol.md, "Collaboration") ---
+
+REACTIONS = ("👍", "👏", "😂", "😮", "❤️", "🎉")
+Base64 = Annotated[str, msgspec.Meta(max_length=60_000, pattern="^[A-Za-z0-9+/]*={0,2}$")]
+
+
+class Chat(msgspec.Struct, forbid_unknown_fields=True):
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    to: ParticipantId | None = None
+    type: Literal["chat"] = "chat"
+    id: RequestId | None = None
+
+
+class Hand(msgspec.Struct, forbid_unknown_fields=True):
+    raised: bool
+    type: Literal["hand"] = "hand"
+    id: RequestId | None = None
+
+
+class LowerHand(msgspec.Struct, forbid_unknown_fields=True):
+    participant: ParticipantId
+    type: Literal["lower_hand"] = "lower_hand"
+    id: RequestId | None = None
+
+
+class Reaction(msgspec.Struct, forbid_unknown_fields=True):
+    emoji: Literal["👍", "👏", "😂", "😮", "❤️", "🎉"]
+    type: Literal["reaction"] = "reaction"
+    id: RequestId | None = None
+
+
+class NotesUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    update: Base64
+    type: Literal["notes_update"] = "notes_update"
+    id: RequestId | None = None
+
+
+class NotesSync(msgspec.Struct, forbid_unknown_fields=True):
+    type: Literal["notes_sync"] = "notes_sync"
+    id: RequestId | None = None
+
+
+class SpeakerStatsRequest(msgspec.Struct, forbid_unknown_fields=True):
+    type: Literal["speaker_stats"] = "speaker_stats"
+    id: RequestId | None = None
+
+
+class Receive(msgspec.Struct, forbid_unknown_fields=True):
+    video: Literal["off", "low", "standard", "high"]
+    type: Literal["receive"] = "receive"
+    id: RequestId | None = None
+
+
+CollabMessage = (
+    Chat | Hand | LowerHand | Reaction | NotesUpdate | NotesSync | SpeakerStatsRequest | Receive
+)
+
+ClientMessage = (
+    Join | Publish | SubscribeAnswer | Mute | Ping | Leave | ModeratorMessage | CollabMessage
+)
 
 _TYPES: dict[str, type[ClientMessage]] = {
     "join": Join,
@@ -169,6 +228,14 @@ _TYPES: dict[str, type[ClientMessage]] = {
     "ask_unmute": AskUnmute,
     "remove": Remove,
     "end_meeting": EndMeeting,
+    "chat": Chat,
+    "hand": Hand,
+    "lower_hand": LowerHand,
+    "reaction": Reaction,
+    "notes_update": NotesUpdate,
+    "notes_sync": NotesSync,
+    "speaker_stats": SpeakerStatsRequest,
+    "receive": Receive,
 }
 
 

@@ -15,7 +15,7 @@ from ..media.sdp import SdpError
 from ..meeting.admission import JoinRights
 from ..meeting.names import InvalidName, clean_display_name, normalize_room_name
 from ..meeting.room import RoomFull
-from . import messages, moderation
+from . import collab, messages, moderation
 from .hub import Hub, JoinRefused, Member, Waiter
 from .limits import TokenBucket
 
@@ -169,6 +169,9 @@ class Session:
             raise messages.ProtocolError("not_joined", "send join first", ref)
         if isinstance(message, messages.ModeratorMessage):
             moderation.act(self.hub, member, message)
+            return
+        if isinstance(message, messages.CollabMessage):
+            collab.act(self.hub, member, message)
             return
         if isinstance(message, messages.Publish):
             try:

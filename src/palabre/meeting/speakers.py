@@ -1,0 +1,54 @@
+"""Speaker statistics and the dominant speaker, from the audio levels the SFU sees (RFC 6464).
+
+The SFU never decodes audio: publishers put each packet's level in a header extension, and
+these counters turn them into talk time and a dominant speaker.
+"""
+
+from __future__ import annotations
+
+SPEAKING_LEVEL = 50  # -dBov: a packet louder than -50 dBov counts as speech
+WINDOW = 1.5  # seconds of recent levels that decide the dominant speaker
+
+
+class SpeakerStats:
+    """Talk time per participant and who dominates the last WINDOW seconds."""
+
+    def __init__(self) -> None:
+        self.talk_time: dict[str, float] = {}
+        self._recent: dict[str, float] = {}  # exponentially decayed loudness
+        self.dominant: str | None = None
+
+    def packet(self, participant_id: str, level: int, voice: bool, duration: float) -> None:
+        """One audio packet's level (0 loudest .. 127 silence, in -dBov) and its duration."""
+        speaking = voice or level < SPEAKING_LEVEL
+        if speaking:
+            self.talk_time[participant_id] = self.talk_time.get(participant_id, 0.0) + duration
+        decay = duration / WINDOW
+        loudness = (127 - level) / 127 if speaking else 0.0
+        previous = self._recent.get(participant_id, 0.0)
+        self._recent[participant_id] = previous + (loudness - previous) * decay
+
+    def forget(self, participant_id: str) -> None:
+        self._recent.pop(participant_id, None)
+        if self.dominant == participant_id:
+            self.dominant = None
+
+    def update_dominant(self) -> str | None:
+        """Returns the new dominant speaker when it changed, else None."""
+        if not self._recent:
+            return None
+        leader, loudness = max(self._recent.items(), key=lambda item: item[1])
+        if loudness < 0.05 or leader == self.dominant:
+            return None
+        # Hysteresis: a new leader must be clearly louder than the current one.
+        current = self._recent.get(self.dominant, 0.0) if self.dominant else 0.0
+        if loudness < current * 1.2:
+            return None
+        self.dominant = leader
+        return leader
+
+    def public(self, names: dict[str, str]) -> list[dict[str, object]]:
+        return [
+            {"participant": pid, "name": names.get(pid, ""), "talkTime": round(seconds, 1)}
+            for pid, seconds in sorted(self.talk_time.items(), key=lambda item: -item[1])
+        ]
