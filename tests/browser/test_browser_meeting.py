@@ -131,6 +131,7 @@ async def test_three_participants_meet(browser: Any, web_server: Any, artifacts:
         lambda: remote_tiles(bob), lambda tiles: tiles == [new_ada], what="Bob sees Ada once"
     )
     await assert_media_flowing(ada, [ids["bob"]])
+    await assert_media_flowing(bob, [new_ada])
 
     for log in (ada_log, bob_log, chloe_log):
         assert log.csp_violations() == [], log.csp_violations()
@@ -158,11 +159,6 @@ async def test_reconnects_after_websocket_drop(browser: Any, web_server: Any) ->
     await wait_for(lambda: remote_tiles(bob), lambda t: t == [new_ada], what="Ada back once")
 
 
-@pytest.mark.xfail(
-    reason="server: a subscriber's m-section reused for a new participant's track "
-    "(after the previous one left) forwards no RTP",
-    strict=False,
-)
 async def test_rejoined_participant_reaches_the_others(browser: Any, web_server: Any) -> None:
     base = web_server.http_url
     room = "rejoin-media-test"

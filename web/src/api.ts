@@ -45,3 +45,36 @@ export const roomForCode = (code: string) =>
 export function formatCode(code: string): string {
   return code.replace(/^(\d{3})(\d{3})(\d{3})$/, "$1 $2 $3");
 }
+
+export interface Me {
+  signedIn: boolean;
+  name: string | null;
+  displayName: string | null;
+  host: boolean;
+  oidc: boolean;
+  secureDomain: boolean;
+}
+
+let meCache: Promise<Me | null> | null = null;
+/** Who is signed in on this browser (asked once per page load); null if the server can't say. */
+export function me(): Promise<Me | null> {
+  meCache ??= call<Me>("GET", "/api/me").catch(() => null);
+  return meCache;
+}
+
+/** The display name an invitation token carries, if any (read, not verified: the server does). */
+export function tokenName(token: string): string | null {
+  try {
+    const part = token.split(".")[1] ?? "";
+    const bin = atob(part.replace(/-/g, "+").replace(/_/g, "/"));
+    const json = new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+    const claims = JSON.parse(json) as {
+      name?: unknown;
+      context?: { user?: { name?: unknown } };
+    };
+    const name = claims.name ?? claims.context?.user?.name;
+    return typeof name === "string" ? name : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,5 +1,6 @@
 // Shared page plumbing: navigation, mounting, the top bar, the tab's active meeting.
 
+import { me } from "./api";
 import { h } from "./dom";
 import { getLang, setLang, tr, type Lang } from "./i18n";
 import type { JoinOptions } from "./types";
@@ -89,7 +90,29 @@ export function topbar(...extra: Node[]): HTMLElement {
     e.preventDefault();
     navigate("/");
   });
-  return h("header", { class: "topbar" }, brand, ...extra, langSwitch());
+  return h("header", { class: "topbar" }, brand, ...extra, account(), langSwitch());
+}
+
+/** Sign in / signed in as, where the server has accounts that matter. */
+export function account(): HTMLElement {
+  const box = h("div", { class: "account" });
+  void me().then((m) => {
+    if (!m || !(m.signedIn || m.secureDomain || m.oidc)) return;
+    const next = encodeURIComponent(location.pathname);
+    if (m.signedIn) {
+      box.append(
+        tr(h("span", { class: "who" }), "auth.signedInAs", { name: m.displayName ?? m.name ?? "" }),
+        tr(h("a", { href: "/auth/logout", id: "sign-out" }), "auth.signOut"),
+      );
+    } else box.append(tr(h("a", { href: `/auth/login?next=${next}`, id: "sign-in" }), "auth.signIn"));
+  });
+  return box;
+}
+
+/** The invitation token of the link, if any. */
+export function linkToken(): string | undefined {
+  const q = new URLSearchParams(location.search);
+  return q.get("token") ?? q.get("jwt") ?? undefined;
 }
 
 /** After an in-app navigation, focus goes to the new page's heading (not on first load). */

@@ -110,6 +110,10 @@ const en = {
   "mod.deny": "Deny",
   "mod.knock": "{name} is waiting in the lobby",
   "mod.forbidden": "Only moderators can do that.",
+  "auth.signIn": "Sign in",
+  "auth.signOut": "Sign out",
+  "auth.signedInAs": "Signed in as {name}",
+  "bye.token": "This invitation link cannot be used: {msg}",
 };
 
 type Key = keyof typeof en;
@@ -225,6 +229,10 @@ const fr: Dict = {
   "mod.deny": "Refuser",
   "mod.knock": "{name} attend dans la salle d’attente",
   "mod.forbidden": "Seuls les modérateurs peuvent faire cela.",
+  "auth.signIn": "Se connecter",
+  "auth.signOut": "Se déconnecter",
+  "auth.signedInAs": "Connecté en tant que {name}",
+  "bye.token": "Ce lien d’invitation ne peut pas être utilisé : {msg}",
 };
 
 export type Lang = "en" | "fr";

@@ -488,13 +488,15 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       videoMuted: !camOn,
       audioOnly: opts.audioOnly,
     },
+    opts.token ?? null,
     {
       joined(info) {
         room = info.room;
         if (info.code) code = info.code;
         heading.textContent = room;
         document.title = `${room} — Palabre`;
-        if (roomPath(room) !== location.pathname) history.replaceState(null, "", roomPath(room));
+        if (roomPath(room) !== location.pathname)
+          history.replaceState(null, "", roomPath(room) + location.search);
         saveActive();
         showCode();
         for (const id of [...participants.keys()]) removeParticipant(id);
@@ -537,10 +539,11 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       ended(reason) {
         finish(byeText(reason));
       },
-      refused(code) {
+      refused(code, message) {
         if (code === "password_required" || code === "wrong_password" || code === "rate_limited")
           askPassword(code);
-        else finish(byeText(code));
+        else if (code === "token") finish(t("bye.token", { msg: message }));
+        else finish(byeText(code), code === "host_required");
       },
       other(m) {
         onOther(m);
@@ -733,7 +736,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   };
 
   // ---- leaving ----
-  const finish = (message: string | null) => {
+  const finish = (message: string | null, signIn = false) => {
     if (disposed) return;
     cleanup();
     rememberActive(null);
@@ -751,7 +754,13 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
           "section",
           { class: "card" },
           heading2,
-          message ? h("p", { class: "tagline" }, message) : null,
+          message ? h("p", { class: "tagline", id: "end-reason" }, message) : null,
+          signIn
+            ? tr(
+                h("a", { href: `/auth/login?next=${encodeURIComponent(roomPath(room))}`, id: "sign-in" }),
+                "auth.signIn",
+              )
+            : null,
           h("div", { class: "actions" }, rejoin, home),
         ),
       ),

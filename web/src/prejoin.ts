@@ -1,7 +1,15 @@
 // Prejoin: display name, camera preview, microphone level, devices, how to join.
 
-import { ApiError, formatCode, getRoom } from "./api";
-import { enterMeeting, focusHeading, navigate, roomPath, topbar, type Dispose } from "./app";
+import { ApiError, formatCode, getRoom, me, tokenName } from "./api";
+import {
+  enterMeeting,
+  focusHeading,
+  linkToken,
+  navigate,
+  roomPath,
+  topbar,
+  type Dispose,
+} from "./app";
 import { h, icon, storageGet, storageSet } from "./dom";
 import { tr, type Key } from "./i18n";
 import {
@@ -107,7 +115,13 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
     required: true,
     "aria-describedby": "prejoin-error",
   });
-  nameInput.value = storageGet(NAME_KEY) ?? "";
+  const token = linkToken();
+  nameInput.value = (token && tokenName(token)) || storageGet(NAME_KEY) || "";
+  if (!nameInput.value) {
+    void me().then((m) => {
+      if (m?.displayName && !nameInput.value) nameInput.value = m.displayName;
+    });
+  }
   const joinBtn = tr(h("button", { type: "submit", class: "btn primary big", id: "join-meeting" }), "prejoin.join");
   const audioBtn = tr(h("button", { type: "button", class: "btn", id: "join-audio-only" }), "prejoin.audioOnly");
   const back = tr(h("a", { href: "/", class: "back" }), "prejoin.back");
@@ -257,6 +271,7 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
       micOn,
       camOn: camOn && !audioOnly,
       audioOnly,
+      token,
     });
   };
   form.addEventListener("submit", (e) => {
@@ -274,7 +289,8 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
       heading.textContent = room;
       document.title = `${room} — Palabre`;
       if (code) tr(codeLine, "prejoin.code", { code: formatCode(code) });
-      if (roomPath(room) !== location.pathname) history.replaceState(null, "", roomPath(room));
+      if (roomPath(room) !== location.pathname)
+        history.replaceState(null, "", roomPath(room) + location.search);
     })
     .catch((e) => {
       if (disposed) return;

@@ -94,6 +94,7 @@ export class Session {
   private attempt = 0;
   private closed = false;
   password: string | null = null;
+  private lastError: { code: string; message: string } | null = null;
   private timers = new Set<number>();
   private subChain: Promise<void> = Promise.resolve();
   private pubChain: Promise<void> = Promise.resolve();
@@ -102,6 +103,7 @@ export class Session {
     public room: string,
     public name: string,
     public local: LocalMedia,
+    private token: string | null,
     private ev: SessionEvents,
   ) {}
 
@@ -129,12 +131,19 @@ export class Session {
     const gen = ++this.gen;
     this.ev.status(this.attempt || this.reconnects ? "reconnecting" : "connecting");
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    const ws = new WebSocket(`${proto}//${location.host}/ws`);
+    const query = this.token ? `?token=${encodeURIComponent(this.token)}` : "";
+    const ws = new WebSocket(`${proto}//${location.host}/ws${query}`);
     this.ws = ws;
+    this.lastError = null;
     ws.onopen = () => void this.onOpen(gen);
     ws.onmessage = (e) => this.onMessage(gen, e.data);
-    ws.onclose = () => {
-      if (gen === this.gen && !this.closed) this.drop("websocket closed");
+    ws.onclose = (e) => {
+      if (gen !== this.gen || this.closed) return;
+      if (e.code === 1008) {
+        // Refused by policy (an invitation token that is not valid): retrying won't help.
+        this.close();
+        this.ev.refused("token", this.lastError?.message ?? e.reason);
+      } else this.drop("websocket closed");
     };
     ws.onerror = () => {};
   }
@@ -340,7 +349,8 @@ export class Session {
         });
         break;
       case "error":
-        this.ev.error(String(m.code), String(m.message ?? ""));
+        this.lastError = { code: String(m.code), message: String(m.message ?? "") };
+        this.ev.error(this.lastError.code, this.lastError.message);
         break;
       case "bye": {
         const reason = String(m.reason ?? "");

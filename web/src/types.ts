@@ -7,6 +7,8 @@ export interface JoinOptions {
   micOn: boolean;
   camOn: boolean;
   audioOnly: boolean;
+  /** An invitation token from the link (`?token=` or `?jwt=`), passed on to the server. */
+  token?: string;
 }
 
 export interface Participant {
