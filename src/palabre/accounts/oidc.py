@@ -7,9 +7,16 @@ its discovery document.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from authlib.integrations.starlette_client import OAuth
+import authlib.deprecate  # noqa: F401 - installs its "always" filter first, so ours wins
+
+with warnings.catch_warnings():
+    # Authlib's Starlette client still imports its httpx integration, which warns at import
+    # that httpx2 is preferred; the warning is Authlib's business, not our operators'.
+    warnings.simplefilter("ignore")
+    from authlib.integrations.starlette_client import OAuth
 
 from ..config import Settings
 
