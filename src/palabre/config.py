@@ -23,6 +23,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     log_level: str = "info"
     rate_limit: float = 20.0
     rate_burst: float = 40.0
+    last_n: int = 20  # camera videos forwarded to each participant: the last N speakers
     # Accounts, sign-in and invitations (src/palabre/accounts/).
     secure_domain: bool = False  # only signed-in hosts may open a room
     database_url: str | None = None  # default: SQLite file palabre.db in the data directory
@@ -70,6 +71,8 @@ OPTIONS: list[tuple[str, type, str]] = [
     ("log_level", str, "debug, info, warning or error (default info)"),
     ("rate_limit", float, "signaling messages per second allowed per connection (default 20)"),
     ("rate_burst", float, "signaling burst allowed per connection (default 40)"),
+    ("last_n", int, "camera videos forwarded to each participant: those of the N most recent "
+     "speakers (default 20)"),
     ("secure_domain", bool, "only signed-in users may open a room; guests may join a room "
      "a host has opened (default off)"),
     ("database_url", str, "SQLAlchemy URL of the accounts database, e.g. "

@@ -120,14 +120,17 @@ class MediaConnection:
             srtp = self.srtp
             if srtp is None or first > 191 or len(data) < 12:
                 return
+            rtcp = 192 <= data[1] <= 223
             try:
-                if 192 <= data[1] <= 223:
-                    self._on_rtcp(srtp.unprotect_rtcp(data))
-                else:
-                    self._on_rtp(srtp.unprotect(data))
+                plain = srtp.unprotect_rtcp(data) if rtcp else srtp.unprotect(data)
             except pylibsrtp.Error:
                 # Wrong keys, replays and forgeries all end here.
                 self.errors += 1
+                return
+            if rtcp:
+                self._on_rtcp(plain)
+            else:
+                self._on_rtp(plain)
         elif 20 <= first <= 63:
             self._handle_dtls(data)
 

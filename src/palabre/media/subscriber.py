@@ -66,6 +66,8 @@ class Subscriber:
         self._offered: list[tuple[Slot, DownTrack | None]] = []
         self.nacks_answered = 0
         self.receive_video = True
+        # Last-N: whose camera video is forwarded (None: everyone's). Screen shares always are.
+        self.video_from: set[str] | None = None
 
     # --- which tracks ---
 
@@ -208,9 +210,33 @@ class Subscriber:
             if slot.downtrack is not None:
                 self._refresh(slot.downtrack)
 
+    def set_video_from(self, participants: set[str] | None) -> bool:
+        """Forward camera video only from these participants (last-N); True if that changed."""
+        if participants == self.video_from:
+            return False
+        self.video_from = participants
+        for slot in self.slots:
+            if slot.downtrack is not None:
+                self._refresh(slot.downtrack)
+        return True
+
+    def _wanted(self, down: DownTrack) -> bool:
+        track = down.track
+        if not down.accepted:
+            return False
+        if not track.is_video:
+            return True
+        if not self.receive_video:
+            return False
+        return (
+            track.source == "screen"
+            or self.video_from is None
+            or track.participant_id in self.video_from
+        )
+
     def _refresh(self, down: DownTrack) -> None:
         """Forward to a downtrack exactly when its m-section is accepted and wanted."""
-        wanted = down.accepted and (self.receive_video or not down.track.is_video)
+        wanted = self._wanted(down)
         if wanted and not down.active:
             down.active = True
             down.resync()

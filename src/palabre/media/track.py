@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import pylibsrtp
+
 from .rtp import RTP_HEADER, audio_level, vp8_is_keyframe_start
 
 if TYPE_CHECKING:
@@ -260,7 +262,11 @@ class DownTrack:
         header = RTP_HEADER.pack(
             0x80 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
         )
-        connection.path.send(srtp.protect(header + payload))
+        try:
+            connection.path.send(srtp.protect(header + payload))
+        except pylibsrtp.Error:  # this subscriber's problem only: the others still get it
+            connection.errors += 1
+            return
         self.packets += 1
         self.octets += len(payload) - (payload[-1] if padding else 0)  # RFC 3550: no padding
         self.last_out_seq = out_seq

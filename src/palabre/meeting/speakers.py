@@ -17,6 +17,7 @@ class SpeakerStats:
         self.talk_time: dict[str, float] = {}
         self._recent: dict[str, float] = {}  # exponentially decayed loudness
         self.dominant: str | None = None
+        self.recent: list[str] = []  # dominant speakers, most recent first
 
     def packet(self, participant_id: str, level: int, voice: bool, duration: float) -> None:
         """One audio packet's level (0 loudest .. 127 silence, in -dBov) and its duration."""
@@ -30,6 +31,8 @@ class SpeakerStats:
 
     def forget(self, participant_id: str) -> None:
         self._recent.pop(participant_id, None)
+        if participant_id in self.recent:
+            self.recent.remove(participant_id)
         if self.dominant == participant_id:
             self.dominant = None
 
@@ -45,7 +48,18 @@ class SpeakerStats:
         if loudness < current * 1.2:
             return None
         self.dominant = leader
+        if leader in self.recent:
+            self.recent.remove(leader)
+        self.recent.insert(0, leader)
         return leader
+
+    def last_n(self, present: list[str], n: int) -> set[str]:
+        """The n participants whose video to forward: the most recent speakers, then the
+        others in the order they joined."""
+        order = [p for p in self.recent if p in present] + [
+            p for p in present if p not in self.recent
+        ]
+        return set(order[:n])
 
     def public(self, names: dict[str, str]) -> list[dict[str, object]]:
         return [

@@ -67,8 +67,11 @@ class Waiter:
 
 
 class Hub:
-    def __init__(self, sfu: Sfu, codes: MeetingCodes, *, secure_domain: bool = False) -> None:
+    def __init__(
+        self, sfu: Sfu, codes: MeetingCodes, *, secure_domain: bool = False, last_n: int = 20
+    ) -> None:
         self.sfu = sfu
+        self.last_n = last_n
         self.codes = codes
         self.secure_domain = secure_domain
         self.rooms = Rooms()
@@ -229,6 +232,7 @@ class Hub:
             speaker = room.speakers.update_dominant()
             if speaker is not None and speaker in room.participants:
                 self._broadcast(room, {"type": "dominant_speaker", "participant": speaker})
+                self._apply_last_n(room)
 
     def shutdown(self) -> None:
         for waiter in list(self.waiting.values()):
@@ -270,12 +274,29 @@ class Hub:
         }
 
     def _update_subscriptions(self, room: Room) -> None:
-        """Everyone receives every other participant's tracks."""
+        """Everyone receives every other participant's tracks (video: last-N only)."""
         members = [self.members[pid] for pid in room.participants if pid in self.members]
         for member in members:
             wanted = [t for other in members if other is not member for t in other.media.tracks]
             member.media.subscriber.set_tracks(wanted)
             self._renegotiate(member)
+        self._apply_last_n(room)
+
+    def _apply_last_n(self, room: Room) -> None:
+        """Forward camera video from the last N speakers only. Every track stays negotiated,
+        so a change of speaker needs no renegotiation, just a keyframe."""
+        present = list(room.participants)
+        for pid in present:
+            member = self.members.get(pid)
+            if member is None:
+                continue
+            others = [p for p in present if p != pid]
+            chosen = (
+                None if len(others) <= self.last_n else room.speakers.last_n(others, self.last_n)
+            )
+            if member.media.subscriber.set_video_from(chosen):
+                video = None if chosen is None else sorted(chosen)
+                member.peer.send({"type": "forwarded_video", "participants": video})
 
     def _renegotiate(self, member: Member) -> None:
         subscriber = member.media.subscriber
