@@ -102,3 +102,20 @@ def test_sqlite_file_in_data_dir(tmp_path: Path) -> None:
     assert [u.name for u in list_users(reopened)] == ["alice"]
     reopened.close()
     assert database_url(Settings(database_url="postgresql://x/y")) == "postgresql://x/y"
+
+
+def test_migrations_build_the_models_schema(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from palabre.accounts.db import Base
+
+    url = f"sqlite:///{tmp_path / 'palabre.db'}"
+    database = Database(url)
+    database.close()
+    database = Database(url)  # opening again finds nothing to do
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert context.get_current_revision() == "0001"
+        assert compare_metadata(context, Base.metadata) == []
+    database.close()

@@ -1,5 +1,6 @@
 """The accounts database: SQLAlchemy 2, a SQLite file in the data directory unless
-`database_url` names another (PostgreSQL in production)."""
+`database_url` names another (PostgreSQL in production). Its schema is brought up to date by
+the Alembic migrations in migrations/ each time it is opened."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from sqlalchemy.pool import StaticPool
 
 from ..config import Settings
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
 
 class Base(DeclarativeBase):
     pass
@@ -25,7 +28,7 @@ def database_url(settings: Settings) -> str:
 
 
 class Database:
-    """An engine and a session factory; tables are created on open (no migrations yet)."""
+    """An engine and a session factory; the schema is migrated to the latest on open."""
 
     def __init__(self, url: str) -> None:
         if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
@@ -42,9 +45,20 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        from . import users  # noqa: F401  (registers the tables)
+        self.upgrade()
 
-        Base.metadata.create_all(self.engine)
+    def upgrade(self) -> None:
+        """Apply the migrations not yet applied (Alembic, `alembic_version` table)."""
+        from alembic import command
+        from alembic.config import Config
+
+        from . import users  # noqa: F401  (registers the models for the migrations)
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Database:
