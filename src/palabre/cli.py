@@ -61,6 +61,12 @@ def _add_user_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     _settings_options(add, database=True)
+    password = actions.add_parser("password", help="set a user's password (asks for it)")
+    password.add_argument("name")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    _settings_options(password, database=True)
     remove = actions.add_parser("remove", help="remove a user")
     remove.add_argument("name")
     _settings_options(remove, database=True)
@@ -127,7 +133,7 @@ def _load(args: argparse.Namespace, *names: str) -> Settings | None:
 
 def _user_command(args: argparse.Namespace) -> int:
     from .accounts.db import Database
-    from .accounts.users import UserError, add_user, list_users, remove_user
+    from .accounts.users import UserError, add_user, list_users, remove_user, set_password
 
     settings = _load(args, "data_dir", "database_url")
     if settings is None:
@@ -140,6 +146,12 @@ def _user_command(args: argparse.Namespace) -> int:
                 return 1
             user = add_user(db, args.name, password, args.display_name)
             print(f"added {user.name}")
+        elif args.action == "password":
+            password = _read_password(args.password_stdin)
+            if password is None:
+                return 1
+            set_password(db, args.name, password)
+            print(f"password of {args.name} set")
         elif args.action == "remove":
             remove_user(db, args.name)
             print(f"removed {args.name}")

@@ -52,6 +52,17 @@ def test_user_add_list_remove(tmp_path: Path) -> None:
     short = palabre("user", "add", "bob", "--password-stdin", "--data-dir", data, stdin="short\n")
     assert short.returncode == 1 and "at least 8" in short.stderr
 
+    changed = palabre(
+        "user", "password", "alice", "--password-stdin", "--data-dir", data, stdin="new-pass-2\n"
+    )
+    assert changed.returncode == 0, changed.stderr
+    db = Database.from_settings(Settings(data_dir=data))
+    try:
+        assert authenticate(db, "alice", "new-pass-2") is not None
+        assert authenticate(db, "alice", "s3cret-pass") is None
+    finally:
+        db.close()
+
     listed = palabre("user", "list", "--data-dir", data)
     assert listed.returncode == 0
     assert listed.stdout.split("\n")[0].split("\t")[:3] == ["alice", "Alice Liddell", "local"]

@@ -89,6 +89,16 @@ def add_user(
         return UserInfo.of(user)
 
 
+def set_password(db: Database, name: str, password: str) -> None:
+    if len(password) < 8:
+        raise UserError("password must be at least 8 characters")
+    with db.session() as session:
+        user = _by_name(session, _lookup_name(name))
+        if user is None:
+            raise UserError(f"no user {name!r}")
+        user.password_hash = hash_password(password)
+
+
 def remove_user(db: Database, name: str) -> None:
     with db.session() as session:
         user = _by_name(session, _lookup_name(name))
