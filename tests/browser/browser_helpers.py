@@ -79,11 +79,32 @@ async def new_page(
     return page, Console(page, name)
 
 
+STATE_JS = """() => {
+  const p = window.__palabre;
+  const s = p && p.session;
+  return {
+    status: document.querySelector('.meeting')?.dataset.status,
+    banner: document.querySelector('#banner')?.textContent,
+    ws: s && s.ws && s.ws.readyState, reconnects: s && s.reconnects,
+    pub: p && p.pub && p.pub.connectionState, sub: p && p.sub && p.sub.connectionState,
+  };
+}"""
+
+
+async def wait_connected(page: Any, timeout: float = 20_000) -> None:
+    """The meeting is up: joined, and the publish connection connected."""
+    try:
+        await page.wait_for_selector(".meeting[data-status=connected]", timeout=timeout)
+    except Exception as exc:
+        state = await page.evaluate(STATE_JS)
+        raise AssertionError(f"not connected: {state}") from exc
+
+
 async def join_from_prejoin(page: Any, name: str) -> None:
     await page.wait_for_selector("#display-name")
     await page.fill("#display-name", name)
     await page.click("#join-meeting")
-    await page.wait_for_selector(".meeting[data-status=connected]", timeout=20_000)
+    await wait_connected(page)
 
 
 async def join_from_home(page: Any, base: str, target: str, name: str) -> None:

@@ -13,6 +13,7 @@ import {
   takeHandOff,
 } from "./media";
 import { toggleButton } from "./prejoin";
+import { Collab, type ChatMessage } from "./collab";
 import type { Moderation } from "./moderation";
 import { Session, type Msg, type RemoteTrack, type RoomSettings, type Status } from "./session";
 import type { JoinOptions, Participant } from "./types";
@@ -173,6 +174,19 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   const leaveBtn = h("button", { type: "button", class: "toggle leave", id: "leave" }, icon("leave"));
   leaveBtn.append(tr(h("span", { class: "label" }), "meeting.leave"));
   const canShare = !!navigator.mediaDevices && "getDisplayMedia" in navigator.mediaDevices;
+  scrT.btn.setAttribute("aria-keyshortcuts", "D");
+  const viewBtn = h("button", { type: "button", class: "toggle", id: "toggle-view", "aria-pressed": "false" });
+  viewBtn.append(icon("speaker"), tr(h("span", { class: "sr-only" }), "view.toggle"));
+  tr(viewBtn, "view.toggle", undefined, "title");
+  viewBtn.setAttribute("aria-keyshortcuts", "T");
+  const fullBtn = h("button", { type: "button", class: "toggle", id: "toggle-fullscreen", "aria-pressed": "false" });
+  fullBtn.append(icon("fullscreen"), tr(h("span", { class: "sr-only" }), "view.fullscreen"));
+  tr(fullBtn, "view.fullscreen", undefined, "title");
+  fullBtn.setAttribute("aria-keyshortcuts", "F");
+  const keysBtn = h("button", { type: "button", class: "toggle", id: "show-shortcuts" });
+  keysBtn.append(icon("keyboard"), tr(h("span", { class: "sr-only" }), "keys.open"));
+  tr(keysBtn, "keys.open", undefined, "title");
+  keysBtn.setAttribute("aria-keyshortcuts", "Shift+?");
   const toolbar = h(
     "div",
     { class: "toolbar", role: "toolbar", id: "toolbar" },
@@ -182,6 +196,17 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     inviteBtn,
     leaveBtn,
   );
+  const quality = h("select", { id: "video-quality" });
+  for (const q of ["off", "low", "standard", "high"] as const)
+    quality.append(tr(h("option", { value: q }), `quality.${q}` as Key));
+  quality.value = opts.audioOnly ? "off" : "standard";
+  const qualityField = h(
+    "div",
+    { class: "quality" },
+    tr(h("label", { for: "video-quality", class: "sr-only" }), "view.quality"),
+    quality,
+  );
+  tr(quality, "view.quality", undefined, "title");
   tr(toolbar, "meeting.toolbar", undefined, "aria-label");
   const toast = h("div", { class: "toast", role: "status", id: "toast" });
 
@@ -193,6 +218,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       { class: "meeting-bar" },
       heading,
       h("div", { class: "meta" }, codeEl, countEl),
+      qualityField,
       langSwitch(),
     ),
     banner,
@@ -220,17 +246,41 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   local.setLabel("meeting.you", opts.name);
   tiles.set(local.key, local);
 
+  let speakerView = false;
+  let focusKey: string | null = null;
+  let currentSpeaker: string | null = null;
   const relayout = () => {
-    const ordered = [...tiles.values()].sort((a, b) => {
-      const rank = (x: Tile) => (x.source === "screen" ? 0 : x === local ? 1 : 2);
-      return rank(a) - rank(b);
-    });
+    const all = [...tiles.values()];
+    const w = stage.clientWidth - 16;
+    const hgt = stage.clientHeight - 16;
+    let focus: Tile | null = null;
+    if (speakerView && all.length > 1) {
+      const speaking = currentSpeaker && tiles.get(`${currentSpeaker}:camera`);
+      focus =
+        all.find((x) => x.source === "screen" && x.key !== "local:screen") ??
+        all.find((x) => x.source === "screen") ??
+        (speaking && speaking !== local ? speaking : null) ??
+        (focusKey ? tiles.get(focusKey) ?? null : null) ??
+        all.find((x) => x !== local) ??
+        null;
+    }
+    focusKey = focus?.key ?? null;
+    const rank = (x: Tile) => (x === focus ? -1 : x.source === "screen" ? 0 : x === local ? 1 : 2);
+    const ordered = all.sort((a, b) => rank(a) - rank(b));
     // Reorder only when needed, so playing videos are not needlessly moved.
     const current = [...grid.children];
     if (ordered.some((tl, i) => current[i] !== tl.el)) grid.replaceChildren(...ordered.map((x) => x.el));
-    const { cols, tileW } = layout(ordered.length, stage.clientWidth - 16, stage.clientHeight - 16);
-    grid.style.setProperty("--cols", String(cols));
-    grid.style.setProperty("--tile-w", `${tileW}px`);
+    for (const x of ordered) x.el.classList.toggle("focus", x === focus);
+    grid.classList.toggle("speaker-view", !!focus);
+    if (focus) {
+      const focusW = Math.floor(Math.min(w, ((hgt - 98) * 16) / 9));
+      grid.style.setProperty("--focus-w", `${Math.max(focusW, MIN_TILE)}px`);
+      grid.style.setProperty("--tile-w", `${MIN_TILE}px`);
+    } else {
+      const { cols, tileW } = layout(ordered.length, w, hgt);
+      grid.style.setProperty("--cols", String(cols));
+      grid.style.setProperty("--tile-w", `${tileW}px`);
+    }
   };
   const ro = new ResizeObserver(() => relayout());
   ro.observe(stage);
@@ -343,10 +393,13 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       if (disposed || session.you?.role !== "moderator") return;
       mod = new Moderation({
         session,
+        togglePanel,
+        anyPanelOpen,
         announce: (text) => (announcer.textContent = text),
         toast: (key) => showToast(key),
       });
       toolbar.insertBefore(mod.button, leaveBtn);
+      panels.set(mod.panel, mod.button);
       body.append(mod.panel);
       mod.setSettings(settings);
       mod.setLobby(pendingLobby);
@@ -432,6 +485,23 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         settings = m.settings as RoomSettings;
         mod?.setSettings(settings);
         break;
+      case "chat": {
+        const msg = m.message as ChatMessage;
+        collab.addMessage(msg);
+        if (collab.chatPanel.hidden && msg.from !== session.you?.id)
+          announcer.textContent = t("chat.newFrom", { name: msg.fromName });
+        break;
+      }
+      case "hands":
+        collab.setHands((m.order as string[]) ?? []);
+        break;
+      case "reaction":
+        collab.showReaction(String(m.participant), String(m.emoji));
+        break;
+      case "dominant_speaker":
+        serverSpeaker = typeof m.participant === "string" ? m.participant : null;
+        serverSpeakerAt = performance.now();
+        break;
       default:
         break;
     }
@@ -506,11 +576,16 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         mod?.setLobby(pendingLobby);
         updateSelf(info.you);
         for (const p of info.participants) if (p.id !== info.you.id) upsertParticipant(p);
+        collab.setHistory((info.raw.chat as ChatMessage[] | undefined) ?? []);
+        collab.setHands((info.raw.hands as string[] | undefined) ?? [], false);
+        collab.refreshRecipients();
         applyRemote([]);
         showCount();
       },
       participantJoined(p) {
         upsertParticipant(p);
+        collab.refreshRecipients();
+        collab.refreshPeople();
         announce("meeting.joinedAnn", p.name);
         showCount();
         relayout();
@@ -518,12 +593,15 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       participantLeft(id) {
         const p = participants.get(id);
         removeParticipant(id);
+        collab.refreshRecipients();
+        collab.refreshPeople();
         if (p) announce("meeting.leftAnn", p.name);
         showCount();
         relayout();
       },
       participantUpdated(p) {
         upsertParticipant(p);
+        collab.refreshPeople();
       },
       remoteTracks(list) {
         applyRemote(list);
@@ -553,6 +631,104 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       },
     },
   );
+
+  // ---- side panels (one at a time) ----
+  const panels = new Map<HTMLElement, HTMLButtonElement>();
+  const togglePanel = (
+    panel: HTMLElement,
+    button: HTMLButtonElement,
+    open = panel.hidden,
+    focus = true,
+  ) => {
+    if (!panels.has(panel)) {
+      panels.set(panel, button);
+      if (!panel.isConnected) body.append(panel);
+    }
+    for (const [p, b] of panels) {
+      const on = p === panel && open;
+      p.hidden = !on;
+      b.setAttribute("aria-expanded", String(on));
+    }
+    if (!focus) return;
+    if (open) panel.querySelector<HTMLElement>("h2")?.focus();
+    else if (document.activeElement === document.body || panel.contains(document.activeElement))
+      button.focus();
+  };
+  const anyPanelOpen = () => [...panels.keys()].some((p) => !p.hidden);
+
+  const collab = new Collab({
+    session,
+    myId: () => session.you?.id,
+    self: () => (session.you ? { ...session.you, audioMuted: !micOn, videoMuted: !camOn } : null),
+    isModerator: () => session.you?.role === "moderator",
+    participants: () => participants,
+    tileOf: (pid) => (pid === session.you?.id ? local.el : tiles.get(`${pid}:camera`)?.el ?? null),
+    announce: (text) => (announcer.textContent = text),
+    togglePanel,
+  });
+  toolbar.insertBefore(collab.handButton, inviteBtn);
+  toolbar.insertBefore(collab.reactButton, inviteBtn);
+  toolbar.insertBefore(collab.chatButton, inviteBtn);
+  toolbar.insertBefore(collab.peopleButton, inviteBtn);
+  toolbar.insertBefore(viewBtn, inviteBtn);
+  toolbar.insertBefore(fullBtn, inviteBtn);
+  toolbar.insertBefore(keysBtn, inviteBtn);
+  view.append(collab.reactMenu);
+  collab.chatPanel.hidden = collab.peoplePanel.hidden = true;
+  panels.set(collab.chatPanel, collab.chatButton);
+  panels.set(collab.peoplePanel, collab.peopleButton);
+  body.append(collab.chatPanel, collab.peoplePanel);
+
+  viewBtn.addEventListener("click", () => {
+    speakerView = !speakerView;
+    viewBtn.setAttribute("aria-pressed", String(speakerView));
+    relayout();
+  });
+  const toggleFullscreen = () => {
+    if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
+    else void view.requestFullscreen?.().catch(() => {});
+  };
+  const onFullscreen = () => fullBtn.setAttribute("aria-pressed", String(!!document.fullscreenElement));
+  document.addEventListener("fullscreenchange", onFullscreen);
+  fullBtn.addEventListener("click", toggleFullscreen);
+  quality.addEventListener("change", () => session.setReceive(quality.value));
+  if (opts.audioOnly) session.setReceive("off");
+
+  const shortcuts: [string, Key][] = [
+    ["M", "keys.m"],
+    ["V", "keys.v"],
+    ["D", "keys.d"],
+    ["R", "keys.r"],
+    ["C", "keys.c"],
+    ["T", "keys.t"],
+    ["F", "keys.f"],
+    ["Space", "keys.space"],
+    ["?", "keys.help"],
+  ];
+  const showShortcuts = () => {
+    const close = tr(h("button", { type: "button", class: "btn", id: "shortcuts-close" }), "meeting.close");
+    const list = h(
+      "dl",
+      { class: "shortcuts" },
+      ...shortcuts.flatMap(([k, key]) => [h("dt", {}, h("kbd", {}, k)), tr(h("dd"), key)]),
+    );
+    const dlg = h(
+      "dialog",
+      { class: "invite", id: "shortcuts-dialog", "aria-labelledby": "shortcuts-title" },
+      tr(h("h2", { id: "shortcuts-title" }), "keys.title"),
+      list,
+      close,
+    );
+    close.addEventListener("click", () => dlg.close());
+    dlg.addEventListener("close", () => {
+      dlg.remove();
+      keysBtn.focus();
+    });
+    view.append(dlg);
+    dlg.showModal();
+    close.focus();
+  };
+  keysBtn.addEventListener("click", showShortcuts);
 
   const hook = {
     get session() {
@@ -774,13 +950,47 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   });
 
   // ---- keyboard ----
+  let talking = false;
   const onKey = (e: KeyboardEvent) => {
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
-    const tag = (e.target as HTMLElement | null)?.tagName ?? "";
-    if (["INPUT", "TEXTAREA", "SELECT"].includes(tag)) return;
-    if (e.key === "m" || e.key === "M") micT.btn.click();
-    else if (e.key === "v" || e.key === "V") camT.btn.click();
+    if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+    const target = e.target as HTMLElement | null;
+    const tag = target?.tagName ?? "";
+    if (["INPUT", "TEXTAREA", "SELECT"].includes(tag) || target?.isContentEditable) return;
+    if (document.querySelector("dialog[open]")) return;
+    const k = e.key.toLowerCase();
+    if (k === " ") {
+      // Push to talk: only when no control has the focus (space presses buttons).
+      if (tag === "BUTTON" || tag === "A" || micOn) return;
+      e.preventDefault();
+      talking = true;
+      setMic(true);
+      session.setAudioMuted(false);
+      return;
+    }
+    const actions: Record<string, () => void> = {
+      m: () => micT.btn.click(),
+      v: () => camT.btn.click(),
+      d: () => canShare && scrT.btn.click(),
+      r: () => collab.raiseOrLowerHand(),
+      c: () => collab.toggleChat(),
+      t: () => viewBtn.click(),
+      f: () => toggleFullscreen(),
+      "?": () => showShortcuts(),
+    };
+    const act = actions[k];
+    if (act) {
+      e.preventDefault();
+      act();
+    }
   };
+  const onKeyUp = (e: KeyboardEvent) => {
+    if (e.key === " " && talking) {
+      talking = false;
+      setMic(false);
+      session.setAudioMuted(true);
+    }
+  };
+  document.addEventListener("keyup", onKeyUp);
   toolbar.addEventListener("keydown", (e) => {
     if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
     const btns = [...toolbar.querySelectorAll("button")];
@@ -797,6 +1007,8 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   // ---- active speaker ----
   let speaker: string | null = null;
   let speakerUntil = 0;
+  let serverSpeaker: string | null = null;
+  let serverSpeakerAt = -1e9;
   const poll = window.setInterval(async () => {
     const levels = new Map<string, number>();
     const byTrack = new Map(remote.filter((r) => r.kind === "audio").map((r) => [r.media.id, r.participant]));
@@ -832,9 +1044,17 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       speaker = loudest;
       speakerUntil = now + 1200;
     } else if (now > speakerUntil) speaker = null;
+    // The SFU's dominant speaker (from RFC 6464 levels) wins while it is fresh.
+    let who = speaker === "local" ? (session.you?.id ?? null) : speaker;
+    if (now - serverSpeakerAt < 5000 && serverSpeaker) who = serverSpeaker;
+    if (who === session.you?.id && !micOn) who = null;
     for (const tile of tiles.values()) {
-      const pid = tile === local ? "local" : tile.el.dataset.participant;
-      tile.setSpeaking(tile.source === "camera" && pid === speaker);
+      const pid = tile === local ? session.you?.id : tile.el.dataset.participant;
+      tile.setSpeaking(tile.source === "camera" && !!who && pid === who);
+    }
+    if (who !== currentSpeaker) {
+      currentSpeaker = who;
+      if (speakerView) relayout();
     }
   }, 300);
 
@@ -843,6 +1063,8 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     window.clearInterval(poll);
     ro.disconnect();
     document.removeEventListener("keydown", onKey);
+    document.removeEventListener("keyup", onKeyUp);
+    document.removeEventListener("fullscreenchange", onFullscreen);
     window.removeEventListener("pagehide", onHide);
     session.leaveNow();
     stopTrack(localMedia.mic);

@@ -8,6 +8,8 @@ import type { Knocker, RoomSettings, Session } from "./session";
 
 export interface ModerationHost {
   session: Session;
+  togglePanel(panel: HTMLElement, button: HTMLButtonElement, open?: boolean, focus?: boolean): void;
+  anyPanelOpen(): boolean;
   announce(text: string): void;
   toast(key: Key): void;
 }
@@ -111,12 +113,8 @@ export class Moderation {
     document.addEventListener("click", this.onDocClick);
   }
 
-  toggle(open = this.panel.hidden, focus = true): void {
-    this.panel.hidden = !open;
-    this.button.setAttribute("aria-expanded", String(open));
-    if (!focus) return;
-    if (open) this.panel.querySelector<HTMLElement>("h2")?.focus();
-    else this.button.focus();
+  toggle(open = this.panel.hidden): void {
+    this.host.togglePanel(this.panel, this.button, open);
   }
 
   private async send(m: Record<string, unknown> & { type: string }): Promise<void> {
@@ -157,7 +155,7 @@ export class Moderation {
     this.button.classList.add("attention");
     if (announce) {
       this.host.announce(t("mod.knock", { name: k.name }));
-      if (this.panel.hidden) this.toggle(true, false);
+      if (!this.host.anyPanelOpen()) this.host.togglePanel(this.panel, this.button, true, false);
     }
   }
 

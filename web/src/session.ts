@@ -26,6 +26,8 @@ export interface JoinedInfo {
   participants: Participant[];
   settings?: RoomSettings;
   lobby: Knocker[];
+  /** The whole `joined` message: chat history, hands and what comes next. */
+  raw: Msg;
 }
 
 export type Status = "connecting" | "connected" | "reconnecting" | "lobby";
@@ -94,6 +96,7 @@ export class Session {
   private attempt = 0;
   private closed = false;
   password: string | null = null;
+  private receive = "standard";
   private lastError: { code: string; message: string } | null = null;
   private timers = new Set<number>();
   private subChain: Promise<void> = Promise.resolve();
@@ -118,6 +121,12 @@ export class Session {
     this.attempt = 0;
     this.teardown();
     this.connect();
+  }
+
+  /** What video to receive: off (audio only), low, standard or high. */
+  setReceive(video: string): void {
+    this.receive = video;
+    this.send({ type: "receive", video });
   }
 
   /** A request that the server answers (or refuses with an error carrying our id). */
@@ -187,7 +196,9 @@ export class Session {
       participants: (joined.participants as Participant[]) ?? [],
       settings: joined.settings as RoomSettings | undefined,
       lobby: (joined.lobby as Knocker[] | undefined) ?? [],
+      raw: joined,
     });
+    if (this.receive !== "standard") this.send({ type: "receive", video: this.receive });
     if (this.local.audioMuted) this.send({ type: "mute", kind: "audio", muted: true });
     if (this.local.videoMuted) this.send({ type: "mute", kind: "video", muted: true });
     try {
@@ -285,7 +296,7 @@ export class Session {
 
   // ---- messages ----
 
-  private send(m: Msg): void {
+  send(m: Msg): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(m));
   }
 
@@ -455,11 +466,6 @@ export class Session {
     const pc = this.sub;
     await pc.setRemoteDescription({ type: "offer", sdp: String(m.sdp) });
     const infos = (m.tracks as RemoteTrackInfo[]) ?? [];
-    for (const t of pc.getTransceivers()) {
-      if (t.receiver.track.kind === "video" && t.currentDirection !== "stopped") {
-        t.direction = this.local.audioOnly ? "inactive" : "recvonly";
-      }
-    }
     await pc.setLocalDescription(await pc.createAnswer());
     if (gen !== this.gen) return;
     this.send({ type: "subscribe_answer", sdp: pc.localDescription!.sdp });

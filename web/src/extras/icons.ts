@@ -1,0 +1,20 @@
+// Icons of the notes and the connection indicator (dom.ts keeps the others).
+
+const SVG = "http://www.w3.org/2000/svg";
+const PATHS = {
+  notes:
+    "M6 2h9l5 5v13a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm8 1.5V8h4.5zM7 11v2h10v-2zm0 4v2h10v-2zm0-8v2h5V7z",
+  bars: "M3 17h3v4H3zm5.5-5h3v9h-3zM14 7h3v14h-3zM19.5 2h3v19h-3z",
+};
+
+export function svgIcon(name: keyof typeof PATHS): SVGSVGElement {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", "icon");
+  const p = document.createElementNS(SVG, "path");
+  p.setAttribute("d", PATHS[name]);
+  svg.append(p);
+  return svg;
+}

@@ -1,0 +1,106 @@
+// The shared-notes panel. Only this shell is in the first load: the editor and Yjs come
+// with a dynamic import() the first time the notes are opened.
+
+import { h } from "../dom";
+import type { Msg, Session } from "../session";
+import { svgIcon } from "./icons";
+import { xt, xtr } from "./text";
+import type { NotesEditor } from "./notes-editor";
+
+export interface NotesHost {
+  session: Session;
+  togglePanel(panel: HTMLElement, button: HTMLButtonElement, open?: boolean, focus?: boolean): void;
+  announce(text: string): void;
+  name(pid: string): string | undefined;
+}
+
+export class Notes {
+  readonly button: HTMLButtonElement;
+  readonly panel: HTMLElement;
+  private body: HTMLDivElement;
+  private status: HTMLParagraphElement;
+  private editor: NotesEditor | null = null;
+  private loading: Promise<void> | null = null;
+  /** Updates that arrive while the editor loads: applied once it is there. */
+  private early: string[] = [];
+  private disposed = false;
+
+  constructor(private host: NotesHost) {
+    const btn = h("button", {
+      type: "button",
+      class: "toggle",
+      id: "toggle-notes",
+      "aria-expanded": "false",
+      "aria-controls": "notes-panel",
+    });
+    btn.append(svgIcon("notes"), xtr(h("span", { class: "sr-only" }), "notes.open"));
+    xtr(btn, "notes.open", undefined, "title");
+    btn.addEventListener("click", () => this.toggle());
+    this.button = btn;
+
+    const heading = xtr(h("h2", { id: "notes-title", tabindex: "-1" }), "notes.title");
+    const close = xtr(h("button", { type: "button", class: "btn small", id: "notes-close" }), "notes.close");
+    close.addEventListener("click", () => this.toggle(false));
+    const notice = xtr(h("p", { class: "notes-notice", id: "notes-notice" }), "notes.notice");
+    this.status = h("p", { class: "hint", role: "status", id: "notes-status" });
+    this.body = h("div", { class: "notes-body", id: "notes-body" });
+    this.panel = h(
+      "aside",
+      { class: "panel notes-panel", id: "notes-panel", "aria-labelledby": "notes-title" },
+      h("div", { class: "panel-head" }, heading, close),
+      notice,
+      this.status,
+      this.body,
+    );
+    this.panel.hidden = true;
+    this.panel.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && !e.defaultPrevented) {
+        e.preventDefault();
+        this.toggle(false);
+      }
+    });
+  }
+
+  toggle(open?: boolean): void {
+    this.host.togglePanel(this.panel, this.button, open ?? this.panel.hidden);
+    if (!this.panel.hidden) void this.load();
+  }
+
+  private load(): Promise<void> {
+    this.loading ??= (async () => {
+      xtr(this.status, "notes.loading");
+      try {
+        const mod = await import("./notes-editor");
+        if (this.disposed) return;
+        this.editor = new mod.NotesEditor(this.host, this.body);
+        const early = this.early;
+        this.early = [];
+        await this.editor.start(early);
+        this.status.textContent = "";
+      } catch (e) {
+        console.error("notes:", e);
+        xtr(this.status, "notes.failed");
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+
+  /** notes_update from another participant. */
+  onMessage(m: Msg): void {
+    if (m.type !== "notes_update" || typeof m.update !== "string") return;
+    if (this.editor) this.editor.remote(m.update, typeof m.from === "string" ? m.from : undefined);
+    else if (this.loading) this.early.push(m.update);
+    // Not opened yet: opening asks for the whole document anyway.
+  }
+
+  /** After a (re)join: the document may have moved on while we were away. */
+  onJoined(): void {
+    void this.editor?.resync();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.editor?.dispose();
+  }
+}
