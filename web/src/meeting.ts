@@ -14,6 +14,7 @@ import {
 } from "./media";
 import { toggleButton } from "./prejoin";
 import { Collab, type ChatMessage } from "./collab";
+import { startExtras } from "./extras"; // issue 7: shared notes, connection quality
 import type { Moderation } from "./moderation";
 import { Session, type Msg, type RemoteTrack, type RoomSettings, type Status } from "./session";
 import type { JoinOptions, Participant } from "./types";
@@ -498,6 +499,9 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       case "reaction":
         collab.showReaction(String(m.participant), String(m.emoji));
         break;
+      case "notes_update":
+        extras.onMessage(m);
+        break;
       case "dominant_speaker":
         serverSpeaker = typeof m.participant === "string" ? m.participant : null;
         serverSpeakerAt = performance.now();
@@ -579,6 +583,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         collab.setHistory((info.raw.chat as ChatMessage[] | undefined) ?? []);
         collab.setHands((info.raw.hands as string[] | undefined) ?? [], false);
         collab.refreshRecipients();
+        extras.onJoined();
         applyRemote([]);
         showCount();
       },
@@ -678,6 +683,18 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   panels.set(collab.chatPanel, collab.chatButton);
   panels.set(collab.peoplePanel, collab.peopleButton);
   body.append(collab.chatPanel, collab.peoplePanel);
+
+  // ---- extras (web/src/extras): shared notes panel, connection-quality indicators ----
+  const extras = startExtras({
+    session,
+    grid,
+    togglePanel,
+    announce: (text) => (announcer.textContent = text),
+    name: (pid) => (pid === session.you?.id ? session.you?.name : participants.get(pid)?.name),
+  });
+  toolbar.insertBefore(extras.notesButton, inviteBtn);
+  panels.set(extras.notes.panel, extras.notesButton);
+  body.append(extras.notes.panel);
 
   viewBtn.addEventListener("click", () => {
     speakerView = !speakerView;
@@ -1066,6 +1083,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     document.removeEventListener("keyup", onKeyUp);
     document.removeEventListener("fullscreenchange", onFullscreen);
     window.removeEventListener("pagehide", onHide);
+    extras.dispose();
     session.leaveNow();
     stopTrack(localMedia.mic);
     stopTrack(localMedia.cam);

@@ -4,7 +4,7 @@
 import { h } from "../dom";
 import type { Msg, Session } from "../session";
 import { svgIcon } from "./icons";
-import { xt, xtr } from "./text";
+import { xtr } from "./text";
 import type { NotesEditor } from "./notes-editor";
 
 export interface NotesHost {
