@@ -75,10 +75,10 @@ class Snapshot:
     received: dict[str, dict[str, int]] = field(default_factory=dict)
     srtp_errors: int = 0
     udp_drops: int = 0  # kernel drops on the bots' UDP sockets
-    # Since the group's previous snapshot, from RTP sequence numbers: packets received, and
-    # the span of sequence numbers they cover (what a receiver expects, RFC 3550 6.4.1).
-    seq_received: int = 0
-    seq_expected: int = 0
+    # Since the group's previous snapshot, from RTP sequence numbers, receiving bot id ->
+    # publisher id -> [packets received, span of sequence numbers they cover]: the span is
+    # what a receiver expects (RFC 3550 6.4.1), whatever was still in flight at the edges.
+    sequences: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -88,8 +88,7 @@ class Snapshot:
             "received": self.received,
             "srtp_errors": self.srtp_errors,
             "udp_drops": self.udp_drops,
-            "seq_received": self.seq_received,
-            "seq_expected": self.seq_expected,
+            "sequences": self.sequences,
         }
 
     @classmethod
@@ -217,6 +216,7 @@ class BotGroup:
             if bot.outgoing:
                 snap.sent[bot.id] = sum(o.sent for o in bot.outgoing.values())
             by_publisher: dict[str, int] = {}
+            sequences: dict[str, list[int]] = {}
             for track in bot.received.values():
                 by_publisher[track.participant] = (
                     by_publisher.get(track.participant, 0) + track.packets
@@ -226,9 +226,11 @@ class BotGroup:
                 seen = set(track.sequences)
                 new = seen - self._seen.get(id(track), set())
                 self._seen[id(track)] = seen
-                snap.seq_received += len(new)
-                snap.seq_expected += sequence_span(new)
+                counts = sequences.setdefault(track.participant, [0, 0])
+                counts[0] += len(new)
+                counts[1] += sequence_span(new)
             snap.received[bot.id] = by_publisher
+            snap.sequences[bot.id] = sequences
             snap.srtp_errors += (
                 bot.publish_transport.srtp_errors + bot.subscribe_transport.srtp_errors
             )
@@ -526,19 +528,19 @@ def merge(snapshots: list[Snapshot]) -> Snapshot:
         total.received.update(snap.received)
         total.srtp_errors += snap.srtp_errors
         total.udp_drops += snap.udp_drops
-        total.seq_received += snap.seq_received
-        total.seq_expected += snap.seq_expected
+        total.sequences.update(snap.sequences)
     return total
 
 
-def receiving_complete(snap: Snapshot) -> bool:
-    """Every bot receives packets from every publisher but itself."""
+def missing_flows(snap: Snapshot) -> int:
+    """(receiver, publisher) pairs with no packet yet: every bot receives every other publisher."""
     publishers = set(snap.sent)
+    missing = 0
     for bot_id, by_publisher in snap.received.items():
         for publisher in publishers - {bot_id}:
             if by_publisher.get(publisher, 0) == 0:
-                return False
-    return True
+                missing += 1
+    return missing
 
 
 @dataclass
@@ -548,16 +550,17 @@ class Result:
     subscribers: int
     bot_processes: int
     duration: float
-    packets_in: int
-    packets_forwarded: int
-    packets_expected: int
+    packets_in: int  # sent by the publishers in the window
+    packets_received: int  # counted by the receiving bots in the window
+    packets_expected: int  # sent by each publisher x its receivers
+    packets_forwarded: float  # expected x delivered share by sequence numbers (see window())
     server_cpu: float | None  # CPU seconds in the window
     bot_cpu: float
     srtp_errors: int
     server_udp_drops: int | None  # kernel drops on the server's UDP socket, in the window
     bot_udp_drops: int  # kernel drops on the bots' UDP sockets, in the window
     seq_received: int  # packets received in the window, by RTP sequence numbers
-    seq_expected: int  # the sequence number span they cover
+    seq_expected: int  # the sequence number spans they cover
     machine_busy: float  # CPU seconds the whole machine was busy in the window, all cores
     machine_total: float  # CPU seconds the whole machine had in the window, all cores
     health: dict[str, Any]
@@ -592,9 +595,17 @@ class Result:
 
     @property
     def loss_percent(self) -> float:
+        """Loss, as the forwarded estimate against sent x receivers."""
         if not self.packets_expected:
             return 0.0
         return 100 * (1 - self.packets_forwarded / self.packets_expected)
+
+    @property
+    def count_loss_percent(self) -> float:
+        """Received against sent x receivers, by plain counts at the two snapshots."""
+        if not self.packets_expected:
+            return 0.0
+        return 100 * (1 - self.packets_received / self.packets_expected)
 
     @property
     def rtp_loss_percent(self) -> float:
@@ -610,7 +621,8 @@ class Result:
             "bot_processes": self.bot_processes,
             "duration_s": round(self.duration, 3),
             "packets_in_per_s": round(self.in_per_second, 1),
-            "packets_forwarded": self.packets_forwarded,
+            "packets_forwarded": round(self.packets_forwarded),
+            "packets_received": self.packets_received,
             "packets_expected": self.packets_expected,
             "seq_received": self.seq_received,
             "seq_expected": self.seq_expected,
@@ -618,6 +630,7 @@ class Result:
             "server_cpu_percent": _round(self.server_cpu_percent, 1),
             "server_cpu_us_per_forwarded_packet": _round(self.us_per_packet, 2),
             "loss_percent": round(self.loss_percent, 3),
+            "count_loss_percent": round(self.count_loss_percent, 3),
             "rtp_loss_percent": round(self.rtp_loss_percent, 3),
             "bot_cpu_percent": round(100 * self.bot_cpu / self.duration, 1),
             "others_cpu_percent": round(self.others_cpu_percent, 1),
@@ -633,19 +646,41 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def window(before: Snapshot, after: Snapshot) -> tuple[int, int, int]:
-    """Packets sent by publishers, received by everyone, and expected, between two snapshots."""
+@dataclass
+class Window:
+    packets_in: int
+    received: int
+    expected: int
+    forwarded: float
+    seq_received: int
+    seq_expected: int
+
+
+def window(before: Snapshot, after: Snapshot) -> Window:
+    """The packets of the window between two snapshots.
+
+    Expected: what each publisher sent, once per other participant. Received: what the bots
+    counted. The bots' counts lag when a bot process waits for a core (packets wait in its
+    socket buffers), so "forwarded" is the expected count times the share each receiver got
+    of each publisher's packets by RTP sequence numbers, which such a lag does not skew; a
+    publisher from which a receiver got nothing in the window counts as all lost.
+    """
     sent = {p: n - before.sent.get(p, 0) for p, n in after.sent.items()}
-    received = 0
-    expected = 0
+    result = Window(sum(sent.values()), 0, 0, 0.0, 0, 0)
     for bot_id, by_publisher in after.received.items():
         old = before.received.get(bot_id, {})
+        sequences = after.sequences.get(bot_id, {})
         for publisher, count in sent.items():
             if publisher == bot_id:
                 continue
-            expected += count
-            received += by_publisher.get(publisher, 0) - old.get(publisher, 0)
-    return sum(sent.values()), received, expected
+            result.expected += count
+            result.received += by_publisher.get(publisher, 0) - old.get(publisher, 0)
+            got, span = sequences.get(publisher, (0, 0))
+            result.seq_received += got
+            result.seq_expected += span
+            if span:
+                result.forwarded += count * got / span
+    return result
 
 
 def revision() -> str:
@@ -715,10 +750,11 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
         async def snapshot() -> Snapshot:
             return merge(list(await asyncio.gather(*(g.snapshot() for g in groups))))
 
-        deadline = time.monotonic() + 30
-        while not receiving_complete(await snapshot()):
+        wait = 30 + len(specs)
+        deadline = time.monotonic() + wait
+        while missing := missing_flows(await snapshot()):
             if time.monotonic() > deadline:
-                raise RuntimeError("not every bot receives every publisher after 30 s")
+                raise RuntimeError(f"after {wait} s, {missing} bot-publisher pairs have no media")
             await asyncio.sleep(0.2)
         await asyncio.gather(*(g.tune(args.bot_rcvbuf) for g in groups))
         if not args.audio_only and not args.aligned_keyframes:
@@ -744,7 +780,7 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
         drops_after = udp_drops(server.pid) if server.pid else None
         after = await snapshot()
         health = server.health()
-        packets_in, forwarded, expected = window(before, after)
+        counted = window(before, after)
         server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
         return Result(
             participants=len(specs),
@@ -752,9 +788,10 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
             subscribers=args.subscribers,
             bot_processes=processes,
             duration=after.taken - before.taken,
-            packets_in=packets_in,
-            packets_forwarded=forwarded,
-            packets_expected=expected,
+            packets_in=counted.packets_in,
+            packets_received=counted.received,
+            packets_expected=counted.expected,
+            packets_forwarded=counted.forwarded,
             server_cpu=server_cpu,
             bot_cpu=after.cpu - before.cpu,
             srtp_errors=after.srtp_errors,
@@ -762,8 +799,8 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
                 None if drops_before is None or drops_after is None else drops_after - drops_before
             ),
             bot_udp_drops=after.udp_drops - before.udp_drops,
-            seq_received=after.seq_received,
-            seq_expected=after.seq_expected,
+            seq_received=counted.seq_received,
+            seq_expected=counted.seq_expected,
             machine_busy=machine_after[0] - machine_before[0],
             machine_total=machine_after[1] - machine_before[1],
             health=health,
@@ -801,9 +838,11 @@ def report(result: Result, args: argparse.Namespace) -> str:
         f"  window                           {result.duration:.1f} s after "
         f"{args.warmup:g} s warm-up",
         f"  packets in (from publishers)     {result.in_per_second:,.0f} /s",
-        f"  packets forwarded                {result.forwarded_per_second:,.0f} /s",
-        f"  loss, sent vs received           {result.loss_percent:.2f} %",
-        f"  loss, RTP sequence gaps          {result.rtp_loss_percent:.2f} %",
+        f"  packets forwarded                {result.forwarded_per_second:,.0f} /s "
+        "(sent x receivers x share delivered)",
+        f"  loss                             {result.loss_percent:.2f} % (RTP sequence gaps)",
+        f"  packets counted by the bots      {result.packets_received / result.duration:,.0f} /s "
+        f"(loss by plain counts {result.count_loss_percent:.2f} %)",
         "  server CPU                       "
         + ("n/a (server pid unknown)" if cpu is None else f"{cpu:.1f} % of one core"),
         "  server CPU per forwarded packet  " + ("n/a" if us is None else f"{us:.1f} µs"),
@@ -814,7 +853,7 @@ def report(result: Result, args: argparse.Namespace) -> str:
     ]
     server_drops = result.server_udp_drops
     lines.append(
-        "  UDP drops (kernel, full buffers)  "
+        "  UDP drops (kernel, full buffer)  "
         + ("server n/a" if server_drops is None else f"server {server_drops}")
         + f", bots {result.bot_udp_drops}"
     )
