@@ -252,3 +252,47 @@ async def test_connection_quality_popover(browser: Any, web_server: Any) -> None
     await ada.click(own)
     await wait_for(lambda: stat(ada, "bitrate"), lambda v: "sent" in v, what="sent bitrate")
     assert "VP8" in await stat(ada, "codec")
+
+
+async def test_private_message_never_reaches_a_third(browser: Any, web_server: Any) -> None:
+    """What Eve's browser receives over the WebSocket, not only what it shows."""
+    base = web_server.http_url
+    room = "private-test"
+    pages = {}
+    frames: dict[str, list[str]] = {}
+    for name in ("Ada", "Bob", "Eve"):
+        page, _ = await new_page(browser, name)
+        got: list[str] = []
+        frames[name] = got
+
+        def on_ws(ws: Any, got: list[str] = got) -> None:
+            ws.on("framereceived", lambda payload: got.append(str(payload)))
+
+        page.on("websocket", on_ws)
+        await join_from_home(page, base, room, name)
+        pages[name] = page
+    ada, bob, eve = pages["Ada"], pages["Bob"], pages["Eve"]
+    bob_id = await my_id(bob)
+
+    secret = "Le code du coffre est 4321"
+    await ada.click("#toggle-chat")
+    await ada.select_option("#chat-panel select[name=to]", bob_id)
+    await ada.fill("#chat-input", secret)
+    await ada.click("#chat-send")
+    # Then a public message: once Eve has it, the private one would have come before.
+    await ada.select_option("#chat-panel select[name=to]", "")
+    await ada.fill("#chat-input", "Pour tout le monde")
+    await ada.click("#chat-send")
+    for name in ("Bob", "Eve"):
+        await wait_for(
+            lambda name=name: asyncio.sleep(0, frames[name]),
+            lambda got: any("Pour tout le monde" in f for f in got),
+            what=f"public message to {name}",
+        )
+    assert sum(secret in f for f in frames["Bob"]) == 1
+    assert not [f for f in frames["Eve"] if secret in f]
+    await eve.click("#toggle-chat")
+    assert secret not in (await eve.text_content("#chat-panel") or "")
+    await bob.click("#toggle-chat")
+    await bob.wait_for_selector("#chat-log li.private")
+    assert secret in (await bob.text_content("#chat-log li.private") or "")

@@ -259,6 +259,9 @@ export class NetQuality {
       "data-level": "",
     });
     btn.append(svgIcon("bars"));
+    // In the page from the first indicator on, so aria-controls always points at it.
+    const host = this.grid.closest(".meeting") ?? document.body;
+    if (this.pop.parentElement !== host) host.append(this.pop);
     btn.addEventListener("click", (e) => {
       e.stopPropagation();
       if (this.openFor === btn) this.close(true);
@@ -275,8 +278,6 @@ export class NetQuality {
     if (this.openFor) this.openFor.setAttribute("aria-expanded", "false");
     this.openFor = btn;
     btn.setAttribute("aria-expanded", "true");
-    const host = this.grid.closest(".meeting") ?? document.body;
-    if (this.pop.parentElement !== host) host.append(this.pop);
     this.fill(btn);
     this.pop.hidden = false;
     this.place(btn);
