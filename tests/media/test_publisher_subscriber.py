@@ -59,7 +59,7 @@ class Harness:
             participant_id,
             self.connection(),
             self.transport_parameters,
-            self.keyframe_requests.append,
+            lambda track, _layer: self.keyframe_requests.append(track),
         )
 
     def subscriber(self, participant_id: str = "bob") -> Subscriber:
@@ -162,7 +162,10 @@ def test_publish_chrome_offer(harness: Harness) -> None:
         "urn:ietf:params:rtp-hdrext:sdes:mid": 4,
         "urn:ietf:params:rtp-hdrext:ssrc-audio-level": 1,
     }
-    assert video.extmap() == {"urn:ietf:params:rtp-hdrext:sdes:mid": 4}
+    assert video.extmap() == {
+        "urn:ietf:params:rtp-hdrext:sdes:mid": 4,
+        "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id": 10,
+    }
     assert [(t.kind, t.source, t.ssrc) for t in change.added] == [
         ("audio", "microphone", AUDIO_SSRC),
         ("video", "screen", VIDEO_SSRC),  # not the RTX SSRC
@@ -464,10 +467,10 @@ def test_subscriber_feedback(harness: Harness, client_cert: Certificate) -> None
     video_down = subscriber.slots[1].downtrack
     assert video_down is not None
     harness.keyframe_requests.clear()
-    video._last_keyframe_request = -1e9  # let the rate limiter through
+    video.layers[0].last_keyframe_request = -1e9  # let the rate limiter through
     subscriber.on_rtcp(rtcp.pli(5, video_down.ssrc))
     assert harness.keyframe_requests == [video]
-    video._last_keyframe_request = -1e9
+    video.layers[0].last_keyframe_request = -1e9
     subscriber.on_rtcp(rtcp.fir(5, video_down.ssrc, 1))
     assert harness.keyframe_requests == [video, video]
     subscriber.on_rtcp(rtcp.pli(5, 12345))  # unknown SSRC

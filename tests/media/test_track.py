@@ -63,7 +63,9 @@ def make_track(kind: str, requests: list[Track] | None = None) -> Track:
         ssrc=0xAAAA,
         payload_type=96 if kind == "video" else 111,
         clock_rate=90000 if kind == "video" else 48000,
-        request_keyframe=(requests.append if requests is not None else lambda _: None),
+        request_keyframe=(
+            (lambda t, _layer: requests.append(t)) if requests is not None else lambda _t, _l: None
+        ),
     )
 
 
@@ -186,7 +188,7 @@ def test_video_starts_at_a_keyframe() -> None:
     down, conn = subscribe(track)
     send(track, 10, 3000, DELTA)
     assert conn.sent == [] and not down.started
-    assert track.waiting_for_keyframe()
+    assert track.waiting_for_keyframe(0)
     track.request_keyframe()
     assert requests == [track]
     send(track, 11, 6000, DELTA)
@@ -200,7 +202,7 @@ def test_video_starts_at_a_keyframe() -> None:
     seqs = [h.sequence for h in conn.sent]
     assert seqs == [seqs[0], (seqs[0] + 1) & 0xFFFF, (seqs[0] + 2) & 0xFFFF]
     assert not track.keyframe_pending
-    assert not track.waiting_for_keyframe()
+    assert not track.waiting_for_keyframe(0)
 
 
 def test_late_video_subscriber_does_not_disturb_the_first() -> None:

@@ -15,13 +15,24 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from ..media import rtcp, sdp
 from ..media.dtls import Certificate
-from ..media.rtp import RTP_HEADER, build_packet, parse_header, vp8_is_keyframe_start
+from ..media.rtp import (
+    RTP_HEADER,
+    build_packet,
+    parse_header,
+    vp8_is_keyframe_start,
+    vp8_keyframe_size,
+)
 from .clip import Clip, ClipPacket
 from .peer import BotTransport
 
 OPUS_PT, VP8_PT = 111, 96
 AUDIO_LEVEL_ID = 1
 AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+MID_ID, RID_ID = 4, 10
+MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
+RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
+SIMULCAST_RIDS = ("q", "h", "f")
+PACING = 0.0004  # seconds between two packets of one frame
 SPEAKING, SILENT = 20, 127
 _CERTIFICATE: Certificate | None = None
 
@@ -46,6 +57,7 @@ class ReceivedTrack:
     first_keyframe: float | None = None
     keyframes: int = 0
     duplicates: int = 0  # retransmissions of packets already received
+    sizes: list[tuple[int, int]] = field(default_factory=list)  # of each keyframe received
     sequences: set[int] = field(default_factory=set)
 
 
@@ -66,18 +78,26 @@ class _Outgoing:
         self.sent = 0
         self.keyframes_sent = 0
         self.audio_level: int | None = None  # set on audio: 127 is silence
+        self.extensions: dict[int, bytes] = {}  # sent in every packet (mid and rid)
+        self.rid: str | None = None
+        # Paced as a browser paces: a frame's packets spread out rather than in one burst,
+        # which would overflow loopback socket buffers and read as loss.
+        self.due_times = []
+        position = 0
+        for i, packet in enumerate(packets):
+            position = position + 1 if i and packet.time == packets[i - 1].time else 0
+            self.due_times.append(packet.time + position * PACING)
 
     def due(self) -> float:
-        return self.origin + self.packets[self.index].time
+        return self.origin + self.due_times[self.index]
 
     def next_packet(self) -> bytes:
         clip_packet = self.packets[self.index]
         self.last_ts = (self.ts_base + clip_packet.timestamp) & 0xFFFFFFFF
-        extensions = None
+        extensions = dict(self.extensions)
         if self.audio_level is not None:  # RFC 6464: voice flag and level in -dBov
-            extensions = {
-                AUDIO_LEVEL_ID: bytes([self.audio_level | (0x80 if self.audio_level < 127 else 0)])
-            }
+            voice = 0x80 if self.audio_level < 127 else 0
+            extensions[AUDIO_LEVEL_ID] = bytes([self.audio_level | voice])
         packet = build_packet(
             self.pt,
             self.seq,
@@ -85,7 +105,7 @@ class _Outgoing:
             self.ssrc,
             clip_packet.payload,
             marker=clip_packet.marker,
-            extensions=extensions,
+            extensions=extensions or None,
         )
         if clip_packet.keyframe:
             self.keyframes_sent += 1
@@ -119,6 +139,7 @@ class Bot:
         video: bool = True,
         protocol: str = "udp",
         speaking: bool = True,
+        simulcast: list[Clip] | None = None,
     ) -> None:
         self.url = url
         self.room = room
@@ -134,6 +155,7 @@ class Bot:
         self.bye: str | None = None
         self.received: dict[str, ReceivedTrack] = {}  # by track id
         self.keyframe_requests = 0
+        self.keyframe_requests_by_rid: dict[str | None, int] = {}
         self._ssrc_to_track: dict[int, ReceivedTrack] = {}
         self._ws: ClientConnection | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -153,7 +175,13 @@ class Bot:
             if self.want_audio:
                 self.outgoing["audio"] = _Outgoing(clip.audio, clip.duration, 48000, OPUS_PT)
                 self.outgoing["audio"].audio_level = SPEAKING if speaking else SILENT
-            if self.want_video:
+            if self.want_video and simulcast:
+                # One encoding per clip, lowest first, known to the SFU by mid and rid.
+                for rid, layer_clip in zip(SIMULCAST_RIDS, simulcast, strict=False):
+                    layer = _Outgoing(layer_clip.video, layer_clip.duration, 90000, VP8_PT)
+                    layer.rid = rid
+                    self.outgoing[f"video:{rid}"] = layer
+            elif self.want_video:
                 self.outgoing["video"] = _Outgoing(clip.video, clip.duration, 90000, VP8_PT)
 
     # --- signaling ---
@@ -255,27 +283,43 @@ class Bot:
 
     def _publish_offer(self) -> str:
         session = sdp.SessionDescription(origin=f"- {random.getrandbits(32)} 1 IN IP4 0.0.0.0")
-        mids = []
-        for mid, (kind, outgoing) in enumerate(self.outgoing.items()):
-            codec = "opus/48000/2" if kind == "audio" else "VP8/90000"
-            section = sdp.MediaSection(kind, 9, "UDP/TLS/RTP/SAVPF", [str(outgoing.pt)])
-            section.attributes += [("mid", str(mid)), ("sendonly", None), ("rtcp-mux", None)]
-            section.attributes += self.publish_transport.local_attributes("actpass")
-            section.attributes.append(("rtpmap", f"{outgoing.pt} {codec}"))
-            if kind == "audio":
-                section.attributes.append(("extmap", f"{AUDIO_LEVEL_ID} {AUDIO_LEVEL_URI}"))
-            if kind == "video":
+        sections: dict[str, sdp.MediaSection] = {}
+        for key, outgoing in self.outgoing.items():
+            kind = key.split(":")[0]
+            section = sections.get(kind)
+            if section is None:
+                mid = str(len(sections))
+                codec = "opus/48000/2" if kind == "audio" else "VP8/90000"
+                section = sdp.MediaSection(kind, 9, "UDP/TLS/RTP/SAVPF", [str(outgoing.pt)])
+                section.attributes += [("mid", mid), ("sendonly", None), ("rtcp-mux", None)]
+                section.attributes += self.publish_transport.local_attributes("actpass")
+                section.attributes.append(("rtpmap", f"{outgoing.pt} {codec}"))
+                section.attributes.append(("extmap", f"{MID_ID} {MID_URI}"))
+                if kind == "audio":
+                    section.attributes.append(("extmap", f"{AUDIO_LEVEL_ID} {AUDIO_LEVEL_URI}"))
+                else:
+                    section.attributes += [
+                        ("extmap", f"{RID_ID} {RID_URI}"),
+                        ("rtcp-fb", f"{outgoing.pt} nack"),
+                        ("rtcp-fb", f"{outgoing.pt} nack pli"),
+                    ]
+                sections[kind] = section
+            mid = section.get("mid") or "0"
+            if outgoing.rid is None:
                 section.attributes += [
-                    ("rtcp-fb", f"{outgoing.pt} nack"),
-                    ("rtcp-fb", f"{outgoing.pt} nack pli"),
+                    ("ssrc", f"{outgoing.ssrc} cname:{self.name}"),
+                    ("ssrc", f"{outgoing.ssrc} msid:{self.name} {kind}"),
                 ]
-            section.attributes += [
-                ("ssrc", f"{outgoing.ssrc} cname:{self.name}"),
-                ("ssrc", f"{outgoing.ssrc} msid:{self.name} {kind}"),
-            ]
-            session.media.append(section)
-            mids.append(str(mid))
-        session.attributes = [("group", "BUNDLE " + " ".join(mids))]
+                outgoing.extensions = {MID_ID: mid.encode()}
+            else:  # simulcast: the SFU learns each SSRC from the mid and rid extensions
+                section.attributes.append(("rid", f"{outgoing.rid} send"))
+                outgoing.extensions = {MID_ID: mid.encode(), RID_ID: outgoing.rid.encode()}
+        rids = [o.rid for o in self.outgoing.values() if o.rid]
+        if rids:
+            sections["video"].attributes.append(("simulcast", "send " + ";".join(rids)))
+        session.media = list(sections.values())
+        mids = " ".join(section.get("mid") or "" for section in session.media)
+        session.attributes = [("group", f"BUNDLE {mids}")]
         return sdp.serialize(session)
 
     async def _play(self) -> None:
@@ -296,11 +340,16 @@ class Bot:
             reports = rtcp.parse(packet)
         except ValueError:
             return
-        video = self.outgoing.get("video")
+        now = asyncio.get_running_loop().time()
         for report in reports:
-            if isinstance(report, (rtcp.Pli, rtcp.Fir)) and video is not None:
-                self.keyframe_requests += 1
-                video.restart(asyncio.get_running_loop().time())
+            if isinstance(report, rtcp.Pli | rtcp.Fir):
+                wanted = [report.media_ssrc] if isinstance(report, rtcp.Pli) else report.media_ssrcs
+                for key, outgoing in self.outgoing.items():
+                    if key.startswith("video") and outgoing.ssrc in wanted:
+                        self.keyframe_requests += 1
+                        by_rid = self.keyframe_requests_by_rid
+                        by_rid[outgoing.rid] = by_rid.get(outgoing.rid, 0) + 1
+                        outgoing.restart(now)
 
     # --- subscribing ---
 
@@ -350,8 +399,12 @@ class Bot:
             track.first_packet = now
         if track.kind == "video":
             header = parse_header(packet, with_extensions=False)
-            if vp8_is_keyframe_start(packet[header.payload_offset : header.payload_end]):
+            payload = packet[header.payload_offset : header.payload_end]
+            if vp8_is_keyframe_start(payload):
                 track.keyframes += 1
+                size = vp8_keyframe_size(payload)
+                if size is not None:
+                    track.sizes.append(size)
                 if track.first_keyframe is None:
                     track.first_keyframe = now
 
@@ -379,6 +432,11 @@ class Bot:
 
         self.subscribe_transport.drop = drop
         return lost
+
+    def send_remb(self, bitrate: int) -> None:
+        """Tell the SFU what bandwidth this receiver estimates, as a browser's REMB does."""
+        ssrcs = list(self._ssrc_to_track)
+        self.subscribe_transport.send_rtcp(rtcp.remb(1, bitrate, ssrcs))
 
     def send_nack(self, track_id: str, sequences: list[int]) -> None:
         ssrc = self.ssrc_of(track_id)

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from . import rtcp, sdp
 from .connection import MediaConnection
 from .rtp import parse_header
-from .track import Track
+from .track import Layer, Track
 
 OPUS_PT = 111
 VP8_PT = 96
 MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
+RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
 AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
-ACCEPTED_EXTENSIONS = {"audio": (MID_URI, AUDIO_LEVEL_URI), "video": (MID_URI,)}
+ACCEPTED_EXTENSIONS = {"audio": (MID_URI, AUDIO_LEVEL_URI), "video": (MID_URI, RID_URI)}
+MAX_LAYERS = 3
 SOURCES = {"audio": ("microphone",), "video": ("camera", "screen")}
 
 _RTP_FIXED = struct.Struct("!BBHII")
@@ -33,15 +35,16 @@ class Publisher:
         participant_id: str,
         connection: MediaConnection,
         server_transport: Callable[[MediaConnection, str], sdp.TransportParameters],
-        request_keyframe: Callable[[Track], None],
+        request_keyframe: Callable[[Track, Layer], None],
     ) -> None:
         self.participant_id = participant_id
         self.connection = connection
         self._server_transport = server_transport
         self._request_keyframe = request_keyframe
         self.tracks: dict[str, Track] = {}  # by mid
-        self._by_ssrc: dict[int, Track] = {}
+        self._by_ssrc: dict[int, tuple[Track, Layer]] = {}
         self._mid_extension: int | None = None
+        self._rid_extension: int | None = None
         self._version = 0
         self.unknown_packets = 0
 
@@ -56,6 +59,7 @@ class Publisher:
         wanted: dict[str, Track] = {}
         bundle: list[str] = []
         mid_extension: int | None = None
+        rid_extension: int | None = None
         for index, offered in enumerate(offer.media):
             mid = offered.mid if offered.mid is not None else str(index)
             section, track = self._answer_section(offered, mid, sources.get(mid))
@@ -65,6 +69,7 @@ class Publisher:
             if track is not None:
                 wanted[mid] = track
                 mid_extension = offered.extmap().get(MID_URI, mid_extension)
+                rid_extension = offered.extmap().get(RID_URI, rid_extension)
         if not bundle:
             raise sdp.SdpError("no acceptable media section (Opus audio or VP8 video)")
         answer.attributes = [
@@ -81,12 +86,14 @@ class Publisher:
             if section.port != 0:
                 section.attributes[1:1] = transport  # after a=mid
         self._mid_extension = mid_extension
+        self._rid_extension = rid_extension
         added, removed = [], []
         for mid, track in wanted.items():
             current = self.tracks.get(mid)
             if (
                 current is not None
                 and current.source == track.source
+                and [layer.rid for layer in current.layers] == [layer.rid for layer in track.layers]
                 # An SSRC learned from the mid extension is not in the SDP: keep it.
                 and (current.ssrc == track.ssrc or track.ssrc is None)
             ):
@@ -97,7 +104,12 @@ class Publisher:
             added.append(track)
         for mid in [m for m in self.tracks if m not in wanted]:
             removed.append(self.tracks.pop(mid))
-        self._by_ssrc = {t.ssrc: t for t in self.tracks.values() if t.ssrc is not None}
+        self._by_ssrc = {
+            layer.ssrc: (track, layer)
+            for track in self.tracks.values()
+            for layer in track.layers
+            if layer.ssrc is not None
+        }
         return sdp.serialize(answer), TrackChange(added, removed)
 
     def _answer_section(
@@ -139,6 +151,10 @@ class Publisher:
                 ("rtcp-fb", f"{pt} nack pli"),
                 ("rtcp-fb", f"{pt} ccm fir"),
             ]
+        rids = _simulcast_rids(offered) if kind == "video" else []
+        if rids:
+            attrs += [("rid", f"{rid} recv") for rid in rids]
+            attrs.append(("simulcast", "recv " + ";".join(rids)))
         if not sending:
             return section, None
         ssrcs = offered.ssrcs()
@@ -152,6 +168,7 @@ class Publisher:
             payload_type=pt,
             clock_rate=codec.clock_rate,
             request_keyframe=self._request_keyframe,
+            rids=rids,
         )
         if kind == "audio":
             track.audio_level_id = extmap.get(AUDIO_LEVEL_URI)
@@ -161,12 +178,13 @@ class Publisher:
 
     def on_rtp(self, packet: bytes) -> None:
         b0, b1, seq, ts, ssrc = _RTP_FIXED.unpack_from(packet)
-        track = self._by_ssrc.get(ssrc)
-        if track is None:
-            track = self._learn_ssrc(packet, ssrc)
-            if track is None:
+        found = self._by_ssrc.get(ssrc)
+        if found is None:
+            found = self._learn_ssrc(packet, ssrc)
+            if found is None:
                 self.unknown_packets += 1
                 return
+        track, layer = found
         if (b1 & 0x7F) != track.payload_type:
             return
         offset = 12 + 4 * (b0 & 0x0F)
@@ -174,10 +192,11 @@ class Publisher:
             offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
         if offset > len(packet):
             return
-        track.receive(packet, b0, b1, seq, ts, offset)
+        track.receive(packet, b0, b1, seq, ts, offset, layer)
 
-    def _learn_ssrc(self, packet: bytes, ssrc: int) -> Track | None:
-        """A publisher that signaled no SSRC is identified by the mid header extension."""
+    def _learn_ssrc(self, packet: bytes, ssrc: int) -> tuple[Track, Layer] | None:
+        """An SSRC the SDP did not name: a simulcast layer is known by its mid and rid header
+        extensions (RFC 8852), a single stream by its mid."""
         if self._mid_extension is None:
             return None
         try:
@@ -186,11 +205,20 @@ class Publisher:
             return None
         mid = header.extensions.get(self._mid_extension)
         track = self.tracks.get(mid.decode(errors="replace")) if mid else None
-        if track is None or track.ssrc is not None:
+        if track is None:
             return None
-        track.ssrc = ssrc
-        self._by_ssrc[ssrc] = track
-        return track
+        layer = track.layers[0]
+        if track.simulcast:
+            rid = header.extensions.get(self._rid_extension or -1)
+            name = rid.decode(errors="replace") if rid else None
+            layer = next((la for la in track.layers if la.rid == name), None)  # type: ignore[assignment]
+            if layer is None:
+                return None
+        if layer.ssrc is not None:
+            return None
+        layer.ssrc = ssrc
+        self._by_ssrc[ssrc] = (track, layer)
+        return track, layer
 
     def on_rtcp(self, packet: bytes, now: float) -> None:
         try:
@@ -199,19 +227,38 @@ class Publisher:
             return
         for report in reports:
             if isinstance(report, rtcp.SenderReport):
-                track = self._by_ssrc.get(report.ssrc)
-                if track is not None:
-                    track.stats.last_sr_ntp = report.ntp_timestamp
-                    track.stats.last_sr_rtp = report.rtp_timestamp
-                    track.stats.last_sr_arrival = now
+                found = self._by_ssrc.get(report.ssrc)
+                if found is not None:
+                    stats = found[1].stats
+                    stats.last_sr_ntp = report.ntp_timestamp
+                    stats.last_sr_rtp = report.rtp_timestamp
+                    stats.last_sr_arrival = now
 
     def receiver_reports(self, sender_ssrc: int, now: float) -> bytes | None:
         blocks = []
-        for track in self.tracks.values():
-            if track.ssrc is None or track.stats.base_seq < 0:
+        for ssrc, (_, layer) in self._by_ssrc.items():
+            if layer.stats.base_seq < 0:
                 continue
-            fraction, lost, highest, jitter, lsr, dlsr = track.stats.report_fields(now)
-            blocks.append(rtcp.ReportBlock(track.ssrc, fraction, lost, highest, jitter, lsr, dlsr))
+            fraction, lost, highest, jitter, lsr, dlsr = layer.stats.report_fields(now)
+            blocks.append(rtcp.ReportBlock(ssrc, fraction, lost, highest, jitter, lsr, dlsr))
         if not blocks:
             return None
         return rtcp.receiver_report(rtcp.ReceiverReport(sender_ssrc, blocks[:31]))
+
+
+def _simulcast_rids(offered: sdp.MediaSection) -> list[str]:
+    """The rids a simulcast offer sends (RFC 8853), lowest layer first as listed; alternatives
+    (",") keep their first choice and paused layers ("~") are left out."""
+    simulcast = offered.get("simulcast")
+    if not simulcast:
+        return []
+    direction, _, streams = simulcast.partition(" ")
+    if direction != "send":
+        return []
+    declared = {value.split(" ")[0] for value in offered.get_all("rid") if " send" in value}
+    rids = []
+    for stream in streams.split(" ")[0].split(";"):
+        rid = stream.split(",")[0]
+        if rid and not rid.startswith("~") and rid in declared and rid not in rids:
+            rids.append(rid)
+    return rids[:MAX_LAYERS] if len(rids) > 1 else []

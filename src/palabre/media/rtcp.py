@@ -62,11 +62,20 @@ class Fir:
 
 
 @dataclass(slots=True)
+class Remb:
+    """Receiver Estimated Maximum Bitrate (draft-alvestrand-rmcat-remb)."""
+
+    sender_ssrc: int
+    bitrate: int
+    ssrcs: list[int]
+
+
+@dataclass(slots=True)
 class Bye:
     ssrcs: list[int]
 
 
-RtcpPacket = SenderReport | ReceiverReport | Nack | Pli | Fir | Bye
+RtcpPacket = SenderReport | ReceiverReport | Nack | Pli | Fir | Remb | Bye
 
 _BLOCK = struct.Struct("!IB3sIIII")
 
@@ -127,6 +136,16 @@ def parse(data: bytes) -> list[RtcpPacket]:
                 packets.append(Nack(sender, media, lost))
             elif packet_type == PSFB and count == FMT_PLI:
                 packets.append(Pli(sender, media))
+            elif packet_type == PSFB and count == FMT_AFB and body[8:12] == b"REMB":
+                if len(body) < 16:
+                    raise ValueError("RTCP REMB truncated")
+                number, exponent_mantissa = body[12], int.from_bytes(body[13:16], "big")
+                bitrate = (exponent_mantissa & 0x3FFFF) << (exponent_mantissa >> 18)
+                ssrcs = [
+                    struct.unpack_from("!I", body, 16 + 4 * i)[0]
+                    for i in range(min(number, (len(body) - 16) // 4))
+                ]
+                packets.append(Remb(sender, bitrate, ssrcs))
             elif packet_type == PSFB and count == FMT_FIR:
                 ssrcs = [struct.unpack_from("!I", body, i)[0] for i in range(8, len(body) - 7, 8)]
                 packets.append(Fir(sender, ssrcs))
@@ -209,6 +228,17 @@ def nack(sender_ssrc: int, media_ssrc: int, lost: list[int]) -> bytes:
         remaining = rest
         items.append(struct.pack("!HH", pid, blp))
     return _header(FMT_NACK, RTPFB, struct.pack("!II", sender_ssrc, media_ssrc) + b"".join(items))
+
+
+def remb(sender_ssrc: int, bitrate: int, ssrcs: list[int]) -> bytes:
+    exponent = 0
+    while bitrate >> exponent > 0x3FFFF:
+        exponent += 1
+    mantissa = bitrate >> exponent
+    body = struct.pack("!II", sender_ssrc, 0) + b"REMB" + bytes([len(ssrcs)])
+    body += ((exponent << 18) | mantissa).to_bytes(3, "big")
+    body += b"".join(struct.pack("!I", ssrc) for ssrc in ssrcs)
+    return _header(FMT_AFB, PSFB, body)
 
 
 def sdes_cname(ssrc: int, cname: str) -> bytes:

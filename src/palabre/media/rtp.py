@@ -193,3 +193,17 @@ def audio_level(packet: bytes, extension_id: int) -> tuple[int, bool] | None:
             return value & 0x7F, bool(value & 0x80)
         pos += 1 + length
     return None
+
+
+def vp8_keyframe_size(payload: bytes) -> tuple[int, int] | None:
+    """Width and height from the first packet of a VP8 keyframe (RFC 6386 section 9.1)."""
+    try:
+        pos = vp8_payload_header_offset(payload)
+    except ValueError:
+        return None
+    header = payload[pos : pos + 10]
+    if len(header) < 10 or header[3:6] != b"\x9d\x01\x2a":
+        return None
+    width = int.from_bytes(header[6:8], "little") & 0x3FFF
+    height = int.from_bytes(header[8:10], "little") & 0x3FFF
+    return width, height

@@ -16,7 +16,7 @@ from .dtls import Certificate
 from .publisher import Publisher
 from .sdp import Candidate, TransportParameters
 from .subscriber import Subscriber
-from .track import Track
+from .track import Layer, Track
 from .transport import MediaTransport
 
 log = logging.getLogger(__name__)
@@ -154,12 +154,12 @@ class Sfu:
         participant.subscriber.close()
         participant.publisher.connection.close()
 
-    def request_keyframe(self, track: Track) -> None:
+    def request_keyframe(self, track: Track, layer: Layer) -> None:
         participant = self.participants.get(track.participant_id)
-        if participant is None or track.ssrc is None:
+        if participant is None or layer.ssrc is None:
             return
         self.stats.keyframe_requests += 1
-        participant.publisher.connection.send_rtcp(rtcp.pli(self.ssrc, track.ssrc))
+        participant.publisher.connection.send_rtcp(rtcp.pli(self.ssrc, layer.ssrc))
 
     # --- periodic work ---
 
@@ -188,9 +188,13 @@ class Sfu:
                     publisher.connection.send_rtcp(report)
                     self.stats.rtcp_sent += 1
                 for track in publisher.tracks.values():
-                    if track.is_video and track.waiting_for_keyframe():
-                        track.request_keyframe()
+                    track.measure(REPORT_INTERVAL)
+                    if track.is_video:
+                        for layer in track.layers:
+                            if track.waiting_for_keyframe(layer.index):
+                                track.request_keyframe(layer.index)
             if subscriber.connection.connected:
+                subscriber.allocate()
                 report = subscriber.sender_reports(now_unix)
                 if report is not None:
                     subscriber.connection.send_rtcp(report)

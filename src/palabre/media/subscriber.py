@@ -20,11 +20,16 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from . import rtcp, sdp
+from .allocation import AUDIO_ALLOWANCE, Demand, allocate, layer_for_height
 from .connection import MediaConnection
 from .publisher import OPUS_PT, VP8_PT
 from .track import DownTrack, Track
+
+ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+ABS_SEND_TIME_ID = 3
 
 
 @dataclass
@@ -66,6 +71,10 @@ class Subscriber:
         self._offered: list[tuple[Slot, DownTrack | None]] = []
         self.nacks_answered = 0
         self.receive_video = True
+        self.max_layer = 2  # from the receive setting: 0 low, 1 standard, 2 high
+        self.heights: dict[str, int] = {}  # wanted height per track id (tile sizes)
+        self.estimate: float | None = None  # the receiver's REMB, bits per second
+        self.priority_participant: str | None = None  # the dominant speaker, served first
         # Last-N: whose camera video is forwarded (None: everyone's). Screen shares always are.
         self.video_from: set[str] | None = None
 
@@ -173,7 +182,9 @@ class Subscriber:
             ]
         else:
             attrs += [
+                ("extmap", f"{ABS_SEND_TIME_ID} {ABS_SEND_TIME_URI}"),
                 ("rtpmap", f"{pt} VP8/90000"),
+                ("rtcp-fb", f"{pt} goog-remb"),
                 ("rtcp-fb", f"{pt} nack"),
                 ("rtcp-fb", f"{pt} nack pli"),
                 ("rtcp-fb", f"{pt} ccm fir"),
@@ -201,6 +212,10 @@ class Subscriber:
             slot.rejected = section.port == 0
             if down is not None:
                 down.accepted = not slot.rejected
+                ast = section.extmap().get(ABS_SEND_TIME_URI)
+                down.abs_send_time = (
+                    None if ast is None else bytes([0xBE, 0xDE, 0, 1, ast << 4 | 2])
+                )
                 self._refresh(down)
 
     def set_receive_video(self, enabled: bool) -> None:
@@ -209,6 +224,49 @@ class Subscriber:
         for slot in self.slots:
             if slot.downtrack is not None:
                 self._refresh(slot.downtrack)
+
+    def set_video_layers(self, max_layer: int, heights: dict[str, int] | None = None) -> None:
+        """The receive setting (0 low .. 2 high) and, per track, the height it is shown at."""
+        self.max_layer = max_layer
+        if heights is not None:
+            self.heights = {**self.heights, **heights}
+            for slot in self.slots:
+                if slot.downtrack is not None:
+                    self._refresh(slot.downtrack)
+        self.allocate()
+
+    def allocate(self) -> None:
+        """Pick each simulcast video's layer from what the receiver wants and its estimate."""
+        demands = []
+        audio = 0
+        for slot in self.slots:
+            down = slot.downtrack
+            if down is None or not down.active:
+                continue
+            track = down.track
+            if not track.is_video:
+                audio += 1
+                continue
+            if not track.simulcast:
+                continue
+            wanted = self.max_layer
+            height = self.heights.get(track.id)
+            if height is not None:
+                wanted = min(wanted, layer_for_height([la.height for la in track.layers], height))
+            priority = (
+                0
+                if track.source == "screen"
+                else 1
+                if track.participant_id == self.priority_participant
+                else 2
+            )
+            bitrates = [layer.bitrate for layer in track.layers]
+            demands.append(Demand(down, bitrates, wanted, down.target, priority))
+        if not demands:
+            return
+        budget = None if self.estimate is None else self.estimate - audio * AUDIO_ALLOWANCE
+        for key, layer in allocate(demands, budget).items():
+            cast(DownTrack, key).set_target(layer)
 
     def set_video_from(self, participants: set[str] | None) -> bool:
         """Forward camera video only from these participants (last-N); True if that changed."""
@@ -226,8 +284,8 @@ class Subscriber:
             return False
         if not track.is_video:
             return True
-        if not self.receive_video:
-            return False
+        if not self.receive_video or self.heights.get(track.id) == 0:
+            return False  # audio only, or the client does not show this video now
         return (
             track.source == "screen"
             or self.video_from is None
@@ -264,6 +322,8 @@ class Subscriber:
                     for seq in report.lost[:64]:
                         if down.retransmit(seq):
                             self.nacks_answered += 1
+            elif isinstance(report, rtcp.Remb):
+                self.estimate = float(report.bitrate)
             elif isinstance(report, rtcp.Pli):
                 down = self._by_ssrc.get(report.media_ssrc)
                 if down is not None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pylibsrtp
 
-from .rtp import RTP_HEADER, audio_level, vp8_is_keyframe_start
+from .rtp import RTP_HEADER, audio_level, vp8_is_keyframe_start, vp8_keyframe_size
 
 if TYPE_CHECKING:
     from .connection import MediaConnection
@@ -109,6 +109,43 @@ class ReceptionStats:
         return min(fraction, 255), lost, extended & 0xFFFFFFFF, int(self.jitter), lsr, dlsr
 
 
+class Layer:
+    """One encoding of a track: the only one without simulcast, else one of up to three
+    (lowest first), each with its own SSRC, numbering, cache and statistics."""
+
+    __slots__ = (
+        "bitrate",
+        "cache",
+        "height",
+        "index",
+        "keyframe_pending",
+        "last_keyframe_request",
+        "octets",
+        "rid",
+        "ssrc",
+        "stats",
+        "width",
+    )
+
+    def __init__(self, index: int, rid: str | None, ssrc: int | None, clock_rate: int) -> None:
+        self.index = index
+        self.rid = rid
+        self.ssrc = ssrc
+        self.cache = PacketCache()
+        self.stats = ReceptionStats(clock_rate)
+        self.keyframe_pending = False
+        self.last_keyframe_request = 0.0
+        self.octets = 0  # since the last bitrate measurement
+        self.bitrate = 0.0  # bits per second, smoothed
+        self.width = 0  # from the last keyframe
+        self.height = 0
+
+    def measure(self, interval: float) -> None:
+        sample = self.octets * 8 / interval
+        self.bitrate = sample if self.bitrate == 0 else 0.5 * self.bitrate + 0.5 * sample
+        self.octets = 0
+
+
 class Track:
     """A stream a participant publishes, as received by the SFU."""
 
@@ -122,36 +159,67 @@ class Track:
         ssrc: int | None,
         payload_type: int,
         clock_rate: int,
-        request_keyframe: Callable[[Track], None],
+        request_keyframe: Callable[[Track, Layer], None],
+        rids: list[str] | None = None,
     ) -> None:
         self.id = track_id
         self.participant_id = participant_id
         self.kind = kind
         self.source = source
         self.mid = mid
-        self.ssrc = ssrc
         self.payload_type = payload_type
         self.clock_rate = clock_rate
         self.is_video = kind == "video"
+        if rids:
+            self.layers = [Layer(i, rid, None, clock_rate) for i, rid in enumerate(rids)]
+        else:
+            self.layers = [Layer(0, None, ssrc, clock_rate)]
+        self.simulcast = len(self.layers) > 1
         self.downtracks: list[DownTrack] = []
-        self.cache = PacketCache()
-        self.stats = ReceptionStats(clock_rate)
         self.packets = 0
         self._request_keyframe = request_keyframe
-        self._last_keyframe_request = 0.0
-        self.keyframe_pending = False
         self.paused = False  # muted by a moderator: nothing is forwarded or cached
         # RFC 6464 levels, for speaker statistics: the extension id and who wants them.
         self.audio_level_id: int | None = None
         self.on_audio_level: Callable[[int, bool, float], None] | None = None
         self._last_level_ts: int | None = None
 
+    @property
+    def ssrc(self) -> int | None:
+        """The SSRC of a single-encoding track (simulcast tracks have one per layer)."""
+        return self.layers[0].ssrc
+
+    @ssrc.setter
+    def ssrc(self, value: int | None) -> None:
+        self.layers[0].ssrc = value
+
+    @property
+    def stats(self) -> ReceptionStats:
+        return self.layers[0].stats
+
+    @property
+    def cache(self) -> PacketCache:
+        return self.layers[0].cache
+
+    @property
+    def keyframe_pending(self) -> bool:
+        return any(layer.keyframe_pending for layer in self.layers)
+
     def receive(
-        self, packet: bytes, b0: int, b1: int, seq: int, ts: int, payload_offset: int
+        self,
+        packet: bytes,
+        b0: int,
+        b1: int,
+        seq: int,
+        ts: int,
+        payload_offset: int,
+        layer: Layer | None = None,
     ) -> None:
-        """Forward one decrypted RTP packet to every subscriber."""
+        """Forward one decrypted RTP packet to every subscriber of its layer."""
+        layer = layer or self.layers[0]
         self.packets += 1
-        self.stats.update(seq, ts, time.monotonic())
+        layer.stats.update(seq, ts, time.monotonic())
+        layer.octets += len(packet) - payload_offset
         if self.paused:
             return
         if self.on_audio_level is not None and self.audio_level_id is not None:
@@ -159,15 +227,20 @@ class Track:
         marker = b1 & 0x80
         padding = b0 & 0x20
         payload = packet[payload_offset:]
+        index = layer.index
         if self.is_video:
-            self.cache.put(seq, packet)
-            keyframe = self.keyframe_pending and vp8_is_keyframe_start(payload)
+            layer.cache.put(seq, packet)
+            keyframe = layer.keyframe_pending and vp8_is_keyframe_start(payload)
+            if keyframe:
+                size = vp8_keyframe_size(payload)
+                if size is not None:
+                    layer.width, layer.height = size
         else:
             keyframe = True
         for down in self.downtracks:
-            down.forward(payload, padding, marker, seq, ts, keyframe)
+            down.forward(index, payload, padding, marker, seq, ts, keyframe)
         if keyframe and self.is_video:
-            self.keyframe_pending = self.waiting_for_keyframe()
+            layer.keyframe_pending = self.waiting_for_keyframe(index)
 
     def _audio_level(self, packet: bytes, ts: int) -> None:
         found = audio_level(packet, self.audio_level_id or 0)
@@ -188,32 +261,47 @@ class Track:
             if self.is_video:
                 self.request_keyframe()
 
-    def waiting_for_keyframe(self) -> bool:
-        return any(d.active and not d.started for d in self.downtracks)
+    def waiting_for_keyframe(self, index: int) -> bool:
+        """Does any subscriber wait for a keyframe of this layer to start or switch?"""
+        return any(
+            d.active and d.target == index and (d.layer != index or not d.started)
+            for d in self.downtracks
+        )
 
-    def request_keyframe(self) -> None:
-        """Ask the publisher for a keyframe, at most once per interval whoever asks."""
-        self.keyframe_pending = True
+    def request_keyframe(self, index: int | None = None) -> None:
+        """Ask the publisher for a keyframe of a layer (default: every layer a subscriber
+        waits for), at most once per interval whoever asks."""
         now = time.monotonic()
-        if now - self._last_keyframe_request >= KEYFRAME_REQUEST_INTERVAL:
-            self._last_keyframe_request = now
-            self._request_keyframe(self)
+        indexes = [index] if index is not None else sorted({d.target for d in self.downtracks})
+        for i in indexes or [0]:
+            layer = self.layers[min(max(i, 0), len(self.layers) - 1)]
+            layer.keyframe_pending = True
+            if now - layer.last_keyframe_request >= KEYFRAME_REQUEST_INTERVAL:
+                layer.last_keyframe_request = now
+                self._request_keyframe(self, layer)
+
+    def measure(self, interval: float) -> None:
+        for layer in self.layers:
+            layer.measure(interval)
 
 
 class DownTrack:
     """One track as one subscriber receives it, under the subscriber's own SSRC and numbering.
 
-    The offsets are fixed when forwarding starts (on a keyframe for video), so the subscriber
-    sees one continuous stream whatever the publisher's numbering.
+    The offsets are fixed when forwarding starts (on a keyframe for video) and again at each
+    switch of simulcast layer (on a keyframe of the new layer), continuing the numbering, so
+    the subscriber sees one continuous stream whatever the publisher's layers and numbering.
     """
 
     __slots__ = (
+        "abs_send_time",
         "accepted",
         "active",
         "connection",
         "last_out_seq",
         "last_out_ts",
         "last_sent",
+        "layer",
         "mid",
         "octets",
         "packets",
@@ -222,6 +310,7 @@ class DownTrack:
         "ssrc",
         "started",
         "switch_seq",
+        "target",
         "track",
         "ts_offset",
     )
@@ -237,6 +326,8 @@ class DownTrack:
         self.accepted = False  # the subscriber's answer accepted this m-section
         self.active = False  # accepted and wanted: the forward path checks only this
         self.started = False
+        self.layer = 0  # the layer forwarded now
+        self.target = len(track.layers) - 1  # the layer wanted: switched to at its keyframe
         self.seq_offset = 0
         self.ts_offset = 0
         self.packets = 0
@@ -245,23 +336,43 @@ class DownTrack:
         self.last_out_ts = 0
         self.last_sent = 0.0
         self.switch_seq = 0  # our first sequence number since forwarding (re)started
+        # The one-byte header extension prefix for abs-send-time (receivers' REMB needs it).
+        self.abs_send_time: bytes | None = None
 
     def forward(
-        self, payload: bytes, padding: int, marker: int, seq: int, ts: int, keyframe: bool
+        self,
+        layer: int,
+        payload: bytes,
+        padding: int,
+        marker: int,
+        seq: int,
+        ts: int,
+        keyframe: bool,
     ) -> None:
         connection = self.connection
         srtp = connection.srtp
         if not self.active or srtp is None or connection.path is None:
             return
-        if not self.started:
-            if not keyframe:
+        if layer != self.layer or not self.started:
+            if not keyframe or layer != self.target:
                 return
+            self.layer = layer
             self._start(seq, ts)
         out_seq = (seq + self.seq_offset) & 0xFFFF
         out_ts = (ts + self.ts_offset) & 0xFFFFFFFF
-        header = RTP_HEADER.pack(
-            0x80 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
-        )
+        now = time.monotonic()
+        if self.abs_send_time is None:
+            header = RTP_HEADER.pack(
+                0x80 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
+            )
+        else:
+            header = (
+                RTP_HEADER.pack(
+                    0x90 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
+                )
+                + self.abs_send_time
+                + (int(now * 262144) & 0xFFFFFF).to_bytes(3, "big")
+            )
         try:
             connection.path.send(srtp.protect(header + payload))
         except pylibsrtp.Error:  # this subscriber's problem only: the others still get it
@@ -271,7 +382,7 @@ class DownTrack:
         self.octets += len(payload) - (payload[-1] if padding else 0)  # RFC 3550: no padding
         self.last_out_seq = out_seq
         self.last_out_ts = out_ts
-        self.last_sent = time.monotonic()
+        self.last_sent = now
 
     def _start(self, seq: int, ts: int) -> None:
         """Fix the offsets so that our stream goes on where it stopped, if it ever ran."""
@@ -291,12 +402,21 @@ class DownTrack:
         continuing our numbering so the receiver sees one stream."""
         self.started = False
 
+    def set_target(self, layer: int) -> None:
+        """Switch to another simulcast layer at its next keyframe."""
+        layer = min(max(layer, 0), len(self.track.layers) - 1)
+        if layer == self.target:
+            return
+        self.target = layer
+        if layer != self.layer or not self.started:
+            self.track.request_keyframe(layer)
+
     def retransmit(self, out_sequence: int) -> bool:
-        """Answer a NACK for one of our sequence numbers from the track's cache."""
+        """Answer a NACK for one of our sequence numbers from the layer's cache."""
         if not self.started or (out_sequence - self.switch_seq) & 0xFFFF >= 0x8000:
             return False  # not ours, or sent before the source switched
         seq = (out_sequence - self.seq_offset) & 0xFFFF
-        packet = self.track.cache.get(seq)
+        packet = self.track.layers[self.layer].cache.get(seq)
         if packet is None:
             return False
         b0, b1, _, ts, _ = RTP_HEADER.unpack_from(packet)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import struct
 from collections import Counter
 from typing import TYPE_CHECKING, Protocol
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _TCP_FRAME = struct.Struct("!H")
 _MAX_TCP_BUFFER = 256 * 1024
+SOCKET_BUFFER = 4 * 1024 * 1024
 
 
 class Path(Protocol):
@@ -78,6 +80,12 @@ class MediaTransport(asyncio.DatagramProtocol):
         loop = asyncio.get_running_loop()
         udp, _ = await loop.create_datagram_endpoint(lambda: self, local_addr=(host, udp_port))
         self.udp = udp
+        sock = udp.get_extra_info("socket")
+        for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
+            # Keyframe bursts from many publishers at once: ask for room (the kernel caps it
+            # at net.core.rmem_max / wmem_max, which operators raise for large meetings).
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
         if tcp_port is not None:
             self.tcp_server = await asyncio.start_server(self._serve_tcp, host, tcp_port)
 

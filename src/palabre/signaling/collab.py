@@ -10,6 +10,8 @@ from . import messages as m
 from .hub import Hub, Member
 from .messages import ProtocolError
 
+QUALITY_LAYERS = {"low": 0, "standard": 1, "high": 2}
+
 
 def act(hub: Hub, member: Member, message: m.CollabMessage) -> None:
     ref = message.id
@@ -68,7 +70,14 @@ def act(hub: Hub, member: Member, message: m.CollabMessage) -> None:
             stats = room.speakers.public(room.names)
             member.peer.send(_with_ref({"type": "speaker_stats", "stats": stats}, ref))
         case m.Receive():
-            member.media.subscriber.set_receive_video(message.video != "off")
+            subscriber = member.media.subscriber
+            subscriber.set_receive_video(message.video != "off")
+            if message.video != "off":
+                subscriber.set_video_layers(QUALITY_LAYERS[message.video])
+        case m.Constraints():
+            member.media.subscriber.set_video_layers(
+                member.media.subscriber.max_layer, dict(message.tracks)
+            )
 
 
 def _with_ref(message: dict[str, object], ref: int | None) -> dict[str, object]:

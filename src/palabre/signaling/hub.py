@@ -232,6 +232,10 @@ class Hub:
             speaker = room.speakers.update_dominant()
             if speaker is not None and speaker in room.participants:
                 self._broadcast(room, {"type": "dominant_speaker", "participant": speaker})
+                for pid in room.participants:
+                    member = self.members.get(pid)
+                    if member is not None:
+                        member.media.subscriber.priority_participant = speaker
                 self._apply_last_n(room)
 
     def shutdown(self) -> None:

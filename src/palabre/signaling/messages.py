@@ -201,8 +201,27 @@ class Receive(msgspec.Struct, forbid_unknown_fields=True):
     id: RequestId | None = None
 
 
+class Constraints(msgspec.Struct, forbid_unknown_fields=True):
+    tracks: Annotated[
+        dict[
+            Annotated[str, msgspec.Meta(max_length=64)], Annotated[int, msgspec.Meta(ge=0, le=4320)]
+        ],
+        msgspec.Meta(max_length=100),
+    ]
+    type: Literal["constraints"] = "constraints"
+    id: RequestId | None = None
+
+
 CollabMessage = (
-    Chat | Hand | LowerHand | Reaction | NotesUpdate | NotesSync | SpeakerStatsRequest | Receive
+    Chat
+    | Hand
+    | LowerHand
+    | Reaction
+    | NotesUpdate
+    | NotesSync
+    | SpeakerStatsRequest
+    | Receive
+    | Constraints
 )
 
 ClientMessage = (
@@ -236,6 +255,7 @@ _TYPES: dict[str, type[ClientMessage]] = {
     "notes_sync": NotesSync,
     "speaker_stats": SpeakerStatsRequest,
     "receive": Receive,
+    "constraints": Constraints,
 }
 
 

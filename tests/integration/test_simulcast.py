@@ -1,0 +1,90 @@
+"""Simulcast: each subscriber gets the layer that fits its setting, tile and bandwidth, and a
+switch keeps its stream continuous."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from palabre.bot import Bot, load_clip
+
+from .test_media_flow import _until
+
+pytestmark = pytest.mark.slow
+
+SIZES = [(160, 120), (320, 240), (640, 480)]
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return [
+        load_clip(3.0, 150_000, 160, 120),
+        load_clip(3.0, 450_000, 320, 240),
+        load_clip(3.0, 1_200_000, 640, 480),
+    ]
+
+
+def _video(receiver: Bot, sender: Bot):
+    (track,) = receiver.tracks_from(sender.id, "video")
+    return track
+
+
+async def _receives(receiver: Bot, sender: Bot, size: tuple[int, int], timeout: float = 6) -> None:
+    await _until(lambda: _video(receiver, sender).sizes[-1:] == [size], timeout)
+
+
+def _contiguous(sequences: set[int]) -> bool:
+    start = min(sequences, key=lambda s: sum(((s - o) & 0xFFFF) < 0x8000 for o in sequences))
+    return all((start + i) & 0xFFFF in sequences for i in range(len(sequences)))
+
+
+async def test_layers_follow_setting_tile_and_bandwidth(palabre_server, layers):
+    publisher = Bot(palabre_server.ws_url, "simulcast", "Pub", clip=layers[0], simulcast=layers)
+    viewer = Bot(palabre_server.ws_url, "simulcast", "Viewer")
+    other = Bot(palabre_server.ws_url, "simulcast", "Other")
+    try:
+        await publisher.join()
+        await publisher.publish()
+        await viewer.join()
+        await other.join()
+        # No constraint: the highest layer.
+        await _receives(viewer, publisher, SIZES[2])
+        await _receives(other, publisher, SIZES[2])
+        # The quality setting caps the layer: low.
+        await viewer.send({"type": "receive", "video": "low"})
+        await _receives(viewer, publisher, SIZES[0])
+        await asyncio.sleep(0.5)
+        assert _video(other, publisher).sizes[-1] == SIZES[2]  # per subscriber
+        # A small tile needs no more than the layer of its height.
+        await viewer.send({"type": "receive", "video": "high"})
+        await _receives(viewer, publisher, SIZES[2])
+        track_id = _video(viewer, publisher).track_id
+        await viewer.send({"type": "constraints", "tracks": {track_id: 240}})
+        await _receives(viewer, publisher, SIZES[1])
+        await viewer.send({"type": "constraints", "tracks": {track_id: 720}})
+        await _receives(viewer, publisher, SIZES[2])
+        # Bandwidth: a low REMB brings the lowest layer, a high one brings the highest back,
+        # one layer at a time.
+        for _ in range(3):
+            viewer.send_remb(300_000)
+            await asyncio.sleep(0.4)
+        await _receives(viewer, publisher, SIZES[0])
+        for _ in range(10):
+            viewer.send_remb(5_000_000)
+            await asyncio.sleep(0.5)
+        await _receives(viewer, publisher, SIZES[2], timeout=8)
+        seen = [
+            size
+            for i, size in enumerate(_video(viewer, publisher).sizes)
+            if i == 0 or size != _video(viewer, publisher).sizes[i - 1]
+        ]
+        assert seen[-3:] == [SIZES[0], SIZES[1], SIZES[2]]
+        # Through every switch, the viewer saw one stream: no gap in its sequence numbers.
+        assert _contiguous(_video(viewer, publisher).sequences)
+        assert viewer.subscribe_transport.srtp_errors == 0
+        # Each switch asked the publisher for a keyframe of the layer wanted.
+        assert publisher.keyframe_requests_by_rid.get("q", 0) >= 1
+    finally:
+        for bot in (publisher, viewer, other):
+            await bot.leave()
