@@ -91,7 +91,7 @@ STATE_JS = """() => {
 }"""
 
 
-async def wait_connected(page: Any, timeout: float = 20_000) -> None:
+async def wait_connected(page: Any, timeout: float = 30_000) -> None:
     """The meeting is up: joined, and the publish connection connected."""
     try:
         await page.wait_for_selector(".meeting[data-status=connected]", timeout=timeout)
