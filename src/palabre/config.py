@@ -24,6 +24,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     rate_limit: float = 20.0
     rate_burst: float = 40.0
     last_n: int = 20  # camera videos forwarded to each participant: the last N speakers
+    media_workers: int = 1  # SFU worker processes; 1 keeps everything in one process
     # Accounts, sign-in and invitations (src/palabre/accounts/).
     secure_domain: bool = False  # only signed-in hosts may open a room
     database_url: str | None = None  # default: SQLite file palabre.db in the data directory
@@ -73,6 +74,8 @@ OPTIONS: list[tuple[str, type, str]] = [
     ("rate_burst", float, "signaling burst allowed per connection (default 40)"),
     ("last_n", int, "camera videos forwarded to each participant: those of the N most recent "
      "speakers (default 20)"),
+    ("media_workers", int, "SFU worker processes, e.g. one per core; rooms are placed across "
+     "them and worker i takes media ports media_port + i (default 1: one process)"),
     ("secure_domain", bool, "only signed-in users may open a room; guests may join a room "
      "a host has opened (default off)"),
     ("database_url", str, "SQLAlchemy URL of the accounts database, e.g. "
@@ -150,6 +153,12 @@ def load_settings(
         raise ConfigError("rate_limit must be a positive number")
     if not settings.rate_burst >= 1:
         raise ConfigError("rate_burst must be at least 1")
+    if not 1 <= settings.media_workers <= 256:
+        raise ConfigError("media_workers must be between 1 and 256")
+    for name in ("media_port", "media_tcp_port"):
+        value = getattr(settings, name)
+        if value and value + settings.media_workers - 1 > 65535:
+            raise ConfigError(f"{name} + media_workers - 1 must be at most 65535")
     if settings.jwt_secret is not None and len(settings.jwt_secret) < 32:
         raise ConfigError("jwt_secret must be at least 32 characters")
     if settings.jwt_secret and settings.jwt_public_key:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Coroutine
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from . import logs
 from .accounts.db import Database
@@ -54,15 +57,8 @@ class _Server(uvicorn.Server):
         asyncio.get_running_loop().call_later(0.3, setattr, self, "should_exit", True)
 
 
-async def serve(settings: Settings) -> None:
-    data_dir = Path(settings.data_dir)
-    secret = _server_secret(data_dir)
-    codes = MeetingCodes(secret, data_dir / "meeting-codes.json")
-    database = Database.from_settings(settings)
-    sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
-    await sfu.start(settings.media_bind, settings.media_port, settings.media_tcp_port)
-    hub = Hub(sfu, codes, secure_domain=settings.secure_domain, last_n=settings.last_n)
-    app = create_app(hub, settings, auth=Auth(settings, database), secret=secret)
+def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
+    """Our uvicorn settings, with logging that keeps no IP address."""
     config = uvicorn.Config(
         app,
         host=settings.host,
@@ -80,7 +76,24 @@ async def serve(settings: Settings) -> None:
     # Every handler, uvicorn's included (configured by uvicorn.Config above): no IP address.
     own = {settings.host, settings.media_bind, *settings.announced_addresses}
     logs.install(settings.log_ip, keep=own)
-    server = _Server(config)
+    return config
+
+
+async def serve(settings: Settings) -> None:
+    if settings.media_workers > 1:
+        from .cluster.front import serve_cluster
+
+        await serve_cluster(settings)
+        return
+    data_dir = Path(settings.data_dir)
+    secret = _server_secret(data_dir)
+    codes = MeetingCodes(secret, data_dir / "meeting-codes.json")
+    database = Database.from_settings(settings)
+    sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
+    await sfu.start(settings.media_bind, settings.media_port, settings.media_tcp_port)
+    hub = Hub(sfu, codes, secure_domain=settings.secure_domain, last_n=settings.last_n)
+    app = create_app(hub, settings, auth=Auth(settings, database), secret=secret)
+    server = _Server(uvicorn_config(app, settings))
     server.hub = hub
     log.info(
         "media on udp/%d tcp/%s, announced as %s",
@@ -108,6 +121,11 @@ async def _tick(hub: Hub) -> None:
 
 
 def run(settings: Settings) -> int:
+    run_on_uvloop(serve(settings))
+    return 0
+
+
+def run_on_uvloop(main: Coroutine[Any, Any, None]) -> None:
     try:
         import uvloop
 
@@ -115,5 +133,4 @@ def run(settings: Settings) -> int:
     except ImportError:  # pragma: no cover - uvloop is installed everywhere but Windows
         loop_factory = None
     with asyncio.Runner(loop_factory=loop_factory) as runner:
-        runner.run(serve(settings))
-    return 0
+        runner.run(main)

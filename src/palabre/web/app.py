@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -28,6 +29,9 @@ from ..signaling.session import Session
 from .auth import auth_routes
 from .security import SecurityHeaders
 from .sessions import SessionMiddleware
+
+if TYPE_CHECKING:
+    from ..cluster.front import Front
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -54,14 +58,21 @@ def join_rights(identity: Identity, room: str) -> JoinRights:
 
 
 def create_app(
-    hub: Hub,
+    hub: Hub | None,
     settings: Settings,
     static_dir: Path = STATIC_DIR,
     auth: Auth | None = None,
     secret: bytes | None = None,
+    cluster: Front | None = None,
 ) -> Starlette:
     """`auth` holds the accounts database (default: an empty one in memory, for tests);
-    `secret` signs the session cookies (default: a random one, sessions die with the app)."""
+    `secret` signs the session cookies (default: a random one, sessions die with the app).
+    With `--media-workers`, `cluster` holds the rooms (in worker processes) instead of `hub`."""
+    if cluster is not None:
+        codes = cluster.codes
+    else:
+        assert hub is not None
+        codes = hub.codes
     if auth is None:
         auth = Auth(settings, Database("sqlite://"))
     if secret is None:
@@ -77,33 +88,42 @@ def create_app(
             await websocket.close(1008)
             return
         rights = partial(join_rights, identity)
+        if cluster is not None:
+            await cluster.connect(websocket, rights)
+            return
+        assert hub is not None
         await Session(hub, websocket, settings.rate_limit, settings.rate_burst, rights).run()
 
     async def create_room(request: Request) -> Response:
         name = generate_room_name()
-        return JSONResponse({"room": name, "code": hub.codes.code_for(name)}, status_code=201)
+        return JSONResponse({"room": name, "code": codes.code_for(name)}, status_code=201)
 
     async def room_info(request: Request) -> Response:
         try:
             name = normalize_room_name(request.path_params["name"])
         except InvalidName as exc:
             return _error(400, "invalid", f"name: {exc}")
-        room = hub.rooms.get(name)
+        if cluster is not None:
+            participants = cluster.participants(name)
+        else:
+            assert hub is not None
+            room = hub.rooms.get(name)
+            participants = len(room.participants) if room else 0
         return JSONResponse(
-            {
-                "room": name,
-                "code": hub.codes.code_for(name),
-                "participants": len(room.participants) if room else 0,
-            }
+            {"room": name, "code": codes.code_for(name), "participants": participants}
         )
 
     async def code_lookup(request: Request) -> Response:
-        name = hub.codes.room_for(request.path_params["code"])
+        name = codes.room_for(request.path_params["code"])
         if name is None:
             return _error(404, "not_found", "no meeting has this code")
         return JSONResponse({"room": name})
 
     async def health(request: Request) -> Response:
+        if cluster is not None:
+            report = await cluster.health()
+            return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
+        assert hub is not None
         return JSONResponse(
             {
                 "status": "ok",

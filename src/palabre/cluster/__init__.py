@@ -1,0 +1,1 @@
+"""Several processes on one machine: SFU workers behind the main process (--media-workers)."""

@@ -1,0 +1,148 @@
+"""The main process with `--media-workers N`: web, sign-in, meeting codes and `/ws`, with the
+rooms on N worker processes (src/palabre/cluster/worker.py).
+
+The main process identifies each client as with one process, places the room
+(placement.py), and relays the client's WebSocket to the room's worker (relay.py) with a grant
+that carries the client's rights (grant.py). It alone writes the meeting codes file and the
+accounts database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.websockets import WebSocket
+from websockets.asyncio.client import ClientConnection, unix_connect
+
+from ..accounts.db import Database
+from ..accounts.identity import Auth
+from ..config import Settings
+from ..meeting.admission import JoinRights
+from ..meeting.codes import MeetingCodes
+from ..server import _Server, _server_secret, uvicorn_config
+from ..signaling.messages import MAX_MESSAGE_BYTES
+from . import grant
+from .placement import NoWorker, Placement
+from .relay import Relay, WorkerUnavailable
+from .workers import Workers
+
+log = logging.getLogger(__name__)
+
+
+class Front:
+    """What the web app needs from the cluster: codes, room sizes, health and the relay."""
+
+    def __init__(self, workers: Workers, codes: MeetingCodes, settings: Settings, key: bytes):
+        self.workers = workers
+        self.codes = codes
+        self.settings = settings
+        self.placement = Placement(len(workers))
+        self._key = key
+
+    def worker_changed(self, index: int, running: bool) -> None:
+        self.placement.set_available(index, running)
+
+    async def connect(self, websocket: WebSocket, rights: Callable[[str], JoinRights]) -> None:
+        settings = self.settings
+        await Relay(websocket, self.dial, rights, settings.rate_limit, settings.rate_burst).run()
+
+    @asynccontextmanager
+    async def dial(self, room: str, rights: JoinRights) -> AsyncIterator[ClientConnection]:
+        try:
+            index = self.placement.acquire(room)
+        except NoWorker as exc:
+            raise WorkerUnavailable(str(exc)) from None
+        try:
+            header = grant.sign(self._key, room, self.codes.code_for(room), rights)
+            async with unix_connect(
+                self.workers[index].socket,
+                "ws://worker/ws",
+                additional_headers={grant.HEADER: header},
+                max_size=16 * MAX_MESSAGE_BYTES,
+                compression=None,
+                ping_interval=None,
+                open_timeout=5,
+                close_timeout=2,
+            ) as upstream:
+                yield upstream
+        finally:
+            self.placement.release(room)
+
+    def participants(self, room: str) -> int:
+        """Connections to the room (participants, and anyone in its lobby)."""
+        return self.placement.connections(room)
+
+    async def health(self) -> dict[str, Any]:
+        replies = await asyncio.gather(*(w.request("health") for w in self.workers.workers))
+        workers: list[dict[str, Any]] = []
+        for worker, reply in zip(self.workers.workers, replies, strict=True):
+            entry: dict[str, Any] = {
+                "worker": worker.index,
+                "status": "ok" if reply else "down",
+                "pid": worker.pid,
+                "udp_port": worker.udp_port,
+                "tcp_port": worker.tcp_port,
+            }
+            entry.update(reply or {})
+            workers.append(entry)
+        return {
+            "status": "ok" if all(replies) else "degraded",
+            **{
+                key: sum(w.get(key, 0) for w in workers)
+                for key in ("rooms", "participants", "media_connections")
+            },
+            "workers": workers,
+        }
+
+
+class _FrontServer(_Server):
+    """On SIGTERM, every worker says goodbye to its participants (relayed) before we stop."""
+
+    workers: Workers
+
+    def _graceful_exit(self) -> None:
+        log.info("shutting down: stopping %d media workers", len(self.workers))
+        asyncio.get_running_loop().create_task(self._stop_workers())
+
+    async def _stop_workers(self) -> None:
+        try:
+            await self.workers.stop()
+            await asyncio.sleep(0.3)  # let the relayed goodbyes reach the clients
+        finally:
+            self.should_exit = True
+
+
+async def serve_cluster(settings: Settings) -> None:
+    from ..web.app import create_app
+
+    data_dir = Path(settings.data_dir)
+    secret = _server_secret(data_dir)
+    codes = MeetingCodes(secret, data_dir / "meeting-codes.json")
+    key = secrets.token_bytes(32)  # for grants: made for this run, known to our workers only
+    front: Front | None = None
+
+    def changed(index: int, running: bool) -> None:
+        if front is not None:
+            front.worker_changed(index, running)
+
+    workers = Workers(settings, secret, key, on_change=changed)
+    await workers.start()
+    front = Front(workers, codes, settings, key)
+    database = Database.from_settings(settings)
+    try:
+        app = create_app(
+            None, settings, auth=Auth(settings, database), secret=secret, cluster=front
+        )
+        server = _FrontServer(uvicorn_config(app, settings))
+        server.workers = workers
+        await server.serve()
+    finally:
+        await workers.stop()
+        await workers.close()
+        database.close()

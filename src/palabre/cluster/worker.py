@@ -1,0 +1,186 @@
+"""One SFU worker process: a full hub and SFU behind an internal signaling endpoint.
+
+Started by the main process (src/palabre/cluster/workers.py) as
+`python -m palabre.cluster.worker`. Its standard input carries one JSON line of WorkerConfig
+and then control requests (one JSON object a line: `health`, `shutdown`); standard output
+carries a `ready` line and then one reply a line. The end of standard input means the main
+process is gone: the worker says goodbye to its participants and exits.
+
+The signaling endpoint listens on a Unix socket in a directory only this user can enter, and
+accepts a WebSocket only with a grant signed by the main process (src/palabre/cluster/grant.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import socket
+import sys
+from typing import Any
+
+import msgspec
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket
+
+from ..config import Settings
+from ..media.sfu import Sfu
+from ..meeting.admission import JoinRights
+from ..meeting.codes import MeetingCodes
+from ..server import _Server, _tick, run_on_uvloop, uvicorn_config
+from ..signaling.hub import Hub
+from ..signaling.session import Session
+from . import grant
+
+log = logging.getLogger("palabre.cluster.worker")  # also when run as __main__
+
+
+class WorkerConfig(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    index: int
+    settings: Settings
+    server_secret: str  # hex: the installation's secret (meeting codes derive from it)
+    grant_key: str  # hex: this run's key for grants
+    socket: str  # path of the Unix socket to listen on
+    media_port: int
+    media_tcp_port: int | None
+
+
+class AssignedCodes(MeetingCodes):
+    """Meeting codes as the main process assigned them; it alone writes the codes file."""
+
+    def __init__(self, secret: bytes) -> None:
+        super().__init__(secret, None)
+        self.assigned: dict[str, str] = {}
+
+    def code_for(self, room_name: str) -> str:
+        return self.assigned.get(room_name) or super().code_for(room_name)
+
+
+def worker_app(hub: Hub, codes: AssignedCodes, settings: Settings, key: bytes) -> Starlette:
+    async def websocket_endpoint(websocket: WebSocket) -> None:
+        try:
+            granted = grant.verify(key, websocket.headers.get(grant.HEADER, ""))
+        except grant.GrantError as exc:
+            log.warning("internal connection refused: %s", exc)
+            await websocket.close(1008)
+            return
+        codes.assigned[granted.room] = granted.code
+
+        def rights(room: str) -> JoinRights:
+            return granted.rights if room == granted.room else JoinRights()
+
+        await Session(hub, websocket, settings.rate_limit, settings.rate_burst, rights).run()
+
+    return Starlette(routes=[WebSocketRoute("/ws", websocket_endpoint)])
+
+
+def _listen(path: str) -> socket.socket:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)  # left by a worker that died
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(path)
+    os.chmod(path, 0o600)
+    sock.listen(1024)
+    return sock
+
+
+_replies = sys.stdout  # main() keeps the real standard output for replies only
+
+
+def _reply(message: dict[str, Any]) -> None:
+    _replies.write(json.dumps(message) + "\n")
+    _replies.flush()
+
+
+async def _control(server: _Server, hub: Hub, sfu: Sfu) -> None:
+    """Requests from the main process, until it asks us to stop or goes away."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while True:
+        line = await reader.readline()
+        if not line:
+            log.info("main process gone: stopping")
+            break
+        try:
+            op = json.loads(line).get("op")
+        except (ValueError, AttributeError):
+            op = None
+        if op == "health":
+            _reply(
+                {
+                    "rooms": len(hub.rooms),
+                    "participants": len(hub.members),
+                    "media_connections": sfu.transport.connection_count,
+                }
+            )
+        elif op == "shutdown":
+            _reply({"stopping": True})
+            break
+        else:
+            _reply({"error": "unknown request"})
+    server.handle_exit(0, None)  # the goodbyes, then uvicorn stops
+
+
+async def run_worker(config: WorkerConfig) -> None:
+    settings = config.settings
+    sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
+    await sfu.start(settings.media_bind, config.media_port, config.media_tcp_port)
+    codes = AssignedCodes(bytes.fromhex(config.server_secret))
+    hub = Hub(sfu, codes, secure_domain=settings.secure_domain, last_n=settings.last_n)
+    app = worker_app(hub, codes, settings, bytes.fromhex(config.grant_key))
+    server = _Server(uvicorn_config(app, settings))
+    server.hub = hub
+    sock = _listen(config.socket)
+    _reply(
+        {
+            "ready": True,
+            "pid": os.getpid(),
+            "udp_port": sfu.transport.udp_port,
+            "tcp_port": sfu.transport.tcp_port,
+        }
+    )
+    log.info("worker %d: media on udp/%d tcp/%s", config.index, sfu.transport.udp_port,
+             sfu.transport.tcp_port)  # fmt: skip
+    ticker = asyncio.create_task(_tick(hub))
+    control = asyncio.create_task(_control(server, hub, sfu))
+    try:
+        await server.serve(sockets=[sock])
+    finally:
+        ticker.cancel()
+        control.cancel()
+        hub.shutdown()
+        await sfu.close()
+        with contextlib.suppress(OSError):
+            os.unlink(config.socket)
+
+
+def _read_line(fd: int) -> bytes:
+    """One line, unbuffered: what follows it is read by _control."""
+    data = bytearray()
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 1)
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
+
+
+def main() -> None:
+    global _replies
+    config = msgspec.json.decode(_read_line(0), type=WorkerConfig)
+    # Replies go to the real standard output; anything else printed goes to standard error.
+    _replies = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    logging.basicConfig(
+        level=config.settings.log_level.upper(),
+        format=f"%(asctime)s %(levelname)s worker-{config.index} %(name)s: %(message)s",
+    )
+    run_on_uvloop(run_worker(config))
+
+
+if __name__ == "__main__":
+    main()
