@@ -136,6 +136,7 @@ async def test_nack_is_answered_from_the_cache(palabre_server, clip):
         await _until(lambda: set(lost) <= track.sequences, 3)
         assert receiver.subscribe_transport.srtp_errors == 0
         assert track.duplicates == 0
+        assert receiver.retransmissions == len(lost)  # on the RFC 4588 RTX stream
     finally:
         await sender.leave()
         await receiver.leave()

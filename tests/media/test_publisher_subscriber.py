@@ -355,7 +355,9 @@ def test_subscribe_offer(harness: Harness, client_cert: Certificate) -> None:
         assert section.ssrcs() == [down.ssrc]
         assert section.get("msid") == f"alice {down.track.id}"
     assert [c.name for c in offer.media[0].codecs()] == ["opus"]
-    assert [c.name for c in offer.media[1].codecs()] == ["VP8"]
+    video_codecs = offer.media[1].codecs()
+    assert [c.name for c in video_codecs] == ["VP8", "rtx"]  # RFC 4588 retransmissions
+    assert video_codecs[1].fmtp == f"apt={video_codecs[0].payload_type}"
     assert audio.downtracks == [downs[0]] and video.downtracks == [downs[1]]
 
 

@@ -157,6 +157,8 @@ class Bot:
         self.keyframe_requests = 0
         self.keyframe_requests_by_rid: dict[str | None, int] = {}
         self._ssrc_to_track: dict[int, ReceivedTrack] = {}
+        self._rtx_to_ssrc: dict[int, int] = {}
+        self.retransmissions = 0  # RFC 4588 packets received
         self._ws: ClientConnection | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._waiters: list[
@@ -359,6 +361,7 @@ class Bot:
         answer = sdp.SessionDescription(origin=f"- {random.getrandbits(32)} 1 IN IP4 0.0.0.0")
         answer.attributes = [a for a in offer.attributes if a[0] == "group"]
         ssrc_map: dict[int, ReceivedTrack] = {}
+        rtx_map: dict[int, int] = {}  # RFC 4588 retransmission SSRC -> media SSRC
         for section in offer.media:
             mid = section.mid or ""
             reply = sdp.MediaSection(section.kind, 9, section.proto, section.formats)
@@ -371,6 +374,10 @@ class Bot:
             answer.media.append(reply)
             info = by_mid.get(mid)
             ssrcs = section.ssrcs()
+            for group in section.get_all("ssrc-group"):
+                parts = group.split()
+                if parts[:1] == ["FID"] and len(parts) == 3:
+                    rtx_map[int(parts[2])] = int(parts[1])
             if info is not None and ssrcs:
                 track = self.received.get(info["track"])
                 if track is None:
@@ -380,11 +387,27 @@ class Bot:
                     self.received[info["track"]] = track
                 ssrc_map[ssrcs[0]] = track
         self._ssrc_to_track = ssrc_map
+        self._rtx_to_ssrc = rtx_map
         await self.send({"type": "subscribe_answer", "sdp": sdp.serialize(answer)})
         await self.subscribe_transport.start(offer)
 
     def _on_rtp(self, packet: bytes) -> None:
         _, _, seq, _, ssrc = RTP_HEADER.unpack_from(packet)
+        if ssrc in self._rtx_to_ssrc:
+            # A retransmission: the original packet is its payload after the original seq.
+            header = parse_header(packet, with_extensions=False)
+            osn = packet[header.payload_offset : header.payload_offset + 2]
+            if len(osn) < 2:
+                return
+            ssrc, seq = self._rtx_to_ssrc[ssrc], int.from_bytes(osn, "big")
+            self.retransmissions += 1
+            packet = (
+                packet[:2]
+                + seq.to_bytes(2, "big")
+                + packet[4:8]
+                + ssrc.to_bytes(4, "big")
+                + packet[header.payload_offset + 2 :]
+            )
         track = self._ssrc_to_track.get(ssrc)
         if track is None:
             return

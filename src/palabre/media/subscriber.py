@@ -26,10 +26,11 @@ from . import rtcp, sdp
 from .allocation import AUDIO_ALLOWANCE, Demand, allocate, layer_for_height
 from .connection import MediaConnection
 from .publisher import OPUS_PT, VP8_PT
-from .track import DownTrack, Track
+from .track import DownTrack, RtxStream, Track
 
 ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
 ABS_SEND_TIME_ID = 3
+RTX_PT = 97
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Slot:
     last_seq: int = 0
     last_ts: int = 0
     last_sent: float = 0.0
+    rtx: RtxStream = field(default_factory=lambda: RtxStream(random.getrandbits(32) or 1))
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,8 @@ class Subscriber:
     def _section(self, slot: Slot, transport: sdp.TransportParameters) -> sdp.MediaSection:
         audio = slot.kind == "audio"
         pt = OPUS_PT if audio else VP8_PT
-        section = sdp.MediaSection(slot.kind, 9, "UDP/TLS/RTP/SAVPF", [str(pt)])
+        formats = [str(pt)] if audio else [str(pt), str(RTX_PT)]
+        section = sdp.MediaSection(slot.kind, 9, "UDP/TLS/RTP/SAVPF", formats)
         attrs = section.attributes
         attrs.append(("mid", slot.mid))
         attrs += transport.attributes()
@@ -188,12 +191,19 @@ class Subscriber:
                 ("rtcp-fb", f"{pt} nack"),
                 ("rtcp-fb", f"{pt} nack pli"),
                 ("rtcp-fb", f"{pt} ccm fir"),
+                ("rtpmap", f"{RTX_PT} rtx/90000"),
+                ("fmtp", f"{RTX_PT} apt={pt}"),
             ]
         if down is not None:
             stream, track_id = down.track.participant_id, down.track.id
             attrs.append(("msid", f"{stream} {track_id}"))
-            attrs.append(("ssrc", f"{down.ssrc} cname:{stream}"))
-            attrs.append(("ssrc", f"{down.ssrc} msid:{stream} {track_id}"))
+            ssrcs = [down.ssrc]
+            if not audio:
+                ssrcs.append(slot.rtx.ssrc)
+                attrs.append(("ssrc-group", f"FID {down.ssrc} {slot.rtx.ssrc}"))
+            for ssrc in ssrcs:
+                attrs.append(("ssrc", f"{ssrc} cname:{stream}"))
+                attrs.append(("ssrc", f"{ssrc} msid:{stream} {track_id}"))
         return section
 
     def apply_answer(self, answer_text: str) -> None:
@@ -216,6 +226,11 @@ class Subscriber:
                 down.abs_send_time = (
                     None if ast is None else bytes([0xBE, 0xDE, 0, 1, ast << 4 | 2])
                 )
+                # RFC 4588 retransmissions when the answer kept our rtx format.
+                rtx = any(
+                    c.name.lower() == "rtx" and c.payload_type == RTX_PT for c in section.codecs()
+                )
+                down.rtx = slot.rtx if rtx and down.track.is_video else None
                 self._refresh(down)
 
     def set_receive_video(self, enabled: bool) -> None:

@@ -285,6 +285,17 @@ class Track:
             layer.measure(interval)
 
 
+class RtxStream:
+    """An RFC 4588 retransmission stream: its own SSRC and sequence numbers, payload type 97."""
+
+    __slots__ = ("payload_type", "sequence", "ssrc")
+
+    def __init__(self, ssrc: int, payload_type: int = 97) -> None:
+        self.ssrc = ssrc
+        self.payload_type = payload_type
+        self.sequence = random.getrandbits(15)
+
+
 class DownTrack:
     """One track as one subscriber receives it, under the subscriber's own SSRC and numbering.
 
@@ -306,6 +317,7 @@ class DownTrack:
         "octets",
         "packets",
         "payload_type",
+        "rtx",
         "seq_offset",
         "ssrc",
         "started",
@@ -338,6 +350,7 @@ class DownTrack:
         self.switch_seq = 0  # our first sequence number since forwarding (re)started
         # The one-byte header extension prefix for abs-send-time (receivers' REMB needs it).
         self.abs_send_time: bytes | None = None
+        self.rtx: RtxStream | None = None  # where retransmissions go, if the receiver has RTX
 
     def forward(
         self,
@@ -423,12 +436,17 @@ class DownTrack:
         offset = 12 + 4 * (b0 & 0x0F)
         if b0 & 0x10:
             offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
-        header = RTP_HEADER.pack(
-            0x80 | (b0 & 0x20),
-            (b1 & 0x80) | self.payload_type,
-            out_sequence,
-            (ts + self.ts_offset) & 0xFFFFFFFF,
-            self.ssrc,
-        )
-        self.connection.send_rtp(header + packet[offset:])
+        marker, out_ts = b1 & 0x80, (ts + self.ts_offset) & 0xFFFFFFFF
+        rtx = self.rtx
+        if rtx is None:  # the same packet again, on the media stream
+            header = RTP_HEADER.pack(
+                0x80 | (b0 & 0x20), marker | self.payload_type, out_sequence, out_ts, self.ssrc
+            )
+            self.connection.send_rtp(header + packet[offset:])
+            return True
+        # RFC 4588: on the RTX stream, the original sequence number first. Padding goes.
+        end = len(packet) - (packet[-1] if b0 & 0x20 else 0)
+        header = RTP_HEADER.pack(0x80, marker | rtx.payload_type, rtx.sequence, out_ts, rtx.ssrc)
+        rtx.sequence = (rtx.sequence + 1) & 0xFFFF
+        self.connection.send_rtp(header + out_sequence.to_bytes(2, "big") + packet[offset:end])
         return True
