@@ -45,15 +45,14 @@ class Front:
         self.placement = Placement(len(workers))
         self._key = key
 
-    def worker_changed(self, index: int, running: bool) -> None:
-        self.placement.set_available(index, running)
-
     async def connect(self, websocket: WebSocket, rights: Callable[[str], JoinRights]) -> None:
         settings = self.settings
         await Relay(websocket, self.dial, rights, settings.rate_limit, settings.rate_burst).run()
 
     @asynccontextmanager
     async def dial(self, room: str, rights: JoinRights) -> AsyncIterator[ClientConnection]:
+        for worker in self.workers.workers:  # a worker that is down gets no new room
+            self.placement.set_available(worker.index, worker.running)
         try:
             index = self.placement.acquire(room)
         except NoWorker as exc:
@@ -125,13 +124,7 @@ async def serve_cluster(settings: Settings) -> None:
     secret = _server_secret(data_dir)
     codes = MeetingCodes(secret, data_dir / "meeting-codes.json")
     key = secrets.token_bytes(32)  # for grants: made for this run, known to our workers only
-    front: Front | None = None
-
-    def changed(index: int, running: bool) -> None:
-        if front is not None:
-            front.worker_changed(index, running)
-
-    workers = Workers(settings, secret, key, on_change=changed)
+    workers = Workers(settings, secret, key)
     await workers.start()
     front = Front(workers, codes, settings, key)
     database = Database.from_settings(settings)

@@ -16,7 +16,6 @@ import logging
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +95,9 @@ class Worker:
                 process.stdin.write(json.dumps({"op": op}).encode() + b"\n")
                 await process.stdin.drain()
                 line = await asyncio.wait_for(process.stdout.readline(), timeout)
+                if not line:  # it died; the supervisor will hear of it
+                    self.running = False
+                    return None
                 reply: dict[str, Any] = json.loads(line)
                 return reply
             except (OSError, TimeoutError, ValueError):
@@ -135,7 +137,6 @@ class Workers:
         settings: Settings,
         server_secret: bytes,
         grant_key: bytes,
-        on_change: Callable[[int, bool], None] = lambda index, running: None,
     ) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="palabre-workers-"))  # mode 0700
         self.workers: list[Worker] = []
@@ -151,7 +152,6 @@ class Workers:
                 media_tcp_port=tcp,
             )
             self.workers.append(Worker(config))
-        self._on_change = on_change
         self._stopping = False
         self._supervisors: list[asyncio.Task[None]] = []
 
@@ -184,7 +184,6 @@ class Workers:
             if self._stopping:
                 return
             log.error("media worker %d exited (%s): starting it again", worker.index, code)
-            self._on_change(worker.index, False)
             while not self._stopping:
                 await asyncio.sleep(RESTART_DELAY)
                 try:
@@ -192,7 +191,6 @@ class Workers:
                 except WorkerError as exc:
                     log.error("%s", exc)
                     continue
-                self._on_change(worker.index, True)
                 break
 
     async def stop(self) -> None:
