@@ -4,6 +4,7 @@ switch keeps its stream continuous."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -31,12 +32,18 @@ def _video(receiver: Bot, sender: Bot):
 
 
 async def _receives(receiver: Bot, sender: Bot, size: tuple[int, int], timeout: float = 6) -> None:
-    await _until(lambda: _video(receiver, sender).sizes[-1:] == [size], timeout)
+    def arrived() -> bool:
+        tracks = receiver.tracks_from(sender.id, "video")
+        return bool(tracks) and tracks[0].sizes[-1:] == [size]
+
+    await _until(arrived, timeout)
 
 
-def _contiguous(sequences: set[int]) -> bool:
+def _gaps(sequences: set[int]) -> list[tuple[int, int]]:
+    """Holes in a set of 16-bit sequence numbers (which may wrap around)."""
     start = min(sequences, key=lambda s: sum(((s - o) & 0xFFFF) < 0x8000 for o in sequences))
-    return all((start + i) & 0xFFFF in sequences for i in range(len(sequences)))
+    ordered = sorted((s - start) & 0xFFFF for s in sequences)
+    return [(a, b) for a, b in itertools.pairwise(ordered) if b != a + 1]
 
 
 async def test_layers_follow_setting_tile_and_bandwidth(palabre_server, layers):
@@ -81,10 +88,31 @@ async def test_layers_follow_setting_tile_and_bandwidth(palabre_server, layers):
         ]
         assert seen[-3:] == [SIZES[0], SIZES[1], SIZES[2]]
         # Through every switch, the viewer saw one stream: no gap in its sequence numbers.
-        assert _contiguous(_video(viewer, publisher).sequences)
+        assert _gaps(_video(viewer, publisher).sequences) == []
         assert viewer.subscribe_transport.srtp_errors == 0
         # Each switch asked the publisher for a keyframe of the layer wanted.
         assert publisher.keyframe_requests_by_rid.get("q", 0) >= 1
     finally:
         for bot in (publisher, viewer, other):
             await bot.leave()
+
+
+async def test_bandwidth_estimation_down_under_a_cap_and_back_up(palabre_server, layers):
+    publisher = Bot(palabre_server.ws_url, "bwe", "Pub", clip=layers[0], simulcast=layers)
+    viewer = Bot(palabre_server.ws_url, "bwe", "Viewer")
+    try:
+        await publisher.join()
+        await publisher.publish()
+        await viewer.join()
+        await _receives(viewer, publisher, SIZES[2])
+        # A 500 kbit/s path: the estimate falls and the lowest layer (150 kbit/s) is chosen.
+        viewer.emulate_remb(500_000)
+        await _receives(viewer, publisher, SIZES[0], timeout=6)
+        # The cap is lifted: estimates grow with what arrives, and the SFU steps up, one layer
+        # at a time, back to the highest within 10 s.
+        viewer.emulate_remb(None)
+        await _receives(viewer, publisher, SIZES[2], timeout=10)
+        assert _gaps(_video(viewer, publisher).sequences) == []
+    finally:
+        await publisher.leave()
+        await viewer.leave()

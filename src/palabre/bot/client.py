@@ -33,6 +33,7 @@ MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
 RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
 SIMULCAST_RIDS = ("q", "h", "f")
 PACING = 0.0004  # seconds between two packets of one frame
+REMB_INTERVAL = 0.5
 SPEAKING, SILENT = 20, 127
 _CERTIFICATE: Certificate | None = None
 
@@ -158,6 +159,8 @@ class Bot:
         self.keyframe_requests_by_rid: dict[str | None, int] = {}
         self._ssrc_to_track: dict[int, ReceivedTrack] = {}
         self._rtx_to_ssrc: dict[int, int] = {}
+        self._remb_task: asyncio.Task[None] | None = None
+        self.capacity: float | None = None
         self.retransmissions = 0  # RFC 4588 packets received
         self._ws: ClientConnection | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -460,6 +463,28 @@ class Bot:
         """Tell the SFU what bandwidth this receiver estimates, as a browser's REMB does."""
         ssrcs = list(self._ssrc_to_track)
         self.subscribe_transport.send_rtcp(rtcp.remb(1, bitrate, ssrcs))
+
+    def emulate_remb(self, capacity: float | None) -> None:
+        """Send REMBs the way a browser's receive-side estimator does, on a path of this
+        capacity in bits per second (None: unlimited): about 1.5 times what arrives while it
+        fits, below the capacity once it does not."""
+        self.capacity = capacity
+        if self._remb_task is None:
+            self._remb_task = asyncio.create_task(self._remb_loop())
+            self._tasks.append(self._remb_task)
+
+    async def _remb_loop(self) -> None:
+        previous = sum(t.octets for t in self.received.values())
+        while True:
+            await asyncio.sleep(REMB_INTERVAL)
+            total = sum(t.octets for t in self.received.values())
+            incoming = (total - previous) * 8 / REMB_INTERVAL
+            previous = total
+            if self.capacity is not None and incoming > self.capacity:
+                estimate = 0.85 * self.capacity
+            else:
+                estimate = 1.5 * incoming + 50_000
+            self.send_remb(int(estimate))
 
     def send_nack(self, track_id: str, sequences: list[int]) -> None:
         ssrc = self.ssrc_of(track_id)

@@ -1,7 +1,9 @@
-"""The client side of one WebRTC transport: a controlling ICE agent, DTLS client and SRTP.
+"""The client side of one WebRTC transport: a controlling ICE agent, DTLS and SRTP.
 
 The server is ICE-lite, so the bot only sends checks (with USE-CANDIDATE) to the server's
-candidate and keeps sending them as consent freshness.
+candidate and keeps sending them as consent freshness. The bot is the DTLS client unless the
+remote SDP says a=setup:active (Janus answers an actpass offer so): then it is the server
+and waits for the peer's ClientHello.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import socket
 import struct
 from collections.abc import Callable
 
@@ -21,6 +24,8 @@ from ..media.sdp import SessionDescription, remote_transport
 from ..media.srtp import SrtpContext
 
 CONSENT_INTERVAL = 1.0
+SOCKET_BUFFER = 4 * 1024 * 1024
+SO_RCVBUFFORCE, SO_SNDBUFFORCE = 33, 32  # Linux; not exported by the socket module
 
 
 class BotTransport:
@@ -52,6 +57,7 @@ class BotTransport:
         self._tcp_writer: asyncio.StreamWriter | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._tie_breaker = random.getrandbits(63)
+        self._dtls_started = False
 
     def local_attributes(self, setup: str) -> list[tuple[str, str | None]]:
         return [
@@ -67,13 +73,26 @@ class BotTransport:
             return
         params = remote_transport(remote)
         self.remote_ufrag, self.remote_pwd = params.ice_ufrag, params.ice_pwd.encode()
-        self.dtls = DtlsEndpoint(self.certificate, Role.CLIENT, params.fingerprint)
+        # RFC 5763: the side whose a=setup is active opens the handshake.
+        role = Role.SERVER if params.setup == "active" else Role.CLIENT
+        self.dtls = DtlsEndpoint(self.certificate, role, params.fingerprint)
         self.server = self._pick_candidate(remote)
         loop = asyncio.get_running_loop()
         if self.protocol == "udp":
             self._udp, _ = await loop.create_datagram_endpoint(
                 lambda: _UdpProtocol(self), remote_addr=self.server
             )
+            sock = self._udp.get_extra_info("socket")
+            # Dozens of bots share a process: a slow turn of its loop must not read as loss.
+            for force, plain in (
+                (SO_RCVBUFFORCE, socket.SO_RCVBUF),
+                (SO_SNDBUFFORCE, socket.SO_SNDBUF),
+            ):
+                try:
+                    sock.setsockopt(socket.SOL_SOCKET, force, SOCKET_BUFFER)
+                except OSError:  # not root: the kernel caps the plain option at rmem_max
+                    with contextlib.suppress(OSError):
+                        sock.setsockopt(socket.SOL_SOCKET, plain, SOCKET_BUFFER)
         else:
             reader, self._tcp_writer = await asyncio.open_connection(*self.server)
             self._tasks.append(asyncio.create_task(self._read_tcp(reader)))
@@ -125,7 +144,8 @@ class BotTransport:
                 and message.message_class == stun.Class.RESPONSE
                 and self.dtls is not None
                 and not self.dtls.connected
-                and not getattr(self, "_dtls_started", False)
+                and self.dtls.role is Role.CLIENT
+                and not self._dtls_started
             ):
                 self._dtls_started = True
                 for datagram in self.dtls.start():

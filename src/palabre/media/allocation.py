@@ -55,3 +55,36 @@ def layer_for_height(heights: Sequence[int], wanted: int) -> int:
         if known >= wanted:
             return index
     return max(len(heights) - 1, 0)
+
+
+HEADROOM = 1.25  # an estimate this far above what is used means the path has room
+HOLD_MIN, HOLD_MAX = 3.0, 8.0  # seconds between changes; doubled after a failed probe
+FAILED_PROBE = 5.0  # a step down this soon after a step up means the step up failed
+
+
+class Probe:
+    """When to step a layer up beyond the estimate.
+
+    A receiver's REMB grows only with what it receives (about 1.5 times that when the path is
+    clear), so an estimate never invites a higher layer by itself: the SFU steps up one layer
+    when the estimate shows headroom, and lets the next estimates say whether it fit.
+    """
+
+    def __init__(self) -> None:
+        self.hold = HOLD_MIN
+        self.last_change = float("-inf")
+        self.last_up = float("-inf")
+
+    def budget(self, estimate: float, in_use: float, now: float) -> float:
+        if estimate >= HEADROOM * in_use and now - self.last_change >= self.hold:
+            return max(estimate, 4 * in_use)  # allocate() steps up one layer at most
+        return estimate
+
+    def changed(self, up: bool, now: float) -> None:
+        if up:
+            self.last_up = now
+        elif now - self.last_up < FAILED_PROBE:
+            self.hold = min(self.hold * 2, HOLD_MAX)
+        else:
+            self.hold = HOLD_MIN
+        self.last_change = now

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from . import rtcp, sdp
-from .allocation import AUDIO_ALLOWANCE, Demand, allocate, layer_for_height
+from .allocation import AUDIO_ALLOWANCE, Demand, Probe, allocate, layer_for_height
 from .connection import MediaConnection
 from .publisher import OPUS_PT, VP8_PT
 from .track import DownTrack, RtxStream, Track
@@ -77,6 +77,7 @@ class Subscriber:
         self.heights: dict[str, int] = {}  # wanted height per track id (tile sizes)
         self.estimate: float | None = None  # the receiver's REMB, bits per second
         self.priority_participant: str | None = None  # the dominant speaker, served first
+        self._probe = Probe()
         # Last-N: whose camera video is forwarded (None: everyone's). Screen shares always are.
         self.video_from: set[str] | None = None
 
@@ -279,9 +280,19 @@ class Subscriber:
             demands.append(Demand(down, bitrates, wanted, down.target, priority))
         if not demands:
             return
-        budget = None if self.estimate is None else self.estimate - audio * AUDIO_ALLOWANCE
+        budget = None
+        now = time.monotonic()
+        if self.estimate is not None:
+            in_use = sum(_rate_of(d) for d in demands) + audio * AUDIO_ALLOWANCE
+            budget = self._probe.budget(self.estimate, in_use, now) - audio * AUDIO_ALLOWANCE
+        ups = downs = 0
         for key, layer in allocate(demands, budget).items():
-            cast(DownTrack, key).set_target(layer)
+            down = cast(DownTrack, key)
+            ups += layer > down.target
+            downs += layer < down.target
+            down.set_target(layer)
+        if downs or ups:
+            self._probe.changed(up=not downs, now=now)
 
     def set_video_from(self, participants: set[str] | None) -> bool:
         """Forward camera video only from these participants (last-N); True if that changed."""
@@ -363,3 +374,8 @@ class Subscriber:
             )
             packets.append(rtcp.sender_report(report))
         return b"".join(packets) or None
+
+
+def _rate_of(demand: Demand) -> float:
+    rates = demand.bitrates
+    return rates[min(demand.current, len(rates) - 1)] if rates else 0.0
