@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import json
+from typing import Any, TypeVar
 
 import pytest
 from browser_helpers import (
@@ -17,6 +18,13 @@ from browser_helpers import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+T = TypeVar("T")
+
+
+async def _value(v: T) -> T:
+    return v
+
 
 HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_TEXT = (
@@ -158,10 +166,27 @@ async def test_video_quality_off_stops_video(browser: Any, web_server: Any) -> N
     room = "quality-test"
     ada, _ = await new_page(browser, "Ada")
     bob, _ = await new_page(browser, "Bob")
+    sent: list[dict[str, Any]] = []
+
+    def on_ws(ws: Any) -> None:
+        ws.on("framesent", lambda f: sent.append(json.loads(f)) if '"constraints"' in f else None)
+
+    ada.on("websocket", on_ws)
     await join_from_home(ada, base, room, "Ada")
     await join_from_home(bob, base, room, "Bob")
     bob_id = await my_id(bob)
     await assert_media_flowing(ada, [bob_id])
+
+    # Ada tells the SFU the height at which she shows Bob's camera (for simulcast layers).
+    def bob_height() -> int:
+        heights = [m["tracks"].get(f"{bob_id}-1") for m in sent if m["type"] == "constraints"]
+        return int([x for x in heights if x is not None][-1]) if heights else 0
+
+    await wait_for(lambda: _value(bob_height()), lambda v: v > 100, what="constraints sent")
+    tiled = bob_height()
+    await ada.click("#toggle-view")
+    await wait_for(lambda: _value(bob_height()), lambda v: v != tiled, what="new constraints")
+    await ada.click("#toggle-view")
 
     async def video_packets() -> int:
         stats = by_key(await remote_stats(ada))

@@ -282,6 +282,27 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       grid.style.setProperty("--cols", String(cols));
       grid.style.setProperty("--tile-w", `${tileW}px`);
     }
+    sendConstraints();
+  };
+  // The SFU sends no larger simulcast layer than the height each video is shown at.
+  let constraintsTimer = 0;
+  let lastConstraints = "";
+  const sendConstraints = () => {
+    window.clearTimeout(constraintsTimer);
+    constraintsTimer = window.setTimeout(() => {
+      const tracks: Record<string, number> = {};
+      const dpr = window.devicePixelRatio || 1;
+      for (const r of remote) {
+        if (r.kind !== "video") continue;
+        const tile = tiles.get(`${r.participant}:${r.source === "screen" ? "screen" : "camera"}`);
+        const shown = !!tile && tile.el.isConnected && !tile.el.classList.contains("no-video");
+        tracks[r.track] = shown ? Math.round(tile.el.getBoundingClientRect().height * dpr) : 0;
+      }
+      const key = JSON.stringify(tracks);
+      if (key === lastConstraints || key === "{}") return;
+      lastConstraints = key;
+      session.send({ type: "constraints", tracks });
+    }, 250);
   };
   const ro = new ResizeObserver(() => relayout());
   ro.observe(stage);
@@ -303,6 +324,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     tile.setName(p.name);
     tile.setAudioMuted(p.audioMuted);
     tile.setVideoOff(p.videoMuted);
+    sendConstraints();
     const screen = tiles.get(`${p.id}:screen`);
     screen?.setLabel("meeting.screenOf", p.name);
   };
@@ -583,6 +605,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         collab.setHistory((info.raw.chat as ChatMessage[] | undefined) ?? []);
         collab.setHands((info.raw.hands as string[] | undefined) ?? [], false);
         collab.refreshRecipients();
+        lastConstraints = "";
         extras.onJoined();
         applyRemote([]);
         showCount();
