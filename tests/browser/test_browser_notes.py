@@ -150,9 +150,11 @@ async def test_notes_coediting_export_and_destroyed_at_the_end(
 
     # A late joiner gets the current document.
     # (axe is injected as an inline script, which the page's CSP rightly forbids.)
-    chloe, _ = await new_page(browser, "Chloé", bypass_csp=True)
+    chloe, _ = await new_page(browser, "Chloé", locale="fr-FR", bypass_csp=True)
     await join_from_home(chloe, base, room, "Chloé")
     await open_notes(chloe)
+    notice = await chloe.text_content("#notes-notice") or ""
+    assert "Le document utilisé pendant la réunion est détruit à la fin de la session" in notice
     await wait_for(lambda: notes_value(chloe), lambda v: v == expected, what="late joiner")
     assert await axe_in(chloe, "#notes-panel") == []
 

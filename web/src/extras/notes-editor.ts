@@ -6,6 +6,7 @@
 
 import * as Y from "yjs";
 import { h } from "../dom";
+import { t } from "../i18n";
 import type { NotesHost } from "./notes";
 import { xt, xtr } from "./text";
 import "./notes.css";
@@ -243,7 +244,7 @@ export class NotesEditor {
         "li",
         { "data-author": pid },
         h("span", { class: `swatch a-${a.c}`, "aria-hidden": "true" }),
-        h("span", { class: "who" }, pid === this.host.session.you?.id ? `${name} ✎` : name),
+        h("span", { class: "who" }, pid === this.host.session.you?.id ? t("meeting.you", { name }) : name),
       );
     });
     this.legend.replaceChildren(...items);
