@@ -69,3 +69,15 @@ async def test_meeting_first_load_under_budget(
         if name.endswith((".js", ".css")) or name == "/weight-room":
             assert f["encoding"] == "gzip", (name, f)
     assert total < BUDGET, files
+
+
+async def test_installable_manifest(web_server: Any) -> None:
+    async with httpx.AsyncClient(base_url=web_server.http_url) as client:
+        page = await client.get("/some-room")
+        assert '<link rel="manifest" href="/manifest.webmanifest"' in page.text
+        r = await client.get("/manifest.webmanifest")
+        assert r.status_code == 200
+        manifest = r.json()
+        assert manifest["name"] == "Palabre" and manifest["start_url"] == "/"
+        for icon in manifest["icons"]:
+            assert (await client.get(icon["src"])).headers["content-type"].startswith("image/svg")
