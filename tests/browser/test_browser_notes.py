@@ -298,3 +298,34 @@ async def test_private_message_never_reaches_a_third(browser: Any, web_server: A
     await bob.click("#toggle-chat")
     await bob.wait_for_selector("#chat-log li.private")
     assert secret in (await bob.text_content("#chat-log li.private") or "")
+
+
+async def test_notes_written_while_disconnected_arrive_after_the_rejoin(
+    browser: Any, web_server: Any
+) -> None:
+    base = web_server.http_url
+    room = "notes-offline"
+    ada, _ = await new_page(browser, "Ada")
+    bob, _ = await new_page(browser, "Bob")
+    await join_from_home(ada, base, room, "Ada")
+    await join_from_home(bob, base, room, "Bob")
+    for page in (ada, bob):
+        await open_notes(page)
+    await ada.click("#notes-text")
+    await ada.keyboard.type("avant ")
+    await wait_for(lambda: notes_value(bob), lambda v: v == "avant ", what="online edit")
+
+    # Ada's WebSocket drops; she keeps typing; the client rejoins by itself.
+    await ada.evaluate("window.__palabre.session.ws.close()")
+    await ada.keyboard.type("pendant la coupure")
+    await bob.click("#notes-text")
+    await bob.keyboard.press("Control+End")
+    await bob.keyboard.type(" / Bob")
+    await ada.wait_for_selector(".meeting[data-status=connected]", timeout=30_000)
+    for page in (ada, bob):
+        await wait_for(
+            lambda page=page: notes_value(page),
+            lambda v: v in ("avant pendant la coupure / Bob", "avant  / Bobpendant la coupure"),
+            what="edits from both sides of the drop",
+        )
+    assert await notes_value(ada) == await notes_value(bob)
