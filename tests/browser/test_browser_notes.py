@@ -255,6 +255,12 @@ async def test_connection_quality_popover(browser: Any, web_server: Any) -> None
     await wait_for(lambda: stat(ada, "bitrate"), lambda v: "sent" in v, what="sent bitrate")
     assert "VP8" in await stat(ada, "codec")
 
+    # In French, labels and popover follow.
+    await ada.select_option("#lang-select", "fr")
+    label = await ada.get_attribute(button, "aria-label") or ""
+    assert label.startswith("Qualité de connexion"), label
+    await wait_for(lambda: stat(ada, "bitrate"), lambda v: "envoyé" in v, what="French popover")
+
 
 async def test_private_message_never_reaches_a_third(browser: Any, web_server: Any) -> None:
     """What Eve's browser receives over the WebSocket, not only what it shows."""

@@ -3,6 +3,7 @@
 // bad server. Remote tiles read the subscribe connection, our own tiles the publish one.
 
 import { h } from "../dom";
+import { onLangChange } from "../i18n";
 import type { Session } from "../session";
 import { svgIcon } from "./icons";
 import { xt, xtr, type XKey } from "./text";
@@ -76,6 +77,7 @@ export class NetQuality {
   private popList: HTMLDListElement;
   private openFor: HTMLButtonElement | null = null;
   private busy = false;
+  private offLang: () => void;
 
   constructor(
     private session: Session,
@@ -94,12 +96,18 @@ export class NetQuality {
       if (e.key === "Escape") this.close(true);
     });
     document.addEventListener("pointerdown", this.onOutside, true);
+    // The level word is part of each label: relabel everything in the new language.
+    this.offLang = onLangChange(() => {
+      for (const b of this.grid.querySelectorAll<HTMLElement>(".netq")) b.dataset.level = "";
+      this.paint();
+    });
     this.timer = window.setInterval(() => void this.poll(), EVERY);
     void this.poll();
   }
 
   dispose(): void {
     window.clearInterval(this.timer);
+    this.offLang();
     document.removeEventListener("pointerdown", this.onOutside, true);
     this.pop.remove();
   }
