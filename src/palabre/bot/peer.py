@@ -141,6 +141,14 @@ class BotTransport:
             message = stun.parse(data)
             if (
                 message is not None
+                and message.message_class == stun.Class.REQUEST
+                and self.server is not None
+                and str(message.attributes.get("USERNAME", "")).startswith(f"{self.ufrag}:")
+            ):
+                # A full ICE agent (libnice in Janus, even ICE-lite) checks back: answer it.
+                self.send(stun.binding_success(message, self.server, self.pwd.encode()))
+            elif (
+                message is not None
                 and message.message_class == stun.Class.RESPONSE
                 and self.dtls is not None
                 and not self.dtls.connected

@@ -69,4 +69,5 @@ def binding_request(
     if use_candidate:
         request.attributes["USE-CANDIDATE"] = None
     request.add_message_integrity(password)
+    request.add_fingerprint()  # RFC 8445 7.1: required; libnice (Janus) drops checks without
     return request
