@@ -158,6 +158,12 @@ async def test_notes_coediting_export_and_destroyed_at_the_end(
     await wait_for(lambda: notes_value(chloe), lambda v: v == expected, what="late joiner")
     assert await axe_in(chloe, "#notes-panel") == []
 
+    # Escape closes the notes and gives the focus back to their button.
+    await chloe.focus("#notes-text")
+    await chloe.keyboard.press("Escape")
+    await chloe.wait_for_selector("#notes-panel", state="hidden")
+    assert await chloe.evaluate("document.activeElement.id") == "toggle-notes"
+
     # Everyone leaves: the meeting ends, and with it the document.
     for page in (ada, bob, chloe):
         await page.click("#leave")
@@ -179,7 +185,7 @@ async def test_microphone_shortcuts_shown_to_others(browser: Any, web_server: An
     await join_from_home(ada, base, room, "Ada")
     await join_from_home(bob, base, room, "Bob")
     bob_id = await my_id(bob)
-    tile = f'#tiles li.tile[data-participant="{bob_id}"]'
+    tile = f'#tiles li.tile[data-participant="{bob_id}"][data-source="camera"]'
 
     async def bob_muted_for_ada() -> str | None:
         muted: str | None = await ada.get_attribute(tile, "data-audio-muted")
@@ -202,6 +208,22 @@ async def test_microphone_shortcuts_shown_to_others(browser: Any, web_server: An
     await wait_for(bob_muted_for_ada, lambda v: v == "false", what="space talks")
     await bob.keyboard.up(" ")
     await wait_for(bob_muted_for_ada, lambda v: v == "true", what="released")
+
+    # V turns the camera off for the others, D shares the screen, F goes full screen.
+    await bob.keyboard.press("v")
+    await wait_for(
+        lambda: ada.get_attribute(tile, "data-video-muted"), lambda v: v == "true", what="V"
+    )
+    await bob.keyboard.press("d")
+    await ada.wait_for_selector(f'#tiles li.tile[data-participant="{bob_id}"].screen')
+    await bob.keyboard.press("f")
+    await wait_for(
+        lambda: bob.evaluate("!!document.fullscreenElement"), lambda v: v, what="F: full screen"
+    )
+    await bob.keyboard.press("f")
+    await wait_for(
+        lambda: bob.evaluate("!!document.fullscreenElement"), lambda v: not v, what="F: back"
+    )
 
     # ? lists the shortcuts, M among them.
     await bob.keyboard.press("Shift+?")
