@@ -4,7 +4,8 @@ N publishing bots (a looped pre-encoded Opus + VP8 clip) and M subscribe-only bo
 room of a Palabre server; every participant receives every other participant's tracks. Once
 every bot receives every publisher, and after a warm-up, it measures over a window:
 
-- the server process's CPU time (user + system, all threads), from psutil;
+- the server's CPU time (user + system, all threads, and its media worker processes if it
+  runs with --media-workers), from psutil;
 - the packets the bots sent (per publisher) and received (per receiver and publisher);
 - the kernel's drops on the server's and the bots' UDP sockets (/proc/<pid>/net/udp);
 - the CPU of the bots and of the rest of the machine, which shares the cores;
@@ -13,10 +14,10 @@ and prints packets forwarded per second, server CPU %, server CPU microseconds p
 packet (all the server's work, ingress included, divided by the packets the bots received),
 and the loss: received against sent x receivers, and from gaps in RTP sequence numbers.
 
-To measure forwarding rather than the bots, the bots behave like browsers where they differ:
-video frames are paced over the frame interval (--burst turns it off), the publishers'
-keyframes (one per 3 s loop of the clip) are spread over the cycle instead of all falling
-together (--aligned-keyframes), and the bots' receive buffers are enlarged (--bot-rcvbuf).
+The bot loops a 3 s clip that starts with a keyframe and restarts it on a PLI, so after the
+joins every publisher's keyframe falls at the same instant of the cycle; in a meeting they do
+not, and the benchmark spreads them over the cycle with one PLI per publisher
+(--aligned-keyframes keeps them together, the worst case).
 
 The server runs as a subprocess on free loopback ports (or is reached with --url); the bots
 run in this process, or in --bot-processes worker processes when one cannot drive them all.
@@ -96,31 +97,6 @@ class Snapshot:
         return cls(**data)
 
 
-def paced(clip: Any) -> Any:
-    """The clip with each video frame's packets spread over the frame interval.
-
-    The bot sends all packets of a frame at once; a browser's pacer spreads them. A keyframe
-    of the clip is ~40 packets, and several publishers' keyframes at once overflow a default
-    UDP receive buffer, which would measure the bots' burstiness rather than forwarding.
-    """
-    import msgspec
-
-    video = list(clip.video)
-    frames: list[list[int]] = []
-    for index, packet in enumerate(video):
-        if frames and video[frames[-1][0]].time == packet.time:
-            frames[-1].append(index)
-        else:
-            frames.append([index])
-    for number, frame in enumerate(frames):
-        start = video[frame[0]].time
-        end = video[frames[number + 1][0]].time if number + 1 < len(frames) else clip.duration
-        step = (end - start) / len(frame)
-        for position, index in enumerate(frame):
-            video[index] = msgspec.structs.replace(video[index], time=start + position * step)
-    return msgspec.structs.replace(clip, video=video)
-
-
 def sequence_span(sequences: set[int]) -> int:
     """How many 16-bit sequence numbers the smallest circular range holding these covers."""
     if len(sequences) < 2:
@@ -164,6 +140,22 @@ def _cpu_seconds(process: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
+def server_processes(pid: int) -> list[psutil.Process]:
+    """The server and its children (the SFU workers of --media-workers)."""
+    with contextlib.suppress(psutil.Error):
+        process = psutil.Process(pid)
+        return [process, *process.children(recursive=True)]
+    return []
+
+
+def tree_cpu(processes: list[psutil.Process]) -> dict[int, float]:
+    cpu = {}
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            cpu[process.pid] = _cpu_seconds(process)
+    return cpu
+
+
 class BotGroup:
     """Some bots of the room, driven by the event loop of the current process."""
 
@@ -173,14 +165,12 @@ class BotGroup:
         specs: list[BotSpec],
         bitrate: int,
         audio_only: bool,
-        pace: bool,
         room: str = ROOM,
     ) -> None:
         self.url = url
         self.specs = specs
         self.bitrate = bitrate
         self.audio_only = audio_only
-        self.pace = pace
         self.room = room
         self.bots: list[Any] = []
         self._process = psutil.Process()
@@ -192,8 +182,6 @@ class BotGroup:
         clip = None
         if any(spec.publisher for spec in self.specs):
             clip = load_clip(CLIP_SECONDS, self.bitrate)
-            if self.pace:
-                clip = paced(clip)
         for spec in self.specs:
             bot = Bot(
                 self.url,
@@ -236,23 +224,6 @@ class BotGroup:
             )
         return snap
 
-    def tune(self, rcvbuf: int) -> None:
-        """Enlarge the receive buffers of the bots' UDP sockets (once all are connected).
-
-        Forwarded keyframes of several publishers arrive at a bot together; with the default
-        buffer (~200 KiB) the bots would drop them and the benchmark would measure its own
-        bots. The bot makes its sockets when the server's offers arrive, hence afterwards.
-        """
-        if rcvbuf <= 0:
-            return
-        for bot in self.bots:
-            for transport in (bot.publish_transport, bot.subscribe_transport):
-                udp = getattr(transport, "_udp", None)
-                sock = udp.get_extra_info("socket") if udp is not None else None
-                if sock is not None:
-                    with contextlib.suppress(OSError):
-                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-
     async def stagger(self, delays: dict[str, float]) -> None:
         """Ask each publisher for a keyframe at its own delay, through the server (PLI).
 
@@ -290,12 +261,12 @@ def _new_event_loop() -> asyncio.AbstractEventLoop:
 
 
 def _worker(
-    conn: Connection, url: str, specs: list[BotSpec], bitrate: int, audio_only: bool, pace: bool
+    conn: Connection, url: str, specs: list[BotSpec], bitrate: int, audio_only: bool
 ) -> None:
     """A bot process: start the bots, then answer 'snap' and 'stop' from the controller."""
 
     async def main() -> None:
-        group = BotGroup(url, specs, bitrate, audio_only, pace)
+        group = BotGroup(url, specs, bitrate, audio_only)
         loop = asyncio.get_running_loop()
         try:
             await group.start()
@@ -308,9 +279,6 @@ def _worker(
             command = await loop.run_in_executor(None, conn.recv)
             if command == "snap":
                 conn.send(("snap", group.snapshot().as_dict()))
-            elif isinstance(command, tuple) and command[0] == "tune":
-                group.tune(command[1])
-                conn.send(("tuned", None))
             elif isinstance(command, tuple) and command[0] == "stagger":
                 await group.stagger(command[1])
                 conn.send(("staggered", None))
@@ -326,13 +294,11 @@ def _worker(
 class _Remote:
     """The controller's handle on a bot process."""
 
-    def __init__(
-        self, url: str, specs: list[BotSpec], bitrate: int, audio_only: bool, pace: bool
-    ) -> None:
+    def __init__(self, url: str, specs: list[BotSpec], bitrate: int, audio_only: bool) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_worker, args=(child, url, specs, bitrate, audio_only, pace), daemon=True
+            target=_worker, args=(child, url, specs, bitrate, audio_only), daemon=True
         )
         self.process.start()
         child.close()
@@ -355,9 +321,6 @@ class _Remote:
         _, data = await self._call("snap", 10)
         return Snapshot.from_dict(data)
 
-    async def tune(self, rcvbuf: int) -> None:
-        await self._call(("tune", rcvbuf), 10)
-
     async def stagger(self, delays: dict[str, float]) -> None:
         await self._call(("stagger", delays), 10 + max(delays.values(), default=0))
 
@@ -378,9 +341,6 @@ class _Local:
 
     async def snapshot(self) -> Snapshot:
         return self.group.snapshot()
-
-    async def tune(self, rcvbuf: int) -> None:
-        self.group.tune(rcvbuf)
 
     async def stagger(self, delays: dict[str, float]) -> None:
         await self.group.stagger(delays)
@@ -448,7 +408,7 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def start_server(log_level: str) -> Server:
+def start_server(log_level: str, extra: list[str]) -> Server:
     port, media_port = free_port(), free_port()
     data_dir = tempfile.mkdtemp(prefix="palabre-bench-")
     log_path = os.path.join(data_dir, "server.log")
@@ -467,6 +427,7 @@ def start_server(log_level: str) -> Server:
         os.path.join(data_dir, "data"),
         "--log-level",
         log_level,
+        *extra,
     ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -554,7 +515,7 @@ class Result:
     packets_received: int  # counted by the receiving bots in the window
     packets_expected: int  # sent by each publisher x its receivers
     packets_forwarded: float  # expected x delivered share by sequence numbers (see window())
-    server_cpu: float | None  # CPU seconds in the window
+    server_cpu: float | None  # CPU seconds in the window, server and its workers
     bot_cpu: float
     srtp_errors: int
     server_udp_drops: int | None  # kernel drops on the server's UDP socket, in the window
@@ -723,26 +684,23 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
     if args.url:
         server = external_server(args.url, args.server_pid)
     else:
-        server = start_server(args.server_log_level)
+        server = start_server(args.server_log_level, args.server_arg)
     log(f"server {server.ws_url} (pid {server.pid})")
     specs = [BotSpec(f"pub-{i}", True) for i in range(args.publishers)]
     specs += [BotSpec(f"sub-{i}", False) for i in range(args.subscribers)]
     processes = max(1, min(args.bot_processes, len(specs)))
-    pace = not args.burst
     groups: list[_Local | _Remote] = []
     try:
         from palabre.bot import load_clip
 
         load_clip(CLIP_SECONDS, args.video_bitrate)  # encode once, before the bot processes
         if processes == 1:
-            group = BotGroup(server.ws_url, specs, args.video_bitrate, args.audio_only, pace)
+            group = BotGroup(server.ws_url, specs, args.video_bitrate, args.audio_only)
             groups.append(_Local(group))
         else:
             for index in range(processes):
                 share = specs[index::processes]
-                groups.append(
-                    _Remote(server.ws_url, share, args.video_bitrate, args.audio_only, pace)
-                )
+                groups.append(_Remote(server.ws_url, share, args.video_bitrate, args.audio_only))
         started = time.monotonic()
         await asyncio.gather(*(group.start() for group in groups))
         log(f"{len(specs)} bots joined in {time.monotonic() - started:.1f} s")
@@ -756,7 +714,6 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"after {wait} s, {missing} bot-publisher pairs have no media")
             await asyncio.sleep(0.2)
-        await asyncio.gather(*(g.tune(args.bot_rcvbuf) for g in groups))
         if not args.audio_only and not args.aligned_keyframes:
             publishers = sorted((await snapshot()).sent)
             # Past the server's merging interval for the joins' keyframe requests (0.3 s).
@@ -768,20 +725,25 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
         log(f"media flowing; warming up {args.warmup:g} s")
         await asyncio.sleep(args.warmup)
 
-        server_process = psutil.Process(server.pid) if server.pid else None
+        processes = server_processes(server.pid) if server.pid else []
         machine_before = machine_cpu()
-        cpu_before = _cpu_seconds(server_process) if server_process else None
-        drops_before = udp_drops(server.pid) if server.pid else None
+        cpu_before = tree_cpu(processes)
+        drops_before = sum(udp_drops(p.pid) for p in processes)
         before = await snapshot()
         log(f"measuring {args.duration:g} s")
         await asyncio.sleep(args.duration)
-        cpu_after = _cpu_seconds(server_process) if server_process else None
+        cpu_after = tree_cpu(processes)
         machine_after = machine_cpu()
-        drops_after = udp_drops(server.pid) if server.pid else None
+        drops_after = sum(udp_drops(p.pid) for p in processes)
         after = await snapshot()
         health = server.health()
         counted = window(before, after)
-        server_cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+        # The processes alive at both ends of the window (workers do not come and go).
+        server_cpu = (
+            sum(cpu_after[pid] - cpu_before[pid] for pid in cpu_after if pid in cpu_before)
+            if cpu_before
+            else None
+        )
         return Result(
             participants=len(specs),
             publishers=args.publishers,
@@ -795,9 +757,7 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
             server_cpu=server_cpu,
             bot_cpu=after.cpu - before.cpu,
             srtp_errors=after.srtp_errors,
-            server_udp_drops=(
-                None if drops_before is None or drops_after is None else drops_after - drops_before
-            ),
+            server_udp_drops=drops_after - drops_before if processes else None,
             bot_udp_drops=after.udp_drops - before.udp_drops,
             seq_received=counted.seq_received,
             seq_expected=counted.seq_expected,
@@ -820,10 +780,7 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
 def report(result: Result, args: argparse.Namespace) -> str:
     info = machine()
     media = (
-        "audio only"
-        if args.audio_only
-        else f"audio + video {args.video_bitrate // 1000} kbit/s, "
-        + ("frames in bursts" if args.burst else "paced")
+        "audio only" if args.audio_only else f"audio + video {args.video_bitrate // 1000} kbit/s"
     )
     cpu = result.server_cpu_percent
     us = result.us_per_packet
@@ -884,12 +841,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--audio-only", action="store_true", help="publish Opus only")
     parser.add_argument(
-        "--burst",
-        action="store_true",
-        help="send each video frame's packets at once, as the bot does, instead of spreading "
-        "them over the frame interval as a browser's pacer does",
-    )
-    parser.add_argument(
         "--bot-processes",
         type=int,
         default=1,
@@ -902,13 +853,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "as after the joins, instead of spreading them over the cycle",
     )
     parser.add_argument(
-        "--bot-rcvbuf",
-        type=int,
-        default=4 << 20,
-        help="SO_RCVBUF for the bots' UDP sockets, bytes (default 4 MiB; 0 leaves the "
-        "system default; the kernel caps it at net.core.rmem_max)",
-    )
-    parser.add_argument(
         "--url", help="signaling URL of a running server, e.g. ws://127.0.0.1:8000/ws"
     )
     parser.add_argument(
@@ -918,6 +862,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--server-log-level", default="warning", help="log level of the started server"
+    )
+    parser.add_argument(
+        "--server-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="one more argument for the started `palabre serve` (repeat it), "
+        "e.g. --server-arg=--media-workers=2",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON too")
     args = parser.parse_args(argv)
