@@ -33,7 +33,7 @@ MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
 RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
 SIMULCAST_RIDS = ("q", "h", "f")
 PACING = 0.0004  # seconds between two packets of one frame
-REMB_INTERVAL = 0.5
+REMB_INTERVAL = 1.0
 SPEAKING, SILENT = 20, 127
 _CERTIFICATE: Certificate | None = None
 

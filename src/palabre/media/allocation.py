@@ -58,8 +58,8 @@ def layer_for_height(heights: Sequence[int], wanted: int) -> int:
 
 
 HEADROOM = 1.25  # an estimate this far above what is used means the path has room
-HOLD_MIN, HOLD_MAX = 3.0, 8.0  # seconds between changes; doubled after a failed probe
-FAILED_PROBE = 5.0  # a step down this soon after a step up means the step up failed
+HOLD_MIN, HOLD_MAX = 2.5, 5.0  # seconds between changes; doubled after a failed step up
+FAILED_PROBE = 4.0  # a step down this soon after a step up means the step up failed
 
 
 class Probe:
@@ -67,7 +67,8 @@ class Probe:
 
     A receiver's REMB grows only with what it receives (about 1.5 times that when the path is
     clear), so an estimate never invites a higher layer by itself: the SFU steps up one layer
-    when the estimate shows headroom, and lets the next estimates say whether it fit.
+    when the estimate shows headroom, and lets the next estimates say whether it fit. A step
+    that failed makes the next one wait longer, up to HOLD_MAX; one that held resets the wait.
     """
 
     def __init__(self) -> None:
@@ -76,6 +77,8 @@ class Probe:
         self.last_up = float("-inf")
 
     def budget(self, estimate: float, in_use: float, now: float) -> float:
+        if self.last_change == self.last_up and now - self.last_up >= HOLD_MIN:
+            self.hold = HOLD_MIN  # the last step up held
         if estimate >= HEADROOM * in_use and now - self.last_change >= self.hold:
             return max(estimate, 4 * in_use)  # allocate() steps up one layer at most
         return estimate
@@ -85,6 +88,4 @@ class Probe:
             self.last_up = now
         elif now - self.last_up < FAILED_PROBE:
             self.hold = min(self.hold * 2, HOLD_MAX)
-        else:
-            self.hold = HOLD_MIN
         self.last_change = now

@@ -349,7 +349,9 @@ class Subscriber:
                         if down.retransmit(seq):
                             self.nacks_answered += 1
             elif isinstance(report, rtcp.Remb):
-                self.estimate = float(report.bitrate)
+                # Smoothed: one estimate swings with a keyframe burst; the trend decides.
+                value = float(report.bitrate)
+                self.estimate = value if self.estimate is None else 0.5 * (self.estimate + value)
             elif isinstance(report, rtcp.Pli):
                 down = self._by_ssrc.get(report.media_ssrc)
                 if down is not None:
