@@ -66,8 +66,8 @@ class Relay:
                 room = await self._before_join(frame.get("text"))
                 if room is not None and await self._joined(room, frame["text"]):
                     return
-        except WebSocketDisconnect:
-            pass
+        except (WebSocketDisconnect, OSError, RuntimeError):
+            pass  # the client went away (sending to a closed WebSocket raises these)
         finally:
             with contextlib.suppress(Exception):
                 await self.websocket.close(1000)
