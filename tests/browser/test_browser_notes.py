@@ -91,7 +91,14 @@ async def test_notes_coediting_export_and_destroyed_at_the_end(
     await ada.keyboard.type("Ordre du jour: mic, vote\n")
     # Typing in the notes is not a shortcut (m, v, c, r, t, f).
     assert await ada.get_attribute("#toggle-mic", "aria-pressed") == mic_before
+    # Bob's closed notes show that something changed.
+    await wait_for(
+        lambda: bob.get_attribute("#toggle-notes", "data-changed"),
+        lambda v: v == "true",
+        what="changed dot",
+    )
     await open_notes(bob)
+    assert await bob.get_attribute("#toggle-notes", "data-changed") == "false"
     await wait_for(
         lambda: notes_value(bob), lambda v: v == "Ordre du jour: mic, vote\n", what="sync"
     )

@@ -24,6 +24,7 @@ export class Notes {
   /** Updates that arrive while the editor loads: applied once it is there. */
   private early: string[] = [];
   private disposed = false;
+  private changedText: HTMLSpanElement;
 
   constructor(private host: NotesHost) {
     const btn = h("button", {
@@ -33,7 +34,8 @@ export class Notes {
       "aria-expanded": "false",
       "aria-controls": "notes-panel",
     });
-    btn.append(svgIcon("notes"), xtr(h("span", { class: "sr-only" }), "notes.open"));
+    this.changedText = h("span", { class: "sr-only" });
+    btn.append(svgIcon("notes"), xtr(h("span", { class: "sr-only" }), "notes.open"), this.changedText);
     xtr(btn, "notes.open", undefined, "title");
     btn.addEventListener("click", () => this.toggle());
     this.button = btn;
@@ -63,7 +65,17 @@ export class Notes {
 
   toggle(open?: boolean): void {
     this.host.togglePanel(this.panel, this.button, open ?? this.panel.hidden);
-    if (!this.panel.hidden) void this.load();
+    if (!this.panel.hidden) {
+      this.setChanged(false);
+      void this.load();
+    }
+  }
+
+  /** A dot on the button: someone wrote in the notes while they were closed. */
+  private setChanged(on: boolean): void {
+    this.button.dataset.changed = String(on);
+    xtr(this.button, on ? "notes.openChanged" : "notes.open", undefined, "title");
+    xtr(this.changedText, on ? "notes.changed" : "notes.none");
   }
 
   private load(): Promise<void> {
@@ -89,6 +101,7 @@ export class Notes {
   /** notes_update from another participant. */
   onMessage(m: Msg): void {
     if (m.type !== "notes_update" || typeof m.update !== "string") return;
+    if (this.panel.hidden && this.button.dataset.changed !== "true") this.setChanged(true);
     if (this.editor) this.editor.remote(m.update, typeof m.from === "string" ? m.from : undefined);
     else if (this.loading) this.early.push(m.update);
     // Not opened yet: opening asks for the whole document anyway.

@@ -5,6 +5,9 @@ import { getLang, onLangChange } from "../i18n";
 
 const en = {
   "notes.open": "Shared notes",
+  "notes.openChanged": "Shared notes (changed)",
+  "notes.changed": " (changed)",
+  "notes.none": "",
   "notes.title": "Shared notes",
   "notes.close": "Close",
   "notes.notice":
@@ -42,6 +45,9 @@ type XKey = keyof typeof en;
 
 const fr: Record<XKey, string> = {
   "notes.open": "Notes partagées",
+  "notes.openChanged": "Notes partagées (modifiées)",
+  "notes.changed": " (modifiées)",
+  "notes.none": "",
   "notes.title": "Notes partagées",
   "notes.close": "Fermer",
   "notes.notice":
