@@ -163,6 +163,19 @@ async def test_notes_coediting_export_and_destroyed_at_the_end(
     notice = await chloe.text_content("#notes-notice") or ""
     assert "Le document utilisé pendant la réunion est détruit à la fin de la session" in notice
     await wait_for(lambda: notes_value(chloe), lambda v: v == expected, what="late joiner")
+    # The authors and their colours come with the document the server keeps.
+    assert sorted(
+        await chloe.eval_on_selector_all(
+            "#notes-authors li", "els => els.map(e => e.dataset.author)"
+        )
+    ) == sorted([ada_id, bob_id])
+    await wait_for(
+        lambda: chloe.eval_on_selector_all(
+            ".notes-backdrop span", "els => new Set(els.map(e => e.className)).size"
+        ),
+        lambda n: n == 2,
+        what="tinted text",
+    )
     assert await axe_in(chloe, "#notes-panel") == []
 
     # Escape closes the notes and gives the focus back to their button.
