@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STATIC  := src/palabre/web/static
 
-.PHONY: run test lint typecheck pytest web deps-system bench clean
+.PHONY: run test lint typecheck pytest web deps-system deps-bench bench clean
 
 $(BIN)/palabre: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -37,8 +37,14 @@ pytest: $(BIN)/palabre web deps-system
 
 test: lint typecheck pytest
 
-bench: $(BIN)/palabre
-	$(BIN)/python bench/forward.py
+# Janus Gateway (Debian package), the SFU `make bench` measures Palabre against.
+deps-bench:
+	@test -x /usr/bin/janus || { apt-get update -q && apt-get install -y -q janus; }
+
+# Palabre and Janus under the same bot load (bench/compare.py; results in bench/RESULTS.md).
+# BENCH_ARGS="--scenarios meeting --duration 10" for a shorter run.
+bench: $(BIN)/palabre deps-bench
+	$(BIN)/python bench/compare.py --plot bench/results.png $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(STATIC) web/node_modules

@@ -1,0 +1,642 @@
+"""Palabre against Janus Gateway: the same bots, the same load, the same machine, one run.
+
+Scenarios (sizes can be lowered with --meeting, --audio, --webinar):
+
+- meeting: 10 participants, each publishing VP8 (~1.2 Mbit/s, 640x480) and Opus, each
+  receiving every other participant;
+- audio: 50 participants publishing Opus, each receiving every other participant;
+- webinar: 1 publisher (VP8 + Opus) and 100 subscribers.
+
+For each scenario and each server, a fresh server is started, the bots join (in
+--bot-processes processes), media flows for a warm-up, then a window of --duration seconds is
+measured:
+
+- server CPU: user + system time of the server's processes (Palabre: `palabre serve` and any
+  child; Janus: its one process, all threads), per forwarded packet and in % of one core;
+- forwarded packets per second and loss, from the RTP sequence numbers each bot received of
+  each publisher, against what the publishers sent (as bench/forward.py counts them);
+- forwarding latency, publisher send -> subscriber receive: the publishing bot writes a
+  2-byte tag and its CLOCK_MONOTONIC time in microseconds into the last 8 bytes of each RTP
+  payload (of at least 24 bytes) just before SRTP protection; the receiving bot reads them
+  just after SRTP unprotection. The monotonic clock is one clock for every process of the
+  machine, and both SFUs forward the payload's tail untouched (Palabre rewrites only the VP8
+  payload descriptor at its start). It includes the bots' SRTP and event-loop delays;
+- server memory per participant: RSS in the window minus RSS before the first join, divided
+  by the participants;
+- join time: after the window, --join-probes more bots join one after another as
+  subscribers; each is timed from opening its signaling connection to its first RTP packet.
+
+Janus (Debian package janus, /usr/bin/janus) is started on a configuration of its own
+(bench/janus_adapter.py). Janus gathers ICE candidates on non-loopback interfaces only, so
+when Janus is in the run the whole benchmark (both servers and all bots) runs in a private
+network namespace made for it (unshare --net, as root): loopback plus a veth pair with
+127.0.0.2 for Janus's media. No packet can leave that namespace.
+
+    .venv/bin/python bench/compare.py                         # all scenarios, both servers
+    .venv/bin/python bench/compare.py --scenarios meeting --servers palabre --duration 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import array
+import asyncio
+import contextlib
+import json
+import math
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import forward
+from janus_adapter import ROOM as JANUS_ROOM
+from janus_adapter import JanusBot, janus_available, start_janus
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIP_SECONDS = 3.0
+WIDTH, HEIGHT = 640, 480  # at 320x240 the VP8 encoder tops out near 0.95 Mbit/s
+VIDEO_BITRATE = 1_200_000
+TAG = b"\xb7\x3e"  # marks a stamped payload
+MIN_STAMPED_PAYLOAD = 24
+NETNS_ENV = "PALABRE_BENCH_NETNS"
+JANUS_MEDIA_IP = "127.0.0.2"
+
+
+@dataclass
+class Scenario:
+    name: str
+    publishers: int
+    subscribers: int
+    audio_only: bool
+
+    @property
+    def participants(self) -> int:
+        return self.publishers + self.subscribers
+
+
+def scenarios(args: argparse.Namespace) -> list[Scenario]:
+    known = {
+        "meeting": Scenario("meeting", args.meeting, 0, False),
+        "audio": Scenario("audio", args.audio, 0, True),
+        "webinar": Scenario("webinar", 1, args.webinar, False),
+    }
+    return [known[name] for name in args.scenarios]
+
+
+# --- the bots, in the bot processes ---
+
+
+def _stamp(packet: bytes) -> bytes:
+    """Write the tag and the monotonic time (µs) into the payload's last 8 bytes."""
+    header = 12 + 4 * (packet[0] & 0x0F)
+    if packet[0] & 0x10 and len(packet) >= header + 4:
+        header += 4 + 4 * int.from_bytes(packet[header + 2 : header + 4], "big")
+    if len(packet) - header < MIN_STAMPED_PAYLOAD:
+        return packet
+    now = time.monotonic_ns() // 1000
+    return packet[:-8] + TAG + (now & 0xFFFFFFFFFFFF).to_bytes(6, "big")
+
+
+class Group(forward.BotGroup):
+    """Some bots of the room (Palabre or Janus), with latency probes on their packets."""
+
+    def __init__(self, server: str, url: str, specs: list[forward.BotSpec], audio_only: bool):
+        super().__init__(url, specs, VIDEO_BITRATE, audio_only)
+        self.server = server
+        self.latencies = array.array("q")
+        self.recording = False
+
+    def _instrument(self, bot: Any) -> None:
+        transport = bot.publish_transport
+        send_rtp = transport.send_rtp
+        transport.send_rtp = lambda packet: send_rtp(_stamp(packet))
+        receiver = bot.subscribe_transport
+        on_rtp = receiver._on_rtp
+        latencies = self.latencies
+
+        def received(packet: bytes) -> None:
+            if self.recording and packet[-8:-6] == TAG:
+                sent = int.from_bytes(packet[-6:], "big")
+                delay = ((time.monotonic_ns() // 1000) & 0xFFFFFFFFFFFF) - sent
+                if 0 <= delay < 10_000_000:
+                    latencies.append(delay)
+            on_rtp(packet)
+
+        receiver._on_rtp = received
+
+    def make_bot(self, name: str, publisher: bool, clip: Any) -> Any:
+        from palabre.bot import Bot
+
+        options = {"clip": clip if publisher else None, "audio": True, "video": not self.audio_only}
+        if self.server == "janus":
+            return JanusBot(self.url, JANUS_ROOM, name, **options)
+        return Bot(self.url, self.room, name, **options)
+
+    async def start(self) -> None:
+        from palabre.bot import load_clip
+
+        clip = None
+        if any(spec.publisher for spec in self.specs):
+            clip = load_clip(CLIP_SECONDS, VIDEO_BITRATE, WIDTH, HEIGHT)
+        for spec in self.specs:
+            bot = self.make_bot(spec.name, spec.publisher, clip)
+            self._instrument(bot)
+            self.bots.append(bot)
+            await bot.join()
+            if spec.publisher:
+                await bot.publish()
+
+    def take_latencies(self) -> list[int]:
+        values = self.latencies.tolist()
+        del self.latencies[:]
+        return values
+
+
+def _worker(
+    conn: Connection, server: str, url: str, specs: list[forward.BotSpec], audio_only: bool
+) -> None:
+    async def main() -> None:
+        group = Group(server, url, specs, audio_only)
+        loop = asyncio.get_running_loop()
+        try:
+            await group.start()
+        except Exception as exc:
+            conn.send(("error", repr(exc)))
+            await group.stop()
+            return
+        conn.send(("ready", None))
+        while True:
+            command = await loop.run_in_executor(None, conn.recv)
+            op, arg = command if isinstance(command, tuple) else (command, None)
+            if op == "snap":
+                conn.send(("snap", group.snapshot().as_dict()))
+            elif op == "stagger":
+                await group.stagger(arg)
+                conn.send(("ok", None))
+            elif op == "record":
+                group.take_latencies()
+                group.recording = bool(arg)
+                conn.send(("ok", None))
+            elif op == "latencies":
+                conn.send(("latencies", group.take_latencies()))
+            else:
+                await group.stop()
+                conn.send(("stopped", None))
+                return
+
+    with asyncio.Runner(loop_factory=forward._new_event_loop) as runner:
+        runner.run(main())
+
+
+class Remote:
+    def __init__(
+        self, server: str, url: str, specs: list[forward.BotSpec], audio_only: bool
+    ) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_worker, args=(child, server, url, specs, audio_only), daemon=True
+        )
+        self.process.start()
+        child.close()
+
+    async def call(self, command: object, timeout: float = 30) -> Any:
+        loop = asyncio.get_running_loop()
+        if command is not None:
+            self.conn.send(command)
+        if not await loop.run_in_executor(None, self.conn.poll, timeout):
+            raise RuntimeError(f"bot process {self.process.pid} did not answer {command!r}")
+        reply: tuple[str, Any] = self.conn.recv()
+        if reply[0] == "error":
+            raise RuntimeError(f"bot process {self.process.pid}: {reply[1]}")
+        return reply[1]
+
+    async def snapshot(self) -> forward.Snapshot:
+        return forward.Snapshot.from_dict(await self.call("snap"))
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.call("stop", 30)
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+# --- the servers ---
+
+
+@dataclass
+class Running:
+    name: str
+    url: str
+    pid: int
+    stop: Any
+    log_tail: Any
+
+    def processes(self) -> list[psutil.Process]:
+        process = psutil.Process(self.pid)
+        return [process, *process.children(recursive=True)]
+
+    def cpu(self) -> float:
+        return sum(forward._cpu_seconds(p) for p in self.processes())
+
+    def rss(self) -> int:
+        return sum(int(p.memory_info().rss) for p in self.processes())
+
+
+def start(name: str, publishers: int) -> Running:
+    if name == "janus":
+        janus = start_janus(max(16, publishers + 8))
+        return Running(name, janus.ws_url, janus.pid, janus.stop, janus.log_tail)
+    palabre = forward.start_server("warning", [])
+    assert palabre.pid is not None
+    return Running(name, palabre.ws_url, palabre.pid, palabre.stop, palabre.log_tail)
+
+
+# --- one measurement ---
+
+
+@dataclass
+class Measure:
+    scenario: str
+    server: str
+    participants: int
+    publishers: int
+    subscribers: int
+    duration: float = 0.0
+    packets_in_per_s: float = 0.0
+    forwarded_per_s: float = 0.0
+    cpu_percent: float = 0.0
+    us_per_packet: float | None = None
+    loss_percent: float = 0.0
+    latency_p50_ms: float | None = None
+    latency_p99_ms: float | None = None
+    latency_samples: int = 0
+    memory_per_participant_mib: float | None = None
+    join_ms: list[float] = field(default_factory=list)
+    bot_cpu_percent: float = 0.0
+    machine_busy_percent: float = 0.0
+    server_udp_drops: int = 0
+    bot_udp_drops: int = 0
+    error: str | None = None
+
+    @property
+    def join_median_ms(self) -> float | None:
+        return percentile(sorted(self.join_ms), 50) if self.join_ms else None
+
+
+def percentile(ordered: list[float], q: float) -> float:
+    if not ordered:
+        return math.nan
+    index = min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))
+    return float(ordered[index])
+
+
+class Progress:
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+
+    def log(self, label: str, message: str) -> None:
+        elapsed = time.monotonic() - self.started
+        print(
+            f"[bench {self.done}/{self.total} {elapsed:5.0f}s] {label}: {message}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+async def join_probe(server: Running, audio_only: bool, index: int) -> float:
+    """A subscriber joins; milliseconds from its signaling connection to its first packet."""
+    from palabre.bot import Bot
+
+    if server.name == "janus":
+        bot: Any = JanusBot(server.url, JANUS_ROOM, f"probe-{index}", video=not audio_only)
+    else:
+        bot = Bot(server.url, forward.ROOM, f"probe-{index}", video=not audio_only)
+    started = time.monotonic()
+    try:
+        await bot.join()
+        deadline = started + 20
+        while time.monotonic() < deadline:
+            firsts = [t.first_packet for t in bot.received.values() if t.first_packet]
+            if firsts:
+                return 1000 * (min(firsts) - started)
+            await asyncio.sleep(0.002)
+        raise RuntimeError("a probe bot got no packet in 20 s")
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(bot.leave(), 5)
+
+
+async def measure(
+    scenario: Scenario, name: str, args: argparse.Namespace, progress: Progress
+) -> Measure:
+    label = f"{scenario.name}/{name}"
+    result = Measure(
+        scenario.name, name, scenario.participants, scenario.publishers, scenario.subscribers
+    )
+    server = start(name, scenario.publishers)
+    groups: list[Remote] = []
+    try:
+        await asyncio.sleep(0.5)
+        rss_idle = server.rss()
+        specs = [forward.BotSpec(f"pub-{i}", True) for i in range(scenario.publishers)]
+        specs += [forward.BotSpec(f"sub-{i}", False) for i in range(scenario.subscribers)]
+        processes = max(1, min(args.bot_processes, len(specs)))
+        progress.log(label, f"{len(specs)} bots joining ({processes} bot processes)")
+        started = time.monotonic()
+        for index in range(processes):
+            groups.append(Remote(name, server.url, specs[index::processes], scenario.audio_only))
+        await asyncio.gather(*(g.call(None, 60 + 2 * len(specs)) for g in groups))
+
+        async def snapshot() -> forward.Snapshot:
+            return forward.merge(list(await asyncio.gather(*(g.snapshot() for g in groups))))
+
+        deadline = time.monotonic() + 30 + len(specs)
+        while missing := forward.missing_flows(await snapshot()):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{missing} bot-publisher pairs have no media")
+            await asyncio.sleep(0.2)
+        progress.log(label, f"all media flowing {time.monotonic() - started:.1f} s after start")
+        if not scenario.audio_only and scenario.publishers > 1:
+            publishers = sorted((await snapshot()).sent)
+            await asyncio.sleep(0.5)
+            step = CLIP_SECONDS / len(publishers)
+            delays = {p: i * step for i, p in enumerate(publishers)}
+            await asyncio.gather(*(g.call(("stagger", delays), 20) for g in groups))
+        progress.log(label, f"warming up {args.warmup:g} s")
+        await asyncio.sleep(args.warmup)
+
+        await asyncio.gather(*(g.call(("record", True)) for g in groups))
+        machine_before = forward.machine_cpu()
+        cpu_before = server.cpu()
+        drops_before = forward.udp_drops(server.pid)
+        before = await snapshot()
+        end = time.monotonic() + args.duration
+        while (left := end - time.monotonic()) > 0:
+            await asyncio.sleep(min(5.0, left))
+            done = args.duration - max(0.0, end - time.monotonic())
+            cpu = 100 * (server.cpu() - cpu_before) / max(done, 1e-3)
+            progress.log(
+                label, f"measuring {done:4.0f}/{args.duration:g} s, server CPU {cpu:.0f} %"
+            )
+        cpu_after = server.cpu()
+        machine_after = forward.machine_cpu()
+        drops_after = forward.udp_drops(server.pid)
+        rss = server.rss()
+        after = await snapshot()
+        latencies: list[int] = []
+        for group in groups:
+            latencies += await group.call("latencies")
+        await asyncio.gather(*(g.call(("record", False)) for g in groups))
+
+        counted = forward.window(before, after)
+        result.duration = after.taken - before.taken
+        result.packets_in_per_s = counted.packets_in / result.duration
+        result.forwarded_per_s = counted.forwarded / result.duration
+        server_cpu = cpu_after - cpu_before
+        result.cpu_percent = 100 * server_cpu / result.duration
+        if counted.forwarded:
+            result.us_per_packet = 1e6 * server_cpu / counted.forwarded
+        if counted.expected:
+            result.loss_percent = 100 * (1 - counted.forwarded / counted.expected)
+        latencies.sort()
+        result.latency_samples = len(latencies)
+        if latencies:
+            result.latency_p50_ms = percentile(latencies, 50) / 1000
+            result.latency_p99_ms = percentile(latencies, 99) / 1000
+        result.memory_per_participant_mib = (rss - rss_idle) / scenario.participants / 2**20
+        result.bot_cpu_percent = 100 * (after.cpu - before.cpu) / result.duration
+        busy, total = machine_after[0] - machine_before[0], machine_after[1] - machine_before[1]
+        result.machine_busy_percent = 100 * busy / total if total else 0.0
+        result.server_udp_drops = drops_after - drops_before
+        result.bot_udp_drops = after.udp_drops - before.udp_drops
+
+        for index in range(args.join_probes):
+            result.join_ms.append(await join_probe(server, scenario.audio_only, index))
+        progress.log(label, summary(result))
+        return result
+    except Exception as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+        progress.log(label, f"FAILED {result.error}\n{server.log_tail(2000)}")
+        return result
+    finally:
+        await asyncio.gather(*(g.stop() for g in groups), return_exceptions=True)
+        server.stop()
+        progress.done += 1
+
+
+def summary(m: Measure) -> str:
+    return (
+        f"{m.forwarded_per_s:,.0f} pkt/s forwarded, {fmt(m.us_per_packet, 1)} µs/pkt, "
+        f"CPU {m.cpu_percent:.0f} %, latency p50 {fmt(m.latency_p50_ms, 2)} ms "
+        f"p99 {fmt(m.latency_p99_ms, 2)} ms, loss {m.loss_percent:.2f} %"
+    )
+
+
+def fmt(value: float | None, digits: int) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:,.{digits}f}"
+
+
+# --- the report ---
+
+ROWS: list[tuple[str, str, int]] = [
+    ("participants", "participants", 0),
+    ("packets in /s", "packets_in_per_s", 0),
+    ("forwarded packets /s", "forwarded_per_s", 0),
+    ("server CPU µs per forwarded packet", "us_per_packet", 1),
+    ("server CPU, % of one core", "cpu_percent", 0),
+    ("latency p50, ms", "latency_p50_ms", 2),
+    ("latency p99, ms", "latency_p99_ms", 2),
+    ("loss, %", "loss_percent", 2),
+    ("server memory per participant, MiB", "memory_per_participant_mib", 2),
+    ("join time (median of probes), ms", "join_median_ms", 0),
+    ("bot CPU, % of one core", "bot_cpu_percent", 0),
+    ("machine busy, %", "machine_busy_percent", 0),
+]
+
+
+def table(results: list[Measure]) -> str:
+    lines = []
+    for scenario in dict.fromkeys(r.scenario for r in results):
+        by_server = {r.server: r for r in results if r.scenario == scenario}
+        palabre, janus = by_server.get("palabre"), by_server.get("janus")
+        first = palabre or janus
+        assert first is not None
+        size = f"{first.publishers} publishers + {first.subscribers} subscribers"
+        lines += [f"**{scenario}** ({size})", ""]
+        lines += ["| metric | Palabre | Janus | Palabre / Janus |", "| --- | ---: | ---: | ---: |"]
+        for title, key, digits in ROWS:
+            a = getattr(palabre, key) if palabre and not palabre.error else None
+            b = getattr(janus, key) if janus and not janus.error else None
+            ratio = "" if not a or not b or key == "participants" else f"{a / b:.2f}"
+            lines.append(f"| {title} | {fmt(a, digits)} | {fmt(b, digits)} | {ratio} |")
+        for result in by_server.values():
+            if result.error:
+                lines.append(f"| error ({result.server}) | {result.error} | | |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def plot(results: list[Measure], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(dict.fromkeys(r.scenario for r in results))
+    servers = ["palabre", "janus"]
+    colors = {"palabre": "#2a6f97", "janus": "#c9733a"}
+
+    def values(server: str, key: str) -> list[float]:
+        out = []
+        for name in names:
+            found = [r for r in results if r.scenario == name and r.server == server]
+            value = getattr(found[0], key) if found and not found[0].error else None
+            out.append(math.nan if value is None else value)
+        return out
+
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    width = 0.38
+    positions = range(len(names))
+    for offset, server in zip((-width / 2, width / 2), servers, strict=True):
+        xs = [p + offset for p in positions]
+        axes[0].bar(xs, values(server, "us_per_packet"), width, label=server, color=colors[server])
+        p50, p99 = values(server, "latency_p50_ms"), values(server, "latency_p99_ms")
+        axes[1].bar(xs, p50, width, label=f"{server} p50", color=colors[server])
+        axes[1].scatter(xs, p99, marker="_", s=400, color="black", zorder=3)
+    axes[1].scatter([], [], marker="_", s=200, color="black", label="p99")
+    axes[0].set_title("Server CPU per forwarded packet (µs)")
+    axes[1].set_title("Forwarding latency, publisher send -> receiver (ms)")
+    for axis in axes:
+        axis.set_xticks(list(positions), names)
+        axis.legend()
+        axis.grid(axis="y", alpha=0.3)
+    fig.suptitle("Palabre vs Janus, same bots, same machine (bench/compare.py)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# --- the network namespace ---
+
+
+def in_private_netns() -> bool:
+    return os.environ.get(NETNS_ENV) == "1"
+
+
+def netns_possible() -> bool:
+    if shutil.which("unshare") is None or shutil.which("ip") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "--net", "ip", "link", "add", "b0", "type", "veth", "peer", "name", "b1"],
+        capture_output=True,
+    )
+    return probe.returncode == 0
+
+
+def reexec_in_netns() -> None:
+    setup = (
+        "ip link set lo up && ip link add b0 type veth peer name b1 && "
+        f"ip addr add {JANUS_MEDIA_IP}/32 dev b0 && ip link set b0 up && ip link set b1 up"
+    )
+    env = {**os.environ, NETNS_ENV: "1"}
+    command = [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
+    os.execvpe(
+        "unshare",
+        ["unshare", "--net", "sh", "-c", f'{setup} && exec "$@"', "sh", *command],
+        env,
+    )
+
+
+# --- main ---
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Palabre against Janus, same bots, same run.")
+    parser.add_argument(
+        "--scenarios", default="meeting,audio,webinar", help="comma-separated (default all)"
+    )
+    parser.add_argument(
+        "--servers", default="palabre,janus", help="palabre,janus (default both, when possible)"
+    )
+    parser.add_argument("--meeting", type=int, default=10, help="meeting participants (10)")
+    parser.add_argument("--audio", type=int, default=50, help="audio meeting participants (50)")
+    parser.add_argument("--webinar", type=int, default=100, help="webinar subscribers (100)")
+    parser.add_argument("--duration", type=float, default=30.0, help="measured s (30)")
+    parser.add_argument("--warmup", type=float, default=5.0, help="warm-up s (5)")
+    parser.add_argument("--bot-processes", type=int, default=2, help="bot processes (2)")
+    parser.add_argument("--join-probes", type=int, default=5, help="late joiners timed (5)")
+    parser.add_argument("--json", type=Path, default=ROOT / "test-artifacts" / "bench-compare.json")
+    parser.add_argument("--plot", type=Path, help="write a PNG plot here")
+    args = parser.parse_args(argv)
+    args.scenarios = [s for s in args.scenarios.split(",") if s]
+    args.servers = [s for s in args.servers.split(",") if s]
+    for name in args.scenarios:
+        if name not in ("meeting", "audio", "webinar"):
+            parser.error(f"unknown scenario {name}")
+    for name in args.servers:
+        if name not in ("palabre", "janus"):
+            parser.error(f"unknown server {name}")
+    return args
+
+
+async def run(args: argparse.Namespace) -> list[Measure]:
+    from palabre.bot import load_clip
+
+    load_clip(CLIP_SECONDS, VIDEO_BITRATE, WIDTH, HEIGHT)  # encoded once, before the bot processes
+    plan = [(s, name) for s in scenarios(args) for name in args.servers]
+    progress = Progress(len(plan))
+    return [await measure(scenario, name, args, progress) for scenario, name in plan]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if "janus" in args.servers and not in_private_netns():
+        if not janus_available():
+            print("[bench] janus is not installed: Palabre only", file=sys.stderr)
+            args.servers.remove("janus")
+        elif netns_possible():
+            reexec_in_netns()
+        else:
+            print("[bench] cannot make a network namespace: Palabre only", file=sys.stderr)
+            args.servers.remove("janus")
+    if not args.servers:
+        return 1
+    with asyncio.Runner(loop_factory=forward._new_event_loop) as runner:
+        results = runner.run(run(args))
+    info = forward.machine()
+    print(
+        f"\nPalabre vs Janus (bench/compare.py), {info['nproc']} CPUs, {info['cpu']}, "
+        f"Python {info['python']}, code {info['revision']}, window {args.duration:g} s "
+        f"after {args.warmup:g} s warm-up, {args.bot_processes} bot processes\n"
+    )
+    print(table(results))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "machine": info,
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "results": [{**vars(r), "join_median_ms": r.join_median_ms} for r in results],
+    }
+    args.json.write_text(json.dumps(data, indent=1))
+    if args.plot:
+        plot(results, args.plot)
+        print(f"plot: {args.plot}")
+    return 1 if any(r.error for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
