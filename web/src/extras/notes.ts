@@ -88,9 +88,12 @@ export class Notes {
         const early = this.early;
         this.early = [];
         await this.editor.start(early);
-        this.status.textContent = "";
+        xtr(this.status, "notes.none");
       } catch (e) {
-        console.error("notes:", e);
+        // Not connected at the moment, most likely: the next join tries again.
+        console.warn("notes:", e);
+        this.editor?.dispose();
+        this.editor = null;
         xtr(this.status, "notes.failed");
         this.loading = null;
       }
@@ -109,7 +112,8 @@ export class Notes {
 
   /** After a (re)join: the document may have moved on while we were away. */
   onJoined(): void {
-    void this.editor?.resync();
+    if (this.editor) void this.editor.resync();
+    else if (!this.panel.hidden && !this.loading) void this.load();
   }
 
   dispose(): void {
