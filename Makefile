@@ -18,9 +18,11 @@ web: $(BIN)/palabre
 	  cd web && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build; \
 	fi
 
-# Debian packages the tests need: Chromium for the browser tests.
+# Debian packages the tests need: Chromium for the browser tests, nftables for the
+# network-namespace tests (tests/netns) that block UDP.
 deps-system:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
+	@command -v nft >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q nftables; }
 
 run: $(BIN)/palabre web
 	$(BIN)/palabre serve
