@@ -74,7 +74,8 @@ class Console:
 async def new_page(
     browser: Any, name: str, locale: str = "en-US", **kw: Any
 ) -> tuple[Any, Console]:
-    ctx = await browser.new_context(viewport={"width": 960, "height": 600}, locale=locale, **kw)
+    kw.setdefault("viewport", {"width": 960, "height": 600})
+    ctx = await browser.new_context(locale=locale, **kw)
     page = await ctx.new_page()
     return page, Console(page, name)
 

@@ -108,8 +108,16 @@ class Tile {
     this.refresh();
   }
 
+  /** Last-N: the SFU does not forward this camera now; show the avatar. */
+  private forwarded = true;
+  setForwarded(on: boolean): void {
+    this.forwarded = on;
+    this.el.dataset.forwarded = String(on);
+    this.refresh();
+  }
+
   private refresh(): void {
-    const showing = !!this.track && !this.videoOff;
+    const showing = !!this.track && !this.videoOff && this.forwarded;
     this.el.classList.toggle("no-video", !showing);
     this.el.dataset.videoMuted = String(!showing);
   }
@@ -247,6 +255,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   local.setLabel("meeting.you", opts.name);
   tiles.set(local.key, local);
 
+  let forwarded: Set<string> | null = null; // last-N: whose camera the SFU sends us
   let speakerView = false;
   let focusKey: string | null = null;
   let currentSpeaker: string | null = null;
@@ -324,6 +333,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     tile.setName(p.name);
     tile.setAudioMuted(p.audioMuted);
     tile.setVideoOff(p.videoMuted);
+    tile.setForwarded(forwarded === null || forwarded.has(p.id));
     sendConstraints();
     const screen = tiles.get(`${p.id}:screen`);
     screen?.setLabel("meeting.screenOf", p.name);
@@ -524,6 +534,17 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       case "notes_update":
         extras.onMessage(m);
         break;
+      case "forwarded_video": {
+        const list = m.participants as string[] | null;
+        forwarded = Array.isArray(list) ? new Set(list) : null;
+        for (const [key, tile] of tiles) {
+          if (tile.source !== "camera" || tile === local) continue;
+          const pid = key.split(":")[0]!;
+          tile.setForwarded(forwarded === null || forwarded.has(pid));
+        }
+        sendConstraints();
+        break;
+      }
       case "dominant_speaker":
         serverSpeaker = typeof m.participant === "string" ? m.participant : null;
         serverSpeakerAt = performance.now();
@@ -596,6 +617,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         saveActive();
         showCode();
         for (const id of [...participants.keys()]) removeParticipant(id);
+        forwarded = null;
         settings = info.settings;
         pendingLobby = info.lobby;
         mod?.setSettings(settings);
