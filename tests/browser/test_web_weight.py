@@ -46,10 +46,19 @@ async def test_meeting_first_load_under_budget(
             urls.append(url)
 
     page.on("response", on_response)
+    requested: list[str] = []
+    page.on("request", lambda req: requested.append(req.url))
+    page.on("websocket", lambda ws: requested.append(ws.url))
     # A person opens a meeting link and joins: everything fetched until the meeting is up.
     await page.goto(base + "/weight-room")
     await join_from_prejoin(page, "Wanda")
     await page.wait_for_load_state("networkidle")
+
+    # The page contacts no origin but the server's own.
+    ws_base = "ws" + base.removeprefix("http")
+    own = (base + "/", ws_base + "/", "data:", "blob:")
+    foreign = [u for u in requested if not u.startswith(own)]
+    assert foreign == []
 
     files: dict[str, dict[str, Any]] = {}
     async with httpx.AsyncClient() as client:
