@@ -725,16 +725,16 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
         log(f"media flowing; warming up {args.warmup:g} s")
         await asyncio.sleep(args.warmup)
 
-        processes = server_processes(server.pid) if server.pid else []
+        server_procs = server_processes(server.pid) if server.pid else []
         machine_before = machine_cpu()
-        cpu_before = tree_cpu(processes)
-        drops_before = sum(udp_drops(p.pid) for p in processes)
+        cpu_before = tree_cpu(server_procs)
+        drops_before = sum(udp_drops(p.pid) for p in server_procs)
         before = await snapshot()
         log(f"measuring {args.duration:g} s")
         await asyncio.sleep(args.duration)
-        cpu_after = tree_cpu(processes)
+        cpu_after = tree_cpu(server_procs)
         machine_after = machine_cpu()
-        drops_after = sum(udp_drops(p.pid) for p in processes)
+        drops_after = sum(udp_drops(p.pid) for p in server_procs)
         after = await snapshot()
         health = server.health()
         counted = window(before, after)
@@ -757,7 +757,7 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
             server_cpu=server_cpu,
             bot_cpu=after.cpu - before.cpu,
             srtp_errors=after.srtp_errors,
-            server_udp_drops=drops_after - drops_before if processes else None,
+            server_udp_drops=drops_after - drops_before if server_procs else None,
             bot_udp_drops=after.udp_drops - before.udp_drops,
             seq_received=counted.seq_received,
             seq_expected=counted.seq_expected,

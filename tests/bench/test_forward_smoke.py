@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -25,6 +26,7 @@ def test_forward_benchmark_prints_cpu_per_packet() -> None:
         "1",
         "--duration",
         "3",
+        "--json",
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -34,3 +36,6 @@ def test_forward_benchmark_prints_cpu_per_packet() -> None:
     # 2 publishers and 1 subscriber: each publisher's packets go to the 2 other participants.
     forwarded = re.search(r"packets forwarded\s+([0-9,]+) /s", done.stdout)
     assert forwarded is not None and int(forwarded.group(1).replace(",", "")) > 0
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["participants"] == 3
+    assert result["server_cpu_us_per_forwarded_packet"] > 0
