@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from ..media import rtcp, sdp
 from ..media.dtls import Certificate
@@ -243,7 +244,10 @@ class Bot:
             async for text in self._ws:
                 message = json.loads(text)
                 self.messages.append(message)
-                await self._handle(message)
+                # The server may close right after its last messages (a `bye` at shutdown):
+                # an answer that can no longer be sent must not stop us reading them.
+                with contextlib.suppress(ConnectionClosed):
+                    await self._handle(message)
                 for waiter in list(self._waiters):
                     predicate, future = waiter
                     if not future.done() and predicate(message):

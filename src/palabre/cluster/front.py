@@ -30,6 +30,7 @@ from ..signaling.messages import MAX_MESSAGE_BYTES
 from . import grant
 from .placement import NoWorker, Placement
 from .relay import Relay, WorkerUnavailable
+from .worker import drained
 from .workers import Workers
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,17 @@ class Front:
         self.codes = codes
         self.settings = settings
         self.placement = Placement(len(workers))
+        self.relays: set[Relay] = set()
         self._key = key
 
     async def connect(self, websocket: WebSocket, rights: Callable[[str], JoinRights]) -> None:
         settings = self.settings
-        await Relay(websocket, self.dial, rights, settings.rate_limit, settings.rate_burst).run()
+        relay = Relay(websocket, self.dial, rights, settings.rate_limit, settings.rate_burst)
+        self.relays.add(relay)
+        try:
+            await relay.run()
+        finally:
+            self.relays.discard(relay)
 
     @asynccontextmanager
     async def dial(self, room: str, rights: JoinRights) -> AsyncIterator[ClientConnection]:
@@ -104,6 +111,7 @@ class _FrontServer(_Server):
     """On SIGTERM, every worker says goodbye to its participants (relayed) before we stop."""
 
     workers: Workers
+    front: Front
 
     def _graceful_exit(self) -> None:
         log.info("shutting down: stopping %d media workers", len(self.workers))
@@ -112,7 +120,8 @@ class _FrontServer(_Server):
     async def _stop_workers(self) -> None:
         try:
             await self.workers.stop()
-            await asyncio.sleep(0.3)  # let the relayed goodbyes reach the clients
+            # The workers' goodbyes reach the clients, and their connections end.
+            await drained(self.front.relays, 2.0)
         finally:
             self.should_exit = True
 
@@ -134,6 +143,7 @@ async def serve_cluster(settings: Settings) -> None:
         )
         server = _FrontServer(uvicorn_config(app, settings))
         server.workers = workers
+        server.front = front
         await server.serve()
     finally:
         await workers.stop()

@@ -19,6 +19,8 @@ import logging
 import os
 import socket
 import sys
+import time
+from collections.abc import Sized
 from typing import Any
 
 import msgspec
@@ -59,7 +61,42 @@ class AssignedCodes(MeetingCodes):
         return self.assigned.get(room_name) or super().code_for(room_name)
 
 
-def worker_app(hub: Hub, codes: AssignedCodes, settings: Settings, key: bytes) -> Starlette:
+async def drained(connections: Sized, timeout: float) -> None:
+    """Until every connection has ended (after its goodbye), or `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while len(connections) and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+
+
+class _WorkerServer(_Server):
+    """Stops once every participant's goodbye has gone out (not after a fixed delay: with
+    media flowing on a busy machine, it can take longer), or after STOP_DRAIN seconds."""
+
+    sessions: set[Session]
+
+    def _graceful_exit(self) -> None:
+        log.info("shutting down: telling %d participants", len(self.hub.members))
+        self.hub.shutdown()
+        asyncio.get_running_loop().create_task(self._exit_when_drained())
+
+    async def _exit_when_drained(self) -> None:
+        await drained(self.sessions, STOP_DRAIN)
+        self.should_exit = True
+
+
+STOP_DRAIN = 3.0
+
+
+def worker_app(
+    hub: Hub,
+    codes: AssignedCodes,
+    settings: Settings,
+    key: bytes,
+    sessions: set[Session] | None = None,
+) -> Starlette:
+    """`sessions` holds the open connections' sessions."""
+    sessions = set() if sessions is None else sessions
+
     async def websocket_endpoint(websocket: WebSocket) -> None:
         try:
             granted = grant.verify(key, websocket.headers.get(grant.HEADER, ""))
@@ -72,7 +109,12 @@ def worker_app(hub: Hub, codes: AssignedCodes, settings: Settings, key: bytes) -
         def rights(room: str) -> JoinRights:
             return granted.rights if room == granted.room else JoinRights()
 
-        await Session(hub, websocket, settings.rate_limit, settings.rate_burst, rights).run()
+        session = Session(hub, websocket, settings.rate_limit, settings.rate_burst, rights)
+        sessions.add(session)
+        try:
+            await session.run()
+        finally:
+            sessions.discard(session)
 
     return Starlette(routes=[WebSocketRoute("/ws", websocket_endpoint)])
 
@@ -95,7 +137,7 @@ def _reply(message: dict[str, Any]) -> None:
     _replies.flush()
 
 
-async def _control(server: _Server, hub: Hub, sfu: Sfu) -> None:
+async def _control(server: _WorkerServer, hub: Hub, sfu: Sfu) -> None:
     """Requests from the main process, until it asks us to stop or goes away."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -131,9 +173,11 @@ async def run_worker(config: WorkerConfig) -> None:
     await sfu.start(settings.media_bind, config.media_port, config.media_tcp_port)
     codes = AssignedCodes(bytes.fromhex(config.server_secret))
     hub = Hub(sfu, codes, secure_domain=settings.secure_domain, last_n=settings.last_n)
-    app = worker_app(hub, codes, settings, bytes.fromhex(config.grant_key))
-    server = _Server(uvicorn_config(app, settings))
+    sessions: set[Session] = set()
+    app = worker_app(hub, codes, settings, bytes.fromhex(config.grant_key), sessions)
+    server = _WorkerServer(uvicorn_config(app, settings))
     server.hub = hub
+    server.sessions = sessions
     sock = _listen(config.socket)
     _reply(
         {
