@@ -50,6 +50,7 @@ def test_public_view() -> None:
         "id": ada.id,
         "name": "Ada",
         "role": "participant",
+        "e2ee": False,
         "audioMuted": False,
         "videoMuted": False,
     }

@@ -27,6 +27,7 @@ class JoinRights:
     invited_role: str | None = None  # from an invitation token for this room
     password: str | None = None  # the room password as typed
     name: str | None = None  # a display name vouched for by an invitation
+    e2ee: bool = False  # the browser can encrypt media end to end
 
 
 class Outcome(enum.Enum):
@@ -70,6 +71,12 @@ def decide(
             )
         return Decision(Outcome.ADMIT, role=MODERATOR)
     role = MODERATOR if entitled_moderator else PARTICIPANT
+    if room.e2ee and not rights.e2ee:
+        return Decision(
+            Outcome.REFUSE,
+            code="e2ee_required",
+            message="this meeting is encrypted end to end and this browser cannot encrypt",
+        )
     if room.locked and not entitled_moderator:
         return Decision(Outcome.REFUSE, code="room_locked", message="the room is locked")
     if room.password_hash is not None and not (invited or entitled_moderator):

@@ -37,6 +37,7 @@ class Participant:
     id: str
     name: str
     role: str = PARTICIPANT
+    e2ee: bool = False  # can encrypt media end to end
     audio_muted: bool = False
     video_muted: bool = False
     tracks: tuple[TrackInfo, ...] = ()
@@ -50,6 +51,7 @@ class Participant:
             "id": self.id,
             "name": self.name,
             "role": self.role,
+            "e2ee": self.e2ee,
             "audioMuted": self.audio_muted,
             "videoMuted": self.video_muted,
         }
@@ -77,6 +79,7 @@ class Room:
     password_hash: str | None = None
     start_audio_muted: bool = False
     start_video_muted: bool = False
+    e2ee: bool = False  # media and chat encrypted end to end: required of every participant
     password_guesses: GuessLimiter = field(default_factory=GuessLimiter)
     chat: ChatLog = field(default_factory=ChatLog)
     hands: Hands = field(default_factory=Hands)
@@ -120,6 +123,7 @@ class Room:
             "lobby": self.lobby_enabled,
             "passwordSet": self.password_hash is not None,
             "startMuted": {"audio": self.start_audio_muted, "video": self.start_video_muted},
+            "e2ee": self.e2ee,
         }
 
     def leave(self, participant_id: str) -> Participant | None:

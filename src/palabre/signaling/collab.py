@@ -74,6 +74,23 @@ def act(hub: Hub, member: Member, message: m.CollabMessage) -> None:
             subscriber.set_receive_video(message.video != "off")
             if message.video != "off":
                 subscriber.set_video_layers(QUALITY_LAYERS[message.video])
+        case m.E2eeMessage():
+            recipient = hub.members.get(message.to)
+            if recipient is None or recipient.room is not room or recipient is member:
+                raise ProtocolError("not_found", "to: no other participant with this id here", ref)
+            recipient.peer.send(
+                {"type": "e2ee_message", "from": member.id, "payload": message.payload}
+            )
+        case m.E2eeChat():
+            if not room.e2ee:
+                raise ProtocolError(
+                    "invalid", "payload: this meeting is not encrypted end to end", ref
+                )
+            event = {"type": "e2ee_chat", "from": member.id, "payload": message.payload}
+            for other in room.others(member.id):
+                peer = hub.members.get(other.id)
+                if peer is not None:
+                    peer.peer.send(event)
         case m.Constraints():
             member.media.subscriber.set_video_layers(
                 member.media.subscriber.max_layer, dict(message.tracks)

@@ -54,12 +54,13 @@ class Member:
 class Waiter:
     """Someone in a room's lobby: has no media and receives no room events."""
 
-    __slots__ = ("knocker", "peer", "room")
+    __slots__ = ("e2ee", "knocker", "peer", "room")
 
-    def __init__(self, room: Room, knocker: Knocker, peer: Peer) -> None:
+    def __init__(self, room: Room, knocker: Knocker, peer: Peer, e2ee: bool = False) -> None:
         self.room = room
         self.knocker = knocker
         self.peer = peer
+        self.e2ee = e2ee
 
     @property
     def id(self) -> str:
@@ -90,12 +91,12 @@ class Hub:
         if not room.code:
             room.code = self.codes.code_for(room.name)
         if decision.outcome is Outcome.WAIT:
-            waiter = Waiter(room, room.knock(display_name), peer)
+            waiter = Waiter(room, room.knock(display_name), peer, rights.e2ee)
             self.waiting[waiter.id] = waiter
             peer.send({"type": "lobby_waiting", "room": room.name, "id": waiter.id})
             self._to_moderators(room, {"type": "lobby_knock", "knocker": waiter.knocker.public()})
             return waiter
-        return self._seat(room, peer, display_name, decision.role)
+        return self._seat(room, peer, display_name, decision.role, e2ee=rights.e2ee)
 
     def _seat(
         self,
@@ -104,8 +105,11 @@ class Hub:
         display_name: str,
         role: str,
         participant_id: str | None = None,
+        *,
+        e2ee: bool = False,
     ) -> Member:
         participant = room.join(display_name, role, participant_id)
+        participant.e2ee = e2ee
         media = self.sfu.add_participant(
             participant.id, lambda: self._media_timeout(participant.id)
         )
@@ -144,7 +148,9 @@ class Hub:
         room = waiter.room
         room.lobby.pop(waiter.id, None)
         self._to_moderators(room, {"type": "lobby_left", "id": waiter.id, "admitted": True})
-        member = self._seat(room, waiter.peer, waiter.knocker.name, PARTICIPANT, waiter.id)
+        member = self._seat(
+            room, waiter.peer, waiter.knocker.name, PARTICIPANT, waiter.id, e2ee=waiter.e2ee
+        )
         waiter.peer.admitted(member)
         return member
 

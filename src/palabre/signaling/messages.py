@@ -17,6 +17,7 @@ class Join(msgspec.Struct, forbid_unknown_fields=True):
     room: Name
     name: Name
     password: Annotated[str, msgspec.Meta(max_length=128)] | None = None
+    e2ee: bool = False  # this browser can encrypt media end to end
     type: Literal["join"] = "join"
     id: RequestId | None = None
 
@@ -127,6 +128,12 @@ class Remove(msgspec.Struct, forbid_unknown_fields=True):
     id: RequestId | None = None
 
 
+class SetE2ee(msgspec.Struct, forbid_unknown_fields=True):
+    enabled: bool
+    type: Literal["e2ee"] = "e2ee"
+    id: RequestId | None = None
+
+
 class EndMeeting(msgspec.Struct, forbid_unknown_fields=True):
     type: Literal["end_meeting"] = "end_meeting"
     id: RequestId | None = None
@@ -144,6 +151,7 @@ ModeratorMessage = (
     | MuteAll
     | AskUnmute
     | Remove
+    | SetE2ee
     | EndMeeting
 )
 
@@ -201,6 +209,26 @@ class Receive(msgspec.Struct, forbid_unknown_fields=True):
     id: RequestId | None = None
 
 
+Opaque = Annotated[str, msgspec.Meta(min_length=1, max_length=16_384)]
+
+
+class E2eeMessage(msgspec.Struct, forbid_unknown_fields=True):
+    """Key exchange between two participants: ciphertext the server relays and cannot read."""
+
+    to: ParticipantId
+    payload: Opaque
+    type: Literal["e2ee_message"] = "e2ee_message"
+    id: RequestId | None = None
+
+
+class E2eeChat(msgspec.Struct, forbid_unknown_fields=True):
+    """A chat message encrypted end to end, relayed to everyone else and kept nowhere."""
+
+    payload: Opaque
+    type: Literal["e2ee_chat"] = "e2ee_chat"
+    id: RequestId | None = None
+
+
 class Constraints(msgspec.Struct, forbid_unknown_fields=True):
     tracks: Annotated[
         dict[
@@ -222,6 +250,8 @@ CollabMessage = (
     | SpeakerStatsRequest
     | Receive
     | Constraints
+    | E2eeMessage
+    | E2eeChat
 )
 
 ClientMessage = (
@@ -247,6 +277,9 @@ _TYPES: dict[str, type[ClientMessage]] = {
     "ask_unmute": AskUnmute,
     "remove": Remove,
     "end_meeting": EndMeeting,
+    "e2ee": SetE2ee,
+    "e2ee_message": E2eeMessage,
+    "e2ee_chat": E2eeChat,
     "chat": Chat,
     "hand": Hand,
     "lower_hand": LowerHand,

@@ -68,6 +68,16 @@ def act(hub: Hub, actor: Member, message: m.ModeratorMessage) -> None:
             if who is actor:
                 raise ProtocolError("invalid", "participant: use leave to leave", ref)
             hub.leave(who, "removed")
+        case m.SetE2ee():
+            if message.enabled:
+                unable = [p.name for p in room.participants.values() if not p.e2ee]
+                if unable:
+                    names = ", ".join(unable[:5])
+                    raise ProtocolError(
+                        "invalid", f"enabled: these browsers cannot encrypt: {names}", ref
+                    )
+            room.e2ee = message.enabled
+            _settings_changed(hub, actor)
         case m.EndMeeting():
             for waiter in [w for w in hub.waiting.values() if w.room is room]:
                 hub.turn_away(waiter, "ended")

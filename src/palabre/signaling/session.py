@@ -142,7 +142,7 @@ class Session:
                 room = normalize_room_name(message.room)
             except InvalidName as exc:
                 raise messages.ProtocolError("invalid", f"room: {exc}", ref) from None
-            rights = replace(self.rights(room), password=message.password)
+            rights = replace(self.rights(room), password=message.password, e2ee=message.e2ee)
             try:
                 name = clean_display_name(rights.name or message.name)
             except InvalidName as exc:
