@@ -121,3 +121,28 @@ async def test_rights_reach_the_worker(server_factory, monkeypatch):
     assert reply["code"] == "host_required"
     for ws in (guest, host, other):
         await ws.close()
+
+
+async def test_a_hung_worker_is_reported_and_its_joins_refused(server_factory):
+    server = server_factory("--media-workers", "2")
+    reply, first = await _join(server.ws_url, "here", "Ada")
+    assert reply["type"] == "joined"
+    hung = _health(server)[1]["workers"][0]["pid"]
+    os.kill(hung, signal.SIGSTOP)
+    try:
+        status, health = await asyncio.to_thread(_health, server)
+        assert status == 503 and health["workers"][0]["status"] == "down"
+        assert health["workers"][1]["status"] == "ok"
+        # The room stays on its worker: a join gets `unavailable` and may be tried again.
+        reply, second = await _join(server.ws_url, "here", "Bob")
+        assert reply["type"] == "error" and reply["code"] == "unavailable" and reply["ref"] == 1
+    finally:
+        os.kill(hung, signal.SIGCONT)
+    # Replies that came too late are not taken for answers to later requests.
+    await _until(lambda: _health(server)[0] == 200)
+    assert _health(server)[1]["workers"][0]["participants"] == 1
+    await second.send(json.dumps({"type": "join", "room": "here", "name": "Bob", "id": 2}))
+    reply = json.loads(await second.recv())
+    assert reply["type"] == "joined" and [p["name"] for p in reply["participants"]] == ["Ada"]
+    await first.close()
+    await second.close()

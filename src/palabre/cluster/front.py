@@ -121,7 +121,8 @@ class _FrontServer(_Server):
         try:
             await self.workers.stop()
             # The workers' goodbyes reach the clients, and their connections end.
-            await drained(self.front.relays, 2.0)
+            relays = self.front.relays
+            await drained(lambda: sum(1 for relay in relays if relay.joined), 2.0)
         finally:
             self.should_exit = True
 

@@ -55,6 +55,7 @@ class Relay:
         self.rights = rights
         self._bucket = TokenBucket(rate, burst)
         self._rate_errors = 0
+        self.joined = False  # relaying to a worker (joined, or in the lobby)
 
     async def run(self) -> None:
         await self.websocket.accept()
@@ -132,6 +133,7 @@ class Relay:
                 await self.websocket.send_text(answer)
                 if msgspec.json.decode(answer).get("type") == "error":
                     return False
+                self.joined = True
                 await self._pump(upstream)
                 return True
         except (WorkerUnavailable, OSError, TimeoutError, ConnectionClosed) as exc:

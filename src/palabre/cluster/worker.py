@@ -2,9 +2,10 @@
 
 Started by the main process (src/palabre/cluster/workers.py) as
 `python -m palabre.cluster.worker`. Its standard input carries one JSON line of WorkerConfig
-and then control requests (one JSON object a line: `health`, `shutdown`); standard output
-carries a `ready` line and then one reply a line. The end of standard input means the main
-process is gone: the worker says goodbye to its participants and exits.
+and then control requests (one JSON object a line: `health`, `shutdown`, with a `ref`);
+standard output carries a `ready` line and then one reply a line, with the request's `ref`.
+The end of standard input means the main process is gone: the worker says goodbye to its
+participants and exits.
 
 The signaling endpoint listens on a Unix socket in a directory only this user can enter, and
 accepts a WebSocket only with a grant signed by the main process (src/palabre/cluster/grant.py).
@@ -20,7 +21,7 @@ import os
 import socket
 import sys
 import time
-from collections.abc import Sized
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -61,10 +62,10 @@ class AssignedCodes(MeetingCodes):
         return self.assigned.get(room_name) or super().code_for(room_name)
 
 
-async def drained(connections: Sized, timeout: float) -> None:
-    """Until every connection has ended (after its goodbye), or `timeout` seconds."""
+async def drained(count: Callable[[], int], timeout: float) -> None:
+    """Until no connection is left (each ends after its goodbye), or `timeout` seconds."""
     deadline = time.monotonic() + timeout
-    while len(connections) and time.monotonic() < deadline:
+    while count() and time.monotonic() < deadline:
         await asyncio.sleep(0.02)
 
 
@@ -80,7 +81,7 @@ class _WorkerServer(_Server):
         asyncio.get_running_loop().create_task(self._exit_when_drained())
 
     async def _exit_when_drained(self) -> None:
-        await drained(self.sessions, STOP_DRAIN)
+        await drained(lambda: len(self.sessions), STOP_DRAIN)
         self.should_exit = True
 
 
@@ -148,22 +149,24 @@ async def _control(server: _WorkerServer, hub: Hub, sfu: Sfu) -> None:
             log.info("main process gone: stopping")
             break
         try:
-            op = json.loads(line).get("op")
+            request = json.loads(line)
+            op, ref = request.get("op"), request.get("ref")
         except (ValueError, AttributeError):
-            op = None
+            op, ref = None, None
         if op == "health":
             _reply(
                 {
+                    "ref": ref,
                     "rooms": len(hub.rooms),
                     "participants": len(hub.members),
                     "media_connections": sfu.transport.connection_count,
                 }
             )
         elif op == "shutdown":
-            _reply({"stopping": True})
+            _reply({"ref": ref, "stopping": True})
             break
         else:
-            _reply({"error": "unknown request"})
+            _reply({"ref": ref, "error": "unknown request"})
     server.handle_exit(0, None)  # the goodbyes, then uvicorn stops
 
 

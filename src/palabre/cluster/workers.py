@@ -55,6 +55,7 @@ class Worker:
         self.running = False
         self._process: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()
+        self._ref = 0
 
     async def start(self) -> None:
         process = await asyncio.create_subprocess_exec(
@@ -91,15 +92,20 @@ class Worker:
             return None
         assert process.stdin is not None and process.stdout is not None
         async with self._lock:
+            self._ref += 1
             try:
-                process.stdin.write(json.dumps({"op": op}).encode() + b"\n")
+                process.stdin.write(json.dumps({"op": op, "ref": self._ref}).encode() + b"\n")
                 await process.stdin.drain()
-                line = await asyncio.wait_for(process.stdout.readline(), timeout)
-                if not line:  # it died; the supervisor will hear of it
-                    self.running = False
-                    return None
-                reply: dict[str, Any] = json.loads(line)
-                return reply
+                async with asyncio.timeout(timeout):
+                    while True:
+                        line = await process.stdout.readline()
+                        if not line:  # it died; the supervisor will hear of it
+                            self.running = False
+                            return None
+                        reply: dict[str, Any] = json.loads(line)
+                        # A reply that came too late for an earlier request is skipped.
+                        if reply.pop("ref", None) == self._ref:
+                            return reply
             except (OSError, TimeoutError, ValueError):
                 return None
 
