@@ -285,6 +285,7 @@ class Measure:
     latency_samples: int = 0
     memory_per_participant_mib: float | None = None
     join_ms: list[float] = field(default_factory=list)
+    join_failures: int = 0  # probes that got no packet in 20 s
     bot_cpu_percent: float = 0.0
     machine_busy_percent: float = 0.0
     server_udp_drops: int = 0
@@ -335,7 +336,12 @@ async def join_probe(server: Running, audio_only: bool, index: int) -> float:
             if firsts:
                 return 1000 * (min(firsts) - started)
             await asyncio.sleep(0.002)
-        raise RuntimeError("a probe bot got no packet in 20 s")
+        kinds = [m.get("type", m.get("janus")) for m in bot.messages][:12]
+        connected = bot.subscribe_transport.connected.is_set()
+        raise RuntimeError(
+            f"a probe bot got no packet in 20 s (messages {kinds}, connected {connected}, "
+            f"tracks {len(bot.received)})"
+        )
     finally:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(bot.leave(), 5)
@@ -426,7 +432,11 @@ async def measure(
         result.bot_udp_drops = after.udp_drops - before.udp_drops
 
         for index in range(args.join_probes):
-            result.join_ms.append(await join_probe(server, scenario.audio_only, index))
+            try:
+                result.join_ms.append(await join_probe(server, scenario.audio_only, index))
+            except (RuntimeError, OSError, TimeoutError) as exc:
+                result.join_failures += 1
+                progress.log(label, f"join probe {index} failed: {exc}")
         progress.log(label, summary(result))
         return result
     except Exception as exc:
@@ -484,6 +494,9 @@ def table(results: list[Measure]) -> str:
             b = getattr(janus, key) if janus and not janus.error else None
             ratio = "" if not a or not b or key == "participants" else f"{a / b:.2f}"
             lines.append(f"| {title} | {fmt(a, digits)} | {fmt(b, digits)} | {ratio} |")
+        failures = {r.server: r.join_failures for r in by_server.values() if r.join_failures}
+        if failures:
+            lines.append(f"| join probes without media in 20 s | {failures} | | |")
         for result in by_server.values():
             if result.error:
                 lines.append(f"| error ({result.server}) | {result.error} | | |")
@@ -580,6 +593,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=5.0, help="warm-up s (5)")
     parser.add_argument("--bot-processes", type=int, default=2, help="bot processes (2)")
     parser.add_argument("--join-probes", type=int, default=5, help="late joiners timed (5)")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="niceness increment for the run (servers and bots alike); negative needs root",
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "test-artifacts" / "bench-compare.json")
     parser.add_argument("--plot", type=Path, help="write a PNG plot here")
     args = parser.parse_args(argv)
@@ -616,6 +635,8 @@ def main(argv: list[str] | None = None) -> int:
             args.servers.remove("janus")
     if not args.servers:
         return 1
+    if args.nice:
+        os.nice(args.nice)  # inherited by the servers and the bot processes
     with asyncio.Runner(loop_factory=forward._new_event_loop) as runner:
         results = runner.run(run(args))
     info = forward.machine()
