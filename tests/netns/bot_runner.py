@@ -27,6 +27,7 @@ async def main() -> None:
     parser.add_argument("name")
     parser.add_argument("--simulcast", action="store_true", help="publish 3 VP8 layers")
     parser.add_argument("--no-publish", action="store_true")
+    parser.add_argument("--no-audio", action="store_true", help="publish video only")
     parser.add_argument("--receive", choices=["off", "low", "standard", "high"])
     args = parser.parse_args()
     clips = [load_clip(3.0, rate, w, h) for rate, w, h in LAYERS]
@@ -36,6 +37,7 @@ async def main() -> None:
         args.room,
         args.name,
         clip=clips[0] if publish else None,
+        audio=not args.no_audio,
         simulcast=clips if publish and args.simulcast else None,
     )
     await bot.join()

@@ -63,6 +63,13 @@ class ReceivedTrack:
     sequences: set[int] = field(default_factory=set)
 
 
+def _picture_id(payload: bytes) -> int | None:
+    """The 15-bit VP8 picture id of a payload descriptor (RFC 7741), if it has one."""
+    if len(payload) >= 4 and payload[0] & 0x80 and payload[1] & 0x80 and payload[2] & 0x80:
+        return (payload[2] & 0x7F) << 8 | payload[3]
+    return None
+
+
 class _Outgoing:
     """One stream of the clip, looped, with continuous sequence numbers and timestamps."""
 
@@ -82,6 +89,11 @@ class _Outgoing:
         self.audio_level: int | None = None  # set on audio: 127 is silence
         self.extensions: dict[int, bytes] = {}  # sent in every packet (mid and rid)
         self.rid: str | None = None
+        # VP8 picture ids go on across loops and restarts, as a real encoder's do: a receiver
+        # that sees them repeat takes the frames for old ones and holds them back.
+        self.first_pid = _picture_id(packets[0].payload) if clock == 90000 and packets else None
+        self.pid_offset = 0
+        self.last_pid: int | None = None
         # Paced as a browser paces: a frame's packets spread out rather than in one burst,
         # which would overflow loopback socket buffers and read as loss.
         self.due_times = []
@@ -96,6 +108,11 @@ class _Outgoing:
     def next_packet(self) -> bytes:
         clip_packet = self.packets[self.index]
         self.last_ts = (self.ts_base + clip_packet.timestamp) & 0xFFFFFFFF
+        payload = clip_packet.payload
+        pid = _picture_id(payload) if self.first_pid is not None else None
+        if pid is not None:
+            self.last_pid = (pid + self.pid_offset) & 0x7FFF
+            payload = payload[:2] + (0x8000 | self.last_pid).to_bytes(2, "big") + payload[4:]
         extensions = dict(self.extensions)
         if self.audio_level is not None:  # RFC 6464: voice flag and level in -dBov
             voice = 0x80 if self.audio_level < 127 else 0
@@ -105,7 +122,7 @@ class _Outgoing:
             self.seq,
             self.last_ts,
             self.ssrc,
-            clip_packet.payload,
+            payload,
             marker=clip_packet.marker,
             extensions=extensions or None,
         )
@@ -118,7 +135,12 @@ class _Outgoing:
             self.index = 0
             self.origin += self.duration
             self.ts_base += int(self.duration * self.clock)
+            self._continue_picture_ids()
         return packet
+
+    def _continue_picture_ids(self) -> None:
+        if self.first_pid is not None and self.last_pid is not None:
+            self.pid_offset = (self.last_pid + 1 - self.first_pid) & 0x7FFF
 
     def restart(self, now: float) -> None:
         """Start the clip again from its keyframe, one frame after the last timestamp."""
@@ -127,6 +149,7 @@ class _Outgoing:
         self.ts_base = self.last_ts + self.clock // 30 - self.packets[0].timestamp
         self.index = 0
         self.origin = now
+        self._continue_picture_ids()
 
 
 class Bot:
