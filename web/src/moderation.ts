@@ -66,6 +66,22 @@ export class Moderation {
     });
     clearPw.addEventListener("click", () => void this.send({ type: "set_password", password: null }));
     this.passwordState = h("p", { class: "hint", id: "password-state" });
+    // In a form, so password managers and the browser treat the field as one.
+    const user = h("input", { type: "text", autocomplete: "username", hidden: true, value: "" });
+    user.setAttribute("aria-hidden", "true");
+    const pwForm = h(
+      "form",
+      { class: "field" },
+      user,
+      tr(h("label", { for: "mod-password" }), "mod.password"),
+      pw,
+      this.passwordState,
+      h("div", { class: "actions" }, setPw, clearPw),
+    );
+    pwForm.addEventListener("submit", (e) => {
+      e.preventDefault();
+      setPw.click();
+    });
 
     const muteAll = tr(h("button", { type: "button", class: "btn", id: "mute-all" }), "mod.muteAll");
     muteAll.addEventListener("click", () => void this.send({ type: "mute_all", kind: "audio" }));
@@ -99,14 +115,7 @@ export class Moderation {
         audio: this.checks.startAudio!.checked,
         video: v,
       })),
-      h(
-        "div",
-        { class: "field" },
-        tr(h("label", { for: "mod-password" }), "mod.password"),
-        pw,
-        this.passwordState,
-        h("div", { class: "actions" }, setPw, clearPw),
-      ),
+      pwForm,
       h("div", { class: "actions" }, muteAll, endAll),
     );
     this.panel.hidden = true;
