@@ -461,11 +461,13 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     showLocal();
     saveActive();
   };
-  /** The server's word about us: role changes, mutes by a moderator or "start muted". */
-  const updateSelf = (p: Participant) => {
+  /** The server's word about us: our role; on joining, "everyone starts muted" too (later
+   * mutes by a moderator come as `muted`, and echoes of our own may be stale). */
+  const updateSelf = (p: Participant, joining = false) => {
     if (session.you) session.you = p;
     local.el.dataset.role = p.role ?? "participant";
     setModerator(p.role === "moderator");
+    if (!joining) return;
     if (p.audioMuted && micOn) setMic(false);
     if (p.videoMuted && camOn) void stopCamera();
   };
@@ -622,7 +624,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         pendingLobby = info.lobby;
         mod?.setSettings(settings);
         mod?.setLobby(pendingLobby);
-        updateSelf(info.you);
+        updateSelf(info.you, true);
         for (const p of info.participants) if (p.id !== info.you.id) upsertParticipant(p);
         collab.setHistory((info.raw.chat as ChatMessage[] | undefined) ?? []);
         collab.setHands((info.raw.hands as string[] | undefined) ?? [], false);
