@@ -80,9 +80,13 @@ class Front:
         finally:
             self.placement.release(room)
 
-    def participants(self, room: str) -> int:
-        """Connections to the room (participants, and anyone in its lobby)."""
-        return self.placement.connections(room)
+    async def participants(self, room: str) -> int:
+        """Participants in the room, as its worker counts them."""
+        index = self.placement.worker_of(room)
+        if index is None:
+            return 0
+        reply = await self.workers[index].request("room", room=room)
+        return int(reply.get("participants", 0)) if reply else 0
 
     async def health(self) -> dict[str, Any]:
         replies = await asyncio.gather(*(w.request("health") for w in self.workers.workers))

@@ -2,7 +2,7 @@
 
 Started by the main process (src/palabre/cluster/workers.py) as
 `python -m palabre.cluster.worker`. Its standard input carries one JSON line of WorkerConfig
-and then control requests (one JSON object a line: `health`, `shutdown`, with a `ref`);
+and then control requests (one JSON object a line: `health`, `room`, `shutdown`, with a `ref`);
 standard output carries a `ready` line and then one reply a line, with the request's `ref`.
 The end of standard input means the main process is gone: the worker says goodbye to its
 participants and exits.
@@ -152,7 +152,7 @@ async def _control(server: _WorkerServer, hub: Hub, sfu: Sfu) -> None:
             request = json.loads(line)
             op, ref = request.get("op"), request.get("ref")
         except (ValueError, AttributeError):
-            op, ref = None, None
+            request, op, ref = {}, None, None
         if op == "health":
             _reply(
                 {
@@ -162,6 +162,9 @@ async def _control(server: _WorkerServer, hub: Hub, sfu: Sfu) -> None:
                     "media_connections": sfu.transport.connection_count,
                 }
             )
+        elif op == "room":
+            room = hub.rooms.get(str(request.get("room")))
+            _reply({"ref": ref, "participants": len(room.participants) if room else 0})
         elif op == "shutdown":
             _reply({"ref": ref, "stopping": True})
             break

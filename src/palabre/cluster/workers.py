@@ -85,7 +85,9 @@ class Worker:
         self.tcp_port = ready["tcp_port"]
         self.running = True
 
-    async def request(self, op: str, timeout: float = 2.0) -> dict[str, Any] | None:
+    async def request(
+        self, op: str, timeout: float = 2.0, **fields: object
+    ) -> dict[str, Any] | None:
         """One control request and its reply; None when the worker does not answer."""
         process = self._process
         if process is None or not self.running:
@@ -94,7 +96,8 @@ class Worker:
         async with self._lock:
             self._ref += 1
             try:
-                process.stdin.write(json.dumps({"op": op, "ref": self._ref}).encode() + b"\n")
+                line = json.dumps({**fields, "op": op, "ref": self._ref}).encode()
+                process.stdin.write(line + b"\n")
                 await process.stdin.drain()
                 async with asyncio.timeout(timeout):
                     while True:

@@ -104,7 +104,7 @@ def create_app(
         except InvalidName as exc:
             return _error(400, "invalid", f"name: {exc}")
         if cluster is not None:
-            participants = cluster.participants(name)
+            participants = await cluster.participants(name)
         else:
             assert hub is not None
             room = hub.rooms.get(name)
