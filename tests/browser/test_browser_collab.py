@@ -112,7 +112,8 @@ async def test_hands_reactions_shortcuts_views(browser: Any, web_server: Any) ->
     async def hand_order(page: Any) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = await page.eval_on_selector_all(
             "#tiles li.tile .hand",
-            "els => els.map(e => [e.closest('li').dataset.participant, e.dataset.order])",
+            "els => els.map(e => [e.closest('li.tile')?.dataset.participant, e.dataset.order])"
+            ".filter(x => x[0])",
         )
         return sorted(((pid, order) for pid, order in found), key=lambda x: x[1])
 
