@@ -138,7 +138,7 @@ def test_publish_answer(harness: Harness, client_cert: Certificate) -> None:
     assert video.formats == ["96"]
     (vp8,) = video.codecs()
     assert (vp8.name, vp8.clock_rate) == ("VP8", 90000)
-    assert set(vp8.feedback) == {"nack", "nack pli", "ccm fir"}
+    assert set(vp8.feedback) == {"nack", "nack pli", "ccm fir", "goog-remb"}
     # The server learned the client's transport.
     remote = publisher.connection.remote
     assert remote is not None
@@ -296,9 +296,11 @@ def test_publisher_rtcp_and_receiver_reports(harness: Harness, client_cert: Cert
     publisher.on_rtcp(b"garbage", now=7.0)  # ignored
     report = publisher.receiver_reports(99, now=8.0)
     assert report is not None
-    (rr,) = rtcp.parse(report)
+    rr, remb = rtcp.parse(report)
     assert isinstance(rr, rtcp.ReceiverReport)
     assert rr.ssrc == 99
+    # The REMB lets the browser raise its send rate (and turn on higher simulcast layers).
+    assert isinstance(remb, rtcp.Remb) and remb.bitrate >= 2_000_000
     (block,) = rr.reports
     assert (block.ssrc, block.packets_lost, block.highest_sequence) == (1111, 1, 4)
     assert block.fraction_lost == (1 << 8) // 4

@@ -324,3 +324,44 @@ def test_reception_stats_jitter_across_timestamp_wraparound() -> None:
     for i in range(8):
         stats.update(i, (start + 3000 * i) & 0xFFFFFFFF, i / 30)
     assert stats.jitter < 1.0
+
+
+# --- simulcast switches ---
+
+
+def vp8(pid: int, tl0: int, keyframe: bool) -> bytes:
+    """A VP8 payload with a 15-bit picture id and a TL0PICIDX (RFC 7741)."""
+    descriptor = bytes([0x90, 0xC0, 0x80 | pid >> 8, pid & 0xFF, tl0])
+    return descriptor + (
+        b"\x10\x02\x00\x9d\x01\x2a\xa0\x00\x78\x00" if keyframe else b"\x11\x02\x00"
+    )
+
+
+def test_a_layer_switch_continues_numbering_and_picture_ids() -> None:
+    track = Track("pub-1", "pub", "video", "camera", "1", None, 96, 90000,
+                  lambda _t, _l: None, rids=["q", "h"])  # fmt: skip
+    low, high = track.layers
+    low.ssrc, high.ssrc = 1, 2
+    down, conn = subscribe(track)
+    assert down.target == 1  # no layer seen yet: the highest
+    down.set_target(0)
+
+    def packet(layer, seq: int, ts: int, payload: bytes) -> None:
+        data = rtp.build_packet(96, seq, ts, layer.ssrc, payload)
+        track.receive(data, data[0], data[1], seq, ts, 12, layer)
+
+    packet(low, 100, 1000, vp8(7000, 50, keyframe=True))
+    packet(high, 900, 5000, vp8(300, 9, keyframe=True))  # not the layer wanted
+    packet(low, 101, 4000, vp8(7001, 51, keyframe=False))
+    down.set_target(1)
+    packet(low, 102, 7000, vp8(7002, 52, keyframe=False))
+    packet(high, 901, 8000, vp8(301, 10, keyframe=False))  # waits for the keyframe
+    packet(high, 902, 11000, vp8(302, 11, keyframe=True))  # switch here
+    packet(low, 103, 10000, vp8(7003, 53, keyframe=False))  # the old layer is left
+    packet(high, 903, 14000, vp8(303, 12, keyframe=False))
+    sent = conn.sent
+    assert [h.sequence - sent[0].sequence for h in sent] == [0, 1, 2, 3, 4]
+    ids = [rtp.vp8_picture_ids(p) for p in conn.payloads()]
+    assert ids == [(7000, 50), (7001, 51), (7002, 52), (7003, 53), (7004, 54)]
+    assert conn.payloads()[3][5:] == vp8(302, 11, keyframe=True)[5:]  # the keyframe itself
+    assert down.layer == 1

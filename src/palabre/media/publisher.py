@@ -18,6 +18,7 @@ RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
 AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
 ACCEPTED_EXTENSIONS = {"audio": (MID_URI, AUDIO_LEVEL_URI), "video": (MID_URI, RID_URI)}
 MAX_LAYERS = 3
+PUBLISHER_MAX_BITRATE = 2_500_000  # bits per second a publisher may send, all layers
 SOURCES = {"audio": ("microphone",), "video": ("camera", "screen")}
 
 _RTP_FIXED = struct.Struct("!BBHII")
@@ -150,6 +151,7 @@ class Publisher:
                 ("rtcp-fb", f"{pt} nack"),
                 ("rtcp-fb", f"{pt} nack pli"),
                 ("rtcp-fb", f"{pt} ccm fir"),
+                ("rtcp-fb", f"{pt} goog-remb"),
             ]
         rids = _simulcast_rids(offered) if kind == "video" else []
         if rids:
@@ -243,7 +245,13 @@ class Publisher:
             blocks.append(rtcp.ReportBlock(ssrc, fraction, lost, highest, jitter, lsr, dlsr))
         if not blocks:
             return None
-        return rtcp.receiver_report(rtcp.ReceiverReport(sender_ssrc, blocks[:31]))
+        report = rtcp.receiver_report(rtcp.ReceiverReport(sender_ssrc, blocks[:31]))
+        # A REMB tells the browser how much it may send us: without any, its estimate stays
+        # at its start value and it never turns on its higher simulcast layers.
+        video = [ssrc for ssrc, (track, _) in self._by_ssrc.items() if track.is_video]
+        if video:
+            report += rtcp.remb(sender_ssrc, PUBLISHER_MAX_BITRATE, video)
+        return report
 
 
 def _simulcast_rids(offered: sdp.MediaSection) -> list[str]:

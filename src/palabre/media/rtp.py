@@ -207,3 +207,27 @@ def vp8_keyframe_size(payload: bytes) -> tuple[int, int] | None:
     width = int.from_bytes(header[6:8], "little") & 0x3FFF
     height = int.from_bytes(header[8:10], "little") & 0x3FFF
     return width, height
+
+
+def vp8_picture_ids(payload: bytes) -> tuple[int, int] | None:
+    """The 15-bit picture id and the TL0PICIDX (-1 if absent) of a VP8 payload descriptor,
+    when it carries a 15-bit picture id (as every browser sends): what a forwarder rewrites so
+    that a receiver sees one continuous sequence across simulcast switches."""
+    if (
+        len(payload) < 4
+        or payload[0] & 0x80 == 0
+        or payload[1] & 0x80 == 0
+        or payload[2] & 0x80 == 0
+    ):
+        return None
+    pid = (payload[2] & 0x7F) << 8 | payload[3]
+    tl0 = payload[4] if payload[1] & 0x40 and len(payload) > 4 else -1
+    return pid, tl0
+
+
+def vp8_rewrite_picture_ids(payload: bytes, pid: int, tl0: int) -> bytes:
+    """The payload with another 15-bit picture id (and TL0PICIDX when present, tl0 >= 0)."""
+    head = bytes([payload[0], payload[1], 0x80 | pid >> 8, pid & 0xFF])
+    if tl0 >= 0:
+        return head + bytes([tl0]) + payload[5:]
+    return head + payload[4:]

@@ -16,6 +16,7 @@ numbering must go on, not restart: SRTP estimates a packet's index from its sequ
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -31,6 +32,8 @@ from .track import DownTrack, RtxStream, Track
 ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
 ABS_SEND_TIME_ID = 3
 RTX_PT = 97
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -265,7 +268,7 @@ class Subscriber:
                 continue
             if not track.simulcast:
                 continue
-            wanted = self.max_layer
+            wanted = min(self.max_layer, track.highest_active_layer())
             height = self.heights.get(track.id)
             if height is not None:
                 wanted = min(wanted, layer_for_height([la.height for la in track.layers], height))
@@ -293,6 +296,14 @@ class Subscriber:
             down.set_target(layer)
         if downs or ups:
             self._probe.changed(up=not downs, now=now)
+            log.debug(
+                "layers of %s: %d up, %d down (estimate %s, budget %s)",
+                self.participant_id,
+                ups,
+                downs,
+                self.estimate,
+                budget,
+            )
 
     def set_video_from(self, participants: set[str] | None) -> bool:
         """Forward camera video only from these participants (last-N); True if that changed."""
@@ -352,6 +363,9 @@ class Subscriber:
                 # Smoothed: one estimate swings with a keyframe burst; the trend decides.
                 value = float(report.bitrate)
                 self.estimate = value if self.estimate is None else 0.5 * (self.estimate + value)
+                log.debug(
+                    "REMB %.0f from %s, smoothed %.0f", value, self.participant_id, self.estimate
+                )
             elif isinstance(report, rtcp.Pli):
                 down = self._by_ssrc.get(report.media_ssrc)
                 if down is not None:

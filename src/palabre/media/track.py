@@ -13,13 +13,21 @@ from typing import TYPE_CHECKING
 
 import pylibsrtp
 
-from .rtp import RTP_HEADER, audio_level, vp8_is_keyframe_start, vp8_keyframe_size
+from .rtp import (
+    RTP_HEADER,
+    audio_level,
+    vp8_is_keyframe_start,
+    vp8_keyframe_size,
+    vp8_picture_ids,
+    vp8_rewrite_picture_ids,
+)
 
 if TYPE_CHECKING:
     from .connection import MediaConnection
 
 CACHE_SIZE = 512  # about 1 s of 2 Mbit/s video: enough for NACKs within a few RTTs
 KEYFRAME_REQUEST_INTERVAL = 0.3  # merge subscribers' requests into one PLI per interval
+LAYER_TIMEOUT = 2.0  # a simulcast layer with no packet for this long is not being sent
 
 
 class PacketCache:
@@ -120,6 +128,7 @@ class Layer:
         "index",
         "keyframe_pending",
         "last_keyframe_request",
+        "last_packet",
         "octets",
         "rid",
         "ssrc",
@@ -137,6 +146,7 @@ class Layer:
         self.last_keyframe_request = 0.0
         self.octets = 0  # since the last bitrate measurement
         self.bitrate = 0.0  # bits per second, smoothed
+        self.last_packet = float("-inf")
         self.width = 0  # from the last keyframe
         self.height = 0
 
@@ -218,7 +228,9 @@ class Track:
         """Forward one decrypted RTP packet to every subscriber of its layer."""
         layer = layer or self.layers[0]
         self.packets += 1
-        layer.stats.update(seq, ts, time.monotonic())
+        now = time.monotonic()
+        layer.stats.update(seq, ts, now)
+        layer.last_packet = now
         layer.octets += len(packet) - payload_offset
         if self.paused:
             return
@@ -228,8 +240,10 @@ class Track:
         padding = b0 & 0x20
         payload = packet[payload_offset:]
         index = layer.index
+        vp8 = None
         if self.is_video:
             layer.cache.put(seq, packet)
+            vp8 = vp8_picture_ids(payload)
             keyframe = layer.keyframe_pending and vp8_is_keyframe_start(payload)
             if keyframe:
                 size = vp8_keyframe_size(payload)
@@ -238,7 +252,7 @@ class Track:
         else:
             keyframe = True
         for down in self.downtracks:
-            down.forward(index, payload, padding, marker, seq, ts, keyframe)
+            down.forward(index, payload, padding, marker, seq, ts, keyframe, vp8)
         if keyframe and self.is_video:
             layer.keyframe_pending = self.waiting_for_keyframe(index)
 
@@ -284,6 +298,13 @@ class Track:
         for layer in self.layers:
             layer.measure(interval)
 
+    def highest_active_layer(self, now: float | None = None) -> int:
+        """The highest layer the publisher sent lately: a browser sends only the layers its
+        bandwidth estimate allows, and waiting for a keyframe of another would show nothing."""
+        now = time.monotonic() if now is None else now
+        active = [la.index for la in self.layers if now - la.last_packet < LAYER_TIMEOUT]
+        return max(active) if active else len(self.layers) - 1
+
 
 class RtxStream:
     """An RFC 4588 retransmission stream: its own SSRC and sequence numbers, payload type 97."""
@@ -311,18 +332,22 @@ class DownTrack:
         "connection",
         "last_out_seq",
         "last_out_ts",
+        "last_pid",
         "last_sent",
+        "last_tl0",
         "layer",
         "mid",
         "octets",
         "packets",
         "payload_type",
+        "pid_offset",
         "rtx",
         "seq_offset",
         "ssrc",
         "started",
         "switch_seq",
         "target",
+        "tl0_offset",
         "track",
         "ts_offset",
     )
@@ -339,7 +364,8 @@ class DownTrack:
         self.active = False  # accepted and wanted: the forward path checks only this
         self.started = False
         self.layer = 0  # the layer forwarded now
-        self.target = len(track.layers) - 1  # the layer wanted: switched to at its keyframe
+        # The layer wanted, switched to at its keyframe: the highest the publisher sends now.
+        self.target = track.highest_active_layer()
         self.seq_offset = 0
         self.ts_offset = 0
         self.packets = 0
@@ -348,6 +374,11 @@ class DownTrack:
         self.last_out_ts = 0
         self.last_sent = 0.0
         self.switch_seq = 0  # our first sequence number since forwarding (re)started
+        # VP8 picture ids go on across layer switches too (0: as the publisher numbers them).
+        self.pid_offset = 0
+        self.tl0_offset = 0
+        self.last_pid = -1
+        self.last_tl0 = -1
         # The one-byte header extension prefix for abs-send-time (receivers' REMB needs it).
         self.abs_send_time: bytes | None = None
         self.rtx: RtxStream | None = None  # where retransmissions go, if the receiver has RTX
@@ -361,6 +392,7 @@ class DownTrack:
         seq: int,
         ts: int,
         keyframe: bool,
+        vp8: tuple[int, int] | None = None,
     ) -> None:
         connection = self.connection
         srtp = connection.srtp
@@ -370,7 +402,9 @@ class DownTrack:
             if not keyframe or layer != self.target:
                 return
             self.layer = layer
-            self._start(seq, ts)
+            self._start(seq, ts, vp8)
+        if vp8 is not None:
+            payload = self._picture_ids(payload, vp8)
         out_seq = (seq + self.seq_offset) & 0xFFFF
         out_ts = (ts + self.ts_offset) & 0xFFFFFFFF
         now = time.monotonic()
@@ -397,9 +431,23 @@ class DownTrack:
         self.last_out_ts = out_ts
         self.last_sent = now
 
-    def _start(self, seq: int, ts: int) -> None:
+    def _picture_ids(self, payload: bytes, vp8: tuple[int, int]) -> bytes:
+        pid, tl0 = vp8
+        out_pid = (pid + self.pid_offset) & 0x7FFF
+        out_tl0 = (tl0 + self.tl0_offset) & 0xFF if tl0 >= 0 else -1
+        self.last_pid, self.last_tl0 = out_pid, out_tl0
+        if self.pid_offset == 0 and self.tl0_offset == 0:
+            return payload  # never switched: nothing to rewrite, no copy
+        return vp8_rewrite_picture_ids(payload, out_pid, out_tl0)
+
+    def _start(self, seq: int, ts: int, vp8: tuple[int, int] | None = None) -> None:
         """Fix the offsets so that our stream goes on where it stopped, if it ever ran."""
         self.started = True
+        if vp8 is not None and self.last_pid >= 0:
+            pid, tl0 = vp8
+            self.pid_offset = (self.last_pid + 1 - pid) & 0x7FFF
+            if tl0 >= 0 and self.last_tl0 >= 0:
+                self.tl0_offset = (self.last_tl0 + 1 - tl0) & 0xFF
         if self.packets == 0:
             self.seq_offset = (random.getrandbits(15) - seq) & 0xFFFF
             self.ts_offset = (random.getrandbits(31) - ts) & 0xFFFFFFFF
@@ -437,16 +485,22 @@ class DownTrack:
         if b0 & 0x10:
             offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
         marker, out_ts = b1 & 0x80, (ts + self.ts_offset) & 0xFFFFFFFF
+        payload = packet[offset:]
+        vp8 = vp8_picture_ids(payload) if self.track.is_video else None
+        if vp8 is not None and (self.pid_offset or self.tl0_offset):
+            pid, tl0 = vp8
+            out_tl0 = (tl0 + self.tl0_offset) & 0xFF if tl0 >= 0 else -1
+            payload = vp8_rewrite_picture_ids(payload, (pid + self.pid_offset) & 0x7FFF, out_tl0)
         rtx = self.rtx
         if rtx is None:  # the same packet again, on the media stream
             header = RTP_HEADER.pack(
                 0x80 | (b0 & 0x20), marker | self.payload_type, out_sequence, out_ts, self.ssrc
             )
-            self.connection.send_rtp(header + packet[offset:])
+            self.connection.send_rtp(header + payload)
             return True
         # RFC 4588: on the RTX stream, the original sequence number first. Padding goes.
-        end = len(packet) - (packet[-1] if b0 & 0x20 else 0)
+        end = len(payload) - (packet[-1] if b0 & 0x20 else 0)
         header = RTP_HEADER.pack(0x80, marker | rtx.payload_type, rtx.sequence, out_ts, rtx.ssrc)
         rtx.sequence = (rtx.sequence + 1) & 0xFFFF
-        self.connection.send_rtp(header + out_sequence.to_bytes(2, "big") + packet[offset:end])
+        self.connection.send_rtp(header + out_sequence.to_bytes(2, "big") + payload[:end])
         return True
