@@ -45,7 +45,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -196,7 +196,8 @@ class BotGroup:
             if spec.publisher:
                 await bot.publish()
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, baseline: bool = False) -> Snapshot:
+        """The bots' counters; sequence numbers are counted from the last baseline snapshot."""
         snap = Snapshot(
             time.monotonic(), _cpu_seconds(self._process), udp_drops=udp_drops(os.getpid())
         )
@@ -209,11 +210,12 @@ class BotGroup:
                 by_publisher[track.participant] = (
                     by_publisher.get(track.participant, 0) + track.packets
                 )
-                # The bot keeps every sequence number it received; those new since the last
-                # snapshot give the loss without the skew of packets in flight at its edges.
+                # The bot keeps every sequence number it received; those new since the
+                # baseline give the loss without the skew of packets in flight at its edges.
                 seen = set(track.sequences)
                 new = seen - self._seen.get(id(track), set())
-                self._seen[id(track)] = seen
+                if baseline:
+                    self._seen[id(track)] = seen
                 counts = sequences.setdefault(track.participant, [0, 0])
                 counts[0] += len(new)
                 counts[1] += sequence_span(new)
@@ -223,6 +225,13 @@ class BotGroup:
                 bot.publish_transport.srtp_errors + bot.subscribe_transport.srtp_errors
             )
         return snap
+
+    def stop_media(self) -> Snapshot:
+        """Stop every publisher's media (connections stay up); the counters right after."""
+        for bot in self.bots:
+            if bot.outgoing:
+                bot.stop_media()
+        return self.snapshot()
 
     async def stagger(self, delays: dict[str, float]) -> None:
         """Ask each publisher for a keyframe at its own delay, through the server (PLI).
@@ -279,6 +288,10 @@ def _worker(
             command = await loop.run_in_executor(None, conn.recv)
             if command == "snap":
                 conn.send(("snap", group.snapshot().as_dict()))
+            elif command == "baseline":
+                conn.send(("snap", group.snapshot(baseline=True).as_dict()))
+            elif command == "stop_media":
+                conn.send(("snap", group.stop_media().as_dict()))
             elif isinstance(command, tuple) and command[0] == "stagger":
                 await group.stagger(command[1])
                 conn.send(("staggered", None))
@@ -317,8 +330,12 @@ class _Remote:
     async def start(self) -> None:
         await self._call(None, 120)
 
-    async def snapshot(self) -> Snapshot:
-        _, data = await self._call("snap", 10)
+    async def snapshot(self, baseline: bool = False) -> Snapshot:
+        _, data = await self._call("baseline" if baseline else "snap", 10)
+        return Snapshot.from_dict(data)
+
+    async def stop_media(self) -> Snapshot:
+        _, data = await self._call("stop_media", 10)
         return Snapshot.from_dict(data)
 
     async def stagger(self, delays: dict[str, float]) -> None:
@@ -339,8 +356,11 @@ class _Local:
     async def start(self) -> None:
         await self.group.start()
 
-    async def snapshot(self) -> Snapshot:
-        return self.group.snapshot()
+    async def snapshot(self, baseline: bool = False) -> Snapshot:
+        return self.group.snapshot(baseline)
+
+    async def stop_media(self) -> Snapshot:
+        return self.group.stop_media()
 
     async def stagger(self, delays: dict[str, float]) -> None:
         await self.group.stagger(delays)
@@ -510,11 +530,12 @@ class Result:
     publishers: int
     subscribers: int
     bot_processes: int
-    duration: float
+    duration: float  # the publishers' sending window
+    cpu_window: float  # the server's CPU window: the sending window and the drain after it
     packets_in: int  # sent by the publishers in the window
-    packets_received: int  # counted by the receiving bots in the window
-    packets_expected: int  # sent by each publisher x its receivers
-    packets_forwarded: float  # expected x delivered share by sequence numbers (see window())
+    packets_forwarded: float  # sent in the window x receivers x share received (by seq)
+    packets_received: int  # counted by the bots in the window, drained at its end
+    packets_expected: int  # sent in the window by each publisher x its receivers
     server_cpu: float | None  # CPU seconds in the window, server and its workers
     bot_cpu: float
     srtp_errors: int
@@ -546,7 +567,7 @@ class Result:
 
     @property
     def server_cpu_percent(self) -> float | None:
-        return None if self.server_cpu is None else 100 * self.server_cpu / self.duration
+        return None if self.server_cpu is None else 100 * self.server_cpu / self.cpu_window
 
     @property
     def us_per_packet(self) -> float | None:
@@ -556,20 +577,15 @@ class Result:
 
     @property
     def loss_percent(self) -> float:
-        """Loss, as the forwarded estimate against sent x receivers."""
-        if not self.packets_expected:
-            return 0.0
-        return 100 * (1 - self.packets_forwarded / self.packets_expected)
-
-    @property
-    def count_loss_percent(self) -> float:
-        """Received against sent x receivers, by plain counts at the two snapshots."""
+        """Plain counts: received against sent x receivers (reads low when a bot process was
+        behind at the window's start)."""
         if not self.packets_expected:
             return 0.0
         return 100 * (1 - self.packets_received / self.packets_expected)
 
     @property
     def rtp_loss_percent(self) -> float:
+        """From gaps in the sequence numbers each receiver got in the window."""
         if not self.seq_expected:
             return 0.0
         return 100 * (1 - self.seq_received / self.seq_expected)
@@ -581,6 +597,7 @@ class Result:
             "subscribers": self.subscribers,
             "bot_processes": self.bot_processes,
             "duration_s": round(self.duration, 3),
+            "cpu_window_s": round(self.cpu_window, 3),
             "packets_in_per_s": round(self.in_per_second, 1),
             "packets_forwarded": round(self.packets_forwarded),
             "packets_received": self.packets_received,
@@ -591,7 +608,6 @@ class Result:
             "server_cpu_percent": _round(self.server_cpu_percent, 1),
             "server_cpu_us_per_forwarded_packet": _round(self.us_per_packet, 2),
             "loss_percent": round(self.loss_percent, 3),
-            "count_loss_percent": round(self.count_loss_percent, 3),
             "rtp_loss_percent": round(self.rtp_loss_percent, 3),
             "bot_cpu_percent": round(100 * self.bot_cpu / self.duration, 1),
             "others_cpu_percent": round(self.others_cpu_percent, 1),
@@ -621,10 +637,12 @@ def window(before: Snapshot, after: Snapshot) -> Window:
     """The packets of the window between two snapshots.
 
     Expected: what each publisher sent, once per other participant. Received: what the bots
-    counted. The bots' counts lag when a bot process waits for a core (packets wait in its
-    socket buffers), so "forwarded" is the expected count times the share each receiver got
-    of each publisher's packets by RTP sequence numbers, which such a lag does not skew; a
-    publisher from which a receiver got nothing in the window counts as all lost.
+    counted. By sequence numbers: the packets each receiver got of each publisher and the
+    span of sequence numbers they cover. Forwarded: each publisher's packets sent in the
+    window, times the share each receiver got by sequence numbers. The plain count of packets
+    received reads high when a bot process was behind at the window's start (packets sent
+    before it wait in the bot's socket), which a loaded machine does; the publishers stop
+    at the window's end and the deliveries drain, so its end is exact.
     """
     sent = {p: n - before.sent.get(p, 0) for p, n in after.sent.items()}
     result = Window(sum(sent.values()), 0, 0, 0.0, 0, 0)
@@ -680,6 +698,23 @@ def machine() -> dict[str, Any]:
     }
 
 
+async def drain(
+    snapshot: Callable[[], Awaitable[Snapshot]], stopped: Snapshot, quiet: float = 0.5
+) -> Snapshot:
+    """Snapshots until the bots have received nothing for `quiet` seconds (at most 15 s)."""
+    last = sum(sum(p.values()) for p in stopped.received.values())
+    changed = time.monotonic()
+    while True:
+        await asyncio.sleep(0.1)
+        snap = await snapshot()
+        total = sum(sum(p.values()) for p in snap.received.values())
+        now = time.monotonic()
+        if total != last:
+            last, changed = total, now
+        elif now - changed >= quiet or now - stopped.taken > 15:
+            return snap
+
+
 async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
     if args.url:
         server = external_server(args.url, args.server_pid)
@@ -705,8 +740,8 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
         await asyncio.gather(*(group.start() for group in groups))
         log(f"{len(specs)} bots joined in {time.monotonic() - started:.1f} s")
 
-        async def snapshot() -> Snapshot:
-            return merge(list(await asyncio.gather(*(g.snapshot() for g in groups))))
+        async def snapshot(baseline: bool = False) -> Snapshot:
+            return merge(list(await asyncio.gather(*(g.snapshot(baseline) for g in groups))))
 
         wait = 30 + len(specs)
         deadline = time.monotonic() + wait
@@ -729,14 +764,20 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
         machine_before = machine_cpu()
         cpu_before = tree_cpu(server_procs)
         drops_before = sum(udp_drops(p.pid) for p in server_procs)
-        before = await snapshot()
+        before = await snapshot(baseline=True)
         log(f"measuring {args.duration:g} s")
         await asyncio.sleep(args.duration)
+        # The publishers stop at the window's end; what is still queued (in the server's or a
+        # bot's socket, or waiting for a busy core) is delivered before counting, so the
+        # counts and the server's CPU time cover the same packets.
+        stopped = merge(list(await asyncio.gather(*(g.stop_media() for g in groups))))
+        after = await drain(snapshot, stopped)
         cpu_after = tree_cpu(server_procs)
         machine_after = machine_cpu()
         drops_after = sum(udp_drops(p.pid) for p in server_procs)
-        after = await snapshot()
+        log(f"delivery drained {after.taken - stopped.taken:.1f} s after the window")
         health = server.health()
+        after.sent = stopped.sent
         counted = window(before, after)
         # The processes alive at both ends of the window (workers do not come and go).
         server_cpu = (
@@ -749,11 +790,12 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
             publishers=args.publishers,
             subscribers=args.subscribers,
             bot_processes=processes,
-            duration=after.taken - before.taken,
+            duration=stopped.taken - before.taken,
+            cpu_window=after.taken - before.taken,
             packets_in=counted.packets_in,
+            packets_forwarded=counted.forwarded,
             packets_received=counted.received,
             packets_expected=counted.expected,
-            packets_forwarded=counted.forwarded,
             server_cpu=server_cpu,
             bot_cpu=after.cpu - before.cpu,
             srtp_errors=after.srtp_errors,
@@ -793,13 +835,12 @@ def report(result: Result, args: argparse.Namespace) -> str:
         f"{result.publishers} publishers ({media}) + {result.subscribers} subscribers",
         f"  bot processes                    {result.bot_processes}",
         f"  window                           {result.duration:.1f} s after "
-        f"{args.warmup:g} s warm-up",
+        f"{args.warmup:g} s warm-up (server CPU: {result.cpu_window:.1f} s, with the drain)",
         f"  packets in (from publishers)     {result.in_per_second:,.0f} /s",
         f"  packets forwarded                {result.forwarded_per_second:,.0f} /s "
-        "(sent x receivers x share delivered)",
-        f"  loss                             {result.loss_percent:.2f} % (RTP sequence gaps)",
-        f"  packets counted by the bots      {result.packets_received / result.duration:,.0f} /s "
-        f"(loss by plain counts {result.count_loss_percent:.2f} %)",
+        f"(bots counted {result.packets_received / result.duration:,.0f} /s)",
+        f"  loss                             {result.rtp_loss_percent:.2f} % by RTP sequence "
+        f"gaps, {result.loss_percent:.2f} % received vs sent x receivers",
         "  server CPU                       "
         + ("n/a (server pid unknown)" if cpu is None else f"{cpu:.1f} % of one core"),
         "  server CPU per forwarded packet  " + ("n/a" if us is None else f"{us:.1f} µs"),
