@@ -62,6 +62,9 @@ class AssignedCodes(MeetingCodes):
         return self.assigned.get(room_name) or super().code_for(room_name)
 
 
+STOP_DRAIN = 3.0  # seconds a stopping worker waits for its goodbyes to go out
+
+
 async def drained(count: Callable[[], int], timeout: float) -> None:
     """Until no connection is left (each ends after its goodbye), or `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -83,9 +86,6 @@ class _WorkerServer(_Server):
     async def _exit_when_drained(self) -> None:
         await drained(lambda: len(self.sessions), STOP_DRAIN)
         self.should_exit = True
-
-
-STOP_DRAIN = 3.0
 
 
 def worker_app(

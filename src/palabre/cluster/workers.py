@@ -149,6 +149,10 @@ class Workers:
     ) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="palabre-workers-"))  # mode 0700
         self.workers: list[Worker] = []
+        # Workers hold no accounts, sign-in or token secrets: the main process uses those.
+        settings = msgspec.structs.replace(
+            settings, oidc_client_secret=None, jwt_secret=None, database_url=None
+        )
         for index in range(settings.media_workers):
             udp, tcp = media_ports(settings, index)
             config = WorkerConfig(
