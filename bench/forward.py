@@ -269,10 +269,27 @@ def _new_event_loop() -> asyncio.AbstractEventLoop:
         return asyncio.new_event_loop()
 
 
+def set_nice(pid: int, nice: int | None) -> str | None:
+    """Give a process this niceness; the reason if it cannot be done."""
+    if nice is None:
+        return None
+    try:
+        psutil.Process(pid).nice(nice)
+    except (psutil.Error, OSError) as exc:
+        return f"cannot set niceness {nice} on {pid}: {exc}"
+    return None
+
+
 def _worker(
-    conn: Connection, url: str, specs: list[BotSpec], bitrate: int, audio_only: bool
+    conn: Connection,
+    url: str,
+    specs: list[BotSpec],
+    bitrate: int,
+    audio_only: bool,
+    nice: int | None = None,
 ) -> None:
     """A bot process: start the bots, then answer 'snap' and 'stop' from the controller."""
+    set_nice(os.getpid(), nice)
 
     async def main() -> None:
         group = BotGroup(url, specs, bitrate, audio_only)
@@ -307,11 +324,18 @@ def _worker(
 class _Remote:
     """The controller's handle on a bot process."""
 
-    def __init__(self, url: str, specs: list[BotSpec], bitrate: int, audio_only: bool) -> None:
+    def __init__(
+        self,
+        url: str,
+        specs: list[BotSpec],
+        bitrate: int,
+        audio_only: bool,
+        nice: int | None = None,
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_worker, args=(child, url, specs, bitrate, audio_only), daemon=True
+            target=_worker, args=(child, url, specs, bitrate, audio_only, nice), daemon=True
         )
         self.process.start()
         child.close()
@@ -551,7 +575,7 @@ class Result:
     def others_cpu_percent(self) -> float:
         """CPU of everything but the server and the bots, in % of one core."""
         others = self.machine_busy - self.bot_cpu - (self.server_cpu or 0.0)
-        return max(0.0, 100 * others / self.duration)
+        return max(0.0, 100 * others / self.cpu_window)
 
     @property
     def machine_busy_percent(self) -> float:
@@ -609,7 +633,7 @@ class Result:
             "server_cpu_us_per_forwarded_packet": _round(self.us_per_packet, 2),
             "loss_percent": round(self.loss_percent, 3),
             "rtp_loss_percent": round(self.rtp_loss_percent, 3),
-            "bot_cpu_percent": round(100 * self.bot_cpu / self.duration, 1),
+            "bot_cpu_percent": round(100 * self.bot_cpu / self.cpu_window, 1),
             "others_cpu_percent": round(self.others_cpu_percent, 1),
             "machine_busy_percent": round(self.machine_busy_percent, 1),
             "srtp_errors": self.srtp_errors,
@@ -721,6 +745,12 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
     else:
         server = start_server(args.server_log_level, args.server_arg)
     log(f"server {server.ws_url} (pid {server.pid})")
+    if args.nice is not None:
+        pids = [p.pid for p in server_processes(server.pid)] if server.pid else []
+        for pid in [os.getpid(), *pids]:
+            problem = set_nice(pid, args.nice)
+            if problem:
+                log(problem)
     specs = [BotSpec(f"pub-{i}", True) for i in range(args.publishers)]
     specs += [BotSpec(f"sub-{i}", False) for i in range(args.subscribers)]
     processes = max(1, min(args.bot_processes, len(specs)))
@@ -735,7 +765,9 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
         else:
             for index in range(processes):
                 share = specs[index::processes]
-                groups.append(_Remote(server.ws_url, share, args.video_bitrate, args.audio_only))
+                groups.append(
+                    _Remote(server.ws_url, share, args.video_bitrate, args.audio_only, args.nice)
+                )
         started = time.monotonic()
         await asyncio.gather(*(group.start() for group in groups))
         log(f"{len(specs)} bots joined in {time.monotonic() - started:.1f} s")
@@ -844,7 +876,7 @@ def report(result: Result, args: argparse.Namespace) -> str:
         "  server CPU                       "
         + ("n/a (server pid unknown)" if cpu is None else f"{cpu:.1f} % of one core"),
         "  server CPU per forwarded packet  " + ("n/a" if us is None else f"{us:.1f} µs"),
-        f"  bot CPU                          {100 * result.bot_cpu / result.duration:.1f} % "
+        f"  bot CPU                          {100 * result.bot_cpu / result.cpu_window:.1f} % "
         "of one core (all bot processes)",
         f"  other processes' CPU             {result.others_cpu_percent:.1f} % of one core "
         f"(machine {result.machine_busy_percent:.0f} % busy)",
@@ -892,6 +924,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="leave every publisher's keyframe (each 3 s loop of the clip) at the same instant, "
         "as after the joins, instead of spreading them over the cycle",
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        help="niceness for the server and the bot processes, e.g. -5 on a machine that other "
+        "work keeps busy, so that the measurement is of forwarding, not of waiting for a "
+        "core (below 0 needs privileges)",
     )
     parser.add_argument(
         "--url", help="signaling URL of a running server, e.g. ws://127.0.0.1:8000/ws"
