@@ -533,7 +533,8 @@ def plot(results: list[Measure], path: Path) -> None:
         axes[1].scatter(xs, p99, marker="_", s=400, color="black", zorder=3)
     axes[1].scatter([], [], marker="_", s=200, color="black", label="p99")
     axes[0].set_title("Server CPU per forwarded packet (µs)")
-    axes[1].set_title("Forwarding latency, publisher send -> receiver (ms)")
+    axes[1].set_title("Latency, publisher send -> receiver (ms, log scale)")
+    axes[1].set_yscale("log")
     for axis in axes:
         axis.set_xticks(list(positions), names)
         axis.legend()
@@ -575,6 +576,21 @@ def reexec_in_netns() -> None:
     )
 
 
+def prioritise(nice: int) -> None:
+    """Give this run (servers and bots alike: they inherit it) more of a shared machine.
+
+    Linux's scheduler shares the CPU between sessions (autogroups) before it looks at nice
+    values, so a run in a busy machine's session gets 1/N of it whatever its nice. The run
+    takes a session of its own and sets that session's nice too (both need root to lower).
+    """
+    with contextlib.suppress(OSError):
+        os.setsid()
+    with contextlib.suppress(OSError):
+        Path("/proc/self/autogroup").write_text(str(nice))
+    with contextlib.suppress(OSError):
+        os.nice(nice)
+
+
 # --- main ---
 
 
@@ -601,6 +617,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, default=ROOT / "test-artifacts" / "bench-compare.json")
     parser.add_argument("--plot", type=Path, help="write a PNG plot here")
+    parser.add_argument(
+        "--from-json", type=Path, help="print the table and plot of an earlier run's JSON"
+    )
     args = parser.parse_args(argv)
     args.scenarios = [s for s in args.scenarios.split(",") if s]
     args.servers = [s for s in args.servers.split(",") if s]
@@ -622,8 +641,20 @@ async def run(args: argparse.Namespace) -> list[Measure]:
     return [await measure(scenario, name, args, progress) for scenario, name in plan]
 
 
+def load(path: Path) -> list[Measure]:
+    names = set(Measure.__dataclass_fields__)
+    results = json.loads(path.read_text())["results"]
+    return [Measure(**{k: v for k, v in r.items() if k in names}) for r in results]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.from_json:
+        results = load(args.from_json)
+        print(table(results))
+        if args.plot:
+            plot(results, args.plot)
+        return 0
     if "janus" in args.servers and not in_private_netns():
         if not janus_available():
             print("[bench] janus is not installed: Palabre only", file=sys.stderr)
@@ -636,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.servers:
         return 1
     if args.nice:
-        os.nice(args.nice)  # inherited by the servers and the bot processes
+        prioritise(args.nice)
     with asyncio.Runner(loop_factory=forward._new_event_loop) as runner:
         results = runner.run(run(args))
     info = forward.machine()
