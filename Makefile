@@ -28,8 +28,8 @@ run: $(BIN)/palabre web
 	$(BIN)/palabre serve
 
 lint: $(BIN)/palabre
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench setup.py
+	$(BIN)/ruff format --check src tests bench setup.py
 
 typecheck: $(BIN)/palabre
 	$(BIN)/mypy

@@ -94,7 +94,7 @@ def start_server(tmp_path: Path, *args: str) -> PalabreServer:
         data_dir,
         log_path,
     )
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # generous: a loaded CI machine starts slowly
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"palabre serve exited:\n{server.log()}")

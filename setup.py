@@ -1,0 +1,29 @@
+"""The Python build carries the web client: building a wheel builds web/ into the package.
+
+Everything else is declared in pyproject.toml. Editable installs (the Makefile's) skip this:
+`make run` and `make test` build the client themselves.
+"""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+ROOT = Path(__file__).parent
+
+
+class BuildWithWebClient(build_py):
+    def run(self) -> None:
+        web = ROOT / "web"
+        if not getattr(self, "editable_mode", False) and (web / "package.json").exists():
+            npm = shutil.which("npm")
+            if npm is None:
+                raise SystemExit("building Palabre needs Node.js and npm for the web client")
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=web, check=True)
+            subprocess.run([npm, "run", "build"], cwd=web, check=True)
+        super().run()
+
+
+setup(cmdclass={"build_py": BuildWithWebClient})
