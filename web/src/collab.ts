@@ -24,6 +24,10 @@ export interface CollabHost {
   tileOf(pid: string): HTMLElement | null;
   announce(text: string): void;
   togglePanel(panel: HTMLElement, button: HTMLButtonElement, open?: boolean, focus?: boolean): void;
+  /** Sends a message another way (end to end encrypted); false: send it as `chat`. */
+  sendChat?(text: string, to?: string): boolean;
+  /** More to show for a participant in the panel (end-to-end verification). */
+  personExtra?(pid: string): HTMLElement | null;
 }
 
 export const REACTIONS = ["👍", "👏", "😂", "😮", "❤️", "🎉"];
@@ -199,7 +203,7 @@ export class Collab {
     if (!text) return;
     const m: { type: string; text: string; to?: string } = { type: "chat", text };
     if (this.toSelect.value) m.to = this.toSelect.value;
-    this.host.session.send(m);
+    if (!this.host.sendChat?.(text, m.to)) this.host.session.send(m);
     this.input.value = "";
   }
 
@@ -339,6 +343,7 @@ export class Collab {
       p.videoMuted ? h("span", { class: "state", role: "img", "aria-label": t("people.camOff") }, icon("camOff")) : null,
       hand >= 0 ? h("span", { class: "tag hand-tag" }, `✋ ${hand + 1}`) : null,
       talk !== undefined ? h("span", { class: "talk" }, formatDuration(talk)) : null,
+      mine ? null : this.host.personExtra?.(p.id),
     );
     if (hand >= 0 && (this.host.isModerator() || mine)) {
       const lower = h("button", { type: "button", class: "btn small", "data-lower": p.id }, "✋↓");

@@ -16,6 +16,7 @@ import { toggleButton } from "./prejoin";
 import { Collab, type ChatMessage } from "./collab";
 import { startExtras } from "./extras"; // issue 7: shared notes, connection quality
 import type { Moderation } from "./moderation";
+import type { E2ee } from "./e2ee"; // issue 8: loaded only when the meeting is encrypted
 import { Session, type Msg, type RemoteTrack, type RoomSettings, type Status } from "./session";
 import type { JoinOptions, Participant } from "./types";
 
@@ -519,6 +520,12 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       case "room_updated":
         settings = m.settings as RoomSettings;
         mod?.setSettings(settings);
+        setE2ee(!!settings?.e2ee);
+        break;
+      case "e2ee_message":
+      case "e2ee_chat":
+        if (e2ee) e2ee.handle(m);
+        else e2eeEarly.push(m);
         break;
       case "chat": {
         const msg = m.message as ChatMessage;
@@ -590,7 +597,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     input.focus();
   };
   const byeText = (reason: string): string => {
-    const known = ["removed", "denied", "ended", "replaced", "room_locked", "host_required", "room_full"];
+    const known = ["removed", "denied", "ended", "replaced", "room_locked", "host_required", "room_full", "e2ee_required"];
     return known.includes(reason) ? t(`bye.${reason}` as Key) : t("bye.other", { reason });
   };
 
@@ -631,11 +638,14 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         collab.refreshRecipients();
         lastConstraints = "";
         extras.onJoined();
+        e2ee?.joined();
+        setE2ee(!!settings?.e2ee);
         applyRemote([]);
         showCount();
       },
       participantJoined(p) {
         upsertParticipant(p);
+        e2ee?.participantJoined(p);
         collab.refreshRecipients();
         collab.refreshPeople();
         announce("meeting.joinedAnn", p.name);
@@ -645,6 +655,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       participantLeft(id) {
         const p = participants.get(id);
         removeParticipant(id);
+        e2ee?.participantLeft(id);
         collab.refreshRecipients();
         collab.refreshPeople();
         if (p) announce("meeting.leftAnn", p.name);
@@ -657,6 +668,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       },
       remoteTracks(list) {
         applyRemote(list);
+        e2ee?.tracks(list);
       },
       status(s: Status) {
         banner.hidden = s === "connected";
@@ -717,6 +729,12 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     tileOf: (pid) => (pid === session.you?.id ? local.el : tiles.get(`${pid}:camera`)?.el ?? null),
     announce: (text) => (announcer.textContent = text),
     togglePanel,
+    sendChat: (text, to) => {
+      if (!settings?.e2ee) return false;
+      void (e2eeLoading ?? Promise.resolve()).then(() => e2ee?.sendChat(text, to));
+      return true;
+    },
+    personExtra: (pid) => e2ee?.person(pid) ?? null,
   });
   toolbar.insertBefore(collab.handButton, inviteBtn);
   toolbar.insertBefore(collab.reactButton, inviteBtn);
@@ -742,6 +760,32 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   toolbar.insertBefore(extras.notesButton, inviteBtn);
   panels.set(extras.notes.panel, extras.notesButton);
   body.append(extras.notes.panel);
+
+  // ---- end-to-end encryption (web/src/e2ee, loaded when the meeting is encrypted) ----
+  let e2ee: E2ee | null = null;
+  let e2eeLoading: Promise<void> | null = null;
+  const e2eeEarly: Msg[] = []; // key exchange that came while the module loaded
+  const setE2ee = (on: boolean) => {
+    view.dataset.e2ee = String(on);
+    // The shared notes are not encrypted: off in an encrypted meeting (the bar says so).
+    extras.notesButton.hidden = on;
+    if (on && !extras.notes.panel.hidden) togglePanel(extras.notes.panel, extras.notesButton, false, false);
+    if (!on) return e2ee?.disable();
+    if (e2ee) return e2ee.enable();
+    e2eeLoading ??= import("./e2ee").then(({ E2ee }) => {
+      if (disposed) return;
+      e2ee = new E2ee({
+        session,
+        participants: () => participants,
+        addChat: (m) => collab.addMessage(m),
+        refreshPeople: () => collab.refreshPeople(),
+      });
+      view.insertBefore(e2ee.badge, body);
+      e2ee.tracks(remote);
+      if (view.dataset.e2ee === "true") e2ee.enable();
+      for (const m of e2eeEarly.splice(0)) e2ee.handle(m);
+    });
+  };
 
   viewBtn.addEventListener("click", () => {
     speakerView = !speakerView;
@@ -806,6 +850,9 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     },
     get you() {
       return session.you;
+    },
+    get e2ee() {
+      return e2ee;
     },
     get remote() {
       return remote.map((r) => ({
@@ -1131,6 +1178,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     document.removeEventListener("fullscreenchange", onFullscreen);
     window.removeEventListener("pagehide", onHide);
     extras.dispose();
+    e2ee?.dispose();
     session.leaveNow();
     stopTrack(localMedia.mic);
     stopTrack(localMedia.cam);

@@ -105,6 +105,7 @@ export class Moderation {
       ),
       check("mod.lobby", "lobby", (v) => ({ type: "lobby", enabled: v })),
       check("mod.lock", "locked", (v) => ({ type: "lock", locked: v })),
+      check("mod.e2ee", "e2ee", (v) => ({ type: "e2ee", enabled: v })),
       check("mod.startAudioMuted", "startAudio", (v) => ({
         type: "start_muted",
         audio: v,
@@ -131,6 +132,12 @@ export class Moderation {
       await this.host.session.call(m);
     } catch (e) {
       if ((e as { code?: string }).code === "forbidden") this.host.toast("mod.forbidden");
+      else if (m.type === "e2ee" && (e as { code?: string }).code === "invalid") {
+        // Someone here cannot encrypt: the server names them.
+        this.checks.e2ee!.checked = false;
+        this.host.announce((e as Error).message);
+        this.host.toast("mod.e2eeRefused");
+      }
       else if ((e as { code?: string }).code !== "timeout") console.warn("palabre:", e);
     }
   }
@@ -139,6 +146,7 @@ export class Moderation {
     if (!s) return;
     this.checks.lobby!.checked = s.lobby;
     this.checks.locked!.checked = s.locked;
+    this.checks.e2ee!.checked = s.e2ee ?? false;
     this.checks.startAudio!.checked = s.startMuted?.audio ?? false;
     this.checks.startVideo!.checked = s.startMuted?.video ?? false;
     tr(this.passwordState, s.passwordSet ? "mod.passwordIsSet" : "mod.passwordNone");

@@ -2,6 +2,7 @@
 // subscribe (the server offers). Reconnects by itself after a WebSocket or ICE drop.
 
 import type { Participant, RemoteTrackInfo, Source } from "./types";
+import { FrameHooks, canEncrypt, pcConfig } from "./e2ee/support";
 
 export interface RemoteTrack extends RemoteTrackInfo {
   media: MediaStreamTrack;
@@ -12,6 +13,8 @@ export interface RoomSettings {
   lobby: boolean;
   passwordSet: boolean;
   startMuted: { audio: boolean; video: boolean };
+  /** Media and chat are encrypted end to end. */
+  e2ee?: boolean;
 }
 
 export interface Knocker {
@@ -70,11 +73,12 @@ export class SignalError extends Error {
   }
 }
 
-const PC_CONFIG: RTCConfiguration = {
+// With Chromium's encoded streams, E2EE needs a flag at creation (web/src/e2ee/support.ts).
+const PC_CONFIG: RTCConfiguration = pcConfig({
   bundlePolicy: "max-bundle",
   rtcpMuxPolicy: "require",
   iceServers: [],
-};
+});
 const REQUEST_TIMEOUT = 10_000;
 const PING_EVERY = 15_000;
 const ICE_GRACE = 4_000;
@@ -87,6 +91,8 @@ export class Session {
   you: Participant | null = null;
   remote: RemoteTrack[] = [];
   reconnects = 0;
+  /** Every sender and receiver, for end-to-end encryption to transform. */
+  readonly frames = new FrameHooks();
 
   private gen = 0;
   private nextId = 1;
@@ -161,6 +167,7 @@ export class Session {
     let reply: Msg;
     const join: Msg = { type: "join", room: this.room, name: this.name };
     if (this.password) join.password = this.password;
+    if (canEncrypt) join.e2ee = true;
     try {
       reply = await this.request(join);
     } catch (e) {
@@ -252,6 +259,7 @@ export class Session {
     this.pub?.close();
     this.sub?.close();
     this.pub = this.sub = null;
+    this.frames.reset();
     this.tx = {};
     this.subChain = Promise.resolve();
     this.pubChain = Promise.resolve();
@@ -432,6 +440,7 @@ export class Session {
     const run = async () => {
       const pc = this.pub;
       if (!pc || gen !== this.gen) return;
+      this.frames.senders(pc);
       await pc.setLocalDescription(await pc.createOffer());
       const sources: Record<string, Source> = {};
       for (const [src, t] of Object.entries(this.tx) as [Source, RTCRtpTransceiver][]) {
@@ -465,6 +474,7 @@ export class Session {
     }
     const pc = this.sub;
     await pc.setRemoteDescription({ type: "offer", sdp: String(m.sdp) });
+    this.frames.receivers(pc);
     const infos = (m.tracks as RemoteTrackInfo[]) ?? [];
     await pc.setLocalDescription(await pc.createAnswer());
     if (gen !== this.gen) return;
