@@ -28,7 +28,16 @@ def test_priority_gets_the_budget_first() -> None:
     # 3 x 150k at the floor, then 1.05M more: the screen share goes to the top first.
     chosen = allocate(demands, 1_500_000)
     assert chosen == {"screen": 2, "speaker": 0, "other": 0}
-    assert allocate(demands, 2_000_000) == {"screen": 2, "speaker": 1, "other": 0}
+    # Layers already forwarded count at KEEP of their rate: 1.7M keeps the speaker at 1 only.
+    assert allocate(demands, 1_700_000) == {"screen": 2, "speaker": 1, "other": 0}
+
+
+def test_a_layer_in_use_stays_while_the_estimate_is_near_its_rate() -> None:
+    # A REMB just under the rate of the layer forwarded keeps it; one well under does not.
+    assert allocate([Demand("a", RATES, 2, 2)], 1_100_000) == {"a": 2}
+    assert allocate([Demand("a", RATES, 2, 2)], 900_000) == {"a": 1}
+    # Stepping up takes the full rate.
+    assert allocate([Demand("a", RATES, 2, 1)], 1_100_000) == {"a": 1}
 
 
 def test_downgrades_jump_to_what_fits_and_the_cap_holds() -> None:

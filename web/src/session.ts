@@ -84,6 +84,29 @@ const PING_EVERY = 15_000;
 const ICE_GRACE = 4_000;
 const ICE_CONNECT_TIMEOUT = 20_000;
 
+/** The camera as VP8 simulcast: three layers, lowest first, of which the SFU forwards to each
+ * viewer the one that fits its tile and bandwidth. */
+const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
+  { rid: "q", scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: "h", scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+
+function addCamera(pc: RTCPeerConnection, track: MediaStreamTrack | null, stream: MediaStream) {
+  const t = pc.addTransceiver(track ?? "video", {
+    direction: "sendonly",
+    streams: [stream],
+    sendEncodings: CAMERA_LAYERS,
+  });
+  // VP8 first: the SFU's simulcast is VP8's.
+  const codecs = RTCRtpSender.getCapabilities?.("video")?.codecs ?? [];
+  const vp8 = codecs.filter((c) => c.mimeType.toLowerCase() === "video/vp8");
+  if (vp8.length && t.setCodecPreferences) {
+    t.setCodecPreferences([...vp8, ...codecs.filter((c) => !vp8.includes(c))]);
+  }
+  return t;
+}
+
 export class Session {
   ws: WebSocket | null = null;
   pub: RTCPeerConnection | null = null;
@@ -431,7 +454,8 @@ export class Session {
       });
     };
     add("microphone", "audio", this.local.mic);
-    if (!this.local.audioOnly || this.local.cam) add("camera", "video", this.local.cam);
+    if (!this.local.audioOnly || this.local.cam)
+      this.tx.camera = addCamera(pc, this.local.cam, this.stream);
     if (this.local.screen) add("screen", "video", this.local.screen);
     await this.negotiatePublish(gen);
   }
@@ -510,10 +534,7 @@ export class Session {
     const t = this.tx.camera;
     if (t) await t.sender.replaceTrack(track);
     else if (track && this.pub) {
-      this.tx.camera = this.pub.addTransceiver(track, {
-        direction: "sendonly",
-        streams: [this.stream],
-      });
+      this.tx.camera = addCamera(this.pub, track, this.stream);
       this.renegotiate();
     }
     this.send({ type: "mute", kind: "video", muted: !track });
