@@ -105,7 +105,7 @@ async def test_rooms_on_two_workers(server_factory, clip):
         # SIGTERM: every worker says goodbye to its participants, through the relay.
         server.process.send_signal(signal.SIGTERM)
         for bot in bots:
-            bye = await bot.wait_for(lambda m: m["type"] == "bye", timeout=8)
+            bye = await bot.wait_for(lambda m: m["type"] == "bye", timeout=15)
             assert bye["reason"] == "shutdown"
         assert await asyncio.to_thread(server.process.wait, 10) == 0
         for pid in pids:

@@ -29,7 +29,7 @@ def _health(server) -> tuple[int, dict]:
         return exc.code, json.loads(exc.read())
 
 
-async def _until(condition, timeout: float = 15.0) -> None:
+async def _until(condition, timeout: float = 30.0) -> None:  # a worker starts in seconds
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -63,7 +63,7 @@ async def test_a_dead_worker_is_started_again(server_factory):
     os.kill(dead, signal.SIGKILL)
     # Its participants lose their connection; the room goes with it.
     with pytest.raises(Exception):  # noqa: B017 - closed, whatever the close code
-        await asyncio.wait_for(ws.recv(), 5)
+        await asyncio.wait_for(ws.recv(), 15)
     status, health = _health(server)
     if status == 503:  # not started again yet: new rooms go to the other worker
         assert health["status"] == "degraded" and health["workers"][0]["status"] == "down"
@@ -85,7 +85,7 @@ async def test_workers_die_with_the_main_process(server_factory):
     pids = [w["pid"] for w in _health(server)[1]["workers"]]
     server.process.kill()
     server.process.wait(5)
-    await _until(lambda: all(_gone(pid) for pid in pids), 10)
+    await _until(lambda: all(_gone(pid) for pid in pids), 20)
 
 
 def _token(room: str, name: str) -> str:
@@ -130,9 +130,13 @@ async def test_a_hung_worker_is_reported_and_its_joins_refused(server_factory):
     hung = _health(server)[1]["workers"][0]["pid"]
     os.kill(hung, signal.SIGSTOP)
     try:
-        status, health = await asyncio.to_thread(_health, server)
-        assert status == 503 and health["workers"][0]["status"] == "down"
-        assert health["workers"][1]["status"] == "ok"
+        # (Polled: on a loaded machine a live worker may be slow to answer once.)
+        def reported() -> bool:
+            status, health = _health(server)
+            states = [w["status"] for w in health["workers"]]
+            return status == 503 and health["status"] == "degraded" and states == ["down", "ok"]
+
+        await _until(reported)
         # The room stays on its worker: a join gets `unavailable` and may be tried again.
         reply, second = await _join(server.ws_url, "here", "Bob")
         assert reply["type"] == "error" and reply["code"] == "unavailable" and reply["ref"] == 1
