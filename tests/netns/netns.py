@@ -6,10 +6,11 @@ impairments (delay, loss, rate caps, UDP blocked) on the router's links.
 Addresses 10.231.N.0/24 exist only inside the namespaces made here; every name carries the
 pid, so parallel runs do not clash, and close() removes everything, whatever happened.
 
-Delay and loss use `tc netem` where the kernel has it. Where it does not (some VM kernels ship
-without sch_netem), a userspace delay line (delayline.py) runs in the router namespace: policy
-routing sends the packets that arrive on a link through a TUN device, and the delay line holds
-each one for the delay, drops the lost ones, and writes the rest back, to be forwarded on.
+Delay and loss: impair() runs a userspace delay line (delayline.py) in the router namespace,
+because this machine's kernel has no sch_netem (`tc qdisc add ... netem` answers "Specified
+qdisc kind is unknown"): policy routing sends the packets that arrive on a link through a TUN
+device, and the delay line holds each one for the delay, drops the lost ones, and writes the
+rest back, to be forwarded on. netem() applies `tc netem` instead where the kernel has it.
 Rate caps use tbf; blocking UDP uses nftables.
 """
 
@@ -171,9 +172,8 @@ class Lab:
     # --- impairments ---
 
     def impair(self, ns: str, dev: str, delay_ms: float = 0, loss: float = 0) -> None:
-        """Delay and random loss (a fraction) on the packets arriving on `dev` in the router
-        namespace `ns` (which forwards them): netem on `dev`'s peer direction is not ours to
-        touch, so both variants act on arrival, before forwarding."""
+        """Delay and random loss (a fraction) of the packets arriving on `dev` in the router
+        namespace `ns`, before it forwards them (the delay line: see the module docstring)."""
         self.clear_impairment(ns, dev)
         process = subprocess.Popen(
             [
