@@ -40,8 +40,11 @@ async def e2ee_state(page: Any) -> dict[str, Any] | None:
 
 async def enable_e2ee(page: Any) -> None:
     """The moderator turns end-to-end encryption on from the moderation panel."""
-    await page.click("#toggle-moderation")
-    await page.wait_for_selector("#mod-panel:not([hidden])")
+    for _ in range(3):
+        await page.click("#toggle-moderation")
+        with contextlib.suppress(Exception):
+            await page.wait_for_selector("#mod-panel:not([hidden])", timeout=5_000)
+            break
     await page.check("#mod-panel input[name=e2ee]")
     await page.wait_for_selector("#e2ee-bar:not([hidden])")
     await page.click("#close-moderation")

@@ -770,8 +770,12 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     // The shared notes are not encrypted: off in an encrypted meeting (the bar says so).
     extras.notesButton.hidden = on;
     if (on && !extras.notes.panel.hidden) togglePanel(extras.notes.panel, extras.notesButton, false, false);
-    if (!on) return e2ee?.disable();
+    if (!on) {
+      session.frames.holding = false;
+      return e2ee?.disable();
+    }
     if (e2ee) return e2ee.enable();
+    session.frames.holding = true; // no clear frame goes out (or in) while it loads
     e2eeLoading ??= import("./e2ee").then(({ E2ee }) => {
       if (disposed) return;
       e2ee = new E2ee({

@@ -154,6 +154,7 @@ export class E2ee {
     if (!streams) return;
     void (async () => {
       if (e.pump) {
+        this.host.session.frames.holding = true; // nothing in clear while the worker takes over
         e.pump.stop.abort();
         await e.pump.done;
       }

@@ -50,6 +50,8 @@ export type Attach = (e: Endpoint) => void;
 export class FrameHooks {
   endpoints: Endpoint[] = [];
   private attach: Attach | null = null;
+  /** The meeting is encrypted and encryption is still loading: send and show no frame. */
+  holding = false;
 
   /** Before each publish offer: the senders not seen before. */
   senders(pc: RTCPeerConnection): void {
@@ -81,7 +83,15 @@ export class FrameHooks {
       if (!this.attach) {
         const stop = new AbortController();
         const opts = { signal: stop.signal, preventAbort: true, preventCancel: true, preventClose: true };
-        const done = e.streams.readable.pipeTo(e.streams.writable, opts).catch(() => {});
+        const gate = new TransformStream({
+          transform: (frame, out) => {
+            if (!this.holding) out.enqueue(frame);
+          },
+        });
+        const done = Promise.allSettled([
+          e.streams.readable.pipeTo(gate.writable, opts),
+          gate.readable.pipeTo(e.streams.writable, opts),
+        ]).then(() => {});
         e.pump = { stop, done };
       }
     }
