@@ -221,6 +221,15 @@ async def test_e2ee_three_browsers_decode_verify_and_chat(browser: Any, web_serv
     assert any('"e2ee_chat"' in f for f in frames), frames[-5:]
     assert not any(secret in f for f in frames)
 
+    # The moderator turns encryption off: everyone is told, the notes come back, media goes on.
+    await ada.click("#toggle-moderation")
+    await ada.wait_for_selector("#mod-panel:not([hidden])")
+    await ada.uncheck("#mod-panel input[name=e2ee]")
+    for page in (bob, chloe):
+        await page.wait_for_selector("#e2ee-bar", state="hidden")
+        await page.wait_for_selector("#toggle-notes", state="visible")
+    await assert_media_flowing(bob, [ids["Ada"], ids["Chloé"]], audio=False)
+
     for name, log in logs.items():
         assert log.csp_violations() == [], name
 
@@ -292,7 +301,11 @@ async def test_e2ee_sfu_sees_ciphertext_keyless_decodes_nothing_rotation(
         chloe_keys_for_ada = [
             (k["id"], base64.b64decode(k["raw"])) for k in c_state["rawKeys"][ids["Ada"]]
         ]
+        # Each join ratcheted Ada's key (Bob, the test participant, Chloé, Dan: index 4), and
+        # Chloé got only the key of her own arrival or later, never an earlier one.
         before = a_state["ownKeyId"]
+        assert before & 0xFF >= 3, before
+        assert all(k & 0xFF >= 2 for k, _ in chloe_keys_for_ada), chloe_keys_for_ada
         await chloe.click("#leave")
         a_after = await wait_for(
             lambda: e2ee_state(ada),
