@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="serve the web client, signaling and media",
-        description="Serve the web client, the signaling WebSocket and the SFU in one process.",
+        description="Serve the web client, the signaling WebSocket and the SFU: in one process, "
+        "or with the rooms in --media-workers SFU worker processes.",
     )
     serve.add_argument("--config", metavar="FILE", help="TOML file with settings")
     for name, kind, text in OPTIONS:
