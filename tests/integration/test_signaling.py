@@ -101,6 +101,7 @@ async def test_roster_mute_and_leave_are_relayed(palabre_server):
             "id": bob.id,
             "name": "Bob",
             "role": "participant",
+            "e2ee": False,
             "audioMuted": True,
             "videoMuted": False,
         }
