@@ -360,3 +360,31 @@ async def test_browser_that_cannot_encrypt_is_told_plainly(browser: Any, web_ser
         await old.click("#join-meeting")
         await old.wait_for_selector("#end-reason")
         assert words in (await old.text_content("#end-reason") or "")
+
+
+@pytest.mark.xfail(
+    reason="Chromium 156: a sender's RTCRtpScriptTransform gets no frame (they go out in clear"
+    " and the others drop them), and decrypted received frames are not decoded; Chromium uses"
+    " encoded streams instead. Kept to follow the standard path, which Firefox and Safari take.",
+    strict=False,
+)
+async def test_e2ee_script_transform_joins_encrypted_meeting(browser: Any, web_server: Any) -> None:
+    """RTCRtpScriptTransform (the standard path of Firefox and Safari, forced here in Chromium)
+    on a browser that joins a meeting already encrypted, with one on encoded streams."""
+    base = web_server.http_url
+    room = "e2ee-script"
+    ada, _ = await new_page(browser, "Ada")
+    bob, bob_log = await new_page(browser, "Bob")
+    await bob.add_init_script("window.__palabreE2eeTest = {scriptTransform: true}")
+    await join_from_home(ada, base, room, "Ada")
+    await ada.wait_for_selector(".meeting[data-role=moderator]")
+    await enable_e2ee(ada)
+    await join_room(bob, base, room, "Bob")
+    ada_id, bob_id = await my_id(ada), await my_id(bob)
+    await wait_keys(bob, [ada_id])
+    await wait_keys(ada, [bob_id])
+    await assert_media_flowing(bob, [ada_id])
+    await assert_media_flowing(ada, [bob_id])
+    state = await e2ee_state(bob)
+    assert state and state["worker"]["encrypted"] > 0 and state["worker"]["decrypted"] > 0, state
+    assert bob_log.csp_violations() == []

@@ -464,6 +464,8 @@ export class Session {
     const run = async () => {
       const pc = this.pub;
       if (!pc || gen !== this.gen) return;
+      await this.frames.ready();
+      if (gen !== this.gen) return;
       this.frames.senders(pc);
       await pc.setLocalDescription(await pc.createOffer());
       const sources: Record<string, Source> = {};
@@ -497,6 +499,8 @@ export class Session {
       this.watchIce(this.sub, gen, "subscribe");
     }
     const pc = this.sub;
+    await this.frames.ready();
+    if (gen !== this.gen) return;
     await pc.setRemoteDescription({ type: "offer", sdp: String(m.sdp) });
     this.frames.receivers(pc);
     const infos = (m.tracks as RemoteTrackInfo[]) ?? [];

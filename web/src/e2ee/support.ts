@@ -50,8 +50,28 @@ export type Attach = (e: Endpoint) => void;
 export class FrameHooks {
   endpoints: Endpoint[] = [];
   private attach: Attach | null = null;
+  private hold = false;
+  private waiters: (() => void)[] = [];
+
   /** The meeting is encrypted and encryption is still loading: send and show no frame. */
-  holding = false;
+  get holding(): boolean {
+    return this.hold;
+  }
+  set holding(on: boolean) {
+    this.hold = on;
+    if (!on) this.release();
+  }
+
+  /** Resolves when media may be negotiated: encryption is attached, or not awaited. (An
+   * RTCRtpScriptTransform must be in place before frames flow: Chromium ignores it later.) */
+  ready(): Promise<void> {
+    if (!this.hold || this.attach) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
 
   /** Before each publish offer: the senders not seen before. */
   senders(pc: RTCPeerConnection): void {
@@ -102,6 +122,7 @@ export class FrameHooks {
   setAttach(fn: Attach | null): void {
     this.attach = fn;
     if (fn) for (const e of this.endpoints) fn(e);
+    if (fn) this.release();
   }
 
   /** The connections are closed (a reconnection makes new ones). */
