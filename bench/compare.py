@@ -412,13 +412,13 @@ async def measure(
         counted = forward.window(before, after)
         result.duration = after.taken - before.taken
         result.packets_in_per_s = counted.packets_in / result.duration
-        result.forwarded_per_s = counted.forwarded / result.duration
+        result.forwarded_per_s = counted.received / result.duration
         server_cpu = cpu_after - cpu_before
         result.cpu_percent = 100 * server_cpu / result.duration
-        if counted.forwarded:
-            result.us_per_packet = 1e6 * server_cpu / counted.forwarded
+        if counted.received:
+            result.us_per_packet = 1e6 * server_cpu / counted.received
         if counted.expected:
-            result.loss_percent = 100 * (1 - counted.forwarded / counted.expected)
+            result.loss_percent = 100 * (1 - counted.received / counted.expected)
         latencies.sort()
         result.latency_samples = len(latencies)
         if latencies:
