@@ -27,7 +27,7 @@ VIDEO_STATS_JS = """async (participant) => {
     .map((r) => r.trackId));
   const stats = await p.sub.getStats();
   const out = {frames: 0, height: 0, freezes: 0, freezeCount: 0, packets: 0, lost: 0,
-               bytes: 0, nacks: 0, protocol: null, candidateType: null};
+               bytes: 0, nacks: 0, rtx: 0, protocol: null, candidateType: null};
   let best = -1;
   stats.forEach((s) => {
     if (s.type === "inbound-rtp" && s.kind === "video" && ids.has(s.trackIdentifier)) {
@@ -38,6 +38,7 @@ VIDEO_STATS_JS = """async (participant) => {
       out.lost += s.packetsLost || 0;
       out.bytes += s.bytesReceived || 0;
       out.nacks += s.nackCount || 0;
+      out.rtx += s.retransmittedPacketsReceived || 0;
       if ((s.packetsReceived || 0) > best) {
         best = s.packetsReceived || 0;
         out.height = s.frameHeight || 0;
@@ -140,8 +141,9 @@ async def test_loss_and_delay_keep_decoding(lab: Lab, playwright: Any) -> None:
             f"loss+delay: watched {watched:.1f} s, frozen {frozen:.2f} s "
             f"({100 * frozen / watched:.2f}%), {fps:.1f} frames/s, height {last['height']}, "
             f"lost {last['lost'] - first['lost']} of {last['packets'] - first['packets']}, "
-            f"nacks {last['nacks'] - first['nacks']}"
+            f"nacks {last['nacks'] - first['nacks']}, retransmitted {last['rtx'] - first['rtx']}"
         )
+        print("trace", [(round(s["freezes"], 2), s["freezeCount"], s["height"]) for _, s in samples])
         assert watched >= 20
         assert fps > 10, samples
         assert frozen < 0.02 * watched, samples

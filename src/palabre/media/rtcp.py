@@ -9,6 +9,9 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
+from . import twcc
+from .twcc import TransportFeedback
+
 SR, RR, SDES, BYE, RTPFB, PSFB = 200, 201, 202, 203, 205, 206
 FMT_NACK, FMT_PLI, FMT_FIR, FMT_AFB = 1, 1, 4, 15
 
@@ -75,7 +78,7 @@ class Bye:
     ssrcs: list[int]
 
 
-RtcpPacket = SenderReport | ReceiverReport | Nack | Pli | Fir | Remb | Bye
+RtcpPacket = SenderReport | ReceiverReport | Nack | Pli | Fir | Remb | Bye | TransportFeedback
 
 _BLOCK = struct.Struct("!IB3sIIII")
 
@@ -134,6 +137,8 @@ def parse(data: bytes) -> list[RtcpPacket]:
                     lost.append(pid)
                     lost.extend((pid + bit + 1) & 0xFFFF for bit in range(16) if blp >> bit & 1)
                 packets.append(Nack(sender, media, lost))
+            elif packet_type == RTPFB and count == twcc.FMT:
+                packets.append(twcc.parse(body[8:], sender, media))
             elif packet_type == PSFB and count == FMT_PLI:
                 packets.append(Pli(sender, media))
             elif packet_type == PSFB and count == FMT_AFB and body[8:12] == b"REMB":

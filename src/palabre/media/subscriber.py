@@ -16,6 +16,7 @@ numbering must go on, not restart: SRTP estimates a packet's index from its sequ
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import time
@@ -23,15 +24,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from . import rtcp, sdp
+from . import rtcp, sdp, twcc
 from .allocation import AUDIO_ALLOWANCE, Demand, Probe, allocate, layer_for_height
+from .bwe import Estimator
 from .connection import MediaConnection
 from .publisher import OPUS_PT, VP8_PT
 from .track import DownTrack, RtxStream, Track
 
 ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
 ABS_SEND_TIME_ID = 3
+TWCC_ID = 5
 RTX_PT = 97
+
+# Probing (transport-wide feedback only, see bwe.py): a cluster lasts PROBE_DURATION and
+# offers up to PROBE_GROWTH times the current estimate; a failed one waits before the next,
+# doubling up to PROBE_WAIT_MAX (a probe into a full path delays what follows it a little).
+PROBE_DURATION = 0.06
+PROBE_GROWTH = 4.0
+PROBE_HEADROOM = 1.25  # probe this much above what the wanted layers need
+PROBE_WAIT_MIN, PROBE_WAIT_MAX = 1.0, 4.0
+PROBE_TIMEOUT = 1.5  # feedback of a cluster lost: forget it after this long
+PROBE_PACKET = 1000  # bytes, about what a copy of a video packet weighs
+# A layer not forwarded yet must fit in this share of a send-side estimate: the estimate
+# from a probe into a full path is the path's whole rate, which a layer cannot fill.
+UPGRADE_SHARE = 0.9
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +96,13 @@ class Subscriber:
         self.heights: dict[str, int] = {}  # wanted height per track id (tile sizes)
         self.estimate: float | None = None  # the receiver's REMB, bits per second
         self.priority_participant: str | None = None  # the dominant speaker, served first
-        self._probe = Probe()
+        self._probe = Probe()  # stepping up on REMB
+        # Send-side estimation, when the receiver gives transport-wide feedback.
+        self.bwe = Estimator()
+        self._probe_wait = PROBE_WAIT_MIN
+        self._next_probe = 0.0
+        self._probe_started = 0.0
+        self._probe_seen: tuple[float, float, float] | None = None
         # Last-N: whose camera video is forwarded (None: everyone's). Screen shares always are.
         self.video_from: set[str] | None = None
 
@@ -182,9 +204,11 @@ class Subscriber:
         attrs.append(("sendonly" if down is not None else "inactive", None))
         attrs.append(("rtcp-mux", None))
         attrs.append(("rtcp", "9 IN IP4 0.0.0.0"))
+        attrs.append(("extmap", f"{TWCC_ID} {twcc.EXTENSION_URI}"))
         if audio:
             attrs += [
                 ("rtpmap", f"{pt} opus/48000/2"),
+                ("rtcp-fb", f"{pt} transport-cc"),
                 ("fmtp", f"{pt} minptime=10;useinbandfec=1"),
             ]
         else:
@@ -192,6 +216,7 @@ class Subscriber:
                 ("extmap", f"{ABS_SEND_TIME_ID} {ABS_SEND_TIME_URI}"),
                 ("rtpmap", f"{pt} VP8/90000"),
                 ("rtcp-fb", f"{pt} goog-remb"),
+                ("rtcp-fb", f"{pt} transport-cc"),
                 ("rtcp-fb", f"{pt} nack"),
                 ("rtcp-fb", f"{pt} nack pli"),
                 ("rtcp-fb", f"{pt} ccm fir"),
@@ -226,10 +251,15 @@ class Subscriber:
             slot.rejected = section.port == 0
             if down is not None:
                 down.accepted = not slot.rejected
-                ast = section.extmap().get(ABS_SEND_TIME_URI)
+                extmap = section.extmap()
+                ast = extmap.get(ABS_SEND_TIME_URI)
                 down.abs_send_time = (
                     None if ast is None else bytes([0xBE, 0xDE, 0, 1, ast << 4 | 2])
                 )
+                # Transport-wide feedback replaces the receiver's REMB when it is accepted.
+                tcc = extmap.get(twcc.EXTENSION_URI)
+                down.twcc = None if tcc is None else self.bwe
+                down.twcc_prefix = b"" if tcc is None else bytes([0xBE, 0xDE, 0, 1, tcc << 4 | 1])
                 # RFC 4588 retransmissions when the answer kept our rtx format.
                 rtx = any(
                     c.name.lower() == "rtx" and c.payload_type == RTX_PT for c in section.codecs()
@@ -285,8 +315,12 @@ class Subscriber:
             return
         budget = None
         now = time.monotonic()
-        if self.estimate is not None:
-            in_use = sum(_rate_of(d) for d in demands) + audio * AUDIO_ALLOWANCE
+        in_use = sum(_rate_of(d) for d in demands) + audio * AUDIO_ALLOWANCE
+        if self.bwe.feedbacks:
+            budget = UPGRADE_SHARE * self.bwe.estimate - audio * AUDIO_ALLOWANCE
+            need = sum(_rate_of(d, d.max_layer) for d in demands) + audio * AUDIO_ALLOWANCE
+            self._consider_probe(need, in_use, now)
+        elif self.estimate is not None:
             budget = self._probe.budget(self.estimate, in_use, now) - audio * AUDIO_ALLOWANCE
         ups = downs = 0
         for key, layer in allocate(demands, budget).items():
@@ -294,8 +328,9 @@ class Subscriber:
             ups += layer > down.target
             downs += layer < down.target
             down.set_target(layer)
-        if downs or ups:
+        if (downs or ups) and not self.bwe.feedbacks:
             self._probe.changed(up=not downs, now=now)
+        if downs or ups:
             log.debug(
                 "layers of %s: %d up, %d down (estimate %s, budget %s)",
                 self.participant_id,
@@ -304,6 +339,63 @@ class Subscriber:
                 self.estimate,
                 budget,
             )
+
+    def _consider_probe(self, need: float, in_use: float, now: float) -> None:
+        """Send a probe when the wanted layers need more than the estimate allows."""
+        bwe = self.bwe
+        seen = bwe.last_probe
+        if seen is not None and seen is not self._probe_seen:
+            self._probe_seen = seen
+            _, target, result = seen
+            if result >= 0.9 * target:
+                self._probe_wait = PROBE_WAIT_MIN
+            else:
+                self._probe_wait = min(self._probe_wait * 2, PROBE_WAIT_MAX)
+            self._next_probe = now + self._probe_wait
+            log.debug(
+                "probe of %s at %.0f: %.0f, estimate %.0f",
+                self.participant_id,
+                target,
+                result,
+                bwe.estimate,
+            )
+        if bwe.probing:
+            if now - self._probe_started < PROBE_TIMEOUT:
+                return
+            bwe.forget_probes()
+            self._next_probe = now + self._probe_wait
+        if now < self._next_probe or UPGRADE_SHARE * bwe.estimate >= need:
+            return
+        target = min(PROBE_HEADROOM * need, PROBE_GROWTH * max(bwe.estimate, in_use))
+        sources = [
+            slot.downtrack
+            for slot in self.slots
+            if slot.downtrack is not None
+            and slot.downtrack.active
+            and slot.downtrack.started
+            and slot.downtrack.rtx is not None
+        ]
+        if not sources or self.connection.closed:
+            return
+        source = max(sources, key=lambda d: d.packets)
+        padding = max(target - in_use, target / 2) * PROBE_DURATION / 8
+        count = max(5, min(60, round(padding / PROBE_PACKET)))
+        cluster = bwe.start_probe(target)
+        self._probe_started = now
+        loop = asyncio.get_running_loop()
+        for i in range(count):
+            loop.call_later(
+                i * PROBE_DURATION / count, self._probe_packet, source, cluster, i, i == count - 1
+            )
+
+    def _probe_packet(self, down: DownTrack, cluster: object, index: int, last: bool) -> None:
+        if self.bwe.cluster is not cluster or self.connection.closed:
+            return  # forgotten, or the connection went
+        for back in range(8):  # a copy of one of the last packets still in the cache
+            if down.retransmit((down.last_out_seq - (index + back) % 8) & 0xFFFF, probe=True):
+                break
+        if last:
+            self.bwe.end_probe()
 
     def set_video_from(self, participants: set[str] | None) -> bool:
         """Forward camera video only from these participants (last-N); True if that changed."""
@@ -359,7 +451,11 @@ class Subscriber:
                     for seq in report.lost[:64]:
                         if down.retransmit(seq):
                             self.nacks_answered += 1
+            elif isinstance(report, twcc.TransportFeedback):
+                self._on_feedback(report)
             elif isinstance(report, rtcp.Remb):
+                if self.bwe.feedbacks:
+                    continue  # the send-side estimate is better informed
                 # Smoothed: one estimate swings with a keyframe burst; the trend decides.
                 value = float(report.bitrate)
                 self.estimate = value if self.estimate is None else 0.5 * (self.estimate + value)
@@ -375,6 +471,14 @@ class Subscriber:
                     down = self._by_ssrc.get(ssrc)
                     if down is not None:
                         down.track.request_keyframe()
+
+    def _on_feedback(self, feedback: twcc.TransportFeedback) -> None:
+        for lost in self.bwe.on_feedback(feedback, time.monotonic()):
+            down = cast(DownTrack, lost.down)
+            # Audio is not retransmitted (Opus conceals); video is, if a NACK was not quicker.
+            if down.track.is_video and down.active and down.repair(lost.out_sequence, lost.sent_at):
+                self.nacks_answered += 1
+        self.estimate = self.bwe.estimate
 
     def sender_reports(self, now_unix: float) -> bytes | None:
         """One SR per started stream, mapping our RTP clock to wall time for lip sync."""
@@ -392,6 +496,7 @@ class Subscriber:
         return b"".join(packets) or None
 
 
-def _rate_of(demand: Demand) -> float:
+def _rate_of(demand: Demand, layer: int | None = None) -> float:
     rates = demand.bitrates
-    return rates[min(demand.current, len(rates) - 1)] if rates else 0.0
+    layer = demand.current if layer is None else layer
+    return rates[min(layer, len(rates) - 1)] if rates else 0.0

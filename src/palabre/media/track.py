@@ -23,8 +23,10 @@ from .rtp import (
 )
 
 if TYPE_CHECKING:
+    from .bwe import Estimator
     from .connection import MediaConnection
 
+SRTP_TAG = 10  # the authentication tag SRTP appends: counted in what a packet costs
 CACHE_SIZE = 512  # about 1 s of 2 Mbit/s video: enough for NACKs within a few RTTs
 KEYFRAME_REQUEST_INTERVAL = 0.3  # merge subscribers' requests into one PLI per interval
 LAYER_TIMEOUT = 2.0  # a simulcast layer with no packet for this long is not being sent
@@ -341,6 +343,7 @@ class DownTrack:
         "packets",
         "payload_type",
         "pid_offset",
+        "retransmitted",
         "rtx",
         "seq_offset",
         "ssrc",
@@ -350,6 +353,8 @@ class DownTrack:
         "tl0_offset",
         "track",
         "ts_offset",
+        "twcc",
+        "twcc_prefix",
     )
 
     def __init__(
@@ -382,6 +387,11 @@ class DownTrack:
         # The one-byte header extension prefix for abs-send-time (receivers' REMB needs it).
         self.abs_send_time: bytes | None = None
         self.rtx: RtxStream | None = None  # where retransmissions go, if the receiver has RTX
+        # Transport-wide congestion control: the subscriber's estimator numbers every packet
+        # (header extension prefix below) and learns from the feedback what became of it.
+        self.twcc: Estimator | None = None
+        self.twcc_prefix = b""
+        self.retransmitted: dict[int, float] = {}  # our sequence number -> when last resent
 
     def forward(
         self,
@@ -408,7 +418,18 @@ class DownTrack:
         out_seq = (seq + self.seq_offset) & 0xFFFF
         out_ts = (ts + self.ts_offset) & 0xFFFFFFFF
         now = time.monotonic()
-        if self.abs_send_time is None:
+        twcc = self.twcc
+        if twcc is not None:
+            size = 20 + len(payload) + SRTP_TAG
+            header = (
+                RTP_HEADER.pack(
+                    0x90 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
+                )
+                + self.twcc_prefix
+                + twcc.sent(size, now, self, out_seq).to_bytes(2, "big")
+                + b"\0"
+            )
+        elif self.abs_send_time is None:
             header = RTP_HEADER.pack(
                 0x80 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
             )
@@ -472,8 +493,9 @@ class DownTrack:
         if layer != self.layer or not self.started:
             self.track.request_keyframe(layer)
 
-    def retransmit(self, out_sequence: int) -> bool:
-        """Answer a NACK for one of our sequence numbers from the layer's cache."""
+    def retransmit(self, out_sequence: int, probe: bool = False) -> bool:
+        """Answer a NACK for one of our sequence numbers from the layer's cache (or, for a
+        probe, send a copy of a recent packet: padding the receiver can use)."""
         if not self.started or (out_sequence - self.switch_seq) & 0xFFFF >= 0x8000:
             return False  # not ours, or sent before the source switched
         seq = (out_sequence - self.seq_offset) & 0xFFFF
@@ -492,15 +514,49 @@ class DownTrack:
             out_tl0 = (tl0 + self.tl0_offset) & 0xFF if tl0 >= 0 else -1
             payload = vp8_rewrite_picture_ids(payload, (pid + self.pid_offset) & 0x7FFF, out_tl0)
         rtx = self.rtx
+        now = time.monotonic()
+        if not probe:
+            self._note_retransmission(out_sequence, now)
         if rtx is None:  # the same packet again, on the media stream
             header = RTP_HEADER.pack(
                 0x80 | (b0 & 0x20), marker | self.payload_type, out_sequence, out_ts, self.ssrc
             )
-            self.connection.send_rtp(header + payload)
-            return True
-        # RFC 4588: on the RTX stream, the original sequence number first. Padding goes.
-        end = len(payload) - (packet[-1] if b0 & 0x20 else 0)
-        header = RTP_HEADER.pack(0x80, marker | rtx.payload_type, rtx.sequence, out_ts, rtx.ssrc)
-        rtx.sequence = (rtx.sequence + 1) & 0xFFFF
-        self.connection.send_rtp(header + out_sequence.to_bytes(2, "big") + payload[:end])
+            body = payload
+        else:
+            # RFC 4588: on the RTX stream, the original sequence number first. Padding goes.
+            end = len(payload) - (packet[-1] if b0 & 0x20 else 0)
+            header = RTP_HEADER.pack(
+                0x80, marker | rtx.payload_type, rtx.sequence, out_ts, rtx.ssrc
+            )
+            rtx.sequence = (rtx.sequence + 1) & 0xFFFF
+            body = out_sequence.to_bytes(2, "big") + payload[:end]
+        twcc = self.twcc
+        if twcc is not None:
+            # A copy lost in turn is worth resending; a probe's copy is not (the original
+            # arrived): the estimator learns only which downtrack sent the former.
+            size = 20 + len(body) + SRTP_TAG
+            sequence = twcc.sent(size, now, None if probe else self, out_sequence)
+            header = (
+                bytes([header[0] | 0x10])
+                + header[1:]
+                + self.twcc_prefix
+                + sequence.to_bytes(2, "big")
+                + b"\0"
+            )
+        self.connection.send_rtp(header + body)
         return True
+
+    def _note_retransmission(self, out_sequence: int, now: float) -> None:
+        retransmitted = self.retransmitted
+        if len(retransmitted) >= 1024:  # older ones are past any repair
+            for key in list(retransmitted)[:512]:
+                del retransmitted[key]
+        retransmitted.pop(out_sequence, None)  # re-insert: the dict stays in time order
+        retransmitted[out_sequence] = now
+
+    def repair(self, out_sequence: int, sent_at: float) -> bool:
+        """Feedback said a packet we sent at `sent_at` was lost: resend it, unless a copy
+        went out since (a NACK was quicker, and that copy may still be on its way)."""
+        if self.retransmitted.get(out_sequence, float("-inf")) > sent_at:
+            return False
+        return self.retransmit(out_sequence)
