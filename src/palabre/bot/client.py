@@ -292,21 +292,37 @@ class Bot:
 
     # --- publishing ---
 
-    async def publish(self, timeout: float = 10) -> None:
+    async def publish(self, timeout: float = 10, *, start_media: bool = True) -> None:
+        """Publish the clip; with start_media=False, connect but send nothing until
+        start_media() is called."""
         offer = self._publish_offer()
         reply = await self.request({"type": "publish", "sdp": offer}, timeout)
         if reply["type"] != "publish_answer":
             raise RuntimeError(f"publish refused: {reply}")
         await self.publish_transport.start(sdp.parse(reply["sdp"]))
         await asyncio.wait_for(self.publish_transport.connected.wait(), timeout)
-        self._player = asyncio.create_task(self._play())
-        self._tasks.append(self._player)
+        if start_media:
+            self.start_media()
+
+    def start_media(self) -> None:
+        """Start sending the clip on the connected publish transport."""
+        if self._player is None or self._player.done():
+            self._player = asyncio.create_task(self._play())
+            self._tasks.append(self._player)
 
     def speak(self, speaking: bool) -> None:
         """What the audio-level extension says from now on: speech or silence."""
         audio = self.outgoing.get("audio")
         if audio is not None:
             audio.audio_level = SPEAKING if speaking else SILENT
+
+    def count_only(self, sample_every: int, on_sample: Callable[[bytes, int], None]) -> None:
+        """Receive as a benchmark bot: count every RTP packet from its clear header and
+        decrypt only one in `sample_every` (BotTransport.count_rtp). Received tracks then
+        count distinct packets only (no octets, sequences, keyframes or retransmissions),
+        brought up to date every 2 s and by `subscribe_transport.settle()`. Call before
+        joining."""
+        self.subscribe_transport.count_rtp(lambda: self._ssrc_to_track, sample_every, on_sample)
 
     def stop_media(self) -> None:
         """Stop sending (the connection stays up)."""
