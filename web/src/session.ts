@@ -92,6 +92,24 @@ const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
   { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
 ];
 
+/**
+ * Keep the server's offer of RFC 3611 receiver reference time reports in our answer for the
+ * codecs it offered them for. Chromium supports them but never puts them in an answer by
+ * itself; without them a page that only receives never learns its round-trip time, and its
+ * jitter buffer, not waiting for retransmissions, freezes at each loss.
+ */
+export function keepRrtr(offer: string, answer: string): string {
+  const offered = new Set(
+    [...offer.matchAll(/^a=rtcp-fb:(\d+) rrtr\r?$/gm)].map((match) => match[1]),
+  );
+  if (offered.size === 0) return answer;
+  return answer.replace(/^a=rtcp-fb:(\d+) nack\r?\n/gm, (line, pt: string) =>
+    offered.has(pt) && !answer.includes(`a=rtcp-fb:${pt} rrtr`)
+      ? `${line}a=rtcp-fb:${pt} rrtr\r\n`
+      : line,
+  );
+}
+
 function addCamera(pc: RTCPeerConnection, track: MediaStreamTrack | null, stream: MediaStream) {
   const t = pc.addTransceiver(track ?? "video", {
     direction: "sendonly",
@@ -504,7 +522,11 @@ export class Session {
     await pc.setRemoteDescription({ type: "offer", sdp: String(m.sdp) });
     this.frames.receivers(pc);
     const infos = (m.tracks as RemoteTrackInfo[]) ?? [];
-    await pc.setLocalDescription(await pc.createAnswer());
+    const answer = await pc.createAnswer();
+    await pc.setLocalDescription({
+      type: "answer",
+      sdp: keepRrtr(String(m.sdp), answer.sdp ?? ""),
+    });
     if (gen !== this.gen) return;
     this.send({ type: "subscribe_answer", sdp: pc.localDescription!.sdp });
     const byMid = new Map(pc.getTransceivers().map((t) => [t.mid, t]));

@@ -7,7 +7,7 @@ cut to what an SFU choosing simulcast layers needs:
   accumulated and smoothed, goes through a linear regression over the last 20 groups (the
   trendline); a slope beyond an adaptive threshold means a queue is building (overuse);
 - rate: on overuse the estimate falls to 85 % of what the receiver acknowledged over the last
-  half second; otherwise it grows 8 % a second, but never beyond 1.5 times what is
+  second; otherwise it grows 8 % a second, but never beyond 1.5 times what is
   acknowledged (an estimate the path never carried means nothing);
 - loss: above 10 % of the packets over the last second, the estimate falls by half the loss;
 - probes: a burst of packets sent at a chosen rate (a cluster) tells what the path carries
@@ -34,10 +34,15 @@ SMOOTHING = 0.9
 THRESHOLD_GAIN = 4.0
 INITIAL_THRESHOLD, MIN_THRESHOLD, MAX_THRESHOLD = 12.5, 6.0, 600.0  # milliseconds
 K_UP, K_DOWN = 0.0087, 0.039
-OVERUSE_TIME = 0.010  # seconds of sustained overuse before it counts
+# Seconds of sustained overuse before it counts. libwebrtc waits 10 ms; measured here, a
+# receiver whose CPU is busy decoding timestamps arrivals with spikes of some 100 ms (no queue
+# behind them: the next group comes back down) and 10 ms made each spike a step down.
+OVERUSE_TIME = 0.1
 BETA = 0.85
 INCREASE = 1.08  # per second
-ACKED_WINDOW = 0.5  # seconds of arrivals behind the acknowledged rate
+# Seconds of arrivals behind the acknowledged rate: long enough to span the swings between
+# keyframes (over half a second, a keyframe-less stretch read as a third of the real rate).
+ACKED_WINDOW = 1.0
 DECREASE_INTERVAL = 0.2  # seconds between two decreases: the first must take effect
 LOSS_WINDOW = 1.0  # seconds
 MIN_RATE = 50_000
@@ -135,6 +140,7 @@ class Estimator:
         """Take one feedback packet: update the estimate; the packets it says were lost."""
         lost: list[Lost] = []
         received: list[tuple[float, float, int]] = []
+        missing = 0  # of ours, reported lost (lost has only those worth repairing)
         for sequence, arrival in feedback.packets:
             index = sequence & (HISTORY - 1)
             entry = self._sent.get(index)
@@ -145,15 +151,15 @@ class Estimator:
             if cluster is not None:
                 cluster.reported.append((sent_at, arrival, size))
             if arrival is None:
+                missing += 1
                 if down is not None:
                     lost.append(Lost(down, out_sequence, sent_at))
             else:
                 received.append((sent_at, arrival, size))
-        reported = len(received) + sum(1 for s, a in feedback.packets if a is None)
-        if not received and not lost:
+        if not received and not missing:
             return lost
         self.feedbacks += 1
-        self._losses.append((now, reported - len(received), reported))
+        self._losses.append((now, missing, missing + len(received)))
         while self._losses and now - self._losses[0][0] > LOSS_WINDOW:
             self._losses.popleft()
         received.sort()
@@ -176,7 +182,7 @@ class Estimator:
 
     @property
     def acked_rate(self) -> float:
-        """Bits per second the receiver got over the last half second (of its own clock)."""
+        """Bits per second the receiver got over the last ACKED_WINDOW (of its own clock)."""
         if len(self._acked) < 2:
             return 0.0
         span = max(self._acked[-1][0] - self._acked[0][0], 0.1)
@@ -281,7 +287,9 @@ class Estimator:
             if not cluster.closed or len(cluster.reported) < cluster.sent:
                 continue
             del self._clusters[cluster.id]
-            result = probe_rate(cluster.reported)
+            # A probe vouches for the rate it offered, no more (a keyframe sent meanwhile can
+            # make the packets it measured come faster than that).
+            result = min(probe_rate(cluster.reported), cluster.target)
             self.last_probe = (now, cluster.target, result)
             if result > self.estimate:
                 self.estimate = min(result, MAX_RATE)
@@ -293,11 +301,10 @@ class Estimator:
 
 
 def probe_rate(reported: list[tuple[float, float | None, int]]) -> float:
-    """What a probe cluster says the path carries (bits per second; 0 when it says nothing).
-
-    The rate the receiver saw the packets arrive at, when the sender really sent at least
-    that fast; when the packets arrived markedly slower than sent, a queue spread them out:
-    the path's capacity is about the arrival rate, with a margin.
+    """The rate a probe cluster shows the path carries (bits per second), or 0 when it shows
+    nothing: when too few packets arrived, or when they arrived markedly slower than they
+    were sent (a queue spread them out: the path is full at the rate we send already; that
+    says "no more", and how much less is the delay and loss signals' business).
     """
     got = sorted((s, a, size) for s, a, size in reported if a is not None)
     if len(got) < 4 or len(got) < 0.8 * len(reported):
@@ -310,5 +317,5 @@ def probe_rate(reported: list[tuple[float, float | None, int]]) -> float:
     send_rate = sum(size for _, _, size in got[:-1]) * 8 / send_span
     receive_rate = sum(size for _, _, size in got[1:]) * 8 / receive_span
     if receive_rate < 0.9 * send_rate:
-        return 0.95 * receive_rate
+        return 0.0
     return min(send_rate, receive_rate)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from . import twcc
 from .twcc import TransportFeedback
 
-SR, RR, SDES, BYE, RTPFB, PSFB = 200, 201, 202, 203, 205, 206
+SR, RR, SDES, BYE, RTPFB, PSFB, XR = 200, 201, 202, 203, 205, 206, 207
+XR_RRTR, XR_DLRR = 4, 5  # RFC 3611 report block types
 FMT_NACK, FMT_PLI, FMT_FIR, FMT_AFB = 1, 1, 4, 15
 
 _HEADER = struct.Struct("!BBH")
@@ -78,7 +79,26 @@ class Bye:
     ssrcs: list[int]
 
 
-RtcpPacket = SenderReport | ReceiverReport | Nack | Pli | Fir | Remb | Bye | TransportFeedback
+@dataclass(slots=True)
+class ReceiverReferenceTime:
+    """RFC 3611 4.4: a receiver's clock, for a sender to echo back in a DLRR so that a
+    receiver that sends no media still learns the round-trip time."""
+
+    ssrc: int
+    ntp_timestamp: int
+
+
+RtcpPacket = (
+    SenderReport
+    | ReceiverReport
+    | Nack
+    | Pli
+    | Fir
+    | Remb
+    | Bye
+    | TransportFeedback
+    | ReceiverReferenceTime
+)
 
 _BLOCK = struct.Struct("!IB3sIIII")
 
@@ -154,6 +174,17 @@ def parse(data: bytes) -> list[RtcpPacket]:
             elif packet_type == PSFB and count == FMT_FIR:
                 ssrcs = [struct.unpack_from("!I", body, i)[0] for i in range(8, len(body) - 7, 8)]
                 packets.append(Fir(sender, ssrcs))
+        elif packet_type == XR:
+            if len(body) < 4:
+                raise ValueError("RTCP XR truncated")
+            ssrc = struct.unpack_from("!I", body)[0]
+            block = 4
+            while block + 4 <= len(body):
+                block_type, _, words = struct.unpack_from("!BBH", body, block)
+                if block_type == XR_RRTR and words == 2 and block + 12 <= len(body):
+                    high, low = struct.unpack_from("!II", body, block + 4)
+                    packets.append(ReceiverReferenceTime(ssrc, (high << 32) | low))
+                block += 4 + 4 * words
         elif packet_type == BYE:
             packets.append(
                 Bye(
@@ -244,6 +275,13 @@ def remb(sender_ssrc: int, bitrate: int, ssrcs: list[int]) -> bytes:
     body += ((exponent << 18) | mantissa).to_bytes(3, "big")
     body += b"".join(struct.pack("!I", ssrc) for ssrc in ssrcs)
     return _header(FMT_AFB, PSFB, body)
+
+
+def dlrr(sender_ssrc: int, ssrc: int, last_rr: int, delay: float) -> bytes:
+    """RFC 3611 4.5: echo a receiver's reference time (its NTP timestamp's middle 32 bits)
+    with how long we held it (`delay` seconds)."""
+    block = struct.pack("!BBHIII", XR_DLRR, 0, 3, ssrc, last_rr, int(delay * 65536))
+    return _header(0, XR, struct.pack("!I", sender_ssrc) + block)
 
 
 def sdes_cname(ssrc: int, cname: str) -> bytes:

@@ -493,15 +493,16 @@ class DownTrack:
         if layer != self.layer or not self.started:
             self.track.request_keyframe(layer)
 
-    def retransmit(self, out_sequence: int, probe: bool = False) -> bool:
+    def retransmit(self, out_sequence: int, probe: bool = False) -> int:
         """Answer a NACK for one of our sequence numbers from the layer's cache (or, for a
-        probe, send a copy of a recent packet: padding the receiver can use)."""
+        probe, send a copy of a recent packet: padding the receiver can use). The bytes
+        sent: 0 when the packet is not ours or no longer cached."""
         if not self.started or (out_sequence - self.switch_seq) & 0xFFFF >= 0x8000:
-            return False  # not ours, or sent before the source switched
+            return 0  # not ours, or sent before the source switched
         seq = (out_sequence - self.seq_offset) & 0xFFFF
         packet = self.track.layers[self.layer].cache.get(seq)
         if packet is None:
-            return False
+            return 0
         b0, b1, _, ts, _ = RTP_HEADER.unpack_from(packet)
         offset = 12 + 4 * (b0 & 0x0F)
         if b0 & 0x10:
@@ -544,7 +545,7 @@ class DownTrack:
                 + b"\0"
             )
         self.connection.send_rtp(header + body)
-        return True
+        return len(header) + len(body)
 
     def _note_retransmission(self, out_sequence: int, now: float) -> None:
         retransmitted = self.retransmitted
@@ -554,9 +555,9 @@ class DownTrack:
         retransmitted.pop(out_sequence, None)  # re-insert: the dict stays in time order
         retransmitted[out_sequence] = now
 
-    def repair(self, out_sequence: int, sent_at: float) -> bool:
+    def repair(self, out_sequence: int, sent_at: float) -> int:
         """Feedback said a packet we sent at `sent_at` was lost: resend it, unless a copy
         went out since (a NACK was quicker, and that copy may still be on its way)."""
         if self.retransmitted.get(out_sequence, float("-inf")) > sent_at:
-            return False
+            return 0
         return self.retransmit(out_sequence)
