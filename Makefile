@@ -44,10 +44,9 @@ deps-bench:
 	@test -x /usr/bin/janus || { apt-get update -q && apt-get install -y -q janus; }
 
 # Palabre and Janus under the same bot load (bench/compare.py; results in bench/RESULTS.md).
-# The audio meeting runs with 20 participants: 50 is beyond the Python bots on 2 cores.
 # --nice -10 gives the run its own scheduler session (root); BENCH_ARGS="--duration 10" etc.
 bench: $(BIN)/palabre deps-bench
-	$(BIN)/python bench/compare.py --audio 20 --nice -10 --plot bench/results.png $(BENCH_ARGS)
+	$(BIN)/python bench/compare.py --nice -10 --plot bench/results.png $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(STATIC) web/node_modules

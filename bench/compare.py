@@ -7,20 +7,25 @@ Scenarios (sizes can be lowered with --meeting, --audio, --webinar):
 - audio: 50 participants publishing Opus, each receiving every other participant;
 - webinar: 1 publisher (VP8 + Opus) and 100 subscribers.
 
-For each scenario and each server, a fresh server is started, the bots join (in
---bot-processes processes), media flows for a warm-up, then a window of --duration seconds is
-measured:
+For each scenario and each server, a fresh server is started, the bots join and connect (in
+--bot-processes processes, which run --bot-priority nice levels above the servers so that the
+bots are not what limits the run), the publishers start sending together once every bot is
+connected, media flows for a warm-up, then a window of --duration seconds is measured:
 
 - server CPU: user + system time of the server's processes (Palabre: `palabre serve` and any
   child; Janus: its one process, all threads), per forwarded packet and in % of one core;
-- forwarded packets per second and loss, from the RTP sequence numbers each bot received of
-  each publisher, against what the publishers sent (as bench/forward.py counts them);
+- forwarded packets per second and loss: the packets each bot received of each publisher,
+  against what the publishers sent (as bench/forward.py counts them). The bots count every
+  RTP packet from its clear header (SSRC, sequence number; a repeated one is not counted),
+  reading their sockets in batches (recvmmsg) every 10 ms: palabre.bot.batch;
 - forwarding latency, publisher send -> subscriber receive: the publishing bot writes a
-  2-byte tag and its CLOCK_MONOTONIC time in microseconds into the last 8 bytes of each RTP
-  payload (of at least 24 bytes) just before SRTP protection; the receiving bot reads them
-  just after SRTP unprotection. The monotonic clock is one clock for every process of the
-  machine, and both SFUs forward the payload's tail untouched (Palabre rewrites only the VP8
-  payload descriptor at its start). It includes the bots' SRTP and event-loop delays;
+  2-byte tag and its CLOCK_REALTIME time in microseconds into the last 8 bytes of each RTP
+  payload (of at least 24 bytes) just before SRTP protection; the receiving bot decrypts one
+  packet in --sample-every (by sequence number) and compares the tag's time with the kernel's
+  receive time of that datagram (SO_TIMESTAMPNS: when the SFU's copy was queued to the
+  bot's socket). One clock for every process of the machine, and both SFUs forward the
+  payload's tail untouched (Palabre rewrites only the VP8 payload descriptor at its start).
+  It includes the publishing bot's SRTP and send, and not the receiving bot's delays;
 - server memory per participant: RSS in the window minus RSS before the first join, divided
   by the participants;
 - join time: after the window, --join-probes more bots join one after another as
@@ -69,6 +74,7 @@ WIDTH, HEIGHT = 640, 480  # at 320x240 the VP8 encoder tops out near 0.95 Mbit/s
 VIDEO_BITRATE = 1_200_000
 TAG = b"\xb7\x3e"  # marks a stamped payload
 MIN_STAMPED_PAYLOAD = 24
+STAMP_MASK = 0xFFFFFFFFFFFF  # 48 bits of microseconds
 NETNS_ENV = "PALABRE_BENCH_NETNS"
 JANUS_MEDIA_IP = "127.0.0.2"
 
@@ -98,42 +104,48 @@ def scenarios(args: argparse.Namespace) -> list[Scenario]:
 
 
 def _stamp(packet: bytes) -> bytes:
-    """Write the tag and the monotonic time (µs) into the payload's last 8 bytes."""
+    """Write the tag and the time (CLOCK_REALTIME, µs) into the payload's last 8 bytes."""
     header = 12 + 4 * (packet[0] & 0x0F)
     if packet[0] & 0x10 and len(packet) >= header + 4:
         header += 4 + 4 * int.from_bytes(packet[header + 2 : header + 4], "big")
     if len(packet) - header < MIN_STAMPED_PAYLOAD:
         return packet
-    now = time.monotonic_ns() // 1000
-    return packet[:-8] + TAG + (now & 0xFFFFFFFFFFFF).to_bytes(6, "big")
+    now = time.time_ns() // 1000
+    return packet[:-8] + TAG + (now & STAMP_MASK).to_bytes(6, "big")
 
 
 class Group(forward.BotGroup):
     """Some bots of the room (Palabre or Janus), with latency probes on their packets."""
 
-    def __init__(self, server: str, url: str, specs: list[forward.BotSpec], audio_only: bool):
+    def __init__(
+        self,
+        server: str,
+        url: str,
+        specs: list[forward.BotSpec],
+        audio_only: bool,
+        sample_every: int = 8,
+    ):
         super().__init__(url, specs, VIDEO_BITRATE, audio_only)
         self.server = server
+        self.sample_every = sample_every
         self.latencies = array.array("q")
         self.recording = False
+        self.join_ms: list[float] = []  # each bot's join + publish (connected)
 
     def _instrument(self, bot: Any) -> None:
         transport = bot.publish_transport
         send_rtp = transport.send_rtp
         transport.send_rtp = lambda packet: send_rtp(_stamp(packet))
-        receiver = bot.subscribe_transport
-        on_rtp = receiver._on_rtp
         latencies = self.latencies
 
-        def received(packet: bytes) -> None:
+        def sampled(packet: bytes, arrival_ns: int) -> None:
             if self.recording and packet[-8:-6] == TAG:
                 sent = int.from_bytes(packet[-6:], "big")
-                delay = ((time.monotonic_ns() // 1000) & 0xFFFFFFFFFFFF) - sent
-                if 0 <= delay < 10_000_000:
+                delay = ((arrival_ns // 1000) & STAMP_MASK) - sent
+                if 0 <= delay < 60_000_000:
                     latencies.append(delay)
-            on_rtp(packet)
 
-        receiver._on_rtp = received
+        bot.count_only(self.sample_every, sampled)
 
     def make_bot(self, name: str, publisher: bool, clip: Any) -> Any:
         from palabre.bot import Bot
@@ -153,9 +165,22 @@ class Group(forward.BotGroup):
             bot = self.make_bot(spec.name, spec.publisher, clip)
             self._instrument(bot)
             self.bots.append(bot)
+            started = time.monotonic()
             await bot.join()
             if spec.publisher:
-                await bot.publish()
+                # Connected, but silent until every bot is (play): see measure().
+                await bot.publish(start_media=False)
+            self.join_ms.append(1000 * (time.monotonic() - started))
+
+    def snapshot(self, baseline: bool = False) -> forward.Snapshot:
+        for bot in self.bots:
+            bot.subscribe_transport.settle()  # the counting path's counts, up to date
+        return super().snapshot(baseline)
+
+    def play(self) -> None:
+        for bot in self.bots:
+            if bot.outgoing:
+                bot.start_media()
 
     def take_latencies(self) -> list[int]:
         values = self.latencies.tolist()
@@ -164,22 +189,35 @@ class Group(forward.BotGroup):
 
 
 def _worker(
-    conn: Connection, server: str, url: str, specs: list[forward.BotSpec], audio_only: bool
+    conn: Connection,
+    server: str,
+    url: str,
+    specs: list[forward.BotSpec],
+    audio_only: bool,
+    sample_every: int,
+    priority: int,
 ) -> None:
+    if priority:
+        with contextlib.suppress(OSError):  # raising a priority needs root
+            os.nice(-priority)
+
     async def main() -> None:
-        group = Group(server, url, specs, audio_only)
+        group = Group(server, url, specs, audio_only, sample_every)
         loop = asyncio.get_running_loop()
         try:
             await group.start()
         except Exception as exc:
-            conn.send(("error", repr(exc)))
+            conn.send(("error", f"{exc!r} after {len(group.join_ms)} joins {group.join_ms}"))
             await group.stop()
             return
-        conn.send(("ready", None))
+        conn.send(("ready", group.join_ms))
         while True:
             command = await loop.run_in_executor(None, conn.recv)
             op, arg = command if isinstance(command, tuple) else (command, None)
-            if op == "snap":
+            if op == "play":
+                group.play()
+                conn.send(("ok", None))
+            elif op == "snap":
                 conn.send(("snap", group.snapshot().as_dict()))
             elif op == "stagger":
                 await group.stagger(arg)
@@ -201,12 +239,20 @@ def _worker(
 
 class Remote:
     def __init__(
-        self, server: str, url: str, specs: list[forward.BotSpec], audio_only: bool
+        self,
+        server: str,
+        url: str,
+        specs: list[forward.BotSpec],
+        audio_only: bool,
+        sample_every: int = 8,
+        priority: int = 0,
     ) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_worker, args=(child, server, url, specs, audio_only), daemon=True
+            target=_worker,
+            args=(child, server, url, specs, audio_only, sample_every, priority),
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -365,8 +411,26 @@ async def measure(
         progress.log(label, f"{len(specs)} bots joining ({processes} bot processes)")
         started = time.monotonic()
         for index in range(processes):
-            groups.append(Remote(name, server.url, specs[index::processes], scenario.audio_only))
-        await asyncio.gather(*(g.call(None, 60 + 2 * len(specs)) for g in groups))
+            share = specs[index::processes]
+            groups.append(
+                Remote(
+                    name,
+                    server.url,
+                    share,
+                    scenario.audio_only,
+                    args.sample_every,
+                    args.bot_priority,
+                )
+            )
+        joins = await asyncio.gather(*(g.call(None, 60 + 2 * len(specs)) for g in groups))
+        times = sorted(t for group_times in joins for t in group_times)
+        progress.log(
+            label,
+            f"{len(times)} bots joined and connected in {time.monotonic() - started:.1f} s "
+            f"(each: median {percentile(times, 50):.0f} ms, slowest {times[-1]:.0f} ms); "
+            "publishers start",
+        )
+        await asyncio.gather(*(g.call("play") for g in groups))
 
         async def snapshot() -> forward.Snapshot:
             return forward.merge(list(await asyncio.gather(*(g.snapshot() for g in groups))))
@@ -608,6 +672,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=30.0, help="measured s (30)")
     parser.add_argument("--warmup", type=float, default=5.0, help="warm-up s (5)")
     parser.add_argument("--bot-processes", type=int, default=2, help="bot processes (2)")
+    parser.add_argument(
+        "--bot-priority",
+        type=int,
+        default=5,
+        help="nice levels the bot processes run above the servers, so that the servers, not "
+        "the bots, are what the machine's limits show in (5; needs root)",
+    )
+    parser.add_argument(
+        "--sample-every",
+        type=int,
+        default=8,
+        help="the receiving bots decrypt one packet in this many for latency (power of 2; 8)",
+    )
     parser.add_argument("--join-probes", type=int, default=5, help="late joiners timed (5)")
     parser.add_argument(
         "--nice",
@@ -629,6 +706,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name in args.servers:
         if name not in ("palabre", "janus"):
             parser.error(f"unknown server {name}")
+    if args.sample_every < 1 or args.sample_every & (args.sample_every - 1):
+        parser.error("--sample-every must be a power of 2")
     return args
 
 

@@ -275,10 +275,10 @@ class JanusBot(Bot):
         if handle in self._trickled:
             return
         self._trickled.add(handle)
-        udp = getattr(transport, "_udp", None)
+        address = transport.local_address
         candidates: list[dict[str, Any]] = []
-        if udp is not None:
-            host, port = udp.get_extra_info("sockname")[:2]
+        if address is not None:
+            host, port = address
             line = f"candidate:1 1 udp 2130706431 {host} {port} typ host"
             candidates.append({"candidate": line, "sdpMid": "0", "sdpMLineIndex": 0})
         candidates.append({"completed": True})
@@ -306,7 +306,7 @@ class JanusBot(Bot):
         self._publishers(data.get("publishers", []))
         return data  # type: ignore[no-any-return]
 
-    async def publish(self, timeout: float = 20) -> None:
+    async def publish(self, timeout: float = 20, *, start_media: bool = True) -> None:
         assert self.publisher_handle is not None
         offer = self._publish_offer()
         event = await self._message(
@@ -318,8 +318,8 @@ class JanusBot(Bot):
         await self.publish_transport.start(sdp.parse(jsep["sdp"]))
         await self._trickle(self.publisher_handle, self.publish_transport)
         await asyncio.wait_for(self.publish_transport.connected.wait(), timeout)
-        self._player = asyncio.create_task(self._play())
-        self._tasks.append(self._player)
+        if start_media:
+            self.start_media()
 
     # --- subscribing ---
 
