@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import struct
+
 import pytest
 
-from palabre.media import rtcp, rtp, sdp
+from palabre.media import rtcp, rtp, sdp, twcc
 from palabre.media.connection import MediaConnection
 from palabre.media.dtls import Certificate
 from palabre.media.publisher import MID_URI, Publisher
@@ -545,3 +547,43 @@ def test_section_rejected_after_acceptance_stops_forwarding(
     assert subscriber.slots[1].rejected
     down = subscriber.slots[1].downtrack
     assert down is not None and not down.active
+
+
+def test_transport_wide_feedback_negotiated(harness: Harness, client_cert: Certificate) -> None:
+    """The offer asks for transport-cc and RRTR; an answer that keeps the extension makes the
+    subscriber estimate bandwidth itself, and a receiver's reference time gets its echo."""
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([audio, video])
+    offer_text, _ = subscriber.create_offer()
+    offer = sdp.parse(offer_text)
+    for section in offer.media:
+        assert section.extmap()[twcc.EXTENSION_URI] == 5
+        assert any(v.endswith(" transport-cc") for v in section.get_all("rtcp-fb"))
+    assert any(v.endswith(" rrtr") for v in offer.media[1].get_all("rtcp-fb"))
+    answer = sdp.parse(client_answer(client_cert, offer_text))
+    answer.media[1].attributes.append(("extmap", f"7 {twcc.EXTENSION_URI}"))
+    subscriber.apply_answer(sdp.serialize(answer))
+    audio_down, video_down = (s.downtrack for s in subscriber.slots)
+    assert audio_down is not None and video_down is not None
+    assert audio_down.twcc is None  # its section did not keep the extension
+    assert video_down.twcc is subscriber.bwe
+    assert video_down.twcc_prefix == bytes([0xBE, 0xDE, 0, 1, 7 << 4 | 1])
+
+    sent: list[bytes] = []
+    subscriber.connection.send_rtcp = sent.append  # type: ignore[method-assign]
+    ntp = 0x0011223344556677
+    subscriber.on_rtcp(
+        struct.pack("!BBHI", 0x80, rtcp.XR, 4, 99) + struct.pack("!BBHQ", 4, 0, 2, ntp)
+    )
+    (echo,) = sent
+    assert struct.unpack_from("!III", echo, 12) == (99, 0x22334455, 0)
+
+    # Before any feedback the receiver's REMB counts; after, the send-side estimate does.
+    subscriber.on_rtcp(rtcp.remb(5, 300_000, [video_down.ssrc]))
+    assert subscriber.estimate == 300_000
+    sequence = subscriber.bwe.sent(1000, 0.0, video_down, 1)
+    subscriber.on_rtcp(twcc.build(5, 0, sequence, [0.05]))
+    assert subscriber.bwe.feedbacks == 1
+    subscriber.on_rtcp(rtcp.remb(5, 100_000, [video_down.ssrc]))
+    assert subscriber.estimate == subscriber.bwe.estimate != 100_000

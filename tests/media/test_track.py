@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import time
 from typing import cast
 
 import pytest
 
-from palabre.media import rtp
+from palabre.media import rtp, twcc
+from palabre.media.bwe import Estimator
 from palabre.media.connection import MediaConnection
 from palabre.media.track import CACHE_SIZE, DownTrack, PacketCache, ReceptionStats, Track
 
@@ -255,6 +257,31 @@ def test_retransmit_uses_the_subscriber_numbering() -> None:
     assert conn.payloads() == [DELTA]
     assert down.retransmit((original.sequence + 1) & 0xFFFF) == 0  # never sent
     assert down.retransmit((original.sequence - 600) & 0xFFFF) == 0
+
+
+def test_transport_wide_numbers_and_repairs() -> None:
+    """With transport-cc, every packet (retransmissions too) carries the next transport-wide
+    number; feedback that a packet was lost resends it, unless a NACK's copy went since."""
+    track = make_track("video")
+    down, conn = subscribe(track, 98)
+    down.twcc = Estimator()
+    down.twcc_prefix = bytes([0xBE, 0xDE, 0, 1, 5 << 4 | 1])
+    track.request_keyframe()
+    send(track, 500, 90000, KEYFRAME)
+    send(track, 501, 93000, DELTA, marker=True)
+    first, second = conn.sent
+    assert [h.extensions for h in conn.sent] == [{5: b"\0\0"}, {5: b"\0\1"}]
+    assert conn.payloads() == [KEYFRAME, DELTA]
+    feedback = twcc.TransportFeedback(1, 2, 0, 0, [(0, None), (1, 0.1)])
+    (lost,) = down.twcc.on_feedback(feedback, time.monotonic())
+    assert (lost.down, lost.out_sequence) == (down, first.sequence)
+    assert down.repair(lost.out_sequence, lost.sent_at) > 0
+    again = conn.sent[-1]
+    assert (again.sequence, again.extensions) == (first.sequence, {5: b"\0\2"})
+    # Reported lost again, but sent before that copy: the copy may still be on its way.
+    assert down.repair(first.sequence, lost.sent_at) == 0
+    assert down.retransmit(second.sequence, probe=True) > 0  # a probe's copy: numbered too
+    assert conn.sent[-1].extensions == {5: b"\0\3"}
 
 
 def test_audio_is_not_cached_for_retransmission() -> None:

@@ -63,6 +63,11 @@ REPAIR_MAX_LOSS = 0.15
 RETRANSMIT_SHARE = 0.3
 RETRANSMIT_BURST = 0.5
 RETRANSMIT_COST = 8_000  # bits: about one video packet
+# On a path losing at least this share of packets, a NACK is answered twice, 10 ms apart: a
+# lost retransmission otherwise costs another round trip, a freeze (measured behind 5 % loss
+# and 100 ms: about one freeze in ten seconds came from those).
+DUPLICATE_LOSS = 0.02
+DUPLICATE_DELAY = 0.01
 
 log = logging.getLogger(__name__)
 
@@ -490,9 +495,7 @@ class Subscriber:
             if isinstance(report, rtcp.Nack):
                 down = self._by_ssrc.get(report.media_ssrc)
                 if down is not None:
-                    for seq in report.lost[:64]:
-                        if self._may_retransmit() and down.retransmit(seq):
-                            self.nacks_answered += 1
+                    self._answer_nack(down, report.lost[:64])
             elif isinstance(report, rtcp.ReceiverReferenceTime):
                 sender = next(iter(self._by_ssrc), 1)
                 middle = (report.ntp_timestamp >> 16) & 0xFFFFFFFF
@@ -517,6 +520,19 @@ class Subscriber:
                     down = self._by_ssrc.get(ssrc)
                     if down is not None:
                         down.track.request_keyframe()
+
+    def _answer_nack(self, down: DownTrack, lost: list[int]) -> None:
+        answered = [seq for seq in lost if self._may_retransmit() and down.retransmit(seq)]
+        self.nacks_answered += len(answered)
+        if answered and self.bwe.feedbacks and self.bwe.loss >= DUPLICATE_LOSS:
+            asyncio.get_running_loop().call_later(DUPLICATE_DELAY, self._duplicate, down, answered)
+
+    def _duplicate(self, down: DownTrack, sequences: list[int]) -> None:
+        if self.connection.closed or not down.active:
+            return
+        for seq in sequences:
+            if self._may_retransmit():
+                down.retransmit(seq)
 
     def _may_retransmit(self) -> bool:
         """Is there room for one more retransmission (RETRANSMIT_SHARE)?"""
