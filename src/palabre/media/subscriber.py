@@ -407,13 +407,16 @@ class Subscriber:
         ]
         if not sources or self.connection.closed:
             return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # called outside the event loop (tests): nothing to pace with
+            return
         source = max(sources, key=lambda d: d.packets)
         # All of it in padding: the media sent meanwhile comes on top, but it comes in bursts,
         # and a cluster short of its target cannot vouch for it (the result is capped there).
         padding = target * PROBE_DURATION / 8
         cluster = bwe.start_probe(target)
         self._probe_started = now
-        loop = asyncio.get_running_loop()
         progress = [0, 0]  # bytes sent, packets copied
         for tick in range(PROBE_TICKS):
             due = padding * (tick + 1) / PROBE_TICKS
