@@ -586,7 +586,7 @@ def plot(results: list[Measure], path: Path) -> None:
             out.append(math.nan if value is None else value)
         return out
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4))
     width = 0.38
     positions = range(len(names))
     for offset, server in zip((-width / 2, width / 2), servers, strict=True):
@@ -595,13 +595,17 @@ def plot(results: list[Measure], path: Path) -> None:
         p50, p99 = values(server, "latency_p50_ms"), values(server, "latency_p99_ms")
         axes[1].bar(xs, p50, width, label=f"{server} p50", color=colors[server])
         axes[1].scatter(xs, p99, marker="_", s=400, color="black", zorder=3)
+        delivered = [100 - loss for loss in values(server, "loss_percent")]
+        axes[2].bar(xs, delivered, width, label=server, color=colors[server])
     axes[1].scatter([], [], marker="_", s=200, color="black", label="p99")
     axes[0].set_title("Server CPU per forwarded packet (µs)")
     axes[1].set_title("Latency, publisher send -> receiver (ms, log scale)")
     axes[1].set_yscale("log")
+    axes[2].set_title("Delivered, % of the packets asked (100 - loss)")
+    axes[2].set_ylim(0, 105)
     for axis in axes:
         axis.set_xticks(list(positions), names)
-        axis.legend()
+        axis.legend(loc="lower center" if axis is axes[2] else "best")
         axis.grid(axis="y", alpha=0.3)
     fig.suptitle("Palabre vs Janus, same bots, same machine (bench/compare.py)")
     fig.tight_layout()
