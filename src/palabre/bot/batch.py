@@ -3,8 +3,9 @@
 A bot that counts what dozens of streams bring cannot afford a Python callback and a system
 call per datagram (about 4.5 µs each on the benchmark machine, the kernel's share included,
 before any SRTP). Here one process-wide task polls every counting socket every 10 ms and
-drains it with recvmmsg, up to BATCH datagrams per call (about 2.7 µs per datagram in all,
-counting and a sampled decryption included, measured with 25 sockets of 2,500 datagrams/s). Polling delays the reading, not the measurement: each datagram carries the
+drains it with recvmmsg, up to BATCH datagrams per call: about 2.7 µs per datagram in all,
+counting included (not the sampled decryption), measured with 25 sockets of 2,500
+datagrams/s each. Polling delays the reading, not the measurement: each datagram carries the
 kernel's receive time (SO_TIMESTAMPNS, CLOCK_REALTIME, taken when the sender's datagram was
 queued to the socket), which is what a latency probe compares with the sender's clock.
 
