@@ -189,11 +189,15 @@ async def test_rate_cap_gets_the_low_layer_without_stalls(lab: Lab, playwright: 
             f"{fps:.1f} frames/s"
         )
         assert all(h == LOW for h in heights), heights
-        # No stall: frames decoded in every second watched. (Chrome may still count short
-        # freezes: each of the bot's 16 kB keyframes, one per 3 s loop, takes 260 ms here.)
+        # No stall: frames decoded in every second watched. Chrome still counts a short
+        # freeze at each of the bot's keyframes (its clip is noise: 16 kB at 160x120, one per
+        # 3 s loop), which take 260 ms to cross this link whatever the SFU does: measured,
+        # 0.21-0.28 s each, 1.4-1.7 s in all with probing on or off. Up to 0.3 s each, then;
+        # anything more is the SFU's.
         frames = [s["frames"] for _, s in samples]
         assert all(b > a for a, b in itertools.pairwise(frames)), samples
-        assert fps > 20 and frozen < 0.1 * (t1 - t0), samples
+        keyframes = (t1 - t0) / 3.0 + 1
+        assert fps > 20 and frozen < 0.3 * keyframes, samples
     finally:
         await browser.close()
 
