@@ -568,7 +568,7 @@ def test_transport_wide_feedback_negotiated(harness: Harness, client_cert: Certi
     assert audio_down is not None and video_down is not None
     assert audio_down.twcc is None  # its section did not keep the extension
     assert video_down.twcc is subscriber.bwe
-    assert video_down.twcc_prefix == bytes([0xBE, 0xDE, 0, 1, 7 << 4 | 1])
+    assert video_down.twcc_element == 7 << 4 | 1
 
     sent: list[bytes] = []
     subscriber.connection.send_rtcp = sent.append  # type: ignore[method-assign]

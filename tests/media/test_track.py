@@ -265,7 +265,7 @@ def test_transport_wide_numbers_and_repairs() -> None:
     track = make_track("video")
     down, conn = subscribe(track, 98)
     down.twcc = Estimator()
-    down.twcc_prefix = bytes([0xBE, 0xDE, 0, 1, 5 << 4 | 1])
+    down.twcc_element = 5 << 4 | 1
     track.request_keyframe()
     send(track, 500, 90000, KEYFRAME)
     send(track, 501, 93000, DELTA, marker=True)

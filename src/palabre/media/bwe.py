@@ -80,9 +80,9 @@ class Estimator:
         self.feedbacks = 0
         self.cluster: Cluster | None = None  # the probe being sent, if any
         self.last_probe: tuple[float, float, float] | None = None  # (time, target, result)
-        # By sequence number modulo HISTORY, until reported: a dict, not a preallocated list,
-        # so that a connection without feedback costs nothing.
-        self._sent: dict[int, tuple[int, float, int, Any, int, Cluster | None]] = {}
+        # By sequence number modulo HISTORY, until reported: made on the first packet, so
+        # that a connection that does not use transport-cc costs nothing.
+        self._sent: list[tuple[int, float, int, Any, int, Cluster | None] | None] = []
         # delay
         self._group: list[float] | None = None  # first send, last send, last arrival
         self._previous: tuple[float, float] | None = None  # last send, last arrival
@@ -114,7 +114,12 @@ class Estimator:
         cluster = self.cluster
         if cluster is not None:
             cluster.sent += 1
-        self._sent[sequence & (HISTORY - 1)] = (sequence, now, size, down, out_sequence, cluster)
+        entry = (sequence, now, size, down, out_sequence, cluster)
+        try:
+            self._sent[sequence & (HISTORY - 1)] = entry
+        except IndexError:  # the first packet
+            self._sent = [None] * HISTORY
+            self._sent[sequence & (HISTORY - 1)] = entry
         return sequence
 
     def start_probe(self, target: float) -> Cluster:
@@ -143,10 +148,10 @@ class Estimator:
         missing = 0  # of ours, reported lost (lost has only those worth repairing)
         for sequence, arrival in feedback.packets:
             index = sequence & (HISTORY - 1)
-            entry = self._sent.get(index)
+            entry = self._sent[index] if self._sent else None
             if entry is None or entry[0] != sequence:
                 continue  # not ours, or already reported, or too old
-            del self._sent[index]
+            self._sent[index] = None
             _, sent_at, size, down, out_sequence, cluster = entry
             if cluster is not None:
                 cluster.reported.append((sent_at, arrival, size))

@@ -286,7 +286,7 @@ class Subscriber:
                 # Transport-wide feedback replaces the receiver's REMB when it is accepted.
                 tcc = extmap.get(twcc.EXTENSION_URI)
                 down.twcc = None if tcc is None else self.bwe
-                down.twcc_prefix = b"" if tcc is None else bytes([0xBE, 0xDE, 0, 1, tcc << 4 | 1])
+                down.twcc_element = 0 if tcc is None else tcc << 4 | 1
                 # RFC 4588 retransmissions when the answer kept our rtx format.
                 rtx = any(
                     c.name.lower() == "rtx" and c.payload_type == RTX_PT for c in section.codecs()

@@ -7,6 +7,7 @@ one SRTP protect and one send. No per-packet coroutine, no parsed-object allocat
 from __future__ import annotations
 
 import random
+import struct
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from .bwe import Estimator
     from .connection import MediaConnection
 
+# An RTP header with one one-byte extension element: the transport-wide sequence number
+# (RFC 8285 "BEDE" profile, one word: element header, two bytes, one byte of padding).
+TWCC_HEADER = struct.Struct("!BBHIIHHBHx")
 SRTP_TAG = 10  # the authentication tag SRTP appends: counted in what a packet costs
 CACHE_SIZE = 512  # about 1 s of 2 Mbit/s video: enough for NACKs within a few RTTs
 KEYFRAME_REQUEST_INTERVAL = 0.3  # merge subscribers' requests into one PLI per interval
@@ -354,7 +358,7 @@ class DownTrack:
         "track",
         "ts_offset",
         "twcc",
-        "twcc_prefix",
+        "twcc_element",
     )
 
     def __init__(
@@ -390,7 +394,7 @@ class DownTrack:
         # Transport-wide congestion control: the subscriber's estimator numbers every packet
         # (header extension prefix below) and learns from the feedback what became of it.
         self.twcc: Estimator | None = None
-        self.twcc_prefix = b""
+        self.twcc_element = 0  # its one-byte extension element header: id << 4 | 1
         self.retransmitted: dict[int, float] = {}  # our sequence number -> when last resent
 
     def forward(
@@ -420,14 +424,16 @@ class DownTrack:
         now = time.monotonic()
         twcc = self.twcc
         if twcc is not None:
-            size = 20 + len(payload) + SRTP_TAG
-            header = (
-                RTP_HEADER.pack(
-                    0x90 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
-                )
-                + self.twcc_prefix
-                + twcc.sent(size, now, self, out_seq).to_bytes(2, "big")
-                + b"\0"
+            header = TWCC_HEADER.pack(
+                0x90 | padding,
+                marker | self.payload_type,
+                out_seq,
+                out_ts,
+                self.ssrc,
+                0xBEDE,
+                1,
+                self.twcc_element,
+                twcc.sent(20 + len(payload) + SRTP_TAG, now, self, out_seq),
             )
         elif self.abs_send_time is None:
             header = RTP_HEADER.pack(
@@ -537,13 +543,10 @@ class DownTrack:
             # arrived): the estimator learns only which downtrack sent the former.
             size = 20 + len(body) + SRTP_TAG
             sequence = twcc.sent(size, now, None if probe else self, out_sequence)
-            header = (
-                bytes([header[0] | 0x10])
-                + header[1:]
-                + self.twcc_prefix
-                + sequence.to_bytes(2, "big")
-                + b"\0"
-            )
+            header = TWCC_HEADER.pack(
+                header[0] | 0x10, *RTP_HEADER.unpack(header)[1:], 0xBEDE, 1, self.twcc_element,
+                sequence,
+            )  # fmt: skip
         self.connection.send_rtp(header + body)
         return len(header) + len(body)
 
