@@ -21,12 +21,22 @@ joins every publisher's keyframe falls at the same instant of the cycle; in a me
 not, and the benchmark spreads them over the cycle with one PLI per publisher
 (--aligned-keyframes keeps them together, the worst case).
 
+With --simulcast, each publisher sends its video as three VP8 layers (150 kbit/s 160x120,
+450 kbit/s 320x240, 1.2 Mbit/s 640x480, as the integration tests do) and every bot sends REMBs
+as a browser does on a clear path (Bot.emulate_remb): each receiver gets the layer the SFU
+allocates it, and the benchmark waits until those allocations have settled before measuring.
+Packets in counts all three layers; packets forwarded and the CPU per forwarded packet are
+counted as without simulcast (so the unprotect of the layers nobody receives is part of each
+forwarded packet's cost), and the loss compares what each receiver got with what its layer
+carried. The report gives the layers received and any switch during the window.
+
 The server runs as a subprocess on free loopback ports (or is reached with --url); the bots
 run in this process, or in --bot-processes worker processes when one cannot drive them all.
 
     .venv/bin/python bench/forward.py                          # 4 publishers + 4 subscribers
     .venv/bin/python bench/forward.py --publishers 6 --subscribers 10 --bot-processes 2
     .venv/bin/python bench/forward.py --url ws://127.0.0.1:8000/ws --server-pid 1234
+    .venv/bin/python bench/forward.py --simulcast --nice -10   # 3 layers per video publisher
 """
 
 from __future__ import annotations
@@ -59,6 +69,16 @@ import psutil
 
 ROOM = "bench-forward"
 CLIP_SECONDS = 3.0
+# --simulcast: the layers (bit/s, width, height), lowest first, as the integration tests use.
+SIMULCAST_LAYERS = [(150_000, 160, 120), (450_000, 320, 240), (1_200_000, 640, 480)]
+SIMULCAST_STREAMS = ("video:q", "video:h", "video:f")  # the bot's keys for them (its rids)
+LAYER_SETTLE = 8.0  # seconds without a layer change before the allocation counts as settled
+
+
+def simulcast_clips() -> list[Any]:
+    from palabre.bot import load_clip
+
+    return [load_clip(CLIP_SECONDS, rate, w, h) for rate, w, h in SIMULCAST_LAYERS]
 
 
 @dataclass
@@ -82,6 +102,12 @@ class Snapshot:
     # publisher id -> [packets received, span of sequence numbers they cover]: the span is
     # what a receiver expects (RFC 3550 6.4.1), whatever was still in flight at the edges.
     sequences: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    # Publisher id -> the bot's stream key ("audio", "video", "video:q", ...) -> packets sent.
+    sent_streams: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Receiving bot id -> publisher id -> heights of the keyframes received since the group's
+    # previous baseline snapshot, repeats collapsed, starting with the last one before it:
+    # the simulcast layer the receiver got, and [a, b] when it switched from a to b.
+    layers: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +118,8 @@ class Snapshot:
             "srtp_errors": self.srtp_errors,
             "udp_drops": self.udp_drops,
             "sequences": self.sequences,
+            "sent_streams": self.sent_streams,
+            "layers": self.layers,
         }
 
     @classmethod
@@ -168,22 +196,30 @@ class BotGroup:
         bitrate: int,
         audio_only: bool,
         room: str = ROOM,
+        simulcast: bool = False,
     ) -> None:
         self.url = url
         self.specs = specs
         self.bitrate = bitrate
         self.audio_only = audio_only
         self.room = room
+        self.simulcast = simulcast
         self.bots: list[Any] = []
         self._process = psutil.Process()
         self._seen: dict[int, set[int]] = {}  # id(received track) -> sequence numbers seen
+        self._sizes_seen: dict[int, int] = {}  # id(received track) -> keyframe sizes seen
 
     async def start(self) -> None:
         from palabre.bot import Bot, load_clip
 
         clip = None
+        layers = None
         if any(spec.publisher for spec in self.specs):
-            clip = load_clip(CLIP_SECONDS, self.bitrate)
+            if self.simulcast:
+                layers = simulcast_clips()
+                clip = layers[0]  # its audio; the video is the layers'
+            else:
+                clip = load_clip(CLIP_SECONDS, self.bitrate)
         for spec in self.specs:
             bot = Bot(
                 self.url,
@@ -192,9 +228,12 @@ class BotGroup:
                 clip=clip if spec.publisher else None,
                 audio=True,
                 video=not self.audio_only,
+                simulcast=layers if spec.publisher else None,
             )
             self.bots.append(bot)
             await bot.join()
+            if self.simulcast:
+                bot.emulate_remb(None)  # as a browser on a clear path: the SFU picks layers
             if spec.publisher:
                 await bot.publish()
 
@@ -206,8 +245,10 @@ class BotGroup:
         for bot in self.bots:
             if bot.outgoing:
                 snap.sent[bot.id] = sum(o.sent for o in bot.outgoing.values())
+                snap.sent_streams[bot.id] = {k: o.sent for k, o in bot.outgoing.items()}
             by_publisher: dict[str, int] = {}
             sequences: dict[str, list[int]] = {}
+            layers: dict[str, list[int]] = {}
             for track in bot.received.values():
                 by_publisher[track.participant] = (
                     by_publisher.get(track.participant, 0) + track.packets
@@ -221,8 +262,19 @@ class BotGroup:
                 counts = sequences.setdefault(track.participant, [0, 0])
                 counts[0] += len(new)
                 counts[1] += sequence_span(new)
+                if track.kind == "video" and track.sizes:
+                    sizes = list(track.sizes)
+                    start = max(0, self._sizes_seen.get(id(track), 0) - 1)
+                    if baseline:
+                        self._sizes_seen[id(track)] = len(sizes)
+                    heights: list[int] = []
+                    for _, height in sizes[start:]:
+                        if not heights or heights[-1] != height:
+                            heights.append(height)
+                    layers[track.participant] = heights
             snap.received[bot.id] = by_publisher
             snap.sequences[bot.id] = sequences
+            snap.layers[bot.id] = layers
             snap.srtp_errors += (
                 bot.publish_transport.srtp_errors + bot.subscribe_transport.srtp_errors
             )
@@ -242,6 +294,9 @@ class BotGroup:
         every publisher's keyframe falls at the same instant of a 3 s cycle; in a meeting they
         do not. A PLI from a receiver at publisher k's delay restarts publisher k's clip then.
         Several groups may ask for the same publisher at once; the server merges them.
+
+        With simulcast, a PLI would restart the forwarded layer only: the group that drives
+        the publisher restarts all its layers at its delay instead.
         """
         from palabre.media import rtcp
 
@@ -249,6 +304,13 @@ class BotGroup:
         start = loop.time()
         for publisher, delay in sorted(delays.items(), key=lambda item: item[1]):
             await asyncio.sleep(max(0.0, start + delay - loop.time()))
+            if self.simulcast:
+                for bot in self.bots:
+                    if bot.id == publisher:
+                        for key, outgoing in bot.outgoing.items():
+                            if key.startswith("video"):
+                                outgoing.restart(loop.time())
+                continue
             for bot in self.bots:
                 tracks = bot.tracks_from(publisher, "video")
                 ssrc = bot.ssrc_of(tracks[0].track_id) if tracks else None
@@ -289,12 +351,13 @@ def _worker(
     bitrate: int,
     audio_only: bool,
     nice: int | None = None,
+    simulcast: bool = False,
 ) -> None:
     """A bot process: start the bots, then answer 'snap' and 'stop' from the controller."""
     set_nice(os.getpid(), nice)
 
     async def main() -> None:
-        group = BotGroup(url, specs, bitrate, audio_only)
+        group = BotGroup(url, specs, bitrate, audio_only, simulcast=simulcast)
         loop = asyncio.get_running_loop()
         try:
             await group.start()
@@ -333,11 +396,14 @@ class _Remote:
         bitrate: int,
         audio_only: bool,
         nice: int | None = None,
+        simulcast: bool = False,
     ) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=_worker, args=(child, url, specs, bitrate, audio_only, nice), daemon=True
+            target=_worker,
+            args=(child, url, specs, bitrate, audio_only, nice, simulcast),
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -536,6 +602,8 @@ def merge(snapshots: list[Snapshot]) -> Snapshot:
         total.srtp_errors += snap.srtp_errors
         total.udp_drops += snap.udp_drops
         total.sequences.update(snap.sequences)
+        total.sent_streams.update(snap.sent_streams)
+        total.layers.update(snap.layers)
     return total
 
 
@@ -571,6 +639,10 @@ class Result:
     machine_busy: float  # CPU seconds the whole machine was busy in the window, all cores
     machine_total: float  # CPU seconds the whole machine had in the window, all cores
     health: dict[str, Any]
+    simulcast: bool = False
+    in_streams: dict[str, int] = field(default_factory=dict)  # packets in by stream key
+    layers: dict[str, int] = field(default_factory=dict)  # simulcast: pairs by layer received
+    settle: float | None = None  # simulcast: seconds until the layer allocation settled
 
     @property
     def others_cpu_percent(self) -> float:
@@ -589,6 +661,14 @@ class Result:
     @property
     def in_per_second(self) -> float:
         return self.packets_in / self.duration
+
+    @property
+    def fan_out(self) -> float:
+        """Packets forwarded per packet in."""
+        return self.packets_forwarded / self.packets_in if self.packets_in else 0.0
+
+    def stream_per_second(self, key: str) -> float:
+        return self.in_streams.get(key, 0) / self.duration
 
     @property
     def server_cpu_percent(self) -> float | None:
@@ -623,7 +703,13 @@ class Result:
             "bot_processes": self.bot_processes,
             "duration_s": round(self.duration, 3),
             "cpu_window_s": round(self.cpu_window, 3),
+            "simulcast": self.simulcast,
             "packets_in_per_s": round(self.in_per_second, 1),
+            "packets_in_per_s_by_stream": {
+                key: round(self.stream_per_second(key), 1) for key in sorted(self.in_streams)
+            },
+            "simulcast_layers_received": self.layers,
+            "simulcast_settle_s": _round(self.settle, 1),
             "packets_forwarded": self.packets_forwarded,
             "packets_expected": self.packets_expected,
             "seq_received": self.seq_received,
@@ -654,6 +740,18 @@ class Window:
     expected: int
     seq_received: int
     seq_expected: int
+    in_streams: dict[str, int] = field(default_factory=dict)  # packets in by stream key
+    # Simulcast: receiver-publisher video pairs by the layer received throughout the window
+    # ("640x480"), or "switched" when the layer changed in it.
+    layers: dict[str, int] = field(default_factory=dict)
+
+
+def _layer_stream(height: int) -> tuple[str, str] | None:
+    """The bot's stream key and the label of the simulcast layer of this height."""
+    for key, (_, width, layer_height) in zip(SIMULCAST_STREAMS, SIMULCAST_LAYERS, strict=True):
+        if layer_height == height:
+            return key, f"{width}x{height}"
+    return None
 
 
 def window(before: Snapshot, after: Snapshot) -> Window:
@@ -666,15 +764,35 @@ def window(before: Snapshot, after: Snapshot) -> Window:
     By sequence numbers: the packets each receiver got of each publisher and the span of
     sequence numbers they cover, which that lag does not skew but which cannot see packets
     lost at the very end of the window.
+
+    A simulcast publisher's packets in are all its layers'; a receiver expects its audio and
+    the layer it received at the window's end (the top layer's if it saw no keyframe).
     """
     sent = {p: n - before.sent.get(p, 0) for p, n in after.sent.items()}
+    streams = {
+        p: {k: n - before.sent_streams.get(p, {}).get(k, 0) for k, n in by_key.items()}
+        for p, by_key in after.sent_streams.items()
+    }
     result = Window(sum(sent.values()), 0, 0, 0, 0)
+    for by_key in streams.values():
+        for key, n in by_key.items():
+            result.in_streams[key] = result.in_streams.get(key, 0) + n
     for bot_id, by_publisher in after.received.items():
         old = before.received.get(bot_id, {})
         sequences = after.sequences.get(bot_id, {})
+        layers = after.layers.get(bot_id, {})
         for publisher, count in sent.items():
             if publisher == bot_id:
                 continue
+            by_key = streams.get(publisher, {})
+            if SIMULCAST_STREAMS[-1] in by_key:
+                heights = layers.get(publisher, [])
+                found = _layer_stream(heights[-1]) if heights else None
+                key, label = found or (SIMULCAST_STREAMS[-1], "unknown")
+                if len(heights) > 1:
+                    label = "switched"
+                result.layers[label] = result.layers.get(label, 0) + 1
+                count = by_key[key] + sum(n for k, n in by_key.items() if not k.startswith("video"))
             result.expected += count
             result.received += by_publisher.get(publisher, 0) - old.get(publisher, 0)
             got, span = sequences.get(publisher, (0, 0))
@@ -736,6 +854,48 @@ async def drain(
             return snap
 
 
+def current_layers(snap: Snapshot) -> dict[tuple[str, str], int]:
+    """(receiver, publisher) -> height of the last video keyframe received."""
+    return {
+        (bot_id, publisher): heights[-1]
+        for bot_id, by_publisher in snap.layers.items()
+        for publisher, heights in by_publisher.items()
+        if heights
+    }
+
+
+async def settle_layers(
+    snapshot: Callable[[], Awaitable[Snapshot]],
+    log: Callable[[str], None],
+    quiet: float = LAYER_SETTLE,
+    limit: float = 90.0,
+) -> float:
+    """Wait until no receiver's simulcast layer changed for `quiet` seconds (the SFU steps up
+    one layer at a time as the REMBs show room); the seconds it took."""
+    started = time.monotonic()
+    snap = await snapshot()
+    expected = sum(len(set(snap.sent) - {bot_id}) for bot_id in snap.received)
+    last = current_layers(snap)
+    changed = started
+    while True:
+        await asyncio.sleep(0.5)
+        layers = current_layers(await snapshot())
+        now = time.monotonic()
+        if layers != last:
+            last, changed = layers, now
+        elif len(layers) >= expected and now - changed >= quiet:
+            break
+        if now - started > limit:
+            log(f"simulcast layers still changing after {limit:g} s; measuring anyway")
+            break
+    counts: dict[int, int] = {}
+    for height in last.values():
+        counts[height] = counts.get(height, 0) + 1
+    shown = ", ".join(f"{n} at {h}p" for h, n in sorted(counts.items()))
+    log(f"simulcast layers settled in {now - started:.1f} s: {shown}")
+    return now - started
+
+
 async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
     if args.url:
         server = external_server(args.url, args.server_pid)
@@ -755,15 +915,32 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
     try:
         from palabre.bot import load_clip
 
-        load_clip(CLIP_SECONDS, args.video_bitrate)  # encode once, before the bot processes
+        # Encode once, before the bot processes.
+        if args.simulcast:
+            simulcast_clips()
+        else:
+            load_clip(CLIP_SECONDS, args.video_bitrate)
         if processes == 1:
-            group = BotGroup(server.ws_url, specs, args.video_bitrate, args.audio_only)
+            group = BotGroup(
+                server.ws_url,
+                specs,
+                args.video_bitrate,
+                args.audio_only,
+                simulcast=args.simulcast,
+            )
             groups.append(_Local(group))
         else:
             for index in range(processes):
                 share = specs[index::processes]
                 groups.append(
-                    _Remote(server.ws_url, share, args.video_bitrate, args.audio_only, args.nice)
+                    _Remote(
+                        server.ws_url,
+                        share,
+                        args.video_bitrate,
+                        args.audio_only,
+                        args.nice,
+                        args.simulcast,
+                    )
                 )
         started = time.monotonic()
         await asyncio.gather(*(group.start() for group in groups))
@@ -778,6 +955,9 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"after {wait} s, {missing} bot-publisher pairs have no media")
             await asyncio.sleep(0.2)
+        settle = None
+        if args.simulcast:
+            settle = await settle_layers(snapshot, log)
         if not args.audio_only and not args.aligned_keyframes:
             publishers = sorted((await snapshot()).sent)
             # Past the server's merging interval for the joins' keyframe requests (0.3 s).
@@ -834,6 +1014,10 @@ async def run(args: argparse.Namespace, log: Callable[[str], None]) -> Result:
             machine_busy=machine_after[0] - machine_before[0],
             machine_total=machine_after[1] - machine_before[1],
             health=health,
+            simulcast=args.simulcast,
+            in_streams=counted.in_streams,
+            layers=counted.layers,
+            settle=settle,
         )
     except BaseException:
         tail = server.log_tail()
@@ -852,6 +1036,12 @@ def report(result: Result, args: argparse.Namespace) -> str:
     media = (
         "audio only" if args.audio_only else f"audio + video {args.video_bitrate // 1000} kbit/s"
     )
+    if args.simulcast:
+        media = (
+            "audio + simulcast video "
+            + " + ".join(f"{w}x{h} {rate // 1000}" for rate, w, h in SIMULCAST_LAYERS)
+            + " kbit/s"
+        )
     cpu = result.server_cpu_percent
     us = result.us_per_packet
     lines = [
@@ -864,11 +1054,22 @@ def report(result: Result, args: argparse.Namespace) -> str:
         f"  bot processes                    {result.bot_processes}",
         f"  window                           {result.duration:.1f} s after "
         f"{args.warmup:g} s warm-up (server CPU: {result.cpu_window:.1f} s, with the drain)",
-        f"  packets in (from publishers)     {result.in_per_second:,.0f} /s",
+        f"  packets in (from publishers)     {result.in_per_second:,.0f} /s"
+        + (" (all simulcast layers)" if result.simulcast else ""),
+    ]
+    if result.simulcast:
+        parts = [
+            f"{label} {result.stream_per_second(key):,.0f}"
+            for key, label in zip(SIMULCAST_STREAMS, ("low", "mid", "high"), strict=True)
+        ]
+        parts.append(f"audio {result.stream_per_second('audio'):,.0f}")
+        lines.append(f"    by stream                      {', '.join(parts)} /s")
+    lines += [
         f"  packets forwarded                {result.forwarded_per_second:,.0f} /s "
-        "(received by the bots)",
+        f"(received by the bots; {result.fan_out:.1f} per packet in)",
         f"  loss                             {result.loss_percent:.2f} % received vs sent x "
-        f"receivers ({result.rtp_loss_percent:.2f} % by RTP sequence gaps)",
+        f"receivers ({result.rtp_loss_percent:.2f} % by RTP sequence gaps)"
+        + (" (sent: the audio and the layer each receiver got)" if result.simulcast else ""),
         "  server CPU                       "
         + ("n/a (server pid unknown)" if cpu is None else f"{cpu:.1f} % of one core"),
         "  server CPU per forwarded packet  " + ("n/a" if us is None else f"{us:.1f} µs"),
@@ -877,6 +1078,12 @@ def report(result: Result, args: argparse.Namespace) -> str:
         f"  other processes' CPU             {result.others_cpu_percent:.1f} % of one core "
         f"(machine {result.machine_busy_percent:.0f} % busy)",
     ]
+    if result.simulcast:
+        shown = ", ".join(f"{n} {label}" for label, n in sorted(result.layers.items()))
+        settle = "" if result.settle is None else f"; settled {result.settle:.0f} s before"
+        lines.append(
+            f"  simulcast layers received        {shown} (receiver-publisher pairs{settle})"
+        )
     server_drops = result.server_udp_drops
     lines.append(
         "  UDP drops (kernel, full buffer)  "
@@ -909,6 +1116,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="bit rate of the VP8 clip, bit/s (default 600000)",
     )
     parser.add_argument("--audio-only", action="store_true", help="publish Opus only")
+    parser.add_argument(
+        "--simulcast",
+        action="store_true",
+        help="publish video as three VP8 layers (150, 450, 1200 kbit/s; --video-bitrate is "
+        "not used); the bots send REMBs and each receives the layer the SFU allocates",
+    )
     parser.add_argument(
         "--bot-processes",
         type=int,
@@ -953,6 +1166,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--publishers must be at least 1")
     if args.subscribers < 0 or args.duration <= 0 or args.warmup < 0:
         parser.error("--subscribers, --duration and --warmup must not be negative")
+    if args.simulcast and args.audio_only:
+        parser.error("--simulcast needs video: not with --audio-only")
     return args
 
 

@@ -39,3 +39,31 @@ def test_forward_benchmark_prints_cpu_per_packet() -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["participants"] == 3
     assert result["server_cpu_us_per_forwarded_packet"] > 0
+
+
+@pytest.mark.slow
+def test_forward_benchmark_with_simulcast() -> None:
+    command = [
+        sys.executable,
+        str(SCRIPT),
+        "--simulcast",
+        "--publishers",
+        "2",
+        "--subscribers",
+        "1",
+        "--warmup",
+        "1",
+        "--duration",
+        "3",
+        "--json",
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "all simulcast layers" in done.stdout, done.stdout
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["simulcast"] is True
+    streams = result["packets_in_per_s_by_stream"]
+    assert {"video:q", "video:h", "video:f", "audio"} <= set(streams), streams
+    # 2 publishers, each received by 2 participants: 4 video pairs, each on one layer.
+    assert sum(result["simulcast_layers_received"].values()) == 4
+    assert result["server_cpu_us_per_forwarded_packet"] > 0
