@@ -110,7 +110,8 @@ async def test_udp_blocked_joins_over_ice_tcp(lab: Lab, playwright: Any) -> None
 
 
 async def test_loss_and_delay_keep_decoding(lab: Lab, playwright: Any) -> None:
-    """5% loss each way and 100 ms of round trip: freezes under 2% of 25 s watched.
+    """5% loss each way and 100 ms of round trip: freezes under 2% of 40 s watched (a freeze
+    is about 0.2 s, 0.5 % of the time: a shorter watch counts too few to tell 1 % from 2 %).
 
     What it takes (each measured here): the page knows its round trip (RRTR/DLRR), so that
     its jitter buffer waits a round trip for retransmissions; a NACK is answered twice on a
@@ -130,7 +131,7 @@ async def test_loss_and_delay_keep_decoding(lab: Lab, playwright: Any) -> None:
             timeout=30,
             what="frames decoded through the lossy path",
         )
-        samples = await sample(page, sender.id, 26)
+        samples = await sample(page, sender.id, 41)
         (t0, first), (t1, last) = samples[0], samples[-1]
         watched = t1 - t0
         frozen = last["freezes"] - first["freezes"]
@@ -142,7 +143,7 @@ async def test_loss_and_delay_keep_decoding(lab: Lab, playwright: Any) -> None:
             f"nacks {last['nacks'] - first['nacks']}, retransmitted {last['rtx'] - first['rtx']}, "
             f"frozen by second {[round(s['freezes'] - first['freezes'], 2) for _, s in samples]}"
         )
-        assert watched >= 20
+        assert watched >= 35
         assert fps > 10, samples
         assert frozen < 0.02 * watched, samples
     finally:

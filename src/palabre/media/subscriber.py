@@ -557,6 +557,7 @@ class Subscriber:
         losses = self.bwe.on_feedback(feedback, time.monotonic())
         if self.bwe.loss > REPAIR_MAX_LOSS or self.bwe.state == OVERUSE:
             losses = []
+        repaired: dict[DownTrack, list[int]] = {}
         for lost in losses:
             down = cast(DownTrack, lost.down)
             # Audio is not retransmitted (Opus conceals); video is, if a NACK was not quicker.
@@ -567,6 +568,12 @@ class Subscriber:
                 and down.repair(lost.out_sequence, lost.sent_at)
             ):
                 self.nacks_answered += 1
+                repaired.setdefault(down, []).append(lost.out_sequence)
+        # These are already late (their NACK was lost): twice too, as NACK answers are.
+        if repaired and self.bwe.loss >= DUPLICATE_LOSS:
+            loop = asyncio.get_running_loop()
+            for down, sequences in repaired.items():
+                loop.call_later(DUPLICATE_DELAY, self._duplicate, down, sequences)
         self.estimate = self.bwe.estimate
         if self.bwe.state != state or self.bwe.estimate < 0.9 * before:
             log.debug(
