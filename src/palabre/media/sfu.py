@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from . import rtcp
 from .connection import MediaConnection
 from .dtls import Certificate
+from .heap import release_freed_heap
 from .publisher import Publisher
 from .sdp import Candidate, TransportParameters
 from .subscriber import Subscriber
@@ -67,6 +68,7 @@ class Sfu:
         self.stats = SfuStats()
         self._candidates: tuple[Candidate, ...] = ()
         self._ticker: asyncio.Task[None] | None = None
+        self._heap_to_release = False  # someone left since the last tick
 
     async def start(self, host: str, udp_port: int, tcp_port: int | None) -> None:
         await self.transport.start(host, udp_port, tcp_port)
@@ -153,6 +155,7 @@ class Sfu:
             other.subscriber.drop_tracks(gone)
         participant.subscriber.close()
         participant.publisher.connection.close()
+        self._heap_to_release = True
 
     def request_keyframe(self, track: Track, layer: Layer) -> None:
         participant = self.participants.get(track.participant_id)
@@ -172,6 +175,9 @@ class Sfu:
                 log.exception("SFU tick failed")
 
     def tick(self) -> None:
+        if self._heap_to_release:
+            self._heap_to_release = False
+            release_freed_heap()
         now = time.monotonic()
         now_unix = time.time()
         for participant in list(self.participants.values()):
