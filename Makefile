@@ -19,10 +19,12 @@ web: $(BIN)/palabre
 	fi
 
 # Debian packages the tests need: Chromium for the browser tests, nftables for the
-# network-namespace tests (tests/netns) that block UDP.
+# network-namespace tests (tests/netns) that block UDP, PostgreSQL for the persistence tests
+# (tests/postgres_server.py starts a private server; nothing of the system's is used).
 deps-system:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 	@command -v nft >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q nftables; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q postgresql; }
 
 run: $(BIN)/palabre web
 	$(BIN)/palabre serve

@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from palabre.accounts.db import Database
 from palabre.accounts.identity import Auth
 from palabre.config import Settings
+from palabre.db import Database
 from palabre.media.sfu import Sfu
 from palabre.meeting.codes import MeetingCodes
 from palabre.signaling.hub import Hub
 from palabre.web.app import create_app
+from postgres_server import PostgresServer
 
 
 def free_port() -> int:
@@ -153,3 +154,27 @@ def make_client() -> Iterator[Callable[..., TestClient]]:
     yield factory
     for db in databases:
         db.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for the session (Debian's), on a private loopback port."""
+    try:
+        server = PostgresServer.start(free_port())
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL could not start in CI: {exc}")
+        pytest.skip(f"PostgreSQL TESTS SKIPPED: the server could not start: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, then a database on the real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'palabre.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()

@@ -133,8 +133,8 @@ def _load(args: argparse.Namespace, *names: str) -> Settings | None:
 
 
 def _user_command(args: argparse.Namespace) -> int:
-    from .accounts.db import Database
     from .accounts.users import UserError, add_user, list_users, remove_user, set_password
+    from .db import Database
 
     settings = _load(args, "data_dir", "database_url")
     if settings is None:

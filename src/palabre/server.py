@@ -14,9 +14,9 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from . import logs
-from .accounts.db import Database
 from .accounts.identity import Auth
 from .config import Settings
+from .db import Database
 from .media.sfu import Sfu
 from .meeting.codes import MeetingCodes
 from .signaling.hub import Hub

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from joserfc.jwk import RSAKey
 
-from palabre.accounts.db import Database
 from palabre.accounts.tokens import verify_invitation
 from palabre.accounts.users import authenticate
 from palabre.config import Settings
+from palabre.db import Database
 
 SECRET = "an-hs256-secret-of-at-least-32-characters"
 

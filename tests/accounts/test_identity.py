@@ -11,11 +11,11 @@ from starlette.routing import WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket
 
-from palabre.accounts.db import Database
 from palabre.accounts.identity import Auth, Identity, identify
 from palabre.accounts.tokens import InvitationError, create_invitation
 from palabre.accounts.users import add_user
 from palabre.config import Settings
+from palabre.db import Database
 from palabre.web.auth import auth_routes
 from palabre.web.sessions import SessionMiddleware
 

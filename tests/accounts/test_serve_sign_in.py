@@ -39,3 +39,28 @@ def test_cli_user_signs_in_to_the_server(server_factory: Callable[..., Any]) -> 
     again = server_factory("--data-dir", str(server.data_dir))
     with httpx.Client(base_url=again.http_url, cookies={"palabre_session": cookie}) as browser:
         assert browser.get("/api/me").json()["signedIn"]
+
+
+def test_served_accounts_on_postgresql(server_factory: Callable[..., Any], postgres: Any) -> None:
+    """The same sign-in with the accounts on a real PostgreSQL server (production's shape)."""
+    url = postgres.new_database()
+    added = subprocess.run(
+        [sys.executable, "-m", "palabre", "user", "add", "bob", "--password-stdin",
+         "--database-url", url],
+        input="an0ther-pass\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    server = server_factory("--database-url", url)
+    assert not (server.data_dir / "palabre.db").exists()
+    with httpx.Client(base_url=server.http_url) as browser:
+        page = browser.get("/auth/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        wrong = browser.post(
+            "/auth/login", data={"username": "bob", "password": "nope-nope", "csrf": token}
+        )
+        assert wrong.status_code == 401
+        response = browser.post(
+            "/auth/login", data={"username": "bob", "password": "an0ther-pass", "csrf": token}
+        )
+        assert response.status_code == 303
+        assert browser.get("/api/me").json()["name"] == "bob"

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from palabre.accounts.db import Database, database_url
 from palabre.accounts.passwords import hash_password, verify_password
 from palabre.accounts.users import (
     User,
@@ -21,11 +20,13 @@ from palabre.accounts.users import (
     remove_user,
 )
 from palabre.config import Settings
+from palabre.db import Database, database_url
 
 
 @pytest.fixture
-def db() -> Iterator[Database]:
-    database = Database("sqlite://")
+def db(database_url: str) -> Iterator[Database]:
+    """The accounts on SQLite, then on a real PostgreSQL server."""
+    database = Database(database_url)
     yield database
     database.close()
 
@@ -104,13 +105,13 @@ def test_sqlite_file_in_data_dir(tmp_path: Path) -> None:
     assert database_url(Settings(database_url="postgresql://x/y")) == "postgresql://x/y"
 
 
-def test_migrations_build_the_models_schema(tmp_path: Path) -> None:
+def test_migrations_build_the_models_schema(database_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from palabre.accounts.db import Base
+    from palabre.db import Base
 
-    url = f"sqlite:///{tmp_path / 'palabre.db'}"
+    url = database_url
     database = Database(url)
     database.close()
     database = Database(url)  # opening again finds nothing to do

@@ -1,8 +1,7 @@
 """Identity: local accounts, OpenID Connect sign-in, invitation tokens.
 
-- db.py: the SQLAlchemy engine and sessions (SQLite in the data directory by default).
 - passwords.py: argon2id hashing.
-- users.py: the User model and the operations the CLI and the sign-in use.
+- users.py: the User model (on palabre.db) and the operations the CLI and the sign-in use.
 - tokens.py: signed, expiring invitation tokens (JWT).
 - oidc.py: OpenID Connect sign-in with Authlib.
 - identity.py: who is behind an HTTP request or a WebSocket.

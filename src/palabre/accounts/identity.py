@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from starlette.requests import HTTPConnection
 
 from ..config import Settings
-from .db import Database
+from ..db import Database
 from .tokens import Invitation, verify_invitation
 from .users import UserInfo, get_user
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base, Database
+from ..db import Base, Database
 from .passwords import hash_password, needs_rehash, verify_password
 
 MAX_NAME = 64

@@ -20,9 +20,9 @@ from typing import Any
 from starlette.websockets import WebSocket
 from websockets.asyncio.client import ClientConnection, unix_connect
 
-from ..accounts.db import Database
 from ..accounts.identity import Auth
 from ..config import Settings
+from ..db import Database
 from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
 from ..server import _Server, _server_secret, uvicorn_config

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -17,10 +18,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from ..accounts.db import Database
 from ..accounts.identity import Auth, Identity, identify
 from ..accounts.tokens import InvitationError
 from ..config import Settings
+from ..db import Database
 from ..meeting.admission import JoinRights
 from ..meeting.names import InvalidName, generate_room_name, normalize_room_name
 from ..signaling.hub import Hub
@@ -80,7 +81,8 @@ def create_app(
 
     async def websocket_endpoint(websocket: WebSocket) -> None:
         try:
-            identity = identify(websocket, auth)
+            # identify() may query the database: in a thread, never on the event loop.
+            identity = await run_in_threadpool(identify, websocket, auth)
         except InvitationError as exc:
             # A bad invitation is refused outright rather than treated as a guest.
             await websocket.accept()

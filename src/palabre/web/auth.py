@@ -167,7 +167,7 @@ def auth_routes(auth: Auth) -> list[Route]:
     oidc = oidc_client(settings)
     throttle = LoginThrottle()
 
-    def login_form(
+    async def login_form(
         request: Request, error: str | None = None, status: int = 200, username: str = ""
     ) -> HTMLResponse:
         lang = language(request)
@@ -177,7 +177,7 @@ def auth_routes(auth: Auth) -> list[Route]:
         parts = []
         if error:
             parts.append(f'<p class="error" role="alert">{html.escape(error)}</p>')
-        user = auth.session_user(session)
+        user = await run_in_threadpool(auth.session_user, session)
         if user is not None:
             signed_in = t["signed_in_as"].format(name=user.display_name)
             parts.append(f"<p>{html.escape(signed_in)}</p>")
@@ -200,23 +200,23 @@ def auth_routes(auth: Auth) -> list[Route]:
         return _page(lang, t["login"], "".join(parts), status)
 
     async def login_page(request: Request) -> Response:
-        return login_form(request)
+        return await login_form(request)
 
     async def login(request: Request) -> Response:
         t = TEXT[language(request)]
         async with request.form(max_files=0, max_fields=10) as form:
             fields = {k: v for k, v in form.items() if isinstance(v, str) and len(v) <= MAX_FIELD}
         if not csrf_ok(request.session, fields.get("csrf")):
-            return login_form(request, t["csrf"], 403)
+            return await login_form(request, t["csrf"], 403)
         username = fields.get("username", "").strip()
         password = fields.get("password", "")
         key = username.casefold()
         if throttle.blocked(key):
-            return login_form(request, t["throttled"], 429, username)
+            return await login_form(request, t["throttled"], 429, username)
         user = await run_in_threadpool(authenticate, auth.db, username, password)
         if user is None:
             throttle.failed(key)
-            return login_form(request, t["bad_credentials"], 401, username)
+            return await login_form(request, t["bad_credentials"], 401, username)
         throttle.succeeded(key)
         auth.sign_in(request.session, user, "password")
         log.info("user %s signed in", user.name)

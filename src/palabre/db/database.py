@@ -1,9 +1,16 @@
-"""The accounts database: SQLAlchemy 2, a SQLite file in the data directory unless
+"""The database: SQLAlchemy 2, a SQLite file (WAL) in the data directory unless
 `database_url` names another (PostgreSQL in production). Its schema is brought up to date by
-the Alembic migrations in migrations/ each time it is opened."""
+the one Alembic history in migrations/ each time it is opened.
+
+Every package's models derive from `Base` and are listed in MODELS, so that the migrations
+(and their autogeneration) see all of them; this package imports none of them itself.
+Calls are synchronous: async code runs them in a thread (Starlette's run_in_threadpool), so a
+query never blocks the event loop.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +22,10 @@ from sqlalchemy.pool import StaticPool
 from ..config import Settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+# The modules that define tables, imported before migrating (module names, not imports, so
+# that db stays beneath the packages that use it).
+MODELS = ("palabre.accounts.users",)
 
 
 class Base(DeclarativeBase):
@@ -52,8 +63,8 @@ class Database:
         from alembic import command
         from alembic.config import Config
 
-        from . import users  # noqa: F401  (registers the models for the migrations)
-
+        for module in MODELS:
+            importlib.import_module(module)
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:

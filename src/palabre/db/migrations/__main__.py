@@ -1,4 +1,4 @@
-"""Autogenerate the next migration from the models: python -m palabre.accounts.migrations MSG"""
+"""Autogenerate the next migration from the models: python -m palabre.db.migrations MSG"""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from ..db import MIGRATIONS, Database
+from ..database import MIGRATIONS, Database
 
 
 def main(message: str) -> None:

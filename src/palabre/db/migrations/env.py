@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from palabre.accounts.db import Base
+from palabre.db import Base
 
 config = context.config
 connection = config.attributes["connection"]

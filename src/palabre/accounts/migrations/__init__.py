@@ -1,6 +1,0 @@
-"""Alembic migrations of the accounts database, run by Database on open (upgrade to head).
-
-A new revision: change the models, then
-    .venv/bin/python -m palabre.accounts.migrations "what changed"
-which autogenerates versions/NNNN_*.py against a scratch SQLite database; review it.
-"""

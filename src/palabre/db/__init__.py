@@ -1,0 +1,10 @@
+"""The one database of every package: engine, declarative base, sessions, migrations.
+
+- database.py: `Database` (engine, sessions, migration on open), `Base`, `database_url`.
+- migrations/: the single Alembic history (`python -m palabre.db.migrations MSG` makes the
+  next revision from the models).
+"""
+
+from .database import MODELS, Base, Database, database_url
+
+__all__ = ["MODELS", "Base", "Database", "database_url"]
