@@ -24,6 +24,7 @@ from palabre.media.sfu import Sfu
 from palabre.meeting.codes import MeetingCodes
 from palabre.signaling.hub import Hub
 from palabre.web.app import create_app
+from palabre.web.backend import LocalBackend
 from postgres_server import PostgresServer
 
 
@@ -148,7 +149,9 @@ def make_client() -> Iterator[Callable[..., TestClient]]:
         db = Database("sqlite://")
         databases.append(db)
         hub = Hub(Sfu(["127.0.0.1"]), MeetingCodes(b"k" * 32))
-        app = create_app(hub, settings, auth=Auth(settings, db), secret=secret)
+        app = create_app(
+            LocalBackend(hub, settings), settings, auth=Auth(settings, db), secret=secret
+        )
         return TestClient(app, base_url=base_url)
 
     yield factory

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from starlette.websockets import WebSocket
 from websockets.asyncio.client import ClientConnection, unix_connect
 
@@ -25,8 +26,9 @@ from ..config import Settings
 from ..db import Database
 from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
-from ..server import _Server, _server_secret, uvicorn_config
+from ..runtime import GracefulServer, installation_secret, uvicorn_config
 from ..signaling.messages import MAX_MESSAGE_BYTES
+from ..web.app import create_app
 from . import grant
 from .placement import NoWorker, Placement
 from .relay import Relay, WorkerUnavailable
@@ -37,7 +39,8 @@ log = logging.getLogger(__name__)
 
 
 class Front:
-    """What the web app needs from the cluster: codes, room sizes, health and the relay."""
+    """The web app's Backend (web/backend.py) when rooms run on media workers: codes, room
+    sizes, health and the relay."""
 
     def __init__(self, workers: Workers, codes: MeetingCodes, settings: Settings, key: bytes):
         self.workers = workers
@@ -111,13 +114,15 @@ class Front:
         }
 
 
-class _FrontServer(_Server):
+class FrontServer(GracefulServer):
     """On SIGTERM, every worker says goodbye to its participants (relayed) before we stop."""
 
-    workers: Workers
-    front: Front
+    def __init__(self, config: uvicorn.Config, workers: Workers, front: Front) -> None:
+        super().__init__(config)
+        self.workers = workers
+        self.front = front
 
-    def _graceful_exit(self) -> None:
+    def graceful_exit(self) -> None:
         log.info("shutting down: stopping %d media workers", len(self.workers))
         asyncio.get_running_loop().create_task(self._stop_workers())
 
@@ -132,10 +137,8 @@ class _FrontServer(_Server):
 
 
 async def serve_cluster(settings: Settings) -> None:
-    from ..web.app import create_app
-
     data_dir = Path(settings.data_dir)
-    secret = _server_secret(data_dir)
+    secret = installation_secret(data_dir)
     codes = MeetingCodes(secret, data_dir / "meeting-codes.json")
     key = secrets.token_bytes(32)  # for grants: made for this run, known to our workers only
     workers = Workers(settings, secret, key)
@@ -143,13 +146,8 @@ async def serve_cluster(settings: Settings) -> None:
     front = Front(workers, codes, settings, key)
     database = Database.from_settings(settings)
     try:
-        app = create_app(
-            None, settings, auth=Auth(settings, database), secret=secret, cluster=front
-        )
-        server = _FrontServer(uvicorn_config(app, settings))
-        server.workers = workers
-        server.front = front
-        await server.serve()
+        app = create_app(front, settings, auth=Auth(settings, database), secret=secret)
+        await FrontServer(uvicorn_config(app, settings), workers, front).serve()
     finally:
         await workers.stop()
         await workers.close()

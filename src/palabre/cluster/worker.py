@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
+import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
@@ -33,7 +34,7 @@ from ..config import Settings
 from ..media.sfu import Sfu
 from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
-from ..server import _Server, _tick, run_on_uvloop, uvicorn_config
+from ..runtime import GracefulServer, Node, run_on_uvloop, uvicorn_config
 from ..signaling.hub import Hub
 from ..signaling.session import Session
 from . import grant
@@ -72,15 +73,18 @@ async def drained(count: Callable[[], int], timeout: float) -> None:
         await asyncio.sleep(0.02)
 
 
-class _WorkerServer(_Server):
+class WorkerServer(GracefulServer):
     """Stops once every participant's goodbye has gone out (not after a fixed delay: with
     media flowing on a busy machine, it can take longer), or after STOP_DRAIN seconds."""
 
-    sessions: set[Session]
+    def __init__(self, config: uvicorn.Config, hub: Hub, sessions: set[Session]) -> None:
+        super().__init__(config, hub)
+        self.sessions = sessions
 
-    def _graceful_exit(self) -> None:
-        log.info("shutting down: telling %d participants", len(self.hub.members))
-        self.hub.shutdown()
+    def graceful_exit(self) -> None:
+        if self.hub is not None:
+            log.info("shutting down: telling %d participants", len(self.hub.members))
+            self.hub.shutdown()
         asyncio.get_running_loop().create_task(self._exit_when_drained())
 
     async def _exit_when_drained(self) -> None:
@@ -138,7 +142,7 @@ def _reply(message: dict[str, Any]) -> None:
     _replies.flush()
 
 
-async def _control(server: _WorkerServer, hub: Hub, sfu: Sfu) -> None:
+async def _control(server: WorkerServer, hub: Hub, sfu: Sfu) -> None:
     """Requests from the main process, until it asks us to stop or goes away."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader()
@@ -175,15 +179,13 @@ async def _control(server: _WorkerServer, hub: Hub, sfu: Sfu) -> None:
 
 async def run_worker(config: WorkerConfig) -> None:
     settings = config.settings
-    sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
-    await sfu.start(settings.media_bind, config.media_port, config.media_tcp_port)
     codes = AssignedCodes(bytes.fromhex(config.server_secret))
-    hub = Hub(sfu, codes, secure_domain=settings.secure_domain, last_n=settings.last_n)
+    node = Node(settings, codes)
+    await node.start(config.media_port, config.media_tcp_port)
+    hub, sfu = node.hub, node.sfu
     sessions: set[Session] = set()
     app = worker_app(hub, codes, settings, bytes.fromhex(config.grant_key), sessions)
-    server = _WorkerServer(uvicorn_config(app, settings))
-    server.hub = hub
-    server.sessions = sessions
+    server = WorkerServer(uvicorn_config(app, settings), hub, sessions)
     sock = _listen(config.socket)
     _reply(
         {
@@ -195,15 +197,12 @@ async def run_worker(config: WorkerConfig) -> None:
     )
     log.info("worker %d: media on udp/%d tcp/%s", config.index, sfu.transport.udp_port,
              sfu.transport.tcp_port)  # fmt: skip
-    ticker = asyncio.create_task(_tick(hub))
     control = asyncio.create_task(_control(server, hub, sfu))
     try:
         await server.serve(sockets=[sock])
     finally:
-        ticker.cancel()
         control.cancel()
-        hub.shutdown()
-        await sfu.close()
+        await node.close()
         with contextlib.suppress(OSError):
             os.unlink(config.socket)
 

@@ -13,12 +13,9 @@ import logging
 import socket
 import struct
 from collections import Counter
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from . import stun
-
-if TYPE_CHECKING:
-    from .connection import MediaConnection
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +30,21 @@ class Path(Protocol):
     protocol: str
 
     def send(self, data: bytes) -> None: ...
+
+
+class Endpoint(Protocol):
+    """What the transport hands packets to: a media connection (connection.py), found by the
+    ufrag of its STUN requests and then by the path they came on."""
+
+    ufrag: str
+
+    def handle_binding(
+        self, request: stun.Message, address: tuple[str, int], tcp: Path | None
+    ) -> None: ...
+
+    def handle_packet(self, data: bytes) -> None: ...
+
+    def path_closed(self, path: Path) -> None: ...
 
 
 class UdpPath:
@@ -67,8 +79,8 @@ class TcpPath:
 
 class MediaTransport(asyncio.DatagramProtocol):
     def __init__(self) -> None:
-        self._by_ufrag: dict[str, MediaConnection] = {}
-        self._by_path: dict[object, MediaConnection] = {}
+        self._by_ufrag: dict[str, Endpoint] = {}
+        self._by_path: dict[object, Endpoint] = {}
         self.udp: asyncio.DatagramTransport | None = None
         self.tcp_server: asyncio.Server | None = None
         self._tcp_paths: set[TcpPath] = set()
@@ -122,10 +134,10 @@ class MediaTransport(asyncio.DatagramProtocol):
 
     # --- registry ---
 
-    def register(self, connection: MediaConnection) -> None:
+    def register(self, connection: Endpoint) -> None:
         self._by_ufrag[connection.ufrag] = connection
 
-    def unregister(self, connection: MediaConnection) -> None:
+    def unregister(self, connection: Endpoint) -> None:
         if self._by_ufrag.get(connection.ufrag) is connection:
             del self._by_ufrag[connection.ufrag]
         for key in [k for k, c in self._by_path.items() if c is connection]:
@@ -133,12 +145,12 @@ class MediaTransport(asyncio.DatagramProtocol):
             if isinstance(key, TcpPath):
                 key.writer.close()
 
-    def rename(self, connection: MediaConnection, old_ufrag: str) -> None:
+    def rename(self, connection: Endpoint, old_ufrag: str) -> None:
         if self._by_ufrag.get(old_ufrag) is connection:
             del self._by_ufrag[old_ufrag]
         self._by_ufrag[connection.ufrag] = connection
 
-    def bind_path(self, key: object, connection: MediaConnection) -> None:
+    def bind_path(self, key: object, connection: Endpoint) -> None:
         self._by_path[key] = connection
 
     def udp_path(self, address: tuple[str, int]) -> UdpPath:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -24,15 +23,11 @@ from ..config import Settings
 from ..db import Database
 from ..meeting.admission import JoinRights
 from ..meeting.names import InvalidName, generate_room_name, normalize_room_name
-from ..signaling.hub import Hub
 from ..signaling.messages import encode, error
-from ..signaling.session import Session
 from .auth import auth_routes
+from .backend import Backend
 from .security import SecurityHeaders
 from .sessions import SessionMiddleware
-
-if TYPE_CHECKING:
-    from ..cluster.front import Front
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -59,21 +54,16 @@ def join_rights(identity: Identity, room: str) -> JoinRights:
 
 
 def create_app(
-    hub: Hub | None,
+    backend: Backend,
     settings: Settings,
     static_dir: Path = STATIC_DIR,
     auth: Auth | None = None,
     secret: bytes | None = None,
-    cluster: Front | None = None,
 ) -> Starlette:
-    """`auth` holds the accounts database (default: an empty one in memory, for tests);
-    `secret` signs the session cookies (default: a random one, sessions die with the app).
-    With `--media-workers`, `cluster` holds the rooms (in worker processes) instead of `hub`."""
-    if cluster is not None:
-        codes = cluster.codes
-    else:
-        assert hub is not None
-        codes = hub.codes
+    """`backend` holds the rooms (web/backend.py: this process's hub, or the media workers);
+    `auth` holds the accounts database (default: an empty one in memory, for tests);
+    `secret` signs the session cookies (default: a random one, sessions die with the app)."""
+    codes = backend.codes
     if auth is None:
         auth = Auth(settings, Database("sqlite://"))
     if secret is None:
@@ -89,12 +79,7 @@ def create_app(
             await websocket.send_text(encode(error(exc.code, f"token: {exc}")).decode())
             await websocket.close(1008)
             return
-        rights = partial(join_rights, identity)
-        if cluster is not None:
-            await cluster.connect(websocket, rights)
-            return
-        assert hub is not None
-        await Session(hub, websocket, settings.rate_limit, settings.rate_burst, rights).run()
+        await backend.connect(websocket, partial(join_rights, identity))
 
     async def create_room(request: Request) -> Response:
         name = generate_room_name()
@@ -105,12 +90,7 @@ def create_app(
             name = normalize_room_name(request.path_params["name"])
         except InvalidName as exc:
             return _error(400, "invalid", f"name: {exc}")
-        if cluster is not None:
-            participants = await cluster.participants(name)
-        else:
-            assert hub is not None
-            room = hub.rooms.get(name)
-            participants = len(room.participants) if room else 0
+        participants = await backend.participants(name)
         return JSONResponse(
             {"room": name, "code": codes.code_for(name), "participants": participants}
         )
@@ -122,18 +102,8 @@ def create_app(
         return JSONResponse({"room": name})
 
     async def health(request: Request) -> Response:
-        if cluster is not None:
-            report = await cluster.health()
-            return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
-        assert hub is not None
-        return JSONResponse(
-            {
-                "status": "ok",
-                "rooms": len(hub.rooms),
-                "participants": len(hub.members),
-                "media_connections": hub.sfu.transport.connection_count,
-            }
-        )
+        report = await backend.health()
+        return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
     async def page(request: Request) -> Response:
         """Files at the root of the build (icons, manifest), else the single-page client."""
