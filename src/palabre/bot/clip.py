@@ -107,12 +107,12 @@ def make_clip(seconds: float, bitrate: int, width: int, height: int) -> Clip:
                 for i in range(samples_per_frame)
             ),
         )
-        frame = av.AudioFrame(format="s16", layout="mono", samples=samples_per_frame)
-        frame.planes[0].update(samples.tobytes())
-        frame.sample_rate = 48000
-        frame.pts = index * samples_per_frame
-        frame.time_base = Fraction(1, 48000)
-        payloads, _ = opus.encode(frame)
+        sound = av.AudioFrame(format="s16", layout="mono", samples=samples_per_frame)
+        sound.planes[0].update(samples.tobytes())
+        sound.sample_rate = 48000
+        sound.pts = index * samples_per_frame
+        sound.time_base = Fraction(1, 48000)
+        payloads, _ = opus.encode(sound)
         for payload in payloads:
             number = len(audio)
             audio.append(ClipPacket(number * 0.02, number * 960, False, False, payload))
