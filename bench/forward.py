@@ -50,7 +50,6 @@ import multiprocessing
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -64,6 +63,8 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+
+from palabre.bot.harness import free_port
 
 # --- the bots, in whichever process drives them ---
 
@@ -462,21 +463,6 @@ class _Local:
 
 
 # --- the server ---
-
-
-def free_port() -> int:
-    """A port free for both TCP and UDP on 127.0.0.1 (media uses one number for both)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind(("127.0.0.1", 0))
-            port = int(tcp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                try:
-                    udp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port")
 
 
 @dataclass

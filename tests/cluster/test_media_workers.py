@@ -12,6 +12,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from palabre.bot import Bot, load_clip
+from palabre.bot.harness import received_from, start_bots, until
 
 pytestmark = pytest.mark.slow
 
@@ -21,28 +22,6 @@ def clip():
     return load_clip()
 
 
-async def _start(server, room: str, count: int, clip) -> list[Bot]:
-    bots = []
-    for index in range(count):
-        bot = Bot(server.ws_url, room, f"{room}{index}", clip=clip)
-        await bot.join()
-        await bot.publish()
-        bots.append(bot)
-    return bots
-
-
-async def _until(condition, timeout: float = 10.0, step: float = 0.05) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(step)
-
-
-def _received_from(receiver: Bot, sender: Bot, kind: str) -> int:
-    return sum(t.packets for t in receiver.tracks_from(sender.id, kind))
-
-
 def _pairs(bots: list[Bot]):
     return [(r, s, k) for r in bots for s in bots if s is not r for k in ("audio", "video")]
 
@@ -50,16 +29,16 @@ def _pairs(bots: list[Bot]):
 async def _measure_flow(bots: list[Bot], seconds: float = 3.0) -> None:
     """As tests/integration/test_media_flow.py: every bot gets at least 95% of what each
     other bot of its room sends, of both kinds, through SRTP without a failure."""
-    await _until(lambda: all(_received_from(r, s, k) > 0 for r, s, k in _pairs(bots)))
+    await until(lambda: all(received_from(r, s, k) > 0 for r, s, k in _pairs(bots)))
     sent_before = {(b.id, k): o.sent for b in bots for k, o in b.outgoing.items()}
-    received_before = {(r.id, s.id, k): _received_from(r, s, k) for r, s, k in _pairs(bots)}
+    received_before = {(r.id, s.id, k): received_from(r, s, k) for r, s, k in _pairs(bots)}
     await asyncio.sleep(seconds)
     sent_after = {(b.id, k): o.sent for b in bots for k, o in b.outgoing.items()}
     await asyncio.sleep(0.5)  # in-flight packets land; the later ones are not counted as sent
     for receiver, sender, kind in _pairs(bots):
         sent = sent_after[(sender.id, kind)] - sent_before[(sender.id, kind)]
         got = (
-            _received_from(receiver, sender, kind) - received_before[(receiver.id, sender.id, kind)]
+            received_from(receiver, sender, kind) - received_before[(receiver.id, sender.id, kind)]
         )
         assert sent > 100, (kind, sent)
         assert got >= 0.95 * sent, f"{receiver.name} got {got} of {sent} {kind} from {sender.name}"
@@ -76,8 +55,8 @@ async def test_rooms_on_two_workers(server_factory, clip):
     # Worker i takes media_port + i.
     assert [w["udp_port"] for w in workers] == [server.media_port, server.media_port + 1]
     pids = [w["pid"] for w in workers]
-    alpha = await _start(server, "alpha", 3, clip)
-    beta = await _start(server, "beta", 2, clip)
+    alpha = await start_bots(server.ws_url, "alpha", 3, clip, prefix="alpha")
+    beta = await start_bots(server.ws_url, "beta", 2, clip, prefix="beta")
     bots = [*alpha, *beta]
     try:
         # The rooms landed on different workers: each room's media goes to its worker's port.

@@ -9,16 +9,20 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 from websockets.asyncio.client import connect
 
+from palabre.bot.harness import until
+
 pytestmark = pytest.mark.slow
 
 JWT_SECRET = "an-invitation-secret-of-at-least-32-characters"
+
+
+WORKER_START = 30.0  # seconds: a worker starts in seconds, more on a loaded machine
 
 
 def _health(server) -> tuple[int, dict]:
@@ -27,14 +31,6 @@ def _health(server) -> tuple[int, dict]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
-
-
-async def _until(condition, timeout: float = 30.0) -> None:  # a worker starts in seconds
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.1)
 
 
 def _gone(pid: int) -> bool:
@@ -73,7 +69,7 @@ async def test_a_dead_worker_is_started_again(server_factory):
         if health["workers"][0]["status"] == "down":  # (else it came back meanwhile)
             assert health["workers"][1]["participants"] == 1
         await other.close()
-    await _until(lambda: _health(server)[0] == 200)
+    await until(lambda: _health(server)[0] == 200, WORKER_START, step=0.1)
     status, health = _health(server)
     assert health["workers"][0]["pid"] != dead
     assert health["workers"][0]["udp_port"] == server.media_port  # the same ports again
@@ -87,7 +83,7 @@ async def test_workers_die_with_the_main_process(server_factory):
     pids = [w["pid"] for w in _health(server)[1]["workers"]]
     server.process.kill()
     server.process.wait(5)
-    await _until(lambda: all(_gone(pid) for pid in pids), 20)
+    await until(lambda: all(_gone(pid) for pid in pids), 20, step=0.1)
 
 
 def _token(room: str, name: str) -> str:
@@ -138,14 +134,14 @@ async def test_a_hung_worker_is_reported_and_its_joins_refused(server_factory):
             states = [w["status"] for w in health["workers"]]
             return status == 503 and health["status"] == "degraded" and states == ["down", "ok"]
 
-        await _until(reported)
+        await until(reported, WORKER_START, step=0.1)
         # The room stays on its worker: a join gets `unavailable` and may be tried again.
         reply, second = await _join(server.ws_url, "here", "Bob")
         assert reply["type"] == "error" and reply["code"] == "unavailable" and reply["ref"] == 1
     finally:
         os.kill(hung, signal.SIGCONT)
     # Replies that came too late are not taken for answers to later requests.
-    await _until(lambda: _health(server)[0] == 200)
+    await until(lambda: _health(server)[0] == 200, WORKER_START, step=0.1)
     assert _health(server)[1]["workers"][0]["participants"] == 1
     await second.send(json.dumps({"type": "join", "room": "here", "name": "Bob", "id": 2}))
     reply = json.loads(await second.recv())

@@ -10,8 +10,7 @@ import pycrdt
 import pytest
 
 from palabre.bot import Bot, load_clip
-
-from .test_media_flow import _received_from, _until
+from palabre.bot.harness import received_from, until
 
 pytestmark = pytest.mark.slow
 
@@ -165,18 +164,18 @@ async def test_receive_video_off_is_audio_only(palabre_server):
     await sender.publish()
     viewer = await _joined(palabre_server, "receive", "Viewer")
     try:
-        await _until(lambda: _received_from(viewer, sender, "video") > 20)
+        await until(lambda: received_from(viewer, sender, "video") > 20)
         await viewer.send({"type": "receive", "video": "off"})
         await asyncio.sleep(0.3)
         video, audio = (
-            _received_from(viewer, sender, "video"),
-            _received_from(viewer, sender, "audio"),
+            received_from(viewer, sender, "video"),
+            received_from(viewer, sender, "audio"),
         )
         await asyncio.sleep(1.0)
-        assert _received_from(viewer, sender, "video") == video
-        assert _received_from(viewer, sender, "audio") > audio + 30
+        assert received_from(viewer, sender, "video") == video
+        assert received_from(viewer, sender, "audio") > audio + 30
         await viewer.send({"type": "receive", "video": "standard"})
-        await _until(lambda: _received_from(viewer, sender, "video") > video + 20, 3)
+        await until(lambda: received_from(viewer, sender, "video") > video + 20, 3)
         track = viewer.tracks_from(sender.id, "video")[0]
         assert track.keyframes >= 2  # video resumed on a fresh keyframe
     finally:

@@ -11,9 +11,8 @@ import struct
 import pytest
 
 from palabre.bot import Bot, load_clip
+from palabre.bot.harness import received_from, start_bots, until
 from palabre.media import stun
-
-from .test_media_flow import _received_from, _start, _until
 
 pytestmark = pytest.mark.slow
 
@@ -31,12 +30,10 @@ def _valid_binding_request(ufrag: str) -> bytes:
 
 async def test_garbage_on_media_ports_is_dropped(palabre_server):
     clip = load_clip()
-    a, b = await _start(palabre_server, "hostile", 2, clip)
+    a, b = await start_bots(palabre_server.ws_url, "hostile", 2, clip)
     rng = random.Random(1)
     try:
-        await _until(
-            lambda: _received_from(a, b, "video") > 10 and _received_from(b, a, "video") > 10
-        )
+        await until(lambda: received_from(a, b, "video") > 10 and received_from(b, a, "video") > 10)
         target = ("127.0.0.1", palabre_server.media_port)
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         ufrag = b.publish_transport.remote_ufrag  # a real ufrag of the server's, known to b
@@ -69,10 +66,10 @@ async def test_garbage_on_media_ports_is_dropped(palabre_server):
         sock.close()
 
         # The room's media keeps flowing after the attack, both ways.
-        before_ab, before_ba = _received_from(a, b, "video"), _received_from(b, a, "video")
+        before_ab, before_ba = received_from(a, b, "video"), received_from(b, a, "video")
         await asyncio.sleep(1.0)
-        assert _received_from(a, b, "video") > before_ab + 20
-        assert _received_from(b, a, "video") > before_ba + 20
+        assert received_from(a, b, "video") > before_ab + 20
+        assert received_from(b, a, "video") > before_ba + 20
         assert a.subscribe_transport.srtp_errors == 0
         health = palabre_server.health()
         assert health["participants"] == 2 and health["media_connections"] == 4
@@ -85,11 +82,11 @@ async def test_garbage_on_media_ports_is_dropped(palabre_server):
 async def test_unknown_peer_cannot_use_a_participants_ufrag(palabre_server):
     """A STUN check with a real ufrag but the wrong password never binds the sender's address."""
     clip = load_clip()
-    (a,) = await _start(palabre_server, "hijack", 1, clip)
+    (a,) = await start_bots(palabre_server.ws_url, "hijack", 1, clip)
     watcher = Bot(palabre_server.ws_url, "hijack", "watcher")
     await watcher.join()
     try:
-        await _until(lambda: _received_from(watcher, a, "audio") > 0)
+        await until(lambda: received_from(watcher, a, "audio") > 0)
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sock.settimeout(0.5)
         sock.bind(("127.0.0.1", 0))
@@ -100,9 +97,9 @@ async def test_unknown_peer_cannot_use_a_participants_ufrag(palabre_server):
         with pytest.raises(TimeoutError):
             sock.recvfrom(2000)  # no STUN answer, and no media redirected to us
         sock.close()
-        before = _received_from(watcher, a, "audio")
+        before = received_from(watcher, a, "audio")
         await asyncio.sleep(0.5)
-        assert _received_from(watcher, a, "audio") > before
+        assert received_from(watcher, a, "audio") > before
     finally:
         await a.leave()
         await watcher.leave()

@@ -32,7 +32,7 @@ from av import AudioFrame, VideoFrame
 from websockets.asyncio.client import ClientConnection, connect
 
 if TYPE_CHECKING:
-    from conftest import PalabreServer
+    from palabre.bot.harness import ServerProcess as PalabreServer
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,7 @@ import asyncio
 import pytest
 
 from palabre.bot import Bot, load_clip
-
-from .test_media_flow import _received_from, _until
+from palabre.bot.harness import received_from, until
 
 pytestmark = pytest.mark.slow
 
@@ -27,28 +26,28 @@ async def test_video_follows_the_last_speaker(server_factory):
         await watcher.wait_for(
             lambda m: m["type"] == "dominant_speaker" and m["participant"] == speaker.id, timeout=5
         )
-        await _until(lambda: _received_from(watcher, speaker, "video") > 20)
+        await until(lambda: received_from(watcher, speaker, "video") > 20)
         forwarded = await watcher.wait_for(
             lambda m: m["type"] == "forwarded_video" and m["participants"] == [speaker.id]
         )
         assert forwarded
         await asyncio.sleep(0.5)
-        silent_video = _received_from(watcher, other, "video")
-        audio = _received_from(watcher, other, "audio")
+        silent_video = received_from(watcher, other, "video")
+        audio = received_from(watcher, other, "audio")
         await asyncio.sleep(1.0)
-        assert _received_from(watcher, other, "video") == silent_video  # not among the last 1
-        assert _received_from(watcher, other, "audio") > audio + 30  # audio always flows
+        assert received_from(watcher, other, "video") == silent_video  # not among the last 1
+        assert received_from(watcher, other, "audio") > audio + 30  # audio always flows
         # The other takes the floor: its video comes, the former speaker's stops.
         speaker.speak(False)
         other.speak(True)
         await watcher.wait_for(
             lambda m: m["type"] == "forwarded_video" and m["participants"] == [other.id], timeout=8
         )
-        await _until(lambda: _received_from(watcher, other, "video") > silent_video + 20, 3)
+        await until(lambda: received_from(watcher, other, "video") > silent_video + 20, 3)
         await asyncio.sleep(0.3)
-        stopped = _received_from(watcher, speaker, "video")
+        stopped = received_from(watcher, speaker, "video")
         await asyncio.sleep(1.0)
-        assert _received_from(watcher, speaker, "video") == stopped
+        assert received_from(watcher, speaker, "video") == stopped
     finally:
         for bot in bots:
             await bot.leave()

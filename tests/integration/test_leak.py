@@ -8,8 +8,7 @@ import psutil
 import pytest
 
 from palabre.bot import Bot, load_clip
-
-from .test_media_flow import _received_from, _until
+from palabre.bot.harness import received_from, until
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +22,7 @@ async def _cycle(server, clip, resident: Bot, index: int) -> None:
     await bot.join()
     await bot.publish()
     # Media really flowed both ways before leaving, so every resource was in use.
-    await _until(lambda: _received_from(bot, resident, "audio") > 0, 5)
+    await until(lambda: received_from(bot, resident, "audio") > 0, 5)
     await bot.leave()
 
 

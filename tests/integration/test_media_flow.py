@@ -8,6 +8,7 @@ import time
 import pytest
 
 from palabre.bot import Bot, load_clip
+from palabre.bot.harness import received_from, start_bots, until
 
 pytestmark = pytest.mark.slow
 
@@ -17,45 +18,23 @@ def clip():
     return load_clip()
 
 
-async def _start(server, room: str, count: int, clip, **kwargs) -> list[Bot]:
-    bots = []
-    for index in range(count):
-        bot = Bot(server.ws_url, room, f"bot{index}", clip=clip, **kwargs)
-        await bot.join()
-        await bot.publish()
-        bots.append(bot)
-    return bots
-
-
-async def _until(condition, timeout: float = 10.0, step: float = 0.05) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(step)
-
-
-def _received_from(receiver: Bot, sender: Bot, kind: str) -> int:
-    return sum(t.packets for t in receiver.tracks_from(sender.id, kind))
-
-
 async def test_three_bots_receive_each_other(palabre_server, clip):
-    bots = await _start(palabre_server, "trio", 3, clip)
+    bots = await start_bots(palabre_server.ws_url, "trio", 3, clip)
     try:
         # Everyone receives both kinds from both others before the measured window opens.
         def all_flowing() -> bool:
             return all(
-                _received_from(r, s, k) > 0
+                received_from(r, s, k) > 0
                 for r in bots
                 for s in bots
                 if s is not r
                 for k in ("audio", "video")
             )
 
-        await _until(all_flowing)
+        await until(all_flowing)
         sent_before = {(b.id, k): o.sent for b in bots for k, o in b.outgoing.items()}
         received_before = {
-            (r.id, s.id, k): _received_from(r, s, k)
+            (r.id, s.id, k): received_from(r, s, k)
             for r in bots
             for s in bots
             if s is not r
@@ -69,7 +48,7 @@ async def test_three_bots_receive_each_other(palabre_server, clip):
         for (receiver, sender, kind), before in received_before.items():
             sent = sent_after[(sender, kind)] - sent_before[(sender, kind)]
             got = (
-                _received_from(
+                received_from(
                     next(b for b in bots if b.id == receiver),
                     next(b for b in bots if b.id == sender),
                     kind,
@@ -88,7 +67,7 @@ async def test_three_bots_receive_each_other(palabre_server, clip):
                     # Nothing arrives twice, and never more than was sent in all.
                     tracks = receiver.tracks_from(sender.id, kind)
                     assert sum(t.duplicates for t in tracks) == 0
-                    assert _received_from(receiver, sender, kind) <= sender.outgoing[kind].sent
+                    assert received_from(receiver, sender, kind) <= sender.outgoing[kind].sent
         for bot in bots:
             # Every packet counted above passed SRTP authentication; none failed it.
             assert bot.subscribe_transport.srtp_errors == 0
@@ -99,15 +78,15 @@ async def test_three_bots_receive_each_other(palabre_server, clip):
 
 
 async def test_late_joiner_gets_keyframe_within_one_second(palabre_server, clip):
-    bots = await _start(palabre_server, "late", 3, clip)
+    bots = await start_bots(palabre_server.ws_url, "late", 3, clip)
     late = Bot(palabre_server.ws_url, "late", "late", clip=clip)
     try:
         await asyncio.sleep(1.5)  # the clip has one keyframe: the others are well past it
         joined_at = time.monotonic()
         await late.join()
         await late.publish()
-        await _until(lambda: len([t for t in late.received.values() if t.kind == "video"]) == 3, 5)
-        await _until(
+        await until(lambda: len([t for t in late.received.values() if t.kind == "video"]) == 3, 5)
+        await until(
             lambda: all(t.first_keyframe for t in late.received.values() if t.kind == "video"), 5
         )
         for track in late.received.values():
@@ -117,23 +96,23 @@ async def test_late_joiner_gets_keyframe_within_one_second(palabre_server, clip)
                 assert track.first_packet == track.first_keyframe
         assert all(b.keyframe_requests >= 1 for b in bots)
         # The others receive the late joiner too.
-        await _until(lambda: all(_received_from(b, late, "video") > 0 for b in bots), 5)
+        await until(lambda: all(received_from(b, late, "video") > 0 for b in bots), 5)
     finally:
         for bot in [*bots, late]:
             await bot.leave()
 
 
 async def test_nack_is_answered_from_the_cache(palabre_server, clip):
-    sender, receiver = await _start(palabre_server, "nack", 2, clip)
+    sender, receiver = await start_bots(palabre_server.ws_url, "nack", 2, clip)
     try:
-        await _until(lambda: _received_from(receiver, sender, "video") > 50)
+        await until(lambda: received_from(receiver, sender, "video") > 50)
         track = receiver.tracks_from(sender.id, "video")[0]
         lost = receiver.lose(track.track_id, 10)
-        await _until(lambda: len(lost) == 10, 3)
+        await until(lambda: len(lost) == 10, 3)
         assert not set(lost) & track.sequences
         receiver.send_nack(track.track_id, lost)
         # The retransmissions carry the receiver's own numbering and pass SRTP's replay check.
-        await _until(lambda: set(lost) <= track.sequences, 3)
+        await until(lambda: set(lost) <= track.sequences, 3)
         assert receiver.subscribe_transport.srtp_errors == 0
         assert track.duplicates == 0
         assert receiver.retransmissions == len(lost)  # on the RFC 4588 RTX stream
@@ -143,24 +122,22 @@ async def test_nack_is_answered_from_the_cache(palabre_server, clip):
 
 
 async def test_leaving_stops_media_and_releases_connections(palabre_server, clip):
-    a, b, c = await _start(palabre_server, "leave", 3, clip)
+    a, b, c = await start_bots(palabre_server.ws_url, "leave", 3, clip)
     try:
-        await _until(
-            lambda: _received_from(a, c, "video") > 0 and _received_from(b, c, "video") > 0
-        )
+        await until(lambda: received_from(a, c, "video") > 0 and received_from(b, c, "video") > 0)
         assert palabre_server.health()["media_connections"] == 6
         await c.leave()
         await a.wait_for(lambda m: m["type"] == "participant_left" and m["id"] == c.id)
         await b.wait_for(lambda m: m["type"] == "participant_left" and m["id"] == c.id)
         await asyncio.sleep(0.3)
-        frozen = _received_from(a, c, "video")
+        frozen = received_from(a, c, "video")
         await asyncio.sleep(0.5)
-        assert _received_from(a, c, "video") == frozen
+        assert received_from(a, c, "video") == frozen
         assert palabre_server.health()["media_connections"] == 4
         # The remaining two still exchange media.
-        before = _received_from(a, b, "video")
+        before = received_from(a, b, "video")
         await asyncio.sleep(0.5)
-        assert _received_from(a, b, "video") > before
+        assert received_from(a, b, "video") > before
     finally:
         await a.leave()
         await b.leave()
@@ -175,14 +152,14 @@ async def test_leaving_stops_media_and_releases_connections(palabre_server, clip
 
 async def test_lapsed_consent_removes_the_participant(server_factory, clip):
     server = server_factory("--consent-timeout", "2")
-    a, b = await _start(server, "consent", 2, clip)
+    a, b = await start_bots(server.ws_url, "consent", 2, clip)
     try:
-        await _until(lambda: _received_from(a, b, "audio") > 0)
+        await until(lambda: received_from(a, b, "audio") > 0)
         b.publish_transport.consent = False
         b.subscribe_transport.consent = False
         left = await a.wait_for(lambda m: m["type"] == "participant_left", timeout=8)
         assert left["id"] == b.id
-        await _until(lambda: b.bye is not None, 3)
+        await until(lambda: b.bye is not None, 3)
         assert b.bye == "media_timeout"
         assert server.health()["participants"] == 1
     finally:
@@ -197,9 +174,7 @@ async def test_ice_tcp_carries_media(palabre_server, clip):
         for bot in (a, b):
             await bot.join()
             await bot.publish()
-        await _until(
-            lambda: _received_from(a, b, "video") > 30 and _received_from(b, a, "video") > 30
-        )
+        await until(lambda: received_from(a, b, "video") > 30 and received_from(b, a, "video") > 30)
         assert b.subscribe_transport.srtp_errors == 0
     finally:
         await a.leave()

@@ -7,8 +7,7 @@ import asyncio
 import pytest
 
 from palabre.bot import Bot, load_clip
-
-from .test_media_flow import _received_from, _until
+from palabre.bot.harness import received_from, until
 
 pytestmark = pytest.mark.slow
 
@@ -103,7 +102,7 @@ async def test_lobby_waiting_participant_receives_nothing_until_admitted(palabre
         assert joined["you"]["id"] == waiting["id"] and joined["you"]["role"] == "participant"
         knocker.id = joined["you"]["id"]
         await knocker.publish()
-        await _until(lambda: _received_from(knocker, mod, "video") > 0)
+        await until(lambda: received_from(knocker, mod, "video") > 0)
         left = await mod.wait_for(lambda m: m["type"] == "lobby_left")
         assert left == {"type": "lobby_left", "id": waiting["id"], "admitted": True}
         await knocker.leave()
@@ -176,19 +175,19 @@ async def test_moderator_mute_stops_media_at_the_sfu(palabre_server, clip):
     talker = await _bot(palabre_server, "mute", "Talker", clip, publish=True)
     listener = await _bot(palabre_server, "mute", "Listener")
     try:
-        await _until(lambda: _received_from(listener, talker, "audio") > 20)
+        await until(lambda: received_from(listener, talker, "audio") > 20)
         await mod.send({"type": "mute_participant", "participant": talker.id, "kind": "audio"})
         told = await talker.wait_for(lambda m: m["type"] == "muted")
         assert told == {"type": "muted", "kind": "audio", "by": mod.id}
         update = await listener.wait_for(lambda m: m["type"] == "participant_updated")
         assert update["participant"]["audioMuted"] is True
         await asyncio.sleep(0.3)
-        frozen = _received_from(listener, talker, "audio")
-        video_before = _received_from(listener, talker, "video")
+        frozen = received_from(listener, talker, "audio")
+        video_before = received_from(listener, talker, "video")
         await asyncio.sleep(1.0)
         # The talker's bot keeps sending audio, and none of it is forwarded; video still is.
-        assert _received_from(listener, talker, "audio") == frozen
-        assert _received_from(listener, talker, "video") > video_before
+        assert received_from(listener, talker, "audio") == frozen
+        assert received_from(listener, talker, "video") > video_before
         track = listener.tracks_from(talker.id, "audio")[0]
         last_before_mute = max(track.sequences, key=lambda s: (s - min(track.sequences)) & 0xFFFF)
         # Asked to unmute, the talker does; the stream resumes where it stopped.
@@ -196,16 +195,16 @@ async def test_moderator_mute_stops_media_at_the_sfu(palabre_server, clip):
         asked = await talker.wait_for(lambda m: m["type"] == "unmute_requested")
         assert asked["kind"] == "audio"
         await talker.send({"type": "mute", "kind": "audio", "muted": False})
-        await _until(lambda: _received_from(listener, talker, "audio") > frozen + 10)
+        await until(lambda: received_from(listener, talker, "audio") > frozen + 10)
         assert (last_before_mute + 1) & 0xFFFF in track.sequences
         # Mute all: everyone but the moderator.
         await mod.send({"type": "mute_all", "kind": "video"})
         await talker.wait_for(lambda m: m["type"] == "muted" and m["kind"] == "video")
         await asyncio.sleep(0.3)
-        frozen_video = _received_from(listener, talker, "video")
+        frozen_video = received_from(listener, talker, "video")
         await asyncio.sleep(0.7)
-        assert _received_from(listener, talker, "video") == frozen_video
-        assert _received_from(listener, mod, "video") > 0
+        assert received_from(listener, talker, "video") == frozen_video
+        assert received_from(listener, mod, "video") > 0
     finally:
         for bot in (mod, talker, listener):
             await bot.leave()
@@ -220,8 +219,8 @@ async def test_everyone_starts_muted(palabre_server, clip):
         joined = next(m for m in newcomer.messages if m["type"] == "joined")
         assert joined["you"]["audioMuted"] is True and joined["you"]["videoMuted"] is False
         assert joined["settings"]["startMuted"] == {"audio": True, "video": False}
-        await _until(lambda: _received_from(mod, newcomer, "video") > 10)
-        assert _received_from(mod, newcomer, "audio") == 0
+        await until(lambda: received_from(mod, newcomer, "video") > 10)
+        assert received_from(mod, newcomer, "audio") == 0
         await newcomer.leave()
     finally:
         await mod.leave()

@@ -9,8 +9,7 @@ import itertools
 import pytest
 
 from palabre.bot import Bot, load_clip
-
-from .test_media_flow import _until
+from palabre.bot.harness import until
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +35,7 @@ async def _receives(receiver: Bot, sender: Bot, size: tuple[int, int], timeout: 
         tracks = receiver.tracks_from(sender.id, "video")
         return bool(tracks) and tracks[0].sizes[-1:] == [size]
 
-    await _until(arrived, timeout)
+    await until(arrived, timeout)
 
 
 def _gaps(sequences: set[int]) -> list[tuple[int, int]]:

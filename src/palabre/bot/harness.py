@@ -1,0 +1,157 @@
+"""What tests and benchmarks share around the bots: free ports, a real `palabre serve` in a
+subprocess, waiting for a condition, counting what a bot received from another."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .client import Bot
+from .clip import Clip
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port free for both TCP and UDP on `host` (media uses the same number for both)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            tcp.bind((host, 0))
+            port = int(tcp.getsockname()[1])
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                try:
+                    udp.bind((host, port))
+                except OSError:
+                    continue
+            return port
+    raise RuntimeError("no free port")
+
+
+@dataclass
+class ServerProcess:
+    """A `palabre serve` started by `start_server`."""
+
+    process: subprocess.Popen[bytes]
+    http_url: str
+    ws_url: str
+    media_port: int
+    data_dir: Path
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def health(self) -> dict[str, Any]:
+        with urllib.request.urlopen(self.http_url + "/healthz", timeout=5) as response:
+            return dict(json.loads(response.read()))
+
+    def stop(self) -> int:
+        """SIGTERM (its graceful exit), then SIGKILL if it has not gone in 10 s."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        return self.process.returncode
+
+
+def _die_with_parent() -> None:
+    """In the server's child process: get SIGTERM if the caller dies without stopping it."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def start_server(
+    data_dir: Path,
+    *args: str,
+    log_path: Path | None = None,
+    timeout: float = 60.0,
+    die_with_parent: bool = False,
+) -> ServerProcess:
+    """`palabre serve` on free loopback ports, once /healthz answers. The log goes beside the
+    data directory unless `log_path` says where; `timeout` is generous for a loaded machine."""
+    port, media_port = free_port(), free_port()
+    if log_path is None:
+        log_path = data_dir.parent / f"server-{port}.log"
+    command = [
+        sys.executable, "-m", "palabre", "serve",
+        "--port", str(port),
+        "--media-port", str(media_port),
+        "--media-tcp-port", str(media_port),
+        "--data-dir", str(data_dir),
+        *args,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            preexec_fn=_die_with_parent if die_with_parent else None,
+        )
+    server = ServerProcess(
+        process,
+        f"http://127.0.0.1:{port}",
+        f"ws://127.0.0.1:{port}/ws",
+        media_port,
+        data_dir,
+        log_path,
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"palabre serve exited:\n{server.log()}")
+        with contextlib.suppress(OSError):
+            server.health()
+            return server
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"palabre serve did not start in {timeout:.0f} s:\n{server.log()}")
+
+
+async def until(condition: Callable[[], object], timeout: float = 10.0, step: float = 0.05) -> None:
+    """Wait until `condition()` is true; AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(step)
+
+
+def received_from(receiver: Bot, sender: Bot, kind: str) -> int:
+    """RTP packets of this kind the receiver got from the sender, over all its tracks."""
+    if sender.id is None:  # not joined yet
+        return 0
+    return sum(track.packets for track in receiver.tracks_from(sender.id, kind))
+
+
+async def start_bots(
+    ws_url: str, room: str, count: int, clip: Clip, prefix: str = "bot", **options: Any
+) -> list[Bot]:
+    """`count` bots named prefix0, prefix1... joined and publishing, one after the other."""
+    bots = []
+    for index in range(count):
+        bot = Bot(ws_url, room, f"{prefix}{index}", clip=clip, **options)
+        await bot.join()
+        await bot.publish()
+        bots.append(bot)
+    return bots
