@@ -83,7 +83,7 @@ export class MoreMenu {
     const text = h("span");
     if (item.label) tr(text, item.label);
     el.append(text);
-    const li = h("li", { role: "none", class: src ? "mirror" : "" }, el);
+    const li = h("li", { role: "none", class: src ? "for-button" : "" }, el);
     el.addEventListener("click", () => {
       this.close(false);
       if (item.run) item.run();
