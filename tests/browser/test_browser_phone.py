@@ -97,7 +97,7 @@ async def test_phone_layout(browser: Any, web_server: Any, artifacts: Path, size
     # In French too (longer words).
     await page.select_option("#lang-select", "fr")
     check_bar(await page.evaluate(BAR_JS), size)
-    assert await page.get_attribute("#toggle-more", "title") == "Plus d’actions"
+    assert await page.get_attribute("#toggle-more", "title") == "Plus d\u2019actions"
     await page.select_option("#lang-select", "en")
 
     if AXE.is_file():
