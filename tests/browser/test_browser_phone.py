@@ -145,6 +145,14 @@ async def test_phone_layout(browser: Any, web_server: Any, artifacts: Path, size
         focused = await page.evaluate("document.activeElement.id")
         assert focused == opener, f"{panel}: focus on {focused!r}, not {opener}"
 
+    # The reactions, from the menu: Escape closes them, the focus back on "More".
+    await page.click("#toggle-more")
+    await page.click("#more-reactions")
+    await page.wait_for_selector("#reaction-menu:not([hidden])")
+    await page.keyboard.press("Escape")
+    await page.wait_for_selector("#reaction-menu", state="hidden")
+    assert await page.evaluate("document.activeElement.id") == "toggle-more"
+
     # The close button works too.
     await page.click("#toggle-chat")
     await page.click("#chat-panel-close")
