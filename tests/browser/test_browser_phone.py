@@ -91,6 +91,12 @@ async def test_phone_layout(browser: Any, web_server: Any, artifacts: Path, size
     await join_from_home(other, base, room, "Bob")
     await wait_for(lambda: remote_tiles(page), lambda t: len(t) == 1, what="remote tile")
     await page.wait_for_selector("#toggle-moderation", state="attached")
+    # On the stage (the active speaker, large), once its video plays.
+    await page.wait_for_selector('#tiles li.tile.focus[data-local="false"]')
+    await page.wait_for_function(
+        "document.querySelector('#tiles li.tile[data-local=\"false\"] video')?.readyState >= 2",
+        timeout=25_000,
+    )
     await page.screenshot(path=str(artifacts / f"phone-{tag}-meeting.png"))
 
     check_bar(await page.evaluate(BAR_JS), size)

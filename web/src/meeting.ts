@@ -301,6 +301,9 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     if (focus) {
       const focusW = Math.floor(Math.min(w, ((hgt - 98) * 16) / 9));
       grid.style.setProperty("--focus-w", `${Math.max(focusW, MIN_TILE)}px`);
+      // On a phone held upright, a camera on the stage is taller than 16:9 (cropped to fit).
+      const tall = isPhone() && focus.source === "camera" && hgt > w;
+      grid.style.setProperty("--focus-h", tall ? `${Math.floor(Math.min((w * 5) / 4, hgt - 98))}px` : "auto");
       grid.style.setProperty("--tile-w", `${MIN_TILE}px`);
     } else {
       const { cols, tileW } = layout(ordered.length, w, hgt);
