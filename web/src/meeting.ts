@@ -15,6 +15,7 @@ import {
 import { toggleButton } from "./prejoin";
 import { Collab, type ChatMessage } from "./collab";
 import { startExtras } from "./extras"; // issue 7: shared notes, connection quality
+import { isPhone, MoreMenu, shown } from "./more"; // phone layout: the toolbar's "More" menu
 import type { Moderation } from "./moderation";
 import type { E2ee } from "./e2ee"; // issue 8: loaded only when the meeting is encrypted
 import { Session, type Msg, type RemoteTrack, type RoomSettings, type Status } from "./session";
@@ -206,6 +207,8 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     inviteBtn,
     leaveBtn,
   );
+  const more = new MoreMenu(); // items: more.add(...), see web/src/more.ts
+  toolbar.insertBefore(more.button, leaveBtn);
   const quality = h("select", { id: "video-quality" });
   for (const q of ["off", "low", "standard", "high"] as const)
     quality.append(tr(h("option", { value: q }), `quality.${q}` as Key));
@@ -233,7 +236,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     ),
     banner,
     body,
-    h("footer", { class: "controls" }, toolbar, unmuteAudio),
+    h("footer", { class: "controls" }, toolbar, more.menu, unmuteAudio),
     toast,
     announcer,
     audioBox,
@@ -258,6 +261,16 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
 
   let forwarded: Set<string> | null = null; // last-N: whose camera the SFU sends us
   let speakerView = false;
+  // A shared screen (and, at phone width, the active speaker) goes on the stage by itself,
+  // unless the person chose the grid; a new screen share stages again.
+  let gridChosen = false;
+  let screensSeen = new Set<string>();
+  const staged = () => {
+    const screens = new Set([...tiles.keys()].filter((k) => k.endsWith(":screen") && k !== "local:screen"));
+    if ([...screens].some((k) => !screensSeen.has(k))) gridChosen = false;
+    screensSeen = screens;
+    return speakerView || ((screens.size > 0 || isPhone()) && !gridChosen);
+  };
   let focusKey: string | null = null;
   let currentSpeaker: string | null = null;
   const relayout = () => {
@@ -265,11 +278,13 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     const w = stage.clientWidth - 16;
     const hgt = stage.clientHeight - 16;
     let focus: Tile | null = null;
-    if (speakerView && all.length > 1) {
+    const onStage = staged();
+    viewBtn.setAttribute("aria-pressed", String(onStage));
+    if (onStage && all.length > 1) {
       const speaking = currentSpeaker && tiles.get(`${currentSpeaker}:camera`);
       focus =
         all.find((x) => x.source === "screen" && x.key !== "local:screen") ??
-        all.find((x) => x.source === "screen") ??
+        (speakerView ? all.find((x) => x.source === "screen") : undefined) ??
         (speaking && speaking !== local ? speaking : null) ??
         (focusKey ? tiles.get(focusKey) ?? null : null) ??
         all.find((x) => x !== local) ??
@@ -286,6 +301,9 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     if (focus) {
       const focusW = Math.floor(Math.min(w, ((hgt - 98) * 16) / 9));
       grid.style.setProperty("--focus-w", `${Math.max(focusW, MIN_TILE)}px`);
+      // On a phone held upright, a camera on the stage is taller than 16:9 (cropped to fit).
+      const tall = isPhone() && focus.source === "camera" && hgt > w;
+      grid.style.setProperty("--focus-h", tall ? `${Math.floor(Math.min((w * 5) / 4, hgt - 98))}px` : "auto");
       grid.style.setProperty("--tile-w", `${MIN_TILE}px`);
     } else {
       const { cols, tileW } = layout(ordered.length, w, hgt);
@@ -410,12 +428,15 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
 
   // ---- moderation (loaded only for moderators) ----
   let mod: Moderation | null = null;
+  let modItem: (() => void) | null = null;
   let modLoading: Promise<void> | null = null;
   let settings: RoomSettings | undefined;
   let pendingLobby: { id: string; name: string }[] = [];
   const setModerator = (yes: boolean) => {
     view.dataset.role = yes ? "moderator" : "participant";
     if (!yes) {
+      modItem?.();
+      modItem = null;
       mod?.destroy();
       mod = null;
       for (const tile of tiles.values()) tile.setActions(null);
@@ -432,7 +453,8 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         announce: (text) => (announcer.textContent = text),
         toast: (key) => showToast(key),
       });
-      toolbar.insertBefore(mod.button, leaveBtn);
+      toolbar.insertBefore(mod.button, more.button);
+      modItem = more.add({ id: "more-moderation", button: mod.button });
       panels.set(mod.panel, mod.button);
       body.append(mod.panel);
       mod.setSettings(settings);
@@ -716,7 +738,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     if (!focus) return;
     if (open) panel.querySelector<HTMLElement>("h2")?.focus();
     else if (document.activeElement === document.body || panel.contains(document.activeElement))
-      button.focus();
+      (shown(button) ? button : more.button).focus();
   };
   const anyPanelOpen = () => [...panels.keys()].some((p) => !p.hidden);
 
@@ -761,6 +783,16 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   panels.set(extras.notes.panel, extras.notesButton);
   body.append(extras.notes.panel);
 
+  // At phone width these are reached from the "More" menu (the essentials stay in the bar).
+  if (canShare) more.add({ id: "more-screen", button: scrT.btn });
+  more.add({ id: "more-people", button: collab.peopleButton });
+  more.add({ id: "more-reactions", button: collab.reactButton });
+  more.add({ id: "more-notes", button: extras.notesButton });
+  more.add({ id: "more-view", button: viewBtn });
+  more.add({ id: "more-fullscreen", button: fullBtn });
+  more.add({ id: "more-invite", button: inviteBtn });
+  more.add({ id: "more-shortcuts", button: keysBtn });
+
   // ---- end-to-end encryption (web/src/e2ee, loaded when the meeting is encrypted) ----
   let e2ee: E2ee | null = null;
   let e2eeLoading: Promise<void> | null = null;
@@ -792,8 +824,9 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   };
 
   viewBtn.addEventListener("click", () => {
-    speakerView = !speakerView;
-    viewBtn.setAttribute("aria-pressed", String(speakerView));
+    const on = !staged();
+    speakerView = on;
+    gridChosen = !on;
     relayout();
   });
   const toggleFullscreen = () => {
@@ -1108,7 +1141,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   document.addEventListener("keyup", onKeyUp);
   toolbar.addEventListener("keydown", (e) => {
     if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
-    const btns = [...toolbar.querySelectorAll("button")];
+    const btns = [...toolbar.querySelectorAll("button")].filter((b) => shown(b));
     const i = btns.indexOf(document.activeElement as HTMLButtonElement);
     if (i < 0) return;
     const next = btns[(i + (e.key === "ArrowRight" ? 1 : btns.length - 1)) % btns.length];
@@ -1116,6 +1149,22 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     e.preventDefault();
   });
   document.addEventListener("keydown", onKey);
+  const onEscape = (e: KeyboardEvent) => {
+    if (e.key !== "Escape" || e.defaultPrevented || document.querySelector("dialog[open]")) return;
+    // Menus of their own (a tile's, the reactions) close themselves.
+    const target = e.target as HTMLElement | null;
+    if (target?.closest?.("#tiles, #reaction-menu")) return;
+    if (more.isOpen) {
+      e.preventDefault();
+      return more.close(true);
+    }
+    const open = [...panels].find(([p]) => !p.hidden);
+    if (!open) return;
+    e.preventDefault();
+    togglePanel(open[0], open[1], false, false);
+    (shown(open[1]) ? open[1] : more.button).focus();
+  };
+  document.addEventListener("keydown", onEscape);
   const onHide = () => session.leaveNow();
   window.addEventListener("pagehide", onHide);
 
@@ -1169,7 +1218,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     }
     if (who !== currentSpeaker) {
       currentSpeaker = who;
-      if (speakerView) relayout();
+      if (staged()) relayout();
     }
   }, 300);
 
@@ -1178,6 +1227,8 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     window.clearInterval(poll);
     ro.disconnect();
     document.removeEventListener("keydown", onKey);
+    document.removeEventListener("keydown", onEscape);
+    more.dispose();
     document.removeEventListener("keyup", onKeyUp);
     document.removeEventListener("fullscreenchange", onFullscreen);
     window.removeEventListener("pagehide", onHide);
