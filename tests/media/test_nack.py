@@ -123,6 +123,9 @@ def test_publisher_nacks_a_gap_and_takes_the_rtx_repair(
     assert pub.repaired == 1 and video.packets == packets + 1
     assert layer.cache.get(102) == _vp8(102)
     assert sorted(layer.nack.missing) == [103]
+    # A resent packet that was not lost (a browser's bandwidth probe) is not forwarded again.
+    pub.on_rtp(_rtx(101, 8))
+    assert pub.repaired == 1 and video.packets == packets + 1
     # A padding-only RTX packet (a bandwidth probe) repairs nothing and is not forwarded.
     probe = bytearray(rtp.build_packet(97, 8, 0, VIDEO_RTX_SSRC, bytes(9) + b"\x0a"))
     probe[0] |= 0x20

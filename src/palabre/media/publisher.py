@@ -293,6 +293,10 @@ class Publisher:
         end = len(packet) - (packet[-1] if b0 & 0x20 else 0)
         if end - offset < 3:  # padding only (a bandwidth probe), or nothing to repair
             return
+        # Only what we asked for: a browser also probes bandwidth by resending packets that
+        # arrived, which subscribers need not get twice.
+        if int.from_bytes(packet[offset : offset + 2], "big") not in layer.nack.missing:
+            return
         original = (
             bytes((b0 & 0xDF, (b1 & 0x80) | track.payload_type))
             + packet[offset : offset + 2]
