@@ -55,7 +55,7 @@ async def _set_quality(page: Any, value: str) -> None:
 
 async def test_received_resolution_follows_the_setting(browser: Any, web_server: Any) -> None:
     base = web_server.http_url
-    room = "quality-test"
+    room = "quality-layers"
     size = {"width": 1280, "height": 800}
     ada, _ = await new_page(browser, "Ada", viewport=size)
     bob, _ = await new_page(browser, "Bob", viewport=size)
