@@ -159,7 +159,9 @@ def test_publish_chrome_offer(harness: Harness) -> None:
     publisher = harness.publisher()
     answer_text, change = publisher.negotiate(CHROME_OFFER, {"1": "screen"})
     audio, video = sdp.parse(answer_text).media
-    assert audio.formats == ["111"] and video.formats == ["96"]
+    # VP8 and its RTX (RFC 4588), on which the browser answers the SFU's NACKs.
+    assert audio.formats == ["111"] and video.formats == ["96", "97"]
+    assert ("fmtp", "97 apt=96") in video.attributes
     assert audio.extmap() == {
         "urn:ietf:params:rtp-hdrext:sdes:mid": 4,
         "urn:ietf:params:rtp-hdrext:ssrc-audio-level": 1,
@@ -167,6 +169,7 @@ def test_publish_chrome_offer(harness: Harness) -> None:
     assert video.extmap() == {
         "urn:ietf:params:rtp-hdrext:sdes:mid": 4,
         "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id": 10,
+        "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id": 11,
     }
     assert [(t.kind, t.source, t.ssrc) for t in change.added] == [
         ("audio", "microphone", AUDIO_SSRC),

@@ -22,9 +22,11 @@ export function savePrefs(p: DevicePrefs): void {
   storageSet(PREFS, JSON.stringify(p));
 }
 
+// 720p, so that the three simulcast layers are 1280x720, 640x360 and 320x180 (as Jitsi's):
+// Chromium also sends fewer layers below 960x540 whatever the encodings ask.
 const VIDEO: MediaTrackConstraints = {
-  width: { ideal: 640 },
-  height: { ideal: 360 },
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
   frameRate: { ideal: 24, max: 30 },
 };
 const AUDIO: MediaTrackConstraints = {

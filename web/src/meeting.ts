@@ -260,6 +260,8 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   tiles.set(local.key, local);
 
   let forwarded: Set<string> | null = null; // last-N: whose camera the SFU sends us
+  // "Audio only": the SFU sends no video, so every remote tile shows its avatar, not a frozen frame.
+  let receiveOff = !!opts.audioOnly;
   let speakerView = false;
   // A shared screen (and, at phone width, the active speaker) goes on the stage by itself,
   // unless the person chose the grid; a new screen share stages again.
@@ -352,7 +354,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     tile.setName(p.name);
     tile.setAudioMuted(p.audioMuted);
     tile.setVideoOff(p.videoMuted);
-    tile.setForwarded(forwarded === null || forwarded.has(p.id));
+    tile.setForwarded(!receiveOff && (forwarded === null || forwarded.has(p.id)));
     sendConstraints();
     const screen = tiles.get(`${p.id}:screen`);
     screen?.setLabel("meeting.screenOf", p.name);
@@ -405,6 +407,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       if (!tile && key.endsWith(":screen")) {
         tile = new Tile(key, pid, "screen", false);
         tile.setLabel("meeting.screenOf", participants.get(pid)?.name ?? "");
+        tile.setForwarded(!receiveOff);
         tiles.set(key, tile);
       }
       tile?.setVideo(track);
@@ -571,7 +574,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         for (const [key, tile] of tiles) {
           if (tile.source !== "camera" || tile === local) continue;
           const pid = key.split(":")[0]!;
-          tile.setForwarded(forwarded === null || forwarded.has(pid));
+          tile.setForwarded(!receiveOff && (forwarded === null || forwarded.has(pid)));
         }
         sendConstraints();
         break;
@@ -836,7 +839,17 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   const onFullscreen = () => fullBtn.setAttribute("aria-pressed", String(!!document.fullscreenElement));
   document.addEventListener("fullscreenchange", onFullscreen);
   fullBtn.addEventListener("click", toggleFullscreen);
-  quality.addEventListener("change", () => session.setReceive(quality.value));
+  quality.addEventListener("change", () => {
+    session.setReceive(quality.value);
+    receiveOff = quality.value === "off";
+    for (const [key, tile] of tiles) {
+      if (tile === local || key === "local:screen") continue;
+      const pid = key.split(":")[0]!;
+      const lastN = tile.source === "screen" || forwarded === null || forwarded.has(pid);
+      tile.setForwarded(!receiveOff && lastN);
+    }
+    sendConstraints();
+  });
   if (opts.audioOnly) session.setReceive("off");
 
   const shortcuts: [string, Key][] = [

@@ -26,12 +26,14 @@ from ..media.rtp import (
 from .clip import Clip, ClipPacket
 from .peer import BotTransport
 
-OPUS_PT, VP8_PT = 111, 96
+OPUS_PT, VP8_PT, RTX_PT = 111, 96, 97
 AUDIO_LEVEL_ID = 1
 AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
-MID_ID, RID_ID = 4, 10
+MID_ID, RID_ID, REPAIRED_RID_ID = 4, 10, 11
 MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
 RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
+REPAIRED_RID_URI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
+SENT_CACHE = 512  # video packets kept to answer the SFU's NACKs
 SIMULCAST_RIDS = ("q", "h", "f")
 PACING = 0.0004  # seconds between two packets of one frame
 REMB_INTERVAL = 1.0
@@ -89,6 +91,10 @@ class _Outgoing:
         self.audio_level: int | None = None  # set on audio: 127 is silence
         self.extensions: dict[int, bytes] = {}  # sent in every packet (mid and rid)
         self.rid: str | None = None
+        # RFC 4588: the SFU's NACKs are answered on a stream of their own.
+        self.rtx_ssrc = random.getrandbits(32) or 1
+        self.rtx_seq = random.getrandbits(16)
+        self.sent_packets: list[bytes | None] = [None] * (SENT_CACHE if clock == 90000 else 0)
         # VP8 picture ids go on across loops and restarts, as a real encoder's do: a receiver
         # that sees them repeat takes the frames for old ones and holds them back.
         self.first_pid = _picture_id(packets[0].payload) if clock == 90000 and packets else None
@@ -128,6 +134,8 @@ class _Outgoing:
         )
         if clip_packet.keyframe:
             self.keyframes_sent += 1
+        if self.sent_packets:
+            self.sent_packets[self.seq % SENT_CACHE] = packet
         self.seq = (self.seq + 1) & 0xFFFF
         self.sent += 1
         self.index += 1
@@ -136,6 +144,27 @@ class _Outgoing:
             self.origin += self.duration
             self.ts_base += int(self.duration * self.clock)
             self._continue_picture_ids()
+        return packet
+
+    def retransmission(self, seq: int) -> bytes | None:
+        """The RTX packet repairing `seq`, if it is still in the cache."""
+        cached = self.sent_packets[seq % SENT_CACHE] if self.sent_packets else None
+        if cached is None or int.from_bytes(cached[2:4], "big") != seq:
+            return None
+        header = parse_header(cached, with_extensions=False)
+        extensions = {MID_ID: self.extensions[MID_ID]} if MID_ID in self.extensions else {}
+        if self.rid is not None:
+            extensions[REPAIRED_RID_ID] = self.rid.encode()
+        packet = build_packet(
+            RTX_PT,
+            self.rtx_seq,
+            int.from_bytes(cached[4:8], "big"),
+            self.rtx_ssrc,
+            cached[2:4] + cached[header.payload_offset :],
+            marker=bool(cached[1] & 0x80),
+            extensions=extensions or None,
+        )
+        self.rtx_seq = (self.rtx_seq + 1) & 0xFFFF
         return packet
 
     def _continue_picture_ids(self) -> None:
@@ -186,6 +215,10 @@ class Bot:
         self._remb_task: asyncio.Task[None] | None = None
         self.capacity: float | None = None
         self.retransmissions = 0  # RFC 4588 packets received
+        self.nacks_received = 0  # NACKs from the SFU about what we publish
+        self.retransmitted = 0  # RTX packets we sent in answer
+        self.unsent: list[int] = []  # video sequence numbers lost on the way out (lose_sent)
+        self._lose_sent = 0
         self._ws: ClientConnection | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._waiters: list[
@@ -342,12 +375,17 @@ class Bot:
                 section.attributes += [("mid", mid), ("sendonly", None), ("rtcp-mux", None)]
                 section.attributes += self.publish_transport.local_attributes("actpass")
                 section.attributes.append(("rtpmap", f"{outgoing.pt} {codec}"))
+                if kind == "video":
+                    section.formats.append(str(RTX_PT))
+                    section.attributes.append(("rtpmap", f"{RTX_PT} rtx/90000"))
+                    section.attributes.append(("fmtp", f"{RTX_PT} apt={outgoing.pt}"))
                 section.attributes.append(("extmap", f"{MID_ID} {MID_URI}"))
                 if kind == "audio":
                     section.attributes.append(("extmap", f"{AUDIO_LEVEL_ID} {AUDIO_LEVEL_URI}"))
                 else:
                     section.attributes += [
                         ("extmap", f"{RID_ID} {RID_URI}"),
+                        ("extmap", f"{REPAIRED_RID_ID} {REPAIRED_RID_URI}"),
                         ("rtcp-fb", f"{outgoing.pt} nack"),
                         ("rtcp-fb", f"{outgoing.pt} nack pli"),
                     ]
@@ -358,6 +396,11 @@ class Bot:
                     ("ssrc", f"{outgoing.ssrc} cname:{self.name}"),
                     ("ssrc", f"{outgoing.ssrc} msid:{self.name} {kind}"),
                 ]
+                if kind == "video":
+                    section.attributes += [
+                        ("ssrc-group", f"FID {outgoing.ssrc} {outgoing.rtx_ssrc}"),
+                        ("ssrc", f"{outgoing.rtx_ssrc} cname:{self.name}"),
+                    ]
                 outgoing.extensions = {MID_ID: mid.encode()}
             else:  # simulcast: the SFU learns each SSRC from the mid and rid extensions
                 section.attributes.append(("rid", f"{outgoing.rid} send"))
@@ -381,7 +424,16 @@ class Bot:
             delay = stream.due() - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            self.publish_transport.send_rtp(stream.next_packet())
+            packet = stream.next_packet()
+            if self._lose_sent and stream.sent_packets:
+                self._lose_sent -= 1
+                self.unsent.append(int.from_bytes(packet[2:4], "big"))
+                continue
+            self.publish_transport.send_rtp(packet)
+
+    def lose_sent(self, count: int) -> None:
+        """Lose the next `count` video packets we publish, as a bad uplink would."""
+        self._lose_sent = count
 
     def _on_publish_rtcp(self, packet: bytes) -> None:
         try:
@@ -390,6 +442,16 @@ class Bot:
             return
         now = asyncio.get_running_loop().time()
         for report in reports:
+            if isinstance(report, rtcp.Nack):
+                self.nacks_received += 1
+                for outgoing in self.outgoing.values():
+                    if outgoing.ssrc != report.media_ssrc:
+                        continue
+                    for seq in report.lost:
+                        repair = outgoing.retransmission(seq)
+                        if repair is not None:
+                            self.retransmitted += 1
+                            self.publish_transport.send_rtp(repair)
             if isinstance(report, rtcp.Pli | rtcp.Fir):
                 wanted = [report.media_ssrc] if isinstance(report, rtcp.Pli) else report.media_ssrcs
                 for key, outgoing in self.outgoing.items():

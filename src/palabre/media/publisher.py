@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import rtcp, sdp
+from . import nack, rtcp, sdp
 from .connection import MediaConnection
 from .rtp import parse_header
 from .track import Layer, Track
@@ -15,8 +17,12 @@ OPUS_PT = 111
 VP8_PT = 96
 MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
 RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
+REPAIRED_RID_URI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
 AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
-ACCEPTED_EXTENSIONS = {"audio": (MID_URI, AUDIO_LEVEL_URI), "video": (MID_URI, RID_URI)}
+ACCEPTED_EXTENSIONS = {
+    "audio": (MID_URI, AUDIO_LEVEL_URI),
+    "video": (MID_URI, RID_URI, REPAIRED_RID_URI),
+}
 MAX_LAYERS = 3
 PUBLISHER_MAX_BITRATE = 2_500_000  # bits per second a publisher may send, all layers
 SOURCES = {"audio": ("microphone",), "video": ("camera", "screen")}
@@ -46,8 +52,14 @@ class Publisher:
         self._by_ssrc: dict[int, tuple[Track, Layer]] = {}
         self._mid_extension: int | None = None
         self._rid_extension: int | None = None
+        self._repaired_rid_extension: int | None = None
+        self._rtx_by_ssrc: dict[int, tuple[Track, Layer]] = {}
         self._version = 0
         self.unknown_packets = 0
+        self.rtcp_ssrc = 1  # the sender SSRC of our feedback (the SFU's)
+        self._nack_timer: asyncio.TimerHandle | None = None
+        self.nacks_sent = 0  # RTCP NACK packets sent to this publisher
+        self.repaired = 0  # lost packets the publisher sent again (RTX)
 
     def negotiate(self, offer_text: str, sources: dict[str, str]) -> tuple[str, TrackChange]:
         """Answer a publish offer; SdpError if it cannot be accepted (nothing then changes)."""
@@ -61,6 +73,7 @@ class Publisher:
         bundle: list[str] = []
         mid_extension: int | None = None
         rid_extension: int | None = None
+        repaired_extension: int | None = None
         for index, offered in enumerate(offer.media):
             mid = offered.mid if offered.mid is not None else str(index)
             section, track = self._answer_section(offered, mid, sources.get(mid))
@@ -71,6 +84,7 @@ class Publisher:
                 wanted[mid] = track
                 mid_extension = offered.extmap().get(MID_URI, mid_extension)
                 rid_extension = offered.extmap().get(RID_URI, rid_extension)
+                repaired_extension = offered.extmap().get(REPAIRED_RID_URI, repaired_extension)
         if not bundle:
             raise sdp.SdpError("no acceptable media section (Opus audio or VP8 video)")
         answer.attributes = [
@@ -88,6 +102,7 @@ class Publisher:
                 section.attributes[1:1] = transport  # after a=mid
         self._mid_extension = mid_extension
         self._rid_extension = rid_extension
+        self._repaired_rid_extension = repaired_extension
         added, removed = [], []
         for mid, track in wanted.items():
             current = self.tracks.get(mid)
@@ -111,6 +126,16 @@ class Publisher:
             for layer in track.layers
             if layer.ssrc is not None
         }
+        self._rtx_by_ssrc = {
+            rtx: found
+            for rtx, found in self._rtx_by_ssrc.items()
+            if self.tracks.get(found[0].mid) is found[0]
+        }
+        for mid, track in wanted.items():
+            if track is self.tracks.get(mid) and track.ssrc is not None:
+                rtx = _fid_rtx(offer.media, mid, track.ssrc)
+                if rtx is not None:
+                    self._rtx_by_ssrc[rtx] = (track, track.layers[0])
         return sdp.serialize(answer), TrackChange(added, removed)
 
     def _answer_section(
@@ -131,7 +156,20 @@ class Publisher:
         elif source not in SOURCES[kind]:
             raise sdp.SdpError(f"sources: {source!r} is not a {kind} source")
         sending = offered.direction in ("sendrecv", "sendonly")
-        section = sdp.MediaSection(kind, 9, offered.proto, [str(codec.payload_type)])
+        rtx = (
+            next(
+                (
+                    c
+                    for c in offered.codecs()
+                    if c.name.lower() == "rtx" and c.fmtp.strip() == f"apt={codec.payload_type}"
+                ),
+                None,
+            )
+            if kind == "video"
+            else None
+        )
+        formats = [str(codec.payload_type)] + ([str(rtx.payload_type)] if rtx else [])
+        section = sdp.MediaSection(kind, 9, offered.proto, formats)
         attrs = section.attributes
         attrs.append(("mid", mid))
         attrs.append(("recvonly" if sending else "inactive", None))
@@ -153,6 +191,9 @@ class Publisher:
                 ("rtcp-fb", f"{pt} ccm fir"),
                 ("rtcp-fb", f"{pt} goog-remb"),
             ]
+            if rtx is not None:  # RFC 4588: the repairs of our NACKs come on their own streams
+                attrs.append(("rtpmap", f"{rtx.payload_type} rtx/{rtx.clock_rate}"))
+                attrs.append(("fmtp", f"{rtx.payload_type} apt={pt}"))
         rids = _simulcast_rids(offered) if kind == "video" else []
         if rids:
             attrs += [("rid", f"{rid} recv") for rid in rids]
@@ -174,6 +215,8 @@ class Publisher:
         )
         if kind == "audio":
             track.audio_level_id = extmap.get(AUDIO_LEVEL_URI)
+        elif rtx is not None:
+            track.rtx_payload_type = rtx.payload_type
         return section, track
 
     # --- media from the publisher ---
@@ -182,6 +225,9 @@ class Publisher:
         b0, b1, seq, ts, ssrc = _RTP_FIXED.unpack_from(packet)
         found = self._by_ssrc.get(ssrc)
         if found is None:
+            if ssrc in self._rtx_by_ssrc:
+                self._unwrap_rtx(packet, b0, b1, *self._rtx_by_ssrc[ssrc])
+                return
             found = self._learn_ssrc(packet, ssrc)
             if found is None:
                 self.unknown_packets += 1
@@ -194,7 +240,73 @@ class Publisher:
             offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
         if offset > len(packet):
             return
+        tracker = layer.nack
+        if seq == tracker.expected:
+            tracker.expected = (seq + 1) & 0xFFFF
+        elif track.is_video and tracker.arrived(seq, time.monotonic()):
+            self._schedule_nacks(nack.DELAY)
         track.receive(packet, b0, b1, seq, ts, offset, layer)
+
+    # --- losses from the publisher: NACK (RFC 4585) and RTX (RFC 4588) ---
+
+    def _schedule_nacks(self, delay: float) -> None:
+        if self._nack_timer is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop (a unit test feeding packets): the caller flushes
+                return
+            self._nack_timer = loop.call_later(delay, self._on_nack_timer)
+
+    def _on_nack_timer(self) -> None:
+        self._nack_timer = None
+        if self.send_nacks(time.monotonic()):
+            self._schedule_nacks(nack.RETRY)
+
+    def close(self) -> None:
+        if self._nack_timer is not None:
+            self._nack_timer.cancel()
+            self._nack_timer = None
+
+    def send_nacks(self, now: float) -> bool:
+        """Ask the publisher again for what is lost and due; True while losses are pending."""
+        pending = False
+        for ssrc, (_, layer) in list(self._by_ssrc.items()):
+            tracker = layer.nack
+            if not tracker.missing:
+                continue
+            lost = tracker.due(now)
+            if lost:
+                self.connection.send_rtcp(rtcp.nack(self.rtcp_ssrc, ssrc, lost))
+                self.nacks_sent += 1
+            pending = pending or bool(tracker.missing)
+        return pending
+
+    def _unwrap_rtx(self, packet: bytes, b0: int, b1: int, track: Track, layer: Layer) -> None:
+        """An RTX packet: the original sequence number first in its payload (RFC 4588)."""
+        if (b1 & 0x7F) != track.rtx_payload_type or layer.ssrc is None:
+            return
+        offset = 12 + 4 * (b0 & 0x0F)
+        if b0 & 0x10:
+            if offset + 4 > len(packet):
+                return
+            offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
+        end = len(packet) - (packet[-1] if b0 & 0x20 else 0)
+        if end - offset < 3:  # padding only (a bandwidth probe), or nothing to repair
+            return
+        # Only what we asked for: a browser also probes bandwidth by resending packets that
+        # arrived, which subscribers need not get twice.
+        if int.from_bytes(packet[offset : offset + 2], "big") not in layer.nack.missing:
+            return
+        original = (
+            bytes((b0 & 0xDF, (b1 & 0x80) | track.payload_type))
+            + packet[offset : offset + 2]
+            + packet[4:8]
+            + layer.ssrc.to_bytes(4, "big")
+            + packet[12:offset]
+            + packet[offset + 2 : end]
+        )
+        self.repaired += 1
+        self.on_rtp(original)
 
     def _learn_ssrc(self, packet: bytes, ssrc: int) -> tuple[Track, Layer] | None:
         """An SSRC the SDP did not name: a simulcast layer is known by its mid and rid header
@@ -210,6 +322,17 @@ class Publisher:
         if track is None:
             return None
         layer = track.layers[0]
+        repaired = header.payload_type == track.rtx_payload_type
+        if repaired and track.simulcast:
+            rid = header.extensions.get(self._repaired_rid_extension or -1)
+            name = rid.decode(errors="replace") if rid else None
+            layer = next((la for la in track.layers if la.rid == name), None)  # type: ignore[assignment]
+            if layer is None:
+                return None
+        if repaired:  # an RTX stream: its packets repair the layer's
+            self._rtx_by_ssrc[ssrc] = (track, layer)
+            self._unwrap_rtx(packet, packet[0], packet[1], track, layer)
+            return None
         if track.simulcast:
             rid = header.extensions.get(self._rid_extension or -1)
             name = rid.decode(errors="replace") if rid else None
@@ -252,6 +375,18 @@ class Publisher:
         if video:
             report += rtcp.remb(sender_ssrc, PUBLISHER_MAX_BITRATE, video)
         return report
+
+
+def _fid_rtx(sections: list[sdp.MediaSection], mid: str, ssrc: int) -> int | None:
+    """The RTX SSRC paired with a stream's by a=ssrc-group:FID (a stream without simulcast)."""
+    for section in sections:
+        if section.mid != mid:
+            continue
+        for value in section.get_all("ssrc-group"):
+            parts = value.split()
+            if len(parts) == 3 and parts[0] == "FID" and parts[1] == str(ssrc):
+                return int(parts[2]) if parts[2].isdigit() else None
+    return None
 
 
 def _simulcast_rids(offered: sdp.MediaSection) -> list[str]:

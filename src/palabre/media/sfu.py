@@ -141,6 +141,7 @@ class Sfu:
         publisher = Publisher(
             participant_id, pub_conn, self.transport_parameters, self.request_keyframe
         )
+        publisher.rtcp_ssrc = self.ssrc
         subscriber = Subscriber(participant_id, sub_conn, self.transport_parameters)
         participant = MediaParticipant(participant_id, publisher, subscriber, on_timeout)
         self.participants[participant_id] = participant
@@ -154,6 +155,7 @@ class Sfu:
         for other in self.participants.values():
             other.subscriber.drop_tracks(gone)
         participant.subscriber.close()
+        participant.publisher.close()
         participant.publisher.connection.close()
         self._heap_to_release = True
 

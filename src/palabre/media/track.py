@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pylibsrtp
 
+from .nack import NackTracker
 from .rtp import (
     RTP_HEADER,
     audio_level,
@@ -135,6 +136,7 @@ class Layer:
         "keyframe_pending",
         "last_keyframe_request",
         "last_packet",
+        "nack",
         "octets",
         "rid",
         "ssrc",
@@ -148,6 +150,7 @@ class Layer:
         self.ssrc = ssrc
         self.cache = PacketCache()
         self.stats = ReceptionStats(clock_rate)
+        self.nack = NackTracker()  # losses from the publisher, asked again
         self.keyframe_pending = False
         self.last_keyframe_request = 0.0
         self.octets = 0  # since the last bitrate measurement
@@ -184,6 +187,7 @@ class Track:
         self.source = source
         self.mid = mid
         self.payload_type = payload_type
+        self.rtx_payload_type = -1  # the publisher's RTX (RFC 4588) for this track, if any
         self.clock_rate = clock_rate
         self.is_video = kind == "video"
         if rids:
@@ -454,8 +458,10 @@ class DownTrack:
             return
         self.packets += 1
         self.octets += len(payload) - (payload[-1] if padding else 0)  # RFC 3550: no padding
-        self.last_out_seq = out_seq
-        self.last_out_ts = out_ts
+        # A late packet (repaired by the publisher's retransmission) leaves the count alone.
+        if (out_seq - self.last_out_seq) & 0xFFFF < 0x8000 or self.packets == 1:
+            self.last_out_seq = out_seq
+            self.last_out_ts = out_ts
         self.last_sent = now
 
     def _picture_ids(self, payload: bytes, vp8: tuple[int, int]) -> bytes:
