@@ -122,20 +122,20 @@ async def test_nack_is_answered_from_the_cache(palabre_server, clip):
 
 
 async def test_upstream_loss_is_repaired_by_nack_to_the_publisher(palabre_server, clip):
-    sender, receiver = await _start(palabre_server, "upstream-nack", 2, clip)
+    sender, receiver = await start_bots(palabre_server.ws_url, "upstream-nack", 2, clip)
     try:
-        await _until(lambda: _received_from(receiver, sender, "video") > 50)
+        await until(lambda: received_from(receiver, sender, "video") > 50)
         track = receiver.tracks_from(sender.id, "video")[0]
         sender.lose_sent(5)
-        await _until(lambda: len(sender.unsent) == 5, 5)
+        await until(lambda: len(sender.unsent) == 5, 5)
         # The SFU saw the gap, asked the publisher, and forwarded its RTX repairs.
-        await _until(lambda: sender.nacks_received > 0 and sender.retransmitted >= 5, 5)
+        await until(lambda: sender.nacks_received > 0 and sender.retransmitted >= 5, 5)
 
         def holes() -> int:
             seqs = track.sequences
             return max(seqs) - min(seqs) + 1 - len(seqs)
 
-        await _until(lambda: holes() == 0, 5)
+        await until(lambda: holes() == 0, 5)
         assert track.duplicates == 0
         assert receiver.subscribe_transport.srtp_errors == 0
     finally:
