@@ -658,7 +658,9 @@ def test_port_zero_outside_the_bundle_is_still_refused(harness: Harness) -> None
     assert (audio.port, video.port) == (9, 0)
     assert sdp.parse(answer_text).get("group") == "BUNDLE 0"
     assert [t.kind for t in change.added] == ["audio"]
-    assert [(r.mid, r.kind, r.reason) for r in change.refused] == [("1", "video", "transport")]
+    assert [(r.mid, r.kind, r.source, r.reason) for r in change.refused] == [
+        ("1", "video", "camera", "transport")
+    ]
 
     closed = FIREFOX_OFFER.replace("a=bundle-only\r\n", "")
     answer_text, change = harness.publisher().negotiate(closed, {})
@@ -674,5 +676,7 @@ def test_refused_tracks_are_reported(harness: Harness, client_cert: Certificate)
     receive_only.attributes += [("recvonly", None), ("rtpmap", "102 H264/90000")]
     data = sdp.MediaSection("application", 9, "UDP/DTLS/SCTP", ["webrtc-datachannel"])
     offer = bot_offer(client_cert, AV, extra=[h264, receive_only, data])
-    _, change = harness.publisher().negotiate(offer, {})
-    assert [(r.mid, r.kind, r.reason) for r in change.refused] == [("2", "video", "codec")]
+    _, change = harness.publisher().negotiate(offer, {"2": "screen"})
+    assert [(r.mid, r.kind, r.source, r.reason) for r in change.refused] == [
+        ("2", "video", "screen", "codec")
+    ]

@@ -30,6 +30,7 @@ class Refusal:
 
     mid: str
     kind: str
+    source: str  # what the browser said it sends there: "microphone", "camera", "screen"
     reason: str  # "codec": no Opus/VP8; "transport": not UDP/TLS/RTP/SAVPF or not bundled
 
 
@@ -149,12 +150,13 @@ class Publisher:
             rejected.attributes.append(("mid", mid))
             refusal = None
             if kind in SOURCES and offered.direction in ("sendrecv", "sendonly"):
+                said = source if source in SOURCES[kind] else SOURCES[kind][0]
                 if offered.port == 0 and not offered.has("bundle-only"):
                     pass  # closed by the browser itself: nothing to tell
                 elif codec is None:
-                    refusal = Refusal(mid, kind, "codec")
+                    refusal = Refusal(mid, kind, said, "codec")
                 else:
-                    refusal = Refusal(mid, kind, "transport")
+                    refusal = Refusal(mid, kind, said, "transport")
             return rejected, None, refusal
         if source is None:
             source = SOURCES[kind][0]
