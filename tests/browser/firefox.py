@@ -22,6 +22,7 @@ DRIVER = HERE / "firefox_driver.mjs"
 PUPPETEER = HERE.parents[1] / "web" / "node_modules" / "puppeteer-core" / "package.json"
 FIREFOX = os.environ.get("PALABRE_FIREFOX", "/usr/bin/firefox-esr")
 
+XVFB = shutil.which("Xvfb")
 HAVE_FIREFOX = Path(FIREFOX).exists()
 HAVE_DRIVER = shutil.which("node") is not None and PUPPETEER.exists()
 
@@ -32,15 +33,49 @@ class FirefoxError(AssertionError):
     pass
 
 
+async def start_xvfb() -> tuple[asyncio.subprocess.Process, str]:
+    """An X server of our own on a free display (Firefox's screen capture needs a screen)."""
+    assert XVFB is not None
+    read_fd, write_fd = os.pipe()
+    process = await asyncio.create_subprocess_exec(
+        XVFB,
+        "-displayfd",
+        str(write_fd),
+        "-screen",
+        "0",
+        "1280x720x24",
+        "-nolisten",
+        "tcp",
+        pass_fds=(write_fd,),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    loop = asyncio.get_running_loop()
+    try:
+        number = await asyncio.wait_for(loop.run_in_executor(None, os.read, read_fd, 16), 30)
+    finally:
+        os.close(read_fd)
+    if not number.strip():
+        process.kill()
+        raise FirefoxError("Xvfb did not start")
+    return process, ":" + number.decode().strip()
+
+
 class FirefoxPage:
     def __init__(self, process: asyncio.subprocess.Process, version: str) -> None:
         self._process = process
         self.version = version
+        self.can_share_screen = False
         self._next = 1
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def launch(cls) -> FirefoxPage:
+    async def launch(cls, display: str | None = None) -> FirefoxPage:
+        """Headful on display (an X server) if given, else headless."""
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+        if display is not None:
+            env["DISPLAY"] = display
         process = await asyncio.create_subprocess_exec(
             "node",
             str(DRIVER),
@@ -49,8 +84,10 @@ class FirefoxPage:
             stdout=asyncio.subprocess.PIPE,
             stderr=None,  # the driver's errors go to the test's output
             limit=16 * 1024 * 1024,
+            env=env,
         )
         page = cls(process, "")
+        page.can_share_screen = display is not None
         hello = await page._reply(0, timeout=90)
         page.version = str(hello)
         return page
@@ -119,13 +156,20 @@ class FirefoxPage:
 
 @pytest.fixture
 async def firefox() -> AsyncIterator[FirefoxPage]:
-    """One Firefox page with fake camera, microphone and screen."""
+    """One Firefox page with fake camera and microphone, and a screen to share when Xvfb is
+    installed (headful on an X server of its own; headless without)."""
     if not HAVE_FIREFOX:
         pytest.skip(f"SKIPPED LOUDLY: no Firefox at {FIREFOX} (make deps-system installs it)")
     if not HAVE_DRIVER:
         pytest.skip("SKIPPED LOUDLY: no node or no web/node_modules/puppeteer-core (make web)")
-    page = await FirefoxPage.launch()
+    xvfb, display = await start_xvfb() if XVFB else (None, None)
     try:
-        yield page
+        page = await FirefoxPage.launch(display)
+        try:
+            yield page
+        finally:
+            await page.close()
     finally:
-        await page.close()
+        if xvfb is not None:
+            xvfb.kill()
+            await xvfb.wait()

@@ -12,12 +12,15 @@ const require = createRequire(new URL("../../web/package.json", import.meta.url)
 const puppeteer = require("puppeteer-core");
 
 const executablePath = process.argv[2] || "/usr/bin/firefox-esr";
+// With an X display (Xvfb, started by the Python side), Firefox runs headful: its screen
+// capture needs a screen to capture; headless, getDisplayMedia finds no screen.
+const headless = !process.env.DISPLAY;
 
 const browser = await puppeteer.launch({
   browser: "firefox",
   executablePath,
   protocol: "webDriverBiDi",
-  headless: true,
+  headless,
   extraPrefsFirefox: {
     // Fake camera, microphone and screen, no permission prompt.
     "media.navigator.streams.fake": true,
