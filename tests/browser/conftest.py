@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from firefox import firefox  # noqa: F401  (the Firefox page fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PALABRE_CHROMIUM", "/usr/bin/chromium")

@@ -9,6 +9,7 @@ import signal
 import pytest
 from websockets.asyncio.client import connect
 
+from media.firefox_offer import FIREFOX_OFFER
 from palabre.bot import Bot
 
 pytestmark = pytest.mark.slow
@@ -123,3 +124,26 @@ async def test_shutdown_tells_participants(server_factory):
     assert await asyncio.to_thread(server.process.wait, 10) == 0
     for bot in bots:
         await bot.close()
+
+
+async def test_refused_track_is_told_to_its_publisher(palabre_server):
+    """Firefox's offer is accepted whole (its camera is bundle-only); a camera offered in a
+    codec the SFU does not forward is refused, and the publisher is told so."""
+
+    bot = await _joined(palabre_server, room="refused")
+    try:
+        reply = await bot.request({"type": "publish", "sdp": FIREFOX_OFFER})
+        assert reply["type"] == "publish_answer"
+        assert "m=video 9 " in reply["sdp"]
+        tracks = await bot.wait_for(lambda m: m["type"] == "tracks", timeout=5)
+        assert [t["source"] for t in tracks["tracks"]] == ["microphone", "camera"]
+
+        h264_only = FIREFOX_OFFER.replace("a=rtpmap:120 VP8/90000", "a=rtpmap:120 H264/90000")
+        reply = await bot.request({"type": "publish", "sdp": h264_only, "sources": {"1": "camera"}})
+        assert reply["type"] == "publish_answer"
+        refused = await bot.wait_for(lambda m: m["type"] == "tracks_refused", timeout=5)
+        assert refused["tracks"] == [
+            {"mid": "1", "kind": "video", "source": "camera", "reason": "codec"}
+        ]
+    finally:
+        await bot.leave()

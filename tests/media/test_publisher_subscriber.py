@@ -15,6 +15,7 @@ from palabre.media.track import Track
 from palabre.media.transport import MediaTransport
 
 from .chrome_offer import AUDIO_SSRC, CHROME_OFFER, VIDEO_SSRC
+from .firefox_offer import FIREFOX_OFFER
 
 CANDIDATES = (
     sdp.Candidate("1", "udp", "127.0.0.1", 10000, 2130706431),
@@ -590,3 +591,95 @@ def test_transport_wide_feedback_negotiated(harness: Harness, client_cert: Certi
     assert subscriber.bwe.feedbacks == 1
     subscriber.on_rtcp(rtcp.remb(5, 100_000, [video_down.ssrc]))
     assert subscriber.estimate == subscriber.bwe.estimate != 100_000
+
+
+# --- Firefox: bundle-only sections (RFC 8843) ---
+
+FIREFOX_SCREEN_SECTION = "\r\n".join(
+    [
+        "m=video 0 UDP/TLS/RTP/SAVPF 120 124",
+        "c=IN IP4 0.0.0.0",
+        "a=bundle-only",
+        "a=sendonly",
+        "a=extmap:3 urn:ietf:params:rtp-hdrext:sdes:mid",
+        "a=mid:2",
+        "a=msid:- {5e1c9d0a-55a3-4c11-9f0e-2b7d4c6a8e31}",
+        "a=rtcp-fb:120 nack",
+        "a=rtcp-fb:120 nack pli",
+        "a=rtcp-mux",
+        "a=rtpmap:120 VP8/90000",
+        "a=rtpmap:124 rtx/90000",
+        "a=fmtp:124 apt=120",
+        "a=setup:actpass",
+        "a=ssrc:901234567 cname:{0ad39a8f-d127-49af-a0cb-2fda42151336}",
+        "a=ssrc:912345678 cname:{0ad39a8f-d127-49af-a0cb-2fda42151336}",
+        "a=ssrc-group:FID 901234567 912345678",
+    ]
+)
+
+
+def test_publish_firefox_offer_accepts_bundle_only_camera(harness: Harness) -> None:
+    publisher = harness.publisher()
+    answer_text, change = publisher.negotiate(FIREFOX_OFFER, {"0": "microphone", "1": "camera"})
+    answer = sdp.parse(answer_text)
+    assert answer.get("group") == "BUNDLE 0 1"
+    audio, video = answer.media
+    assert (audio.port, video.port) == (9, 9)
+    assert not video.has("bundle-only")
+    assert video.direction == "recvonly" and video.formats == ["120", "124"]  # VP8 and its RTX
+    assert video.get("simulcast") == "recv l;m;h"
+    assert video.get("ice-ufrag") == publisher.connection.ufrag
+    assert [(t.kind, t.source, [la.rid for la in t.layers]) for t in change.added] == [
+        ("audio", "microphone", [None]),
+        ("video", "camera", ["l", "m", "h"]),
+    ]
+    assert change.refused == []
+    remote = publisher.connection.remote
+    assert remote is not None and remote.ice_ufrag == "9a718a1b"
+
+
+def test_firefox_screen_share_on_renegotiation(harness: Harness) -> None:
+    """Firefox adds its screen share as one more bundle-only section."""
+    publisher = harness.publisher()
+    publisher.negotiate(FIREFOX_OFFER, {})
+    offer = FIREFOX_OFFER.replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0 1 2")
+    offer += FIREFOX_SCREEN_SECTION + "\r\n"
+    answer_text, change = publisher.negotiate(offer, {"2": "screen"})
+    answer = sdp.parse(answer_text)
+    assert answer.get("group") == "BUNDLE 0 1 2"
+    assert [m.port for m in answer.media] == [9, 9, 9]
+    assert change.removed == []
+    assert [(t.mid, t.source, t.ssrc) for t in change.added] == [("2", "screen", 901234567)]
+    assert set(publisher.tracks) == {"0", "1", "2"}
+
+
+def test_port_zero_outside_the_bundle_is_still_refused(harness: Harness) -> None:
+    """bundle-only outside the BUNDLE group, or port 0 without it, is a closed section."""
+    outside = FIREFOX_OFFER.replace("a=group:BUNDLE 0 1", "a=group:BUNDLE 0")
+    answer_text, change = harness.publisher().negotiate(outside, {})
+    audio, video = sdp.parse(answer_text).media
+    assert (audio.port, video.port) == (9, 0)
+    assert sdp.parse(answer_text).get("group") == "BUNDLE 0"
+    assert [t.kind for t in change.added] == ["audio"]
+    assert [(r.mid, r.kind, r.source, r.reason) for r in change.refused] == [
+        ("1", "video", "camera", "transport")
+    ]
+
+    closed = FIREFOX_OFFER.replace("a=bundle-only\r\n", "")
+    answer_text, change = harness.publisher().negotiate(closed, {})
+    assert [m.port for m in sdp.parse(answer_text).media] == [9, 0]
+    assert [t.kind for t in change.added] == ["audio"]
+    assert change.refused == []  # the browser closed it itself: nothing to tell
+
+
+def test_refused_tracks_are_reported(harness: Harness, client_cert: Certificate) -> None:
+    h264 = sdp.MediaSection("video", 9, "UDP/TLS/RTP/SAVPF", ["102"])
+    h264.attributes += [("sendonly", None), ("rtpmap", "102 H264/90000")]
+    receive_only = sdp.MediaSection("video", 9, "UDP/TLS/RTP/SAVPF", ["102"])
+    receive_only.attributes += [("recvonly", None), ("rtpmap", "102 H264/90000")]
+    data = sdp.MediaSection("application", 9, "UDP/DTLS/SCTP", ["webrtc-datachannel"])
+    offer = bot_offer(client_cert, AV, extra=[h264, receive_only, data])
+    _, change = harness.publisher().negotiate(offer, {"2": "screen"})
+    assert [(r.mid, r.kind, r.source, r.reason) for r in change.refused] == [
+        ("2", "video", "screen", "codec")
+    ]

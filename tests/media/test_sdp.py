@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from palabre.media import sdp
 
 from .chrome_offer import AUDIO_SSRC, CHROME_OFFER, FINGERPRINT, VIDEO_RTX_SSRC, VIDEO_SSRC
+from .firefox_offer import FIREFOX_OFFER
 
 
 @pytest.fixture
@@ -282,3 +283,25 @@ def test_out_of_range_numbers_are_refused() -> None:
     for port in ("65536", "-1"):
         with pytest.raises(sdp.SdpError, match="port"):
             sdp.parse(f"v=0\r\nm=audio {port} RTP/AVP 0\r\n")
+
+
+def test_firefox_offer_is_bundle_only() -> None:
+    """Firefox under max-bundle: the camera's section has port 0 and a=bundle-only, and the
+    transport (ICE, fingerprint) is read from the first section and the session."""
+    offer = sdp.parse(FIREFOX_OFFER)
+    assert offer.get("group") == "BUNDLE 0 1"
+    audio, video = offer.media
+    assert (audio.port, video.port) == (9, 0)
+    assert video.has("bundle-only") and not audio.has("bundle-only")
+    assert video.get("simulcast") == "send l;m;h"
+    remote = sdp.remote_transport(offer)
+    assert remote.ice_ufrag == "9a718a1b"
+    assert remote.fingerprint.startswith("D5:E9:E4:18")
+
+
+def test_transport_read_from_a_bundle_only_section() -> None:
+    """When the only section carrying the ICE credentials is bundle-only, they are its."""
+    text = FIREFOX_OFFER.replace("m=audio 9 ", "m=audio 0 ", 1)
+    text = text.replace("a=ice-ufrag:9a718a1b", "a=x-ufrag:none", 1)
+    assert sdp.parse(text).media[0].get("ice-ufrag") is None
+    assert sdp.remote_transport(sdp.parse(text)).ice_ufrag == "9a718a1b"

@@ -162,6 +162,10 @@ const en = {
   "auth.signOut": "Sign out",
   "auth.signedInAs": "Signed in as {name}",
   "bye.token": "This invitation link cannot be used: {msg}",
+  "refused.microphone": "The server refused your microphone: the others cannot hear you.",
+  "refused.camera": "The server refused your camera: the others cannot see it.",
+  "refused.screen": "The server refused your screen share: the others cannot see it.",
+  "refused.dismiss": "OK",
 };
 
 type Key = keyof typeof en;
@@ -329,6 +333,10 @@ const fr: Dict = {
   "auth.signOut": "Se déconnecter",
   "auth.signedInAs": "Connecté en tant que {name}",
   "bye.token": "Ce lien d’invitation ne peut pas être utilisé : {msg}",
+  "refused.microphone": "Le serveur a refusé votre micro : les autres ne vous entendent pas.",
+  "refused.camera": "Le serveur a refusé votre caméra : les autres ne la voient pas.",
+  "refused.screen": "Le serveur a refusé votre partage d’écran : les autres ne le voient pas.",
+  "refused.dismiss": "OK",
 };
 
 export type Lang = "en" | "fr";

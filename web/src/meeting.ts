@@ -14,6 +14,7 @@ import {
 } from "./media";
 import { toggleButton } from "./prejoin";
 import { Collab, type ChatMessage } from "./collab";
+import { refusedNotice } from "./refused";
 import { startExtras } from "./extras"; // issue 7: shared notes, connection quality
 import { isPhone, MoreMenu, shown } from "./more"; // phone layout: the toolbar's "More" menu
 import type { Moderation } from "./moderation";
@@ -583,6 +584,12 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         serverSpeaker = typeof m.participant === "string" ? m.participant : null;
         serverSpeakerAt = performance.now();
         break;
+      case "tracks_refused": {
+        document.getElementById("tracks-refused")?.remove();
+        const notice = refusedNotice(m.tracks);
+        if (notice) view.append(notice);
+        break;
+      }
       default:
         break;
     }

@@ -6,7 +6,7 @@ import asyncio
 import struct
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import nack, rtcp, sdp
 from .connection import MediaConnection
@@ -31,9 +31,20 @@ _RTP_FIXED = struct.Struct("!BBHII")
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A track the browser offered to send that the answer refuses, and why."""
+
+    mid: str
+    kind: str
+    source: str  # what the browser said it sends there: "microphone", "camera", "screen"
+    reason: str  # "codec": no Opus/VP8; "transport": not UDP/TLS/RTP/SAVPF or not bundled
+
+
+@dataclass(frozen=True)
 class TrackChange:
     added: list[Track]
     removed: list[Track]
+    refused: list[Refusal] = field(default_factory=list)
 
 
 class Publisher:
@@ -70,14 +81,20 @@ class Publisher:
         answer = sdp.SessionDescription(origin=f"- {id(self)} {self._version} IN IP4 0.0.0.0")
         self._version += 1
         wanted: dict[str, Track] = {}
+        refused: list[Refusal] = []
         bundle: list[str] = []
+        offered_bundle = _bundle_group(offer)
         mid_extension: int | None = None
         rid_extension: int | None = None
         repaired_extension: int | None = None
         for index, offered in enumerate(offer.media):
             mid = offered.mid if offered.mid is not None else str(index)
-            section, track = self._answer_section(offered, mid, sources.get(mid))
+            section, track, refusal = self._answer_section(
+                offered, mid, sources.get(mid), offered_bundle
+            )
             answer.media.append(section)
+            if refusal is not None:
+                refused.append(refusal)
             if section.port != 0:
                 bundle.append(mid)
             if track is not None:
@@ -136,21 +153,36 @@ class Publisher:
                 rtx = _fid_rtx(offer.media, mid, track.ssrc)
                 if rtx is not None:
                     self._rtx_by_ssrc[rtx] = (track, track.layers[0])
-        return sdp.serialize(answer), TrackChange(added, removed)
+        return sdp.serialize(answer), TrackChange(added, removed, refused)
 
     def _answer_section(
         self,
         offered: sdp.MediaSection,
         mid: str,
         source: str | None,
-    ) -> tuple[sdp.MediaSection, Track | None]:
+        offered_bundle: list[str],
+    ) -> tuple[sdp.MediaSection, Track | None, Refusal | None]:
         kind = offered.kind
         wanted_codec = {"audio": "opus", "video": "vp8"}.get(kind)
         codec = next((c for c in offered.codecs() if c.name.lower() == wanted_codec), None)
-        if codec is None or offered.port == 0 or offered.proto != "UDP/TLS/RTP/SAVPF":
+        # Port 0 is a section the offerer closed, unless it is bundle-only: under max-bundle
+        # (Firefox) every section but the first of the BUNDLE group comes with port 0 and
+        # a=bundle-only (RFC 8829 section 5.2.1, RFC 8843 section 7.5.2).
+        bundle_only = offered.port == 0 and offered.has("bundle-only") and mid in offered_bundle
+        closed = offered.port == 0 and not bundle_only
+        if codec is None or closed or offered.proto != "UDP/TLS/RTP/SAVPF":
             rejected = sdp.MediaSection(kind, 0, offered.proto, offered.formats[:1] or ["0"])
             rejected.attributes.append(("mid", mid))
-            return rejected, None
+            refusal = None
+            if kind in SOURCES and offered.direction in ("sendrecv", "sendonly"):
+                said = source if source in SOURCES[kind] else SOURCES[kind][0]
+                if offered.port == 0 and not offered.has("bundle-only"):
+                    pass  # closed by the browser itself: nothing to tell
+                elif codec is None:
+                    refusal = Refusal(mid, kind, said, "codec")
+                else:
+                    refusal = Refusal(mid, kind, said, "transport")
+            return rejected, None, refusal
         if source is None:
             source = SOURCES[kind][0]
         elif source not in SOURCES[kind]:
@@ -199,7 +231,7 @@ class Publisher:
             attrs += [("rid", f"{rid} recv") for rid in rids]
             attrs.append(("simulcast", "recv " + ";".join(rids)))
         if not sending:
-            return section, None
+            return section, None, None
         ssrcs = offered.ssrcs()
         track = Track(
             track_id=f"{self.participant_id}-{mid}",
@@ -217,7 +249,7 @@ class Publisher:
             track.audio_level_id = extmap.get(AUDIO_LEVEL_URI)
         elif rtx is not None:
             track.rtx_payload_type = rtx.payload_type
-        return section, track
+        return section, track, None
 
     # --- media from the publisher ---
 
@@ -387,6 +419,16 @@ def _fid_rtx(sections: list[sdp.MediaSection], mid: str, ssrc: int) -> int | Non
             if len(parts) == 3 and parts[0] == "FID" and parts[1] == str(ssrc):
                 return int(parts[2]) if parts[2].isdigit() else None
     return None
+
+
+def _bundle_group(offer: sdp.SessionDescription) -> list[str]:
+    """The mids of the offer's BUNDLE group (RFC 8843), empty without one."""
+    for key, value in offer.attributes:
+        if key == "group" and value:
+            semantics, *mids = value.split()
+            if semantics == "BUNDLE":
+                return mids
+    return []
 
 
 def _simulcast_rids(offered: sdp.MediaSection) -> list[str]:

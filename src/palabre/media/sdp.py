@@ -130,9 +130,10 @@ class SessionDescription:
         return None
 
     def transport_attribute(self, name: str) -> str | None:
-        """An attribute of the bundled transport: the first media section's, else the session's."""
+        """An attribute of the bundled transport: the first open media section's (a bundle-only
+        one is open, RFC 8843), else the session's."""
         for section in self.media:
-            if section.port != 0:
+            if section.port != 0 or section.has("bundle-only"):
                 value = section.get(name)
                 if value is not None:
                     return value

@@ -208,6 +208,13 @@ class Hub:
             self._broadcast(member.room, self._tracks_message(member.participant))
         if change.added or change.removed:
             self._update_subscriptions(member.room)
+        if change.refused:
+            # The browser thinks it sends these: tell the person nobody receives them.
+            refused = [
+                {"mid": r.mid, "kind": r.kind, "source": r.source, "reason": r.reason}
+                for r in change.refused
+            ]
+            member.peer.send({"type": "tracks_refused", "tracks": refused})
         return answer
 
     def subscribe_answer(self, member: Member, answer: str) -> None:
