@@ -18,14 +18,16 @@ web: $(BIN)/palabre
 	  cd web && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build; \
 	fi
 
-# Debian packages the tests need: Chromium and Firefox ESR for the browser tests (Firefox is
-# driven by puppeteer-core from web/node_modules, which downloads no browser; Xvfb gives it a
-# screen to share), nftables for the network-namespace tests (tests/netns) that block UDP,
-# PostgreSQL for the persistence tests (tests/postgres_server.py starts a private server).
+# Debian packages the tests need: Chromium, Firefox ESR and WebKitGTK's driver for the browser
+# tests (docs/browsers.md; Firefox is driven by puppeteer-core from web/node_modules, which
+# downloads no browser; Xvfb gives it a screen to share), nftables for the network-namespace
+# tests (tests/netns) that block UDP, PostgreSQL for the persistence tests
+# (tests/postgres_server.py starts a private server).
 deps-system:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 	@command -v firefox-esr >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q firefox-esr; }
 	@command -v Xvfb >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q xvfb; }
+	@command -v WebKitWebDriver >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q webkit2gtk-driver; }
 	@command -v nft >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q nftables; }
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q postgresql; }
 
