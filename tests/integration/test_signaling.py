@@ -43,8 +43,8 @@ async def test_bad_messages_get_errors_and_the_connection_goes_on(palabre_server
         assert bad_sdp["code"] == "bad_sdp"
         again = await bot.request({"type": "join", "room": "x", "name": "y"})
         assert again["code"] == "already_joined"
-        huge = await _error(bot, json.dumps({"type": "ping", "pad": "x" * 100_000}))
-        assert huge["code"] == "too_large"
+        huge = await _error(bot, json.dumps({"type": "ping", "id": 6, "pad": "x" * 100_000}))
+        assert huge["code"] == "too_large" and huge["ref"] == 6
         # Still connected, still in the room.
         assert (await bot.request({"type": "ping"}))["type"] == "pong"
         assert palabre_server.health()["participants"] == 1
@@ -82,6 +82,8 @@ async def test_rate_limit(palabre_server):
         limited = [m for m in bot.errors if m["code"] == "rate_limited"]
         assert 35 <= len(pongs) < 100
         assert 1 <= len(limited) <= 5
+        # Answered once per second of excess, naming the message refused; the rest dropped.
+        assert all(1000 <= m["ref"] < 1100 for m in limited)
         await asyncio.sleep(1.0)  # the bucket refills
         assert (await bot.request({"type": "ping"}))["type"] == "pong"
     finally:

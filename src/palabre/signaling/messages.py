@@ -302,6 +302,21 @@ class ProtocolError(Exception):
         self.ref = ref
 
 
+class _Ref(msgspec.Struct):
+    id: int | None = None
+
+
+_ref_decoder = msgspec.json.Decoder(_Ref)
+
+
+def peek_ref(text: str | bytes) -> int | None:
+    """The `id` of a frame we refuse without reading it (too large, rate limited), if any."""
+    try:
+        return _ref_decoder.decode(text).id
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError):
+        return None
+
+
 def decode(text: str | bytes) -> ClientMessage:
     """Decode and validate one client frame; ProtocolError says what is wrong."""
     # A str counts in UTF-8 bytes, as it came over the wire (up to 4 bytes a character).
@@ -310,7 +325,9 @@ def decode(text: str | bytes) -> ClientMessage:
         and len(text) * 4 > MAX_MESSAGE_BYTES
         and len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES
     ):
-        raise ProtocolError("too_large", f"messages are limited to {MAX_MESSAGE_BYTES} bytes")
+        raise ProtocolError(
+            "too_large", f"messages are limited to {MAX_MESSAGE_BYTES} bytes", peek_ref(text)
+        )
     try:
         raw: Any = msgspec.json.decode(text)
     except msgspec.DecodeError as exc:
