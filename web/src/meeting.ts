@@ -1,6 +1,7 @@
 // The meeting page: tile grid, toolbar, live joins and leaves, reconnect banner.
 
-import { formatCode } from "./api";
+import { createRoom, formatCode } from "./api";
+import { exitPage } from "./exit";
 import { langSwitch, navigate, rememberActive, roomPath, type Dispose } from "./app";
 import { h, icon } from "./dom";
 import { t, tr, type Key } from "./i18n";
@@ -679,13 +680,13 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         view.dataset.status = s;
       },
       ended(reason) {
-        finish(byeText(reason));
+        finish(byeText(reason), false, reason);
       },
       refused(code, message) {
         if (code === "password_required" || code === "wrong_password" || code === "rate_limited")
           askPassword(code);
-        else if (code === "token") finish(t("bye.token", { msg: message }));
-        else finish(byeText(code), code === "host_required");
+        else if (code === "token") finish(t("bye.token", { msg: message }), false, "token");
+        else finish(byeText(code), code === "host_required", code);
       },
       other(m) {
         onOther(m);
@@ -1027,7 +1028,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   };
 
   // ---- leaving ----
-  const finish = (message: string | null, signIn = false) => {
+  const finish = (message: string | null, signIn = false, why = "left") => {
     if (disposed) return;
     cleanup();
     rememberActive(null);
@@ -1036,7 +1037,19 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     const home = tr(h("button", { type: "button", class: "btn", id: "go-home" }), "meeting.home");
     rejoin.addEventListener("click", () => navigate(roomPath(room)));
     home.addEventListener("click", () => navigate("/"));
-    const heading2 = tr(h("h1", { tabindex: "-1" }), "bye.left");
+    const exit = exitPage(why);
+    rejoin.hidden = !exit.rejoin;
+    const newMeeting = tr(h("button", { type: "button", class: "btn", id: "exit-new-meeting" }), "bye.newMeeting");
+    newMeeting.hidden = !exit.newMeeting;
+    newMeeting.addEventListener("click", async () => {
+      newMeeting.disabled = true;
+      try {
+        navigate(roomPath((await createRoom()).room));
+      } catch {
+        newMeeting.disabled = false;
+      }
+    });
+    const heading2 = tr(h("h1", { tabindex: "-1", id: "exit-title", "data-exit": exit.kind }), exit.title);
     root.replaceChildren(
       h(
         "main",
@@ -1052,7 +1065,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
                 "auth.signIn",
               )
             : null,
-          h("div", { class: "actions" }, rejoin, home),
+          h("div", { class: "actions" }, rejoin, newMeeting, home),
         ),
       ),
     );
