@@ -2,7 +2,8 @@
 // statistics. Every string from others goes into the page as text, never as markup.
 
 import { h, icon, newId } from "./dom";
-import { getLang, t, tr, type Key } from "./i18n";
+import { formatTime } from "./format";
+import { t, tr, type Key } from "./i18n";
 import type { Session } from "./session";
 import type { Participant } from "./types";
 
@@ -243,7 +244,7 @@ export class Collab {
       h(
         "time",
         { datetime: time.toISOString() },
-        time.toLocaleTimeString(getLang(), { hour: "2-digit", minute: "2-digit" }),
+        formatTime(time),
       ),
     );
     const li = h(

@@ -823,7 +823,10 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     const list = h(
       "dl",
       { class: "shortcuts" },
-      ...shortcuts.flatMap(([k, key]) => [h("dt", {}, h("kbd", {}, k)), tr(h("dd"), key)]),
+      ...shortcuts.flatMap(([k, key]) => [
+        h("dt", {}, k === "Space" ? tr(h("kbd"), "keys.spaceKey") : h("kbd", {}, k)),
+        tr(h("dd"), key),
+      ]),
     );
     const dlg = h(
       "dialog",
