@@ -104,7 +104,7 @@ async def test_hands_reactions_shortcuts_views(browser: Any, web_server: Any) ->
     room = "hands-test"
     ada, _ = await new_page(browser, "Ada")
     bob, _ = await new_page(browser, "Bob")
-    chloe, _ = await new_page(browser, "Chloé")
+    chloe, _ = await new_page(browser, "Chloé", locale="fr-FR")  # and checks the French page
     for page, name in ((ada, "Ada"), (bob, "Bob"), (chloe, "Chloé")):
         await join_from_home(page, base, room, name)
     bob_id, chloe_id = await my_id(bob), await my_id(chloe)
@@ -122,6 +122,10 @@ async def test_hands_reactions_shortcuts_views(browser: Any, web_server: Any) ->
     await wait_for(
         lambda: bob.get_attribute("#toggle-hand", "aria-pressed"), lambda v: v == "true", what="R"
     )
+    # The others see a notice (a toast, a live region) in their language, not only a badge.
+    for page, words in ((ada, "Bob raised their hand"), (chloe, "Bob lève la main")):
+        await page.wait_for_selector(f'#toast[role=status]:has-text("{words}")')
+    assert await bob.locator('#toast:has-text("Bob")').count() == 0  # not to himself
     await chloe.click("#toggle-hand")
     await wait_for(
         lambda: hand_order(ada),
@@ -155,6 +159,19 @@ async def test_hands_reactions_shortcuts_views(browser: Any, web_server: Any) ->
     assert await ada.get_attribute("#toggle-view", "aria-pressed") == "true"
     await ada.keyboard.press("t")
     await ada.wait_for_selector("#tiles:not(.speaker-view)")
+
+    # The French page has no English left: the participants panel, the shortcuts.
+    await chloe.click("#toggle-people")
+    await chloe.wait_for_selector("#people-list li .who")
+    assert "Chloé (vous)" in (await chloe.text_content("#people-list") or "")
+    await chloe.click("#tiles")
+    await chloe.keyboard.press("Shift+?")
+    await chloe.wait_for_selector("#shortcuts-dialog[open]")
+    assert "Espace" in (await chloe.text_content("#shortcuts-dialog") or "")
+    shown = await chloe.evaluate("document.body.innerText")
+    for english in ("(you)", "Space", "Leave", "raised", "Invite", "Shortcuts", "Share", "Mute"):
+        assert english not in shown, english
+    await chloe.keyboard.press("Escape")
 
     # Speaker statistics fill in the participants panel.
     await ada.click("#toggle-people")

@@ -729,6 +729,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     participants: () => participants,
     tileOf: (pid) => (pid === session.you?.id ? local.el : tiles.get(`${pid}:camera`)?.el ?? null),
     announce: (text) => (announcer.textContent = text),
+    notice: (key, vars) => showToast(key, vars), // raised hands: seen, and heard (role=status)
     togglePanel,
     sendChat: (text, to) => {
       if (!settings?.e2ee) return false;
@@ -985,8 +986,8 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
 
   // ---- invitation ----
   let toastTimer = 0;
-  const showToast = (key: Key) => {
-    tr(toast, key);
+  const showToast = (key: Key, vars?: Record<string, string | number>) => {
+    tr(toast, key, vars);
     toast.classList.add("show");
     window.clearTimeout(toastTimer);
     toastTimer = window.setTimeout(() => {
