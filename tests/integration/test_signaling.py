@@ -107,6 +107,17 @@ async def test_roster_mute_and_leave_are_relayed(palabre_server):
             "audioMuted": True,
             "videoMuted": False,
         }
+        # Bob renames himself: everyone (him included) gets the new name; a blank one is refused.
+        await bob.send({"type": "rename", "name": "  Robert  "})
+        for bot in (ada, bob):
+            renamed = await bot.wait_for(
+                lambda m: (
+                    m["type"] == "participant_updated" and m["participant"]["name"] == "Robert"
+                )
+            )
+            assert renamed["participant"]["id"] == bob.id
+        refused = await bob.request({"type": "rename", "name": "   "})
+        assert refused["code"] == "invalid" and refused["message"].startswith("name:")
         await bob.leave()
         left = await ada.wait_for(lambda m: m["type"] == "participant_left")
         assert left["id"] == bob.id

@@ -175,6 +175,12 @@ class Hand(msgspec.Struct, forbid_unknown_fields=True):
     id: RequestId | None = None
 
 
+class Rename(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    type: Literal["rename"] = "rename"
+    id: RequestId | None = None
+
+
 class LowerHand(msgspec.Struct, forbid_unknown_fields=True):
     participant: ParticipantId
     type: Literal["lower_hand"] = "lower_hand"
@@ -243,6 +249,7 @@ class Constraints(msgspec.Struct, forbid_unknown_fields=True):
 CollabMessage = (
     Chat
     | Hand
+    | Rename
     | LowerHand
     | Reaction
     | NotesUpdate
@@ -283,6 +290,7 @@ _TYPES: dict[str, type[ClientMessage]] = {
     "chat": Chat,
     "hand": Hand,
     "lower_hand": LowerHand,
+    "rename": Rename,
     "reaction": Reaction,
     "notes_update": NotesUpdate,
     "notes_sync": NotesSync,
