@@ -178,6 +178,32 @@ async def test_hands_reactions_shortcuts_views(browser: Any, web_server: Any) ->
     await ada.click("#speaker-stats")
     await ada.wait_for_selector("#people-list .talk")
 
+    # Settings, in the meeting: devices, video quality and the name, keyboard usable.
+    await ada.click("#open-settings")
+    await ada.wait_for_selector("#settings-dialog[open]")
+    assert await ada.locator("#settings-camera option").count() >= 1
+    assert await ada.locator("#settings-microphone option").count() >= 1
+    await ada.keyboard.press("Escape")
+    await ada.wait_for_selector("#settings-dialog", state="detached")
+    assert await ada.evaluate("document.activeElement.id") == "open-settings"
+    await ada.keyboard.press("Enter")
+    await ada.wait_for_selector("#settings-dialog[open]")
+    await ada.select_option("#settings-quality", "low")
+    assert await ada.input_value("#video-quality") == "low"
+    await ada.fill("#settings-dialog input[name=name]", "Ada Lovelace")
+    await ada.press("#settings-dialog input[name=name]", "Enter")
+    ada_id = await my_id(ada)
+    for page in (bob, chloe):  # the others see the new name
+        await page.wait_for_selector(
+            f'#tiles li.tile[data-participant="{ada_id}"]:has-text("Ada Lovelace")'
+        )
+    await wait_for(
+        lambda: ada.text_content("#people-list"),
+        lambda t: "Ada Lovelace (you)" in (t or ""),
+        what="renamed in Ada's own list",
+    )
+    await ada.click("#settings-close")
+
 
 async def test_video_quality_off_stops_video(browser: Any, web_server: Any) -> None:
     base = web_server.http_url

@@ -178,6 +178,14 @@ const en = {
   "bye.titleLost": "The connection was lost",
   "bye.titleOther": "You are no longer in the meeting",
   "bye.newMeeting": "New meeting",
+  "settings.open": "Settings",
+  "settings.title": "Settings",
+  "settings.camera": "Camera",
+  "settings.microphone": "Microphone",
+  "settings.speaker": "Speaker",
+  "settings.name": "Your name",
+  "settings.rename": "Rename",
+  "settings.nameEmpty": "Type a name.",
 };
 
 type Key = keyof typeof en;
@@ -361,6 +369,14 @@ const fr: Dict = {
   "bye.titleLost": "La connexion a été perdue",
   "bye.titleOther": "Vous n’êtes plus dans la réunion",
   "bye.newMeeting": "Nouvelle réunion",
+  "settings.open": "Paramètres",
+  "settings.title": "Paramètres",
+  "settings.camera": "Caméra",
+  "settings.microphone": "Micro",
+  "settings.speaker": "Haut-parleur",
+  "settings.name": "Votre nom",
+  "settings.rename": "Renommer",
+  "settings.nameEmpty": "Saisissez un nom.",
 };
 
 export type Lang = "en" | "fr";

@@ -9,11 +9,13 @@ import {
   getCamera,
   getMicrophone,
   loadPrefs,
+  savePrefs,
   setSpeaker,
   stopTrack,
   takeHandOff,
 } from "./media";
 import { toggleButton } from "./prejoin";
+import { openSettings, settingsButton } from "./settings";
 import { Collab, type ChatMessage } from "./collab";
 import { startExtras } from "./extras"; // issue 7: shared notes, connection quality
 import type { Moderation } from "./moderation";
@@ -467,6 +469,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
    * mutes by a moderator come as `muted`, and echoes of our own may be stale). */
   const updateSelf = (p: Participant, joining = false) => {
     if (session.you) session.you = p;
+    local.setLabel("meeting.you", p.name); // a rename comes back this way
     local.el.dataset.role = p.role ?? "participant";
     setModerator(p.role === "moderator");
     if (!joining) return;
@@ -807,6 +810,52 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   fullBtn.addEventListener("click", toggleFullscreen);
   quality.addEventListener("change", () => session.setReceive(quality.value));
   if (opts.audioOnly) session.setReceive("off");
+
+  // ---- settings dialog (web/src/settings.ts); its toolbar button is placed here only ----
+  const settingsBtn = settingsButton();
+  toolbar.insertBefore(settingsBtn, leaveBtn);
+  settingsBtn.addEventListener("click", () => {
+    const remember = (change: Partial<typeof prefs>) => {
+      Object.assign(prefs, change);
+      savePrefs(prefs);
+    };
+    void openSettings(
+      {
+        prefs,
+        name: () => session.you?.name ?? opts.name,
+        quality,
+        useCamera: async (id) => {
+          remember({ camera: id });
+          if (!camOn) return;
+          const old = localMedia.cam;
+          try {
+            await session.setCamera(await getCamera(id));
+            stopTrack(old);
+          } catch {
+            /* keep the camera we had */
+          }
+          showLocal();
+        },
+        useMicrophone: async (id) => {
+          remember({ microphone: id });
+          const old = localMedia.mic;
+          try {
+            await session.setMicrophone(await getMicrophone(id));
+            if (localMedia.mic) localMedia.mic.enabled = micOn;
+            stopTrack(old);
+          } catch {
+            /* keep the microphone we had */
+          }
+        },
+        useSpeaker: async (id) => {
+          remember({ speaker: id });
+          for (const el of audios.values()) await setSpeaker(el, id);
+        },
+        rename: (name) => session.send({ type: "rename", name }),
+      },
+      settingsBtn,
+    );
+  });
 
   const shortcuts: [string, Key][] = [
     ["M", "keys.m"],
