@@ -3,7 +3,7 @@
 import type { Key } from "./i18n";
 
 export interface ExitPage {
-  kind: "left" | "denied" | "removed" | "ended" | "lost" | "other";
+  kind: "left" | "denied" | "removed" | "ended" | "lost" | "refused" | "other";
   title: Key;
   rejoin: boolean; // coming back makes sense (not when a moderator decided otherwise)
   newMeeting: boolean;
@@ -23,6 +23,12 @@ export function exitPage(reason: string): ExitPage {
     case "media_timeout":
     case "shutdown":
       return { kind: "lost", title: "bye.titleLost", rejoin: true, newMeeting: false };
+    case "room_locked":
+    case "host_required":
+    case "room_full":
+    case "e2ee_required":
+    case "token":
+      return { kind: "refused", title: "bye.titleRefused", rejoin: true, newMeeting: false };
     default:
       return { kind: "other", title: "bye.titleOther", rejoin: true, newMeeting: false };
   }
