@@ -64,5 +64,6 @@ async def test_secure_domain_asks_to_sign_in(
     await page.click("#join-meeting")
     await page.wait_for_selector("#end-reason")
     assert "a host must open it" in (await page.text_content("#end-reason") or "")
+    assert "could not join" in (await page.text_content("#exit-title[data-exit=refused]") or "")
     href = await page.get_attribute("main #sign-in", "href")
     assert href == "/auth/login?next=%2Fclosed-room"

@@ -104,7 +104,7 @@ async def test_hands_reactions_shortcuts_views(browser: Any, web_server: Any) ->
     room = "hands-test"
     ada, _ = await new_page(browser, "Ada")
     bob, _ = await new_page(browser, "Bob")
-    chloe, _ = await new_page(browser, "Chloé")
+    chloe, _ = await new_page(browser, "Chloé", locale="fr-FR")  # and checks the French page
     for page, name in ((ada, "Ada"), (bob, "Bob"), (chloe, "Chloé")):
         await join_from_home(page, base, room, name)
     bob_id, chloe_id = await my_id(bob), await my_id(chloe)
@@ -122,6 +122,10 @@ async def test_hands_reactions_shortcuts_views(browser: Any, web_server: Any) ->
     await wait_for(
         lambda: bob.get_attribute("#toggle-hand", "aria-pressed"), lambda v: v == "true", what="R"
     )
+    # The others see a notice (a toast, a live region) in their language, not only a badge.
+    for page, words in ((ada, "Bob raised their hand"), (chloe, "Bob lève la main")):
+        await page.wait_for_selector(f'#toast[role=status]:has-text("{words}")')
+    assert await bob.locator('#toast:has-text("Bob")').count() == 0  # not to himself
     await chloe.click("#toggle-hand")
     await wait_for(
         lambda: hand_order(ada),
@@ -156,10 +160,49 @@ async def test_hands_reactions_shortcuts_views(browser: Any, web_server: Any) ->
     await ada.keyboard.press("t")
     await ada.wait_for_selector("#tiles:not(.speaker-view)")
 
+    # The French page has no English left: the participants panel, the shortcuts.
+    await chloe.click("#toggle-people")
+    await chloe.wait_for_selector("#people-list li .who")
+    assert "Chloé (vous)" in (await chloe.text_content("#people-list") or "")
+    await chloe.click("#tiles")
+    await chloe.keyboard.press("Shift+?")
+    await chloe.wait_for_selector("#shortcuts-dialog[open]")
+    assert "Espace" in (await chloe.text_content("#shortcuts-dialog") or "")
+    shown = await chloe.evaluate("document.body.innerText")
+    for english in ("(you)", "Space", "Leave", "raised", "Invite", "Shortcuts", "Share", "Mute"):
+        assert english not in shown, english
+    await chloe.keyboard.press("Escape")
+
     # Speaker statistics fill in the participants panel.
     await ada.click("#toggle-people")
     await ada.click("#speaker-stats")
     await ada.wait_for_selector("#people-list .talk")
+
+    # Settings, in the meeting: devices, video quality and the name, keyboard usable.
+    await ada.click("#open-settings")
+    await ada.wait_for_selector("#settings-dialog[open]")
+    assert await ada.locator("#settings-camera option").count() >= 1
+    assert await ada.locator("#settings-microphone option").count() >= 1
+    await ada.keyboard.press("Escape")
+    await ada.wait_for_selector("#settings-dialog", state="detached")
+    assert await ada.evaluate("document.activeElement.id") == "open-settings"
+    await ada.keyboard.press("Enter")
+    await ada.wait_for_selector("#settings-dialog[open]")
+    await ada.select_option("#settings-quality", "low")
+    assert await ada.input_value("#video-quality") == "low"
+    await ada.fill("#settings-dialog input[name=name]", "Ada Lovelace")
+    await ada.press("#settings-dialog input[name=name]", "Enter")
+    ada_id = await my_id(ada)
+    for page in (bob, chloe):  # the others see the new name
+        await page.wait_for_selector(
+            f'#tiles li.tile[data-participant="{ada_id}"]:has-text("Ada Lovelace")'
+        )
+    await wait_for(
+        lambda: ada.text_content("#people-list"),
+        lambda t: "Ada Lovelace (you)" in (t or ""),
+        what="renamed in Ada's own list",
+    )
+    await ada.click("#settings-close")
 
 
 async def test_video_quality_off_stops_video(browser: Any, web_server: Any) -> None:

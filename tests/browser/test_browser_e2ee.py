@@ -201,6 +201,12 @@ async def test_e2ee_three_browsers_decode_verify_and_chat(browser: Any, web_serv
     row = f'#people-list [data-sas-for="{ids["Bob"]}"]'
     await ada.wait_for_selector(f"{row} .sas")
     shown = await ada.get_attribute(f"{row} .sas", "data-sas")
+    # Names stay readable beside the verification rows (the server knows them anyway).
+    for pid, name in ((ids["Bob"], "Bob"), (ids["Chloé"], "Chloé"), (ids["Ada"], "Ada")):
+        who = f'#people-list li[data-participant="{pid}"] .who'
+        assert name in (await ada.text_content(who) or ""), name
+        box = await ada.locator(who).bounding_box()
+        assert box and box["width"] > 20, (name, box)
     assert shown == ",".join(str(i) for i in a_state["sas"][ids["Bob"]])
     await ada.click(f"{row} button[data-verify]")
     await wait_for(

@@ -50,6 +50,10 @@ async def test_moderator_controls_the_room(browser: Any, web_server: Any) -> Non
     await bob.click("#join-meeting")
     await bob.wait_for_selector(".meeting[data-status=lobby]")
     assert "Waiting for a moderator" in (await bob.text_content("#banner") or "")
+    # The lobby shows only the wait and a way to leave: no meeting toolbar, chat or people.
+    assert await bob.is_visible("#leave")
+    for hidden in ("#toggle-mic", "#toggle-chat", "#toggle-people", "#tiles", "#chat-input"):
+        assert not await bob.is_visible(hidden), hidden
     await ada.wait_for_selector("#lobby-list li")
     assert "Bob" in (await ada.text_content("#lobby-list") or "")
     await ada.click("#lobby-list button[data-admit]")
@@ -67,8 +71,10 @@ async def test_moderator_controls_the_room(browser: Any, web_server: Any) -> Non
     await chloe.wait_for_selector(".meeting[data-status=lobby]")
     await ada.wait_for_selector("#lobby-list li")
     await ada.click("#lobby-list button[data-deny]")
-    await chloe.wait_for_selector("#rejoin")
+    await chloe.wait_for_selector("#exit-title[data-exit=denied]")
     assert "did not let you in" in (await chloe.text_content("main") or "")
+    assert "were not let in" in (await chloe.text_content("#exit-title") or "")
+    assert await chloe.is_visible("#go-home") and not await chloe.is_visible("#rejoin")
 
     # Ada mutes Bob; he sees his microphone off, and asked to unmute, turns it back on.
     await tile_action(ada, bob_id, "mute_participant")
@@ -108,19 +114,44 @@ async def test_moderator_controls_the_room(browser: Any, web_server: Any) -> Non
 
     # Ada removes Dan.
     await wait_for(lambda: remote_tiles(ada), lambda t: dan_id in t, what="Dan at Ada's")
+    # Removing asks first (an accessible modal dialog); Escape cancels, then confirm.
     await tile_action(ada, dan_id, "remove")
-    await dan.wait_for_selector("#rejoin")
+    dialog = "#confirm-dialog[open][role=dialog][aria-modal=true]"
+    await ada.wait_for_selector(dialog)
+    assert "Dan" in (await ada.text_content("#confirm-title") or "")
+    assert await ada.evaluate("document.activeElement.id") == "confirm-cancel"
+    await ada.keyboard.press("Tab")
+    assert await ada.evaluate("document.activeElement.id") == "confirm-ok"
+    await ada.keyboard.press("Tab")  # the focus stays inside the dialog
+    assert await ada.evaluate("document.activeElement.id") == "confirm-cancel"
+    await ada.keyboard.press("Escape")
+    await ada.wait_for_selector("#confirm-dialog", state="detached")
+    await dan.wait_for_timeout(500)
+    assert await dan.locator("#exit-title").count() == 0  # still in the meeting
+    await tile_action(ada, dan_id, "remove")
+    await ada.click(f"{dialog} #confirm-ok")
+    await dan.wait_for_selector("#exit-title[data-exit=removed]")
     assert "removed you" in (await dan.text_content("main") or "")
+    assert await dan.is_visible("#go-home") and not await dan.is_visible("#rejoin")
     await wait_for(lambda: remote_tiles(ada), lambda t: dan_id not in t, what="Dan gone")
 
     # Mute everyone, then end the meeting for all.
     await ada.click("#mute-all")
+    await ada.click(f"{dialog} #confirm-ok")
     await wait_for(
         lambda: bob.get_attribute("#toggle-mic", "aria-pressed"), lambda v: v == "false", what="M"
     )
     await ada.click("#end-meeting")
-    await bob.wait_for_selector("#rejoin")
+    await ada.wait_for_selector(dialog)
+    await ada.click(f"{dialog} #confirm-cancel")  # cancelled: nobody leaves
+    await ada.wait_for_selector("#confirm-dialog", state="detached")
+    assert await bob.locator("#exit-title").count() == 0
+    await ada.click("#end-meeting")
+    await ada.click(f"{dialog} #confirm-ok")
+    await bob.wait_for_selector("#exit-title[data-exit=ended]")
     assert "ended" in (await bob.text_content("main") or "")
+    assert await bob.is_visible("#exit-new-meeting") and await bob.is_visible("#go-home")
+    assert not await bob.is_visible("#rejoin")
     assert ada_log.csp_violations() == []
 
 

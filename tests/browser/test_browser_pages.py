@@ -222,9 +222,18 @@ async def test_axe_no_serious_violations(browser: Any, web_server: Any) -> None:
     await page.click("#show-shortcuts")
     found["shortcuts"] = await run_axe(page)
     await page.keyboard.press("Escape")
+    await page.click("#open-settings")
+    await page.wait_for_selector("#settings-dialog[open]")
+    found["settings"] = await run_axe(page)
+    await page.keyboard.press("Escape")
+    await page.click("#toggle-moderation")
+    await page.click("#mute-all")
+    await page.wait_for_selector("#confirm-dialog[open]")
+    found["confirm"] = await run_axe(page)
+    await page.keyboard.press("Escape")
 
     await page.click("#leave")
     await page.wait_for_selector("#rejoin")
     found["left"] = await run_axe(page)
     assert {k: v for k, v in found.items() if v} == {}
-    assert len(found) == 8
+    assert len(found) == 10

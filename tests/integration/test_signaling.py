@@ -44,8 +44,8 @@ async def test_bad_messages_get_errors_and_the_connection_goes_on(palabre_server
         assert bad_sdp["code"] == "bad_sdp"
         again = await bot.request({"type": "join", "room": "x", "name": "y"})
         assert again["code"] == "already_joined"
-        huge = await _error(bot, json.dumps({"type": "ping", "pad": "x" * 100_000}))
-        assert huge["code"] == "too_large"
+        huge = await _error(bot, json.dumps({"type": "ping", "id": 6, "pad": "x" * 100_000}))
+        assert huge["code"] == "too_large" and huge["ref"] == 6
         # Still connected, still in the room.
         assert (await bot.request({"type": "ping"}))["type"] == "pong"
         assert palabre_server.health()["participants"] == 1
@@ -83,6 +83,8 @@ async def test_rate_limit(palabre_server):
         limited = [m for m in bot.errors if m["code"] == "rate_limited"]
         assert 35 <= len(pongs) < 100
         assert 1 <= len(limited) <= 5
+        # Answered once per second of excess, naming the message refused; the rest dropped.
+        assert all(1000 <= m["ref"] < 1100 for m in limited)
         await asyncio.sleep(1.0)  # the bucket refills
         assert (await bot.request({"type": "ping"}))["type"] == "pong"
     finally:
@@ -106,6 +108,17 @@ async def test_roster_mute_and_leave_are_relayed(palabre_server):
             "audioMuted": True,
             "videoMuted": False,
         }
+        # Bob renames himself: everyone (him included) gets the new name; a blank one is refused.
+        await bob.send({"type": "rename", "name": "  Robert  "})
+        for bot in (ada, bob):
+            renamed = await bot.wait_for(
+                lambda m: (
+                    m["type"] == "participant_updated" and m["participant"]["name"] == "Robert"
+                )
+            )
+            assert renamed["participant"]["id"] == bob.id
+        refused = await bob.request({"type": "rename", "name": "   "})
+        assert refused["code"] == "invalid" and refused["message"].startswith("name:")
         await bob.leave()
         left = await ada.wait_for(lambda m: m["type"] == "participant_left")
         assert left["id"] == bob.id

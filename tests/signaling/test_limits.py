@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from palabre.signaling.limits import TokenBucket
+from palabre.signaling.limits import ExcessNotice, TokenBucket
 
 
 def test_burst_then_refused() -> None:
@@ -42,3 +42,12 @@ def test_uses_the_monotonic_clock_by_default() -> None:
     fake[0] = 101.0
     assert bucket.allow()
     assert not bucket.allow()
+
+
+def test_excess_answered_once_per_window() -> None:
+    notice = ExcessNotice(window=1.0)
+    assert notice.answer(50.0)
+    assert not any(notice.answer(50.0 + i * 0.1) for i in range(1, 10))
+    assert notice.answer(51.0)  # a new window: one more answer
+    assert not notice.answer(51.5)
+    assert notice.answer(60.0)

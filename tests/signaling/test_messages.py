@@ -167,6 +167,27 @@ def test_too_large_counts_bytes_not_characters() -> None:
     assert info.value.code == "too_large"
 
 
+def test_too_large_carries_the_ref_when_it_can() -> None:
+    huge = json.dumps({"type": "chat", "id": 41, "text": "x" * messages.MAX_MESSAGE_BYTES})
+    with pytest.raises(ProtocolError) as info:
+        decode(huge)
+    assert (info.value.code, info.value.ref) == ("too_large", 41)
+    not_json = "x" * (messages.MAX_MESSAGE_BYTES + 1)
+    for unreadable in (not_json, '{"id": true, "t": "' + "x" * 70_000):
+        with pytest.raises(ProtocolError) as info:
+            decode(unreadable)
+        assert (info.value.code, info.value.ref) == ("too_large", None)
+
+
+def test_peek_ref() -> None:
+    assert messages.peek_ref('{"type": "ping", "id": 7, "x": {"id": 9}}') == 7
+    assert messages.peek_ref('{"type": "ping"}') is None
+    assert messages.peek_ref('{"id": "7"}') is None
+    assert messages.peek_ref('{"id": true}') is None
+    assert messages.peek_ref("[1]") is None
+    assert messages.peek_ref("{not json") is None
+
+
 def test_error_reply() -> None:
     assert messages.error("invalid", "room: bad", 2) == {
         "type": "error",

@@ -2,7 +2,8 @@
 // statistics. Every string from others goes into the page as text, never as markup.
 
 import { h, icon, newId } from "./dom";
-import { getLang, t, tr, type Key } from "./i18n";
+import { formatTime } from "./format";
+import { t, tr, type Key } from "./i18n";
 import type { Session } from "./session";
 import type { Participant } from "./types";
 
@@ -23,6 +24,8 @@ export interface CollabHost {
   participants(): Map<string, Participant>;
   tileOf(pid: string): HTMLElement | null;
   announce(text: string): void;
+  /** A visible notice (a toast, itself a live region) that also reaches screen readers. */
+  notice?(key: Key, vars: Record<string, string | number>): void;
   togglePanel(panel: HTMLElement, button: HTMLButtonElement, open?: boolean, focus?: boolean): void;
   /** Sends a message another way (end to end encrypted); false: send it as `chat`. */
   sendChat?(text: string, to?: string): boolean;
@@ -243,7 +246,7 @@ export class Collab {
       h(
         "time",
         { datetime: time.toISOString() },
-        time.toLocaleTimeString(getLang(), { hour: "2-digit", minute: "2-digit" }),
+        formatTime(time),
       ),
     );
     const li = h(
@@ -277,16 +280,17 @@ export class Collab {
     this.handButton.setAttribute("aria-pressed", String(!!me && order.includes(me)));
     for (const el of document.querySelectorAll<HTMLElement>(".tile .hand")) el.remove();
     order.forEach((pid, i) => {
+      if (announce && !before.has(pid) && pid !== me) {
+        const name = this.host.participants().get(pid)?.name ?? "";
+        if (this.host.notice) this.host.notice("hand.raised", { name });
+        else this.host.announce(t("hand.raised", { name }));
+      }
       const tile = this.host.tileOf(pid);
       if (!tile) return;
       const badge = h("span", { class: "hand", "data-order": String(i + 1) }, `✋ ${i + 1}`);
       tr(badge, "people.hand", { n: i + 1 }, "aria-label");
       badge.setAttribute("role", "img");
       tile.append(badge);
-      if (announce && !before.has(pid) && pid !== me) {
-        const name = this.host.participants().get(pid)?.name ?? "";
-        this.host.announce(t("hand.raised", { name }));
-      }
     });
     this.refreshPeople();
   }

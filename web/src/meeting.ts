@@ -1,6 +1,7 @@
 // The meeting page: tile grid, toolbar, live joins and leaves, reconnect banner.
 
-import { formatCode } from "./api";
+import { createRoom, formatCode } from "./api";
+import { exitPage } from "./exit";
 import { langSwitch, navigate, rememberActive, roomPath, type Dispose } from "./app";
 import { h, icon } from "./dom";
 import { t, tr, type Key } from "./i18n";
@@ -8,11 +9,13 @@ import {
   getCamera,
   getMicrophone,
   loadPrefs,
+  savePrefs,
   setSpeaker,
   stopTrack,
   takeHandOff,
 } from "./media";
 import { toggleButton } from "./prejoin";
+import { openSettings, settingsButton } from "./settings";
 import { Collab, type ChatMessage } from "./collab";
 import { refusedNotice } from "./refused";
 import { startExtras } from "./extras"; // issue 7: shared notes, connection quality
@@ -492,6 +495,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
    * mutes by a moderator come as `muted`, and echoes of our own may be stale). */
   const updateSelf = (p: Participant, joining = false) => {
     if (session.you) session.you = p;
+    local.setLabel("meeting.you", p.name); // a rename comes back this way
     local.el.dataset.role = p.role ?? "participant";
     setModerator(p.role === "moderator");
     if (!joining) return;
@@ -711,13 +715,13 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         view.dataset.status = s;
       },
       ended(reason) {
-        finish(byeText(reason));
+        finish(byeText(reason), false, reason);
       },
       refused(code, message) {
         if (code === "password_required" || code === "wrong_password" || code === "rate_limited")
           askPassword(code);
-        else if (code === "token") finish(t("bye.token", { msg: message }));
-        else finish(byeText(code), code === "host_required");
+        else if (code === "token") finish(t("bye.token", { msg: message }), false, "token");
+        else finish(byeText(code), code === "host_required", code);
       },
       other(m) {
         onOther(m);
@@ -760,6 +764,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     participants: () => participants,
     tileOf: (pid) => (pid === session.you?.id ? local.el : tiles.get(`${pid}:camera`)?.el ?? null),
     announce: (text) => (announcer.textContent = text),
+    notice: (key, vars) => showToast(key, vars), // raised hands: seen, and heard (role=status)
     togglePanel,
     sendChat: (text, to) => {
       if (!settings?.e2ee) return false;
@@ -859,6 +864,53 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   });
   if (opts.audioOnly) session.setReceive("off");
 
+  // ---- settings dialog (web/src/settings.ts); its toolbar button is placed here only ----
+  const settingsBtn = settingsButton();
+  toolbar.insertBefore(settingsBtn, leaveBtn);
+  more.add({ id: "more-settings", button: settingsBtn }); // in the More menu at phone width
+  settingsBtn.addEventListener("click", () => {
+    const remember = (change: Partial<typeof prefs>) => {
+      Object.assign(prefs, change);
+      savePrefs(prefs);
+    };
+    void openSettings(
+      {
+        prefs,
+        name: () => session.you?.name ?? opts.name,
+        quality,
+        useCamera: async (id) => {
+          remember({ camera: id });
+          if (!camOn) return;
+          const old = localMedia.cam;
+          try {
+            await session.setCamera(await getCamera(id));
+            stopTrack(old);
+          } catch {
+            /* keep the camera we had */
+          }
+          showLocal();
+        },
+        useMicrophone: async (id) => {
+          remember({ microphone: id });
+          const old = localMedia.mic;
+          try {
+            await session.setMicrophone(await getMicrophone(id));
+            if (localMedia.mic) localMedia.mic.enabled = micOn;
+            stopTrack(old);
+          } catch {
+            /* keep the microphone we had */
+          }
+        },
+        useSpeaker: async (id) => {
+          remember({ speaker: id });
+          for (const el of audios.values()) await setSpeaker(el, id);
+        },
+        rename: (name) => session.send({ type: "rename", name }),
+      },
+      settingsBtn,
+    );
+  });
+
   const shortcuts: [string, Key][] = [
     ["M", "keys.m"],
     ["V", "keys.v"],
@@ -875,7 +927,10 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     const list = h(
       "dl",
       { class: "shortcuts" },
-      ...shortcuts.flatMap(([k, key]) => [h("dt", {}, h("kbd", {}, k)), tr(h("dd"), key)]),
+      ...shortcuts.flatMap(([k, key]) => [
+        h("dt", {}, k === "Space" ? tr(h("kbd"), "keys.spaceKey") : h("kbd", {}, k)),
+        tr(h("dd"), key),
+      ]),
     );
     const dlg = h(
       "dialog",
@@ -1034,8 +1089,8 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
 
   // ---- invitation ----
   let toastTimer = 0;
-  const showToast = (key: Key) => {
-    tr(toast, key);
+  const showToast = (key: Key, vars?: Record<string, string | number>) => {
+    tr(toast, key, vars);
     toast.classList.add("show");
     window.clearTimeout(toastTimer);
     toastTimer = window.setTimeout(() => {
@@ -1080,7 +1135,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
   };
 
   // ---- leaving ----
-  const finish = (message: string | null, signIn = false) => {
+  const finish = (message: string | null, signIn = false, why = "left") => {
     if (disposed) return;
     cleanup();
     rememberActive(null);
@@ -1089,7 +1144,19 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     const home = tr(h("button", { type: "button", class: "btn", id: "go-home" }), "meeting.home");
     rejoin.addEventListener("click", () => navigate(roomPath(room)));
     home.addEventListener("click", () => navigate("/"));
-    const heading2 = tr(h("h1", { tabindex: "-1" }), "bye.left");
+    const exit = exitPage(why);
+    rejoin.hidden = !exit.rejoin;
+    const newMeeting = tr(h("button", { type: "button", class: "btn", id: "exit-new-meeting" }), "bye.newMeeting");
+    newMeeting.hidden = !exit.newMeeting;
+    newMeeting.addEventListener("click", async () => {
+      newMeeting.disabled = true;
+      try {
+        navigate(roomPath((await createRoom()).room));
+      } catch {
+        newMeeting.disabled = false;
+      }
+    });
+    const heading2 = tr(h("h1", { tabindex: "-1", id: "exit-title", "data-exit": exit.kind }), exit.title);
     root.replaceChildren(
       h(
         "main",
@@ -1105,7 +1172,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
                 "auth.signIn",
               )
             : null,
-          h("div", { class: "actions" }, rejoin, home),
+          h("div", { class: "actions" }, rejoin, newMeeting, home),
         ),
       ),
     );

@@ -2,6 +2,7 @@
 // room settings (lock, lobby, password, start muted), mute everyone, end the meeting,
 // and per-participant actions on the tiles.
 
+import { confirmAction } from "./confirm";
 import { h, icon, newId } from "./dom";
 import { t, tr, type Key } from "./i18n";
 import type { Knocker, RoomSettings, Session } from "./session";
@@ -84,9 +85,15 @@ export class Moderation {
     });
 
     const muteAll = tr(h("button", { type: "button", class: "btn", id: "mute-all" }), "mod.muteAll");
-    muteAll.addEventListener("click", () => void this.send({ type: "mute_all", kind: "audio" }));
+    muteAll.addEventListener("click", async () => {
+      if (await confirmAction("confirm.muteAllTitle", "confirm.muteAllBody", "confirm.muteAllOk"))
+        void this.send({ type: "mute_all", kind: "audio" });
+    });
     const endAll = tr(h("button", { type: "button", class: "btn danger", id: "end-meeting" }), "mod.endAll");
-    endAll.addEventListener("click", () => void this.send({ type: "end_meeting" }));
+    endAll.addEventListener("click", async () => {
+      if (await confirmAction("confirm.endTitle", "confirm.endBody", "confirm.endOk"))
+        void this.send({ type: "end_meeting" });
+    });
 
     this.lobbyList = h("ul", { class: "lobby-list", id: "lobby-list" });
     this.lobbyEmpty = tr(h("p", { class: "hint" }), "mod.nobodyWaiting");
@@ -195,8 +202,13 @@ export class Moderation {
     label();
     const item = (key: Key, m: Record<string, unknown> & { type: string }) => {
       const b = tr(h("button", { type: "button", class: "menu-item", "data-action": m.type }), key);
-      b.addEventListener("click", () => {
+      b.addEventListener("click", async () => {
         this.closeMenu(wrap);
+        if (m.type === "remove") {
+          const vars = { name: name() };
+          if (!(await confirmAction("confirm.removeTitle", "confirm.removeBody", "confirm.removeOk", vars)))
+            return;
+        }
         void this.send(m);
       });
       return h("li", {}, b);

@@ -26,7 +26,7 @@ from websockets.exceptions import ConnectionClosed
 from ..meeting.admission import JoinRights
 from ..meeting.names import InvalidName, clean_display_name, normalize_room_name
 from ..signaling import messages
-from ..signaling.limits import TokenBucket
+from ..signaling.limits import ExcessNotice, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class Relay:
         self.dial = dial
         self.rights = rights
         self._bucket = TokenBucket(rate, burst)
-        self._rate_errors = 0
+        self._excess = ExcessNotice()
         self.joined = False  # relaying to a worker (joined, or in the lobby)
 
     async def run(self) -> None:
@@ -82,13 +82,14 @@ class Relay:
             await self._error(messages.ProtocolError("bad_message", "send JSON text frames"))
             return None
         if not self._bucket.allow():
-            self._rate_errors += 1
-            if self._rate_errors <= 5:
+            # The first excess message of each second is answered, the others dropped.
+            if self._excess.answer():
                 await self._error(
-                    messages.ProtocolError("rate_limited", "too many messages; slow down")
+                    messages.ProtocolError(
+                        "rate_limited", "too many messages; slow down", messages.peek_ref(text)
+                    )
                 )
             return None
-        self._rate_errors = 0
         try:
             message = messages.decode(text)
             if isinstance(message, messages.Ping):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from ..meeting.chat import InvalidMessage
+from ..meeting.names import InvalidName, clean_display_name
 from ..meeting.notes import InvalidUpdate
 from . import messages as m
 from .hub import Hub, Member
@@ -37,6 +38,18 @@ def act(hub: Hub, member: Member, message: m.CollabMessage) -> None:
             else:  # a private message reaches its recipient and its sender, no one else
                 recipient.peer.send(event)
                 member.peer.send(event)
+        case m.Rename():
+            try:
+                name = clean_display_name(message.name)
+            except InvalidName as exc:
+                raise ProtocolError("invalid", f"name: {exc}", ref) from None
+            if name != member.participant.name:
+                member.participant.name = name
+                renamed = {
+                    "type": "participant_updated",
+                    "participant": member.participant.public(),
+                }
+                hub.broadcast(room, renamed)
         case m.Hand():
             changed = (
                 room.hands.raise_hand(member.id) if message.raised else room.hands.lower(member.id)

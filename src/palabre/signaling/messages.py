@@ -175,6 +175,12 @@ class Hand(msgspec.Struct, forbid_unknown_fields=True):
     id: RequestId | None = None
 
 
+class Rename(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+    type: Literal["rename"] = "rename"
+    id: RequestId | None = None
+
+
 class LowerHand(msgspec.Struct, forbid_unknown_fields=True):
     participant: ParticipantId
     type: Literal["lower_hand"] = "lower_hand"
@@ -243,6 +249,7 @@ class Constraints(msgspec.Struct, forbid_unknown_fields=True):
 CollabMessage = (
     Chat
     | Hand
+    | Rename
     | LowerHand
     | Reaction
     | NotesUpdate
@@ -283,6 +290,7 @@ _TYPES: dict[str, type[ClientMessage]] = {
     "chat": Chat,
     "hand": Hand,
     "lower_hand": LowerHand,
+    "rename": Rename,
     "reaction": Reaction,
     "notes_update": NotesUpdate,
     "notes_sync": NotesSync,
@@ -302,6 +310,21 @@ class ProtocolError(Exception):
         self.ref = ref
 
 
+class _Ref(msgspec.Struct):
+    id: int | None = None
+
+
+_ref_decoder = msgspec.json.Decoder(_Ref)
+
+
+def peek_ref(text: str | bytes) -> int | None:
+    """The `id` of a frame we refuse without reading it (too large, rate limited), if any."""
+    try:
+        return _ref_decoder.decode(text).id
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError):
+        return None
+
+
 def decode(text: str | bytes) -> ClientMessage:
     """Decode and validate one client frame; ProtocolError says what is wrong."""
     # A str counts in UTF-8 bytes, as it came over the wire (up to 4 bytes a character).
@@ -310,7 +333,9 @@ def decode(text: str | bytes) -> ClientMessage:
         and len(text) * 4 > MAX_MESSAGE_BYTES
         and len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES
     ):
-        raise ProtocolError("too_large", f"messages are limited to {MAX_MESSAGE_BYTES} bytes")
+        raise ProtocolError(
+            "too_large", f"messages are limited to {MAX_MESSAGE_BYTES} bytes", peek_ref(text)
+        )
     try:
         raw: Any = msgspec.json.decode(text)
     except msgspec.DecodeError as exc:

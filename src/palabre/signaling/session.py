@@ -17,7 +17,7 @@ from ..meeting.names import InvalidName, clean_display_name, normalize_room_name
 from ..meeting.room import RoomFull
 from . import collab, messages, moderation
 from .hub import Hub, JoinRefused, Member, Waiter
-from .limits import TokenBucket
+from .limits import ExcessNotice, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Session:
         self._bucket = TokenBucket(rate, burst)
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
         self._closing = False
-        self._rate_errors = 0
+        self._excess = ExcessNotice()
 
     # --- Peer protocol, used by the hub ---
 
@@ -113,15 +113,14 @@ class Session:
 
     def _handle(self, text: str) -> None:
         if not self._bucket.allow():
-            # Answer the first excess messages, then stay silent: an error per flooded
-            # message would let a client make us flood it back.
-            self._rate_errors += 1
-            if self._rate_errors <= 5:
+            # The first excess message of each second is answered, the others dropped.
+            if self._excess.answer():
                 self._reply_error(
-                    messages.ProtocolError("rate_limited", "too many messages; slow down")
+                    messages.ProtocolError(
+                        "rate_limited", "too many messages; slow down", messages.peek_ref(text)
+                    )
                 )
             return
-        self._rate_errors = 0
         try:
             message = messages.decode(text)
             self._dispatch(message)

@@ -3,6 +3,7 @@
 // bad server. Remote tiles read the subscribe connection, our own tiles the publish one.
 
 import { h } from "../dom";
+import { formatNumber, formatPercent } from "../format";
 import { onLangChange } from "../i18n";
 import type { Session } from "../session";
 import { svgIcon } from "./icons";
@@ -319,10 +320,10 @@ export class NetQuality {
       [
         "netq.bitrate",
         "bitrate",
-        s?.kbps != null ? `${s.kbps} kbit/s ${xt(s.sent ? "netq.sent" : "netq.received")}` : none,
+        s?.kbps != null ? `${formatNumber(s.kbps)} kbit/s ${xt(s.sent ? "netq.sent" : "netq.received")}` : none,
       ],
-      ["netq.loss", "loss", s?.loss != null ? `${s.loss.toFixed(1)} %` : none],
-      ["netq.rtt", "rtt", s?.rtt != null ? `${s.rtt} ms` : none],
+      ["netq.loss", "loss", s?.loss != null ? formatPercent(s.loss) : none],
+      ["netq.rtt", "rtt", s?.rtt != null ? `${formatNumber(s.rtt)} ms` : none],
       [
         "netq.resolution",
         "resolution",
