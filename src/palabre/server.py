@@ -91,7 +91,13 @@ async def serve(settings: Settings) -> None:
     database = Database.from_settings(settings)
     sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
     await sfu.start(settings.media_bind, settings.media_port, settings.media_tcp_port)
-    hub = Hub(sfu, codes, secure_domain=settings.secure_domain, last_n=settings.last_n)
+    hub = Hub(
+        sfu,
+        codes,
+        secure_domain=settings.secure_domain,
+        last_n=settings.last_n,
+        resume_grace=settings.resume_grace,
+    )
     app = create_app(hub, settings, auth=Auth(settings, database), secret=secret)
     server = _Server(uvicorn_config(app, settings))
     server.hub = hub
