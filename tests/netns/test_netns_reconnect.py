@@ -20,7 +20,11 @@ from netns import Lab, launch_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-DROP = "table inet palabre_outage {\n chain outage { type filter hook forward priority 0; policy drop; }\n}\n"
+DROP = (
+    "table inet palabre_outage {\n"
+    " chain outage { type filter hook forward priority 0; policy drop; }\n"
+    "}\n"
+)
 
 
 def outage(lab: Lab, router_ns: str, on: bool) -> None:
