@@ -20,6 +20,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     announce: list[str] = []  # addresses given to browsers; default: the media host
     data_dir: str = "data"
     consent_timeout: float = 30.0
+    resume_grace: float = 60.0  # seconds a dropped participant's seat and role are kept
     log_level: str = "info"
     rate_limit: float = 20.0
     rate_burst: float = 40.0
@@ -69,6 +70,8 @@ OPTIONS: list[tuple[str, type, str]] = [
     ("data_dir", str, "directory for Palabre's data (default ./data)"),
     ("consent_timeout", float, "seconds without ICE consent before a participant is removed "
      "(default 30)"),
+    ("resume_grace", float, "seconds a participant whose connection dropped keeps its seat, "
+     "role and raised hand, to come back as itself (default 60)"),
     ("log_level", str, "debug, info, warning or error (default info)"),
     ("rate_limit", float, "signaling messages per second allowed per connection (default 20)"),
     ("rate_burst", float, "signaling burst allowed per connection (default 40)"),
@@ -149,6 +152,8 @@ def load_settings(
     # Comparisons written so that NaN fails them too.
     if not settings.consent_timeout > 0:
         raise ConfigError("consent_timeout must be a positive number of seconds")
+    if not settings.resume_grace >= 0:
+        raise ConfigError("resume_grace must be zero or a positive number of seconds")
     if not settings.rate_limit > 0:
         raise ConfigError("rate_limit must be a positive number")
     if not settings.rate_burst >= 1:

@@ -99,7 +99,11 @@ class Node:
         self.settings = settings
         self.sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
         self.hub = Hub(
-            self.sfu, codes, secure_domain=settings.secure_domain, last_n=settings.last_n
+            self.sfu,
+            codes,
+            secure_domain=settings.secure_domain,
+            last_n=settings.last_n,
+            resume_grace=settings.resume_grace,
         )
         self._ticker: asyncio.Task[None] | None = None
 

@@ -173,7 +173,9 @@ async def test_leaving_stops_media_and_releases_connections(palabre_server, clip
 
 
 async def test_lapsed_consent_removes_the_participant(server_factory, clip):
-    server = server_factory("--consent-timeout", "2")
+    # No resume grace: the seat ends with the consent (tests/integration/test_resume.py
+    # covers the grace).
+    server = server_factory("--consent-timeout", "2", "--resume-grace", "0")
     a, b = await start_bots(server.ws_url, "consent", 2, clip)
     try:
         await until(lambda: received_from(a, b, "audio") > 0)

@@ -122,8 +122,23 @@ class Tile {
     this.refresh();
   }
 
+  /** Its connection dropped and the server keeps its seat: say so, show no frozen frame. */
+  private reconnecting: HTMLElement | null = null;
+  setReconnecting(on: boolean): void {
+    if (on && !this.reconnecting) {
+      this.reconnecting = h("span", { class: "tile-reconnecting", role: "status" });
+      tr(this.reconnecting, "meeting.tileReconnecting");
+      this.el.append(this.reconnecting);
+    } else if (!on && this.reconnecting) {
+      this.reconnecting.remove();
+      this.reconnecting = null;
+    }
+    this.el.dataset.reconnecting = String(on);
+    this.refresh();
+  }
+
   private refresh(): void {
-    const showing = !!this.track && !this.videoOff && this.forwarded;
+    const showing = !!this.track && !this.videoOff && this.forwarded && !this.reconnecting;
     this.el.classList.toggle("no-video", !showing);
     this.el.dataset.videoMuted = String(!showing);
   }
@@ -358,6 +373,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     tile.setName(p.name);
     tile.setAudioMuted(p.audioMuted);
     tile.setVideoOff(p.videoMuted);
+    tile.setReconnecting(!!p.reconnecting);
     tile.setForwarded(!receiveOff && (forwarded === null || forwarded.has(p.id)));
     sendConstraints();
     const screen = tiles.get(`${p.id}:screen`);

@@ -132,6 +132,8 @@ export class Session {
   you: Participant | null = null;
   remote: RemoteTrack[] = [];
   reconnects = 0;
+  /** The secret of the last `joined`, sent with the next join after a drop. */
+  private resumeToken: string | null = null;
   /** Every sender and receiver, for end-to-end encryption to transform. */
   readonly frames = new FrameHooks();
 
@@ -209,6 +211,8 @@ export class Session {
     const join: Msg = { type: "join", room: this.room, name: this.name };
     if (this.password) join.password = this.password;
     if (canEncrypt) join.e2ee = true;
+    // After a drop: come back as the same participant (id, role, hand), past the lobby.
+    if (this.resumeToken) join.resume = this.resumeToken;
     try {
       reply = await this.request(join);
     } catch (e) {
@@ -237,6 +241,7 @@ export class Session {
     if (gen !== this.gen) return;
     this.you = joined.you as Participant;
     this.room = (joined.room as string) ?? this.room;
+    this.resumeToken = typeof joined.resume === "string" ? joined.resume : null;
     this.ev.joined({
       room: this.room,
       code: joined.code as string | undefined,

@@ -17,6 +17,8 @@ export interface Participant {
   role?: "moderator" | "participant";
   audioMuted: boolean;
   videoMuted: boolean;
+  /** Its connection dropped; the server keeps its seat for a while. */
+  reconnecting?: boolean;
 }
 
 export type Source = "microphone" | "camera" | "screen";

@@ -17,6 +17,7 @@ from .notes import SharedNotes
 from .speakers import SpeakerStats
 
 MAX_PARTICIPANTS = 500
+RESUME_GRACE = 60.0  # seconds a dropped participant's seat (and role) is kept for its return
 MODERATOR = "moderator"
 PARTICIPANT = "participant"
 
@@ -41,13 +42,20 @@ class Participant:
     audio_muted: bool = False
     video_muted: bool = False
     tracks: tuple[TrackInfo, ...] = ()
+    # A random secret given to this participant only, to come back as itself after a drop.
+    resume_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    away_since: float | None = None  # when its connection dropped; None while connected
+
+    @property
+    def reconnecting(self) -> bool:
+        return self.away_since is not None
 
     @property
     def moderator(self) -> bool:
         return self.role == MODERATOR
 
     def public(self) -> dict[str, object]:
-        return {
+        view: dict[str, object] = {
             "id": self.id,
             "name": self.name,
             "role": self.role,
@@ -55,6 +63,9 @@ class Participant:
             "audioMuted": self.audio_muted,
             "videoMuted": self.video_muted,
         }
+        if self.reconnecting:
+            view["reconnecting"] = True  # absent while connected
+        return view
 
 
 @dataclass
@@ -130,6 +141,36 @@ class Room:
         self.hands.lower(participant_id)
         self.speakers.forget(participant_id)
         return self.participants.pop(participant_id, None)
+
+    def suspend(self, participant_id: str, now: float) -> bool:
+        """The participant's connection dropped: it keeps its seat, role, hand and mute state,
+        publishes nothing, until it resumes or `expired` says its grace is over. Returns
+        whether anything changed."""
+        participant = self.participants.get(participant_id)
+        if participant is None or participant.away_since is not None:
+            return False
+        participant.away_since = now
+        participant.tracks = ()
+        return True
+
+    def resume(self, token: str) -> Participant | None:
+        """The participant whose resume token this is, back from a drop (or still seated, if
+        its old connection is not known to be dead yet); None if no one holds it."""
+        found = None
+        for participant in self.participants.values():
+            if secrets.compare_digest(participant.resume_token, token):
+                found = participant
+        if found is not None:
+            found.away_since = None
+        return found
+
+    def expired(self, now: float, grace: float = RESUME_GRACE) -> list[str]:
+        """The participants away for longer than the grace period: they have left."""
+        return [
+            p.id
+            for p in self.participants.values()
+            if p.away_since is not None and now - p.away_since >= grace
+        ]
 
     def others(self, participant_id: str) -> list[Participant]:
         return [p for p in self.participants.values() if p.id != participant_id]

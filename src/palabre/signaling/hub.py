@@ -5,6 +5,7 @@ and tells everyone concerned.
 from __future__ import annotations
 
 import logging
+import time
 from functools import partial
 from typing import Any, Protocol
 
@@ -12,7 +13,16 @@ from ..media import sdp
 from ..media.sfu import MediaParticipant, Sfu
 from ..meeting.admission import JoinRights, Outcome, decide
 from ..meeting.codes import MeetingCodes
-from ..meeting.room import MODERATOR, PARTICIPANT, Knocker, Participant, Room, Rooms, TrackInfo
+from ..meeting.room import (
+    MODERATOR,
+    PARTICIPANT,
+    RESUME_GRACE,
+    Knocker,
+    Participant,
+    Room,
+    Rooms,
+    TrackInfo,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +79,16 @@ class Waiter:
 
 class Hub:
     def __init__(
-        self, sfu: Sfu, codes: MeetingCodes, *, secure_domain: bool = False, last_n: int = 20
+        self,
+        sfu: Sfu,
+        codes: MeetingCodes,
+        *,
+        secure_domain: bool = False,
+        last_n: int = 20,
+        resume_grace: float = RESUME_GRACE,
     ) -> None:
         self.sfu = sfu
+        self.resume_grace = resume_grace
         self.last_n = last_n
         self.codes = codes
         self.secure_domain = secure_domain
@@ -80,9 +97,19 @@ class Hub:
         self.waiting: dict[str, Waiter] = {}
 
     def join(
-        self, peer: Peer, room_name: str, display_name: str, rights: JoinRights
+        self,
+        peer: Peer,
+        room_name: str,
+        display_name: str,
+        rights: JoinRights,
+        resume: str | None = None,
     ) -> Member | Waiter:
-        """Admit, seat in the lobby, or raise JoinRefused; RoomFull and InvalidName as well."""
+        """Admit, seat in the lobby, or raise JoinRefused; RoomFull and InvalidName as well.
+        A valid `resume` token seats its participant again as itself, past lobby and lock."""
+        if resume is not None:
+            resumed = self._resume(peer, room_name, resume)
+            if resumed is not None:
+                return resumed
         room = self.rooms.get(room_name) or Room(room_name)
         decision = decide(room, rights, secure_domain=self.secure_domain)
         if decision.outcome is Outcome.REFUSE:
@@ -110,6 +137,26 @@ class Hub:
     ) -> Member:
         participant = room.join(display_name, role, participant_id)
         participant.e2ee = e2ee
+        return self._connect(room, participant, peer)
+
+    def _resume(self, peer: Peer, room_name: str, token: str) -> Member | None:
+        room = self.rooms.get(room_name)
+        if room is None:
+            return None
+        participant = room.resume(token)
+        if participant is None:
+            return None
+        old = self.members.get(participant.id)
+        if old is not None:  # its old connection is not known to be dead yet: replace it
+            self._disconnect(old)
+            old.peer.close("replaced")
+        log.info("participant resumed after a drop")
+        member = self._connect(room, participant, peer, resumed=True)
+        return member
+
+    def _connect(
+        self, room: Room, participant: Participant, peer: Peer, *, resumed: bool = False
+    ) -> Member:
         media = self.sfu.add_participant(
             participant.id, lambda: self._media_timeout(participant.id)
         )
@@ -124,6 +171,7 @@ class Hub:
             "settings": room.settings(),
             "chat": [message.public() for message in room.chat.history],
             "hands": room.hands.order,
+            "resume": participant.resume_token,
         }
         if participant.moderator:
             joined["lobby"] = [k.public() for k in room.lobby.values()]
@@ -131,11 +179,8 @@ class Hub:
         for other in room.others(participant.id):
             if other.tracks:
                 peer.send(self._tracks_message(other))
-        self._broadcast(
-            room,
-            {"type": "participant_joined", "participant": participant.public()},
-            participant.id,
-        )
+        kind = "participant_updated" if resumed else "participant_joined"
+        self._broadcast(room, {"type": kind, "participant": participant.public()}, participant.id)
         self._update_subscriptions(room)
         log.info("participant joined a room (%d present)", len(room.participants))
         return member
@@ -166,22 +211,55 @@ class Hub:
         waiter.peer.close(reason)
         self.rooms.discard_if_empty(room)
 
-    def leave(self, member: Member, reason: str = "left") -> None:
-        if self.members.pop(member.id, None) is None:
+    def _disconnect(self, member: Member) -> bool:
+        """Drops the member's connection and media, if it is still the current one."""
+        if self.members.get(member.id) is not member:
+            return False
+        del self.members[member.id]
+        self.sfu.remove_participant(member.id)
+        return True
+
+    def suspend(self, member: Member, reason: str = "dropped", now: float | None = None) -> None:
+        """The member's connection dropped without a goodbye: it keeps its seat, role and hand
+        for `resume_grace` seconds, shown to the others as reconnecting."""
+        if not self._disconnect(member):
             return
         room = member.room
-        room.leave(member.id)
-        self.sfu.remove_participant(member.id)
+        room.suspend(member.id, time.monotonic() if now is None else now)
         member.peer.send({"type": "bye", "reason": reason})
         member.peer.close(reason)
-        self._broadcast(room, {"type": "participant_left", "id": member.id})
+        participant = member.participant
+        self._broadcast(room, {"type": "participant_updated", "participant": participant.public()})
+        self._broadcast(room, self._tracks_message(participant))
+        self._update_subscriptions(room)
+
+    def expire(self, now: float | None = None) -> None:
+        """Those away past the grace period leave for good."""
+        now = time.monotonic() if now is None else now
+        for room in self.rooms:
+            for participant_id in room.expired(now, self.resume_grace):
+                self._depart(room, participant_id)
+
+    def leave(self, member: Member, reason: str = "left") -> None:
+        if not self._disconnect(member):
+            return
+        member.peer.send({"type": "bye", "reason": reason})
+        member.peer.close(reason)
+        self._depart(member.room, member.id)
+
+    def _depart(self, room: Room, participant_id: str) -> None:
+        if room.leave(participant_id) is None:
+            return
+        self._broadcast(room, {"type": "participant_left", "id": participant_id})
         if room.empty:
             for waiter in [w for w in self.waiting.values() if w.room is room]:
                 self.turn_away(waiter, "ended")
         elif not room.moderators():
-            # A room keeps a moderator: the one present longest takes over.
-            successor = next(iter(room.participants.values()))
-            self.set_role(successor, MODERATOR)
+            # A room keeps a moderator: the one present longest takes over (one who is
+            # reconnecting keeps the role it has, and so does not count as absent).
+            present = [p for p in room.participants.values() if p.id in self.members]
+            if present:
+                self.set_role(present[0], MODERATOR)
         self._update_subscriptions(room)
         self.rooms.discard_if_empty(room)
 
@@ -240,7 +318,9 @@ class Hub:
             )
 
     def tick(self) -> None:
-        """Periodic work: tell each room when its dominant speaker changes."""
+        """Periodic work: tell each room when its dominant speaker changes; end the seats of
+        those away too long."""
+        self.expire()
         for room in self.rooms:
             speaker = room.speakers.update_dominant()
             if speaker is not None and speaker in room.participants:
@@ -256,13 +336,14 @@ class Hub:
             self.turn_away(waiter, "shutdown")
         for member in list(self.members.values()):
             self.leave(member, "shutdown")
+        self.expire(float("inf"))
 
     # --- internals ---
 
     def _media_timeout(self, participant_id: str) -> None:
         member = self.members.get(participant_id)
         if member is not None:
-            self.leave(member, "media_timeout")
+            self.suspend(member, "media_timeout")
 
     def _to_moderators(self, room: Room, message: dict[str, Any]) -> None:
         for participant in room.moderators():

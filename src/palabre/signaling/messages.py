@@ -18,6 +18,8 @@ class Join(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
     password: Annotated[str, msgspec.Meta(max_length=128)] | None = None
     e2ee: bool = False  # this browser can encrypt media end to end
+    # The `resume` token of a previous `joined`: come back as that same participant.
+    resume: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     type: Literal["join"] = "join"
     id: RequestId | None = None
 

@@ -85,8 +85,8 @@ class Session:
         except WebSocketDisconnect:
             pass
         finally:
-            if self.member is not None:
-                self.hub.leave(self.member, "left")
+            if self.member is not None:  # no `leave`: it may come back with its token
+                self.hub.suspend(self.member, "dropped")
             if self.waiter is not None:
                 self.hub.turn_away(self.waiter, "left")
             self.close("left")
@@ -147,7 +147,9 @@ class Session:
             except InvalidName as exc:
                 raise messages.ProtocolError("invalid", f"name: {exc}", ref) from None
             try:
-                joined = self.hub.join(_Replier(self, ref), room, name, rights)
+                joined = self.hub.join(
+                    _Replier(self, ref), room, name, rights, resume=message.resume
+                )
             except RoomFull as exc:
                 raise messages.ProtocolError("room_full", str(exc), ref) from None
             except JoinRefused as exc:
