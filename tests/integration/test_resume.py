@@ -128,3 +128,32 @@ async def test_a_seat_ends_after_the_grace_period(server_factory):
     finally:
         for bot in (late, bob, ada):
             await bot.close()
+
+
+async def test_restart_ice_offers_new_credentials_to_the_same_participant(palabre_server, clip):
+    """restart_ice: a new subscribe offer with new ICE credentials, and no new join."""
+    url = palabre_server.ws_url
+    ada, bob = Bot(url, "ice", "Ada", clip=clip), Bot(url, "ice", "Bob", clip=clip)
+    try:
+        for bot in (ada, bob):
+            await bot.join()
+            await bot.publish()
+        await until(lambda: received_from(bob, ada, "audio") > 0)
+
+        def ufrags() -> list[str]:
+            offers = [m for m in bob.messages if m["type"] == "subscribe_offer"]
+            found = [line for m in offers for line in m["sdp"].split("\r\n")]
+            return [line.split(":", 1)[1] for line in found if line.startswith("a=ice-ufrag:")]
+
+        before = set(ufrags())
+        offers = sum(1 for m in bob.messages if m["type"] == "subscribe_offer")
+        await bob.send({"type": "restart_ice"})
+        await until(
+            lambda: sum(1 for m in bob.messages if m["type"] == "subscribe_offer") > offers, 5
+        )
+        assert set(ufrags()) - before, "the new offer carries new credentials"
+        assert sum(1 for m in bob.messages if m["type"] == "joined") <= 1
+        assert not [m for m in bob.messages if m["type"] == "error"]
+    finally:
+        await ada.leave()
+        await bob.leave()

@@ -683,3 +683,27 @@ def test_refused_tracks_are_reported(harness: Harness, client_cert: Certificate)
     assert [(r.mid, r.kind, r.source, r.reason) for r in change.refused] == [
         ("2", "video", "screen", "codec")
     ]
+
+
+def test_subscribe_ice_restart_offers_new_credentials_and_keeps_them(
+    harness: Harness, client_cert: Certificate
+) -> None:
+    """The server is the offerer on the subscribe side: its restart puts new credentials in
+    the next offer, and the browser's answer (with new credentials of its own) leaves ours."""
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([audio, video])
+    offer, _ = subscriber.create_offer()
+    subscriber.apply_answer(client_answer(client_cert, offer))
+    old = subscriber.connection.ufrag
+    assert not subscriber.dirty
+    subscriber.restart_ice()
+    assert subscriber.dirty and subscriber.connection.ufrag != old
+    restarted, _ = subscriber.create_offer()
+    assert sdp.parse(restarted).media[0].get("ice-ufrag") == subscriber.connection.ufrag
+    ours = subscriber.connection.ufrag
+    answer = client_answer(client_cert, restarted).replace("a=ice-ufrag:cli1", "a=ice-ufrag:cli2")
+    subscriber.apply_answer(answer)
+    assert subscriber.connection.ufrag == ours
+    remote = subscriber.connection.remote
+    assert remote is not None and remote.ice_ufrag == "cli2"

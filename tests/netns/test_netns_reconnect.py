@@ -106,3 +106,41 @@ async def test_moderator_returns_as_herself_after_a_drop(
     finally:
         await ada_browser.close()
         await bob_browser.close()
+
+
+async def test_udp_lost_mid_meeting_restarts_ice_without_a_new_join(
+    lab: Lab, playwright: Any
+) -> None:
+    """Only the media path breaks (UDP dropped from then on; the WebSocket, on TCP, lives):
+    the page restarts ICE on both connections instead of joining again, and media comes back
+    over ICE-TCP, with the same participant and no second `joined`."""
+    server_ns, _router_ns, client_ns, up, _down = lab.path()
+    server = lab.serve(server_ns, up.a_addr)
+    room = "ice-restart"
+    ada_browser = await launch_in(playwright, lab, client_ns, server.http_url)
+    bob_browser = await launch_in(playwright, lab, server_ns, server.http_url)
+    try:
+        ada, _ = await new_page(ada_browser, "Ada")
+        bob, _ = await new_page(bob_browser, "Bob")
+        await join_from_home(ada, server.http_url, room, "Ada")
+        await join_from_home(bob, server.http_url, room, "Bob")
+        ada_id, bob_id = await my_id(ada), await my_id(bob)
+        await assert_media_flowing(bob, [ada_id])
+        await assert_media_flowing(ada, [bob_id])
+        assert await ada.evaluate("window.__palabre.joins") == 1
+
+        lab.block_udp(client_ns)
+        await wait_for(
+            lambda: ada.evaluate("window.__palabre.iceRestarts"),
+            lambda n: n >= 2,  # publish and subscribe
+            timeout=45,
+            what="Ada's page restarting ICE on both connections",
+        )
+        await assert_media_flowing(bob, [ada_id])
+        await assert_media_flowing(ada, [bob_id])
+        assert await ada.evaluate("window.__palabre.joins") == 1
+        assert await my_id(ada) == ada_id
+        assert await ada.evaluate("window.__palabre.you.role") == "moderator"
+    finally:
+        await ada_browser.close()
+        await bob_browser.close()

@@ -67,19 +67,27 @@ class MediaConnection:
     def connected(self) -> bool:
         return self.srtp is not None and self.path is not None and not self.closed
 
-    def set_remote(self, remote: RemoteTransport) -> None:
-        """Apply the peer's transport parameters from its SDP (offer or answer)."""
+    def restart_ice(self) -> None:
+        """New local ICE credentials (RFC 8445 section 9): STUN checks must use them, so the
+        peer's agent checks its paths anew; media goes on the current path meanwhile."""
+        old = self.ufrag
+        self.ufrag = random_ice_string(8)
+        self.pwd = random_ice_string(24)
+        self._pwd_bytes = self.pwd.encode()
+        self._transport.rename(self, old)
+
+    def set_remote(self, remote: RemoteTransport, *, answering: bool = True) -> None:
+        """Apply the peer's transport parameters from its SDP: its offer (`answering`), or
+        its answer to ours."""
         if remote.setup == "passive":
             raise SdpError("the server is the DTLS server: use setup active or actpass")
         if self.remote is not None and remote.fingerprint != self.remote.fingerprint:
             raise SdpError("the DTLS fingerprint cannot change within a session")
-        if self.remote is not None and remote.ice_ufrag != self.remote.ice_ufrag:
-            # ICE restart (RFC 8445 section 9): the answerer picks new credentials too.
-            old = self.ufrag
-            self.ufrag = random_ice_string(8)
-            self.pwd = random_ice_string(24)
-            self._pwd_bytes = self.pwd.encode()
-            self._transport.rename(self, old)
+        restarted = self.remote is not None and remote.ice_ufrag != self.remote.ice_ufrag
+        if restarted and answering:
+            # ICE restart by the offerer (RFC 8445 section 9): the answerer picks new
+            # credentials too. (As the offerer, ours changed already: restart_ice.)
+            self.restart_ice()
         self.remote = remote
         if self.negotiated_at is None:
             self.negotiated_at = time.monotonic()

@@ -192,6 +192,12 @@ class Subscriber:
 
     # --- negotiation ---
 
+    def restart_ice(self) -> None:
+        """The browser lost this connection's path: the next offer carries new ICE
+        credentials, and its answer restarts the browser's checks (RFC 8445 section 9)."""
+        self.connection.restart_ice()
+        self.dirty = True
+
     def create_offer(self) -> tuple[str, list[OfferedTrack]]:
         self._version += 1
         offer = sdp.SessionDescription(origin=f"- {id(self)} {self._version} IN IP4 0.0.0.0")
@@ -270,7 +276,7 @@ class Subscriber:
         remote = sdp.remote_transport(answer)
         if len(answer.media) != len(self._offered):
             raise sdp.SdpError("the answer must have one media section per offered one")
-        self.connection.set_remote(remote)
+        self.connection.set_remote(remote, answering=False)
         self.offer_pending = False
         for (slot, down), section in zip(self._offered, answer.media, strict=True):
             if slot.downtrack is not down:

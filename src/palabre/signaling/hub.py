@@ -299,6 +299,12 @@ class Hub:
         member.media.subscriber.apply_answer(answer)
         self._renegotiate(member)
 
+    def restart_ice(self, member: Member) -> None:
+        """The browser's subscribe connection lost its path (its WebSocket did not): a new
+        offer with new ICE credentials, so it need not join again (docs/protocol.md)."""
+        member.media.subscriber.restart_ice()
+        self._renegotiate(member)
+
     def mute(self, member: Member, kind: str, muted: bool) -> None:
         """A participant's own microphone or camera state; a moderator's mute goes through here
         too. The SFU enforces it: a muted participant's media is not forwarded at all."""

@@ -49,6 +49,13 @@ class Ping(msgspec.Struct, forbid_unknown_fields=True):
     id: RequestId | None = None
 
 
+class RestartIce(msgspec.Struct, forbid_unknown_fields=True):
+    """The subscribe connection lost its path: send a new offer with new ICE credentials."""
+
+    type: Literal["restart_ice"] = "restart_ice"
+    id: RequestId | None = None
+
+
 class Leave(msgspec.Struct, forbid_unknown_fields=True):
     type: Literal["leave"] = "leave"
     id: RequestId | None = None
@@ -264,13 +271,22 @@ CollabMessage = (
 )
 
 ClientMessage = (
-    Join | Publish | SubscribeAnswer | Mute | Ping | Leave | ModeratorMessage | CollabMessage
+    Join
+    | Publish
+    | SubscribeAnswer
+    | RestartIce
+    | Mute
+    | Ping
+    | Leave
+    | ModeratorMessage
+    | CollabMessage
 )
 
 _TYPES: dict[str, type[ClientMessage]] = {
     "join": Join,
     "publish": Publish,
     "subscribe_answer": SubscribeAnswer,
+    "restart_ice": RestartIce,
     "mute": Mute,
     "ping": Ping,
     "leave": Leave,

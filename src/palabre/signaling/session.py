@@ -185,6 +185,8 @@ class Session:
                 self.hub.subscribe_answer(member, message.sdp)
             except SdpError as exc:
                 raise messages.ProtocolError("bad_sdp", f"sdp: {exc}", ref) from None
+        elif isinstance(message, messages.RestartIce):
+            self.hub.restart_ice(member)
         elif isinstance(message, messages.Mute):
             self.hub.mute(member, message.kind, message.muted)
         elif isinstance(message, messages.Leave):
