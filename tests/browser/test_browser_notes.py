@@ -286,7 +286,7 @@ async def test_connection_quality_popover(browser: Any, web_server: Any) -> None
     )
     assert re.match(r"\d+\u00d7\d+", await stat(ada, "resolution"))
     assert re.match(r"\d+ ms", await stat(ada, "rtt"))
-    assert re.match(r"\d+\.\d %", await stat(ada, "loss"))
+    assert re.match(r"\d+\.\d%$", await stat(ada, "loss"))  # English: 0.0% (French: 0,0 %)
     await ada.keyboard.press("Escape")
     await ada.wait_for_selector("#netq-pop", state="hidden")
     assert await ada.evaluate("document.activeElement.classList.contains('netq')")
