@@ -982,12 +982,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     get e2ee() {
       return e2ee;
     },
-    get iceRestarts() {
-      return session.iceRestarts;
-    },
-    get joins() {
-      return session.joins;
-    },
+
     get remote() {
       return remote.map((r) => ({
         mid: r.mid,

@@ -82,8 +82,6 @@ const PC_CONFIG: RTCConfiguration = pcConfig({
 const REQUEST_TIMEOUT = 10_000;
 const PING_EVERY = 15_000;
 const ICE_GRACE = 4_000;
-/** How long an ICE restart may take before the session drops and resumes. */
-const ICE_RESTART_GRACE = 10_000;
 const ICE_CONNECT_TIMEOUT = 20_000;
 
 /** The camera as VP8 simulcast: three layers, lowest first, of which the SFU forwards to each
@@ -134,10 +132,6 @@ export class Session {
   you: Participant | null = null;
   remote: RemoteTrack[] = [];
   reconnects = 0;
-  /** ICE restarts asked for (the WebSocket stayed up, a media path did not). */
-  iceRestarts = 0;
-  /** `joined` messages received: a resume or a new join counts, an ICE restart does not. */
-  joins = 0;
   /** The secret of the last `joined`, sent with the next join after a drop. */
   private resumeToken: string | null = null;
   /** Every sender and receiver, for end-to-end encryption to transform. */
@@ -245,7 +239,6 @@ export class Session {
 
   private async onJoined(gen: number, joined: Msg): Promise<void> {
     if (gen !== this.gen) return;
-    this.joins += 1;
     this.you = joined.you as Participant;
     this.room = (joined.room as string) ?? this.room;
     this.resumeToken = typeof joined.resume === "string" ? joined.resume : null;
@@ -443,12 +436,8 @@ export class Session {
 
   // ---- publish ----
 
-  /** A connection whose path is lost first restarts ICE over the live WebSocket (RFC 8445
-   * section 9: new credentials, new checks, same participant and tracks); only if that does
-   * not bring it back within ICE_RESTART_GRACE does the session drop and resume. */
-  private watchIce(pc: RTCPeerConnection, gen: number, label: "publish" | "subscribe"): void {
+  private watchIce(pc: RTCPeerConnection, gen: number, label: string): void {
     let grace = 0;
-    let restarting = false;
     // Only the publish connection must come up in time: a subscribe connection may carry
     // nothing yet.
     const connectTimer =
@@ -459,47 +448,22 @@ export class Session {
           }, ICE_CONNECT_TIMEOUT)
         : 0;
     if (connectTimer) this.timers.add(connectTimer);
-    const restart = (why: string) => {
-      if (restarting) return; // the restart's own grace is running
-      if (!this.restartIce(pc, gen, label)) return this.drop(why);
-      restarting = true;
-      window.clearTimeout(grace);
-      grace = window.setTimeout(() => {
-        if (gen === this.gen && pc.connectionState !== "connected") this.drop(why);
-      }, ICE_RESTART_GRACE);
-      this.timers.add(grace);
-    };
     pc.addEventListener("connectionstatechange", () => {
       if (gen !== this.gen) return;
       const s = pc.connectionState;
       if (s === "connected") {
         window.clearTimeout(connectTimer);
         window.clearTimeout(grace);
-        restarting = false;
-      } else if (s === "failed") restart(`${label}: ICE failed`);
-      else if (s === "disconnected" && !restarting) {
-        // Often back by itself (consent checks resume); if not, restart.
+      } else if (s === "failed") this.drop(`${label}: ICE failed`);
+      else if (s === "disconnected") {
         window.clearTimeout(grace);
         grace = window.setTimeout(() => {
           if (gen === this.gen && pc.connectionState !== "connected")
-            restart(`${label}: ICE disconnected`);
+            this.drop(`${label}: ICE disconnected`);
         }, ICE_GRACE);
         this.timers.add(grace);
       }
     });
-  }
-
-  /** False when it cannot: the WebSocket is down too (then the session resumes). */
-  private restartIce(pc: RTCPeerConnection, gen: number, label: "publish" | "subscribe"): boolean {
-    if (gen !== this.gen || this.ws?.readyState !== WebSocket.OPEN || !this.you) return false;
-    this.iceRestarts += 1;
-    if (label === "publish") {
-      pc.restartIce(); // the next offer carries new credentials
-      void this.negotiatePublish(gen);
-    } else {
-      this.send({ type: "restart_ice" }); // the server offers anew, with new credentials
-    }
-    return true;
   }
 
   private async setupPublish(gen: number): Promise<void> {
