@@ -22,6 +22,7 @@ from palabre.signaling.hub import Hub
 from palabre.web.app import create_app
 from palabre.web.backend import LocalBackend
 from postgres_server import PostgresServer
+from workspace import Workspace
 
 PalabreServer = ServerProcess  # the name the tests know
 
@@ -93,3 +94,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'palabre.db'}"
     server: PostgresServer = request.getfixturevalue("postgres")
     return server.new_database()
+
+
+@pytest.fixture
+def workspace(database_url: str) -> Iterator[Workspace]:
+    """The workspace API on a fresh database, SQLite then PostgreSQL."""
+    ws = Workspace(database_url)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def sqlite_workspace(tmp_path: Path) -> Iterator[Workspace]:
+    """The workspace API on a fresh SQLite file only (for tests of logic, not of storage)."""
+    ws = Workspace(f"sqlite:///{tmp_path / 'palabre.db'}")
+    yield ws
+    ws.close()

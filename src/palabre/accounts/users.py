@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, String, UniqueConstraint, select
+from sqlalchemy import Boolean, DateTime, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base, Database
@@ -37,6 +37,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=lambda: datetime.now(UTC)
     )
+    # A guest came in through a space's e-mail invitation: it sees only the spaces it was
+    # invited to and nothing of the organisation's directory; it opens no meeting room.
+    guest: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(320), default=None)
+    email_visible: Mapped[bool] = mapped_column(Boolean, default=False)  # shown to co-members
 
 
 @dataclass(frozen=True)

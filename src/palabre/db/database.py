@@ -13,9 +13,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import DateTime, Dialect, Engine, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -25,11 +26,40 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 # The modules that define tables, imported before migrating (module names, not imports, so
 # that db stays beneath the packages that use it).
-MODELS = ("palabre.accounts.users",)
+MODELS = (
+    "palabre.accounts.users",
+    "palabre.accounts.api_tokens",
+    "palabre.spaces.models",
+    "palabre.messaging.models",
+    "palabre.notify.models",
+)
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware (UTC): the default of every timestamp column."""
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
     pass
+
+
+class Moment(TypeDecorator[datetime]):
+    """A timestamp that comes back timezone-aware in UTC on every database (SQLite keeps
+    none: what it returns naive was written in UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: give a timezone-aware one")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 def database_url(settings: Settings) -> str:

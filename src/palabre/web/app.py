@@ -1,4 +1,5 @@
-"""The ASGI application: the single-page client, the room API and the signaling WebSocket."""
+"""The ASGI application: the single-page client, the room API, the signaling WebSocket and
+the workspace API (web/api/)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,13 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from ..accounts.identity import Auth, Identity, identify
 from ..accounts.tokens import InvitationError
+from ..bus import Bus, MemoryBus
 from ..config import Settings
 from ..db import Database
 from ..meeting.admission import JoinRights
 from ..meeting.names import InvalidName, generate_room_name, normalize_room_name
 from ..signaling.messages import encode, error
+from .api import ApiContext, api_routes
 from .auth import auth_routes
 from .backend import Backend
 from .security import SecurityHeaders
@@ -59,15 +62,20 @@ def create_app(
     static_dir: Path = STATIC_DIR,
     auth: Auth | None = None,
     secret: bytes | None = None,
+    bus: Bus | None = None,
 ) -> Starlette:
     """`backend` holds the rooms (web/backend.py: this process's hub, or the media workers);
     `auth` holds the accounts database (default: an empty one in memory, for tests);
-    `secret` signs the session cookies (default: a random one, sessions die with the app)."""
+    `secret` signs the session cookies (default: a random one, sessions die with the app);
+    `bus` carries the workspace's live changes (default: in this process's memory)."""
     codes = backend.codes
     if auth is None:
         auth = Auth(settings, Database("sqlite://"))
     if secret is None:
         secret = secrets.token_bytes(32)
+    if bus is None:
+        bus = MemoryBus()
+    api = ApiContext(db=auth.db, bus=bus, settings=settings, auth=auth)
 
     async def websocket_endpoint(websocket: WebSocket) -> None:
         try:
@@ -119,6 +127,7 @@ def create_app(
 
     routes = [
         *auth_routes(auth),
+        *api_routes(api),
         WebSocketRoute("/ws", websocket_endpoint),
         Route("/api/rooms", create_room, methods=["POST"]),
         Route("/api/rooms/{name}", room_info),
@@ -136,4 +145,5 @@ def create_app(
     ]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.auth = auth
+    app.state.api = api
     return app

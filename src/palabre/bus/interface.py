@@ -1,0 +1,48 @@
+"""What publishers and subscribers of the bus see, whatever carries it."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+# An event is a JSON object with at least a "type" (docs/workspace-api.md lists them).
+Event = dict[str, Any]
+
+
+def space_topic(space_id: int) -> str:
+    """Changes to a space: its name, members, channels, activity."""
+    return f"space:{space_id}"
+
+
+def channel_topic(channel_id: int) -> str:
+    """Changes to a channel: messages, edits, reactions, pins, typing."""
+    return f"channel:{channel_id}"
+
+
+def user_topic(user_id: int) -> str:
+    """What concerns one person: notifications, unread counts, access gained or lost."""
+    return f"user:{user_id}"
+
+
+class Subscription(Protocol):
+    """One listener's topics and the events published on them since it subscribed."""
+
+    async def add(self, *topics: str) -> None: ...
+
+    async def remove(self, *topics: str) -> None: ...
+
+    async def get(self) -> tuple[str, Event]:
+        """The next (topic, event); waits for one."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class Bus(Protocol):
+    async def publish(self, topic: str, event: Event) -> None:
+        """Deliver `event` to every subscription holding `topic`, in this process or any
+        other that shares the bus; the order of one publisher's events on one topic is kept."""
+        ...
+
+    def subscribe(self) -> Subscription: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,37 @@
+"""The refusals every workspace package speaks, which the web layer turns into HTTP errors.
+
+`NotFound` is also the answer to a person who may not know that an object exists (an id
+from another space): it says nothing more than a wrong id would.
+"""
+
+from __future__ import annotations
+
+
+class Refusal(Exception):
+    """An operation refused, with a stable `code` and a message for the person."""
+
+    code = "refused"
+    status = 400
+
+
+class Invalid(Refusal):
+    code = "invalid"
+    status = 400
+
+
+class NotFound(Refusal):
+    code = "not_found"
+    status = 404
+
+    def __init__(self, message: str = "no such object") -> None:
+        super().__init__(message)
+
+
+class Forbidden(Refusal):
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(Refusal):
+    code = "conflict"
+    status = 409

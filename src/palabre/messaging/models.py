@@ -1,0 +1,109 @@
+"""The tables of messaging: channels (and direct conversations), messages, reactions.
+
+Every change to a channel's messages (a post, an edit, a delete, a reaction, a pin) takes the
+channel's next `last_seq`: a message's `seq` orders the history, its `changed_seq` says when
+it last changed, so a page catches up with "what changed after my cursor" in one query.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, Moment, utcnow
+
+
+class Channel(Base):
+    __tablename__ = "channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None for a direct conversation, which belongs to its members alone.
+    space_id: Mapped[int | None] = mapped_column(
+        ForeignKey("spaces.id", ondelete="CASCADE"), default=None, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), default="channel")  # channel or direct
+    name: Mapped[str] = mapped_column(String(80), default="")
+    topic: Mapped[str] = mapped_column(String(500), default="")
+    private: Mapped[bool] = mapped_column(Boolean, default=False)  # members listed only
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+
+
+class ChannelMember(Base):
+    """A person's place in a channel: the access list of a private channel or a direct
+    conversation, and for any channel the read marker and the notification setting."""
+
+    __tablename__ = "channel_members"
+
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    # Listed: may read a private channel or a direct conversation (public channels need no row).
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_read_seq: Mapped[int] = mapped_column(Integer, default=0)
+    notify: Mapped[str] = mapped_column(String(16), default="default")  # or all/mentions/none
+    joined_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "seq"),
+        # A client's retry of the same post (same author, same client_id) is the same message.
+        UniqueConstraint("author_id", "client_id"),
+        Index("ix_messages_channel_id_changed_seq", "channel_id", "changed_seq"),
+        Index("ix_messages_thread_id_seq", "thread_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    changed_seq: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    thread_id: Mapped[int | None] = mapped_column(  # the thread's first message, for a reply
+        ForeignKey("messages.id", ondelete="CASCADE"), default=None
+    )
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown source; "" once deleted
+    html: Mapped[str] = mapped_column(Text, default="")  # rendered, safe to insert
+    client_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    deleted_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    pinned_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    pinned_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_reply_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+
+
+class Reaction(Base):
+    __tablename__ = "reactions"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    emoji: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)

@@ -1,0 +1,4 @@
+"""Notifications: in-app (mentions, replies, invitations) and e-mail digests over SMTP.
+
+- models.py: the table (on palabre.db).
+"""

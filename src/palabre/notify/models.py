@@ -1,0 +1,37 @@
+"""The table of notifications: what a person should hear of, read or not, e-mailed or not."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base, Moment, utcnow
+
+KINDS = ("mention", "reply", "invitation", "direct")
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_id_id", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # KINDS
+    space_id: Mapped[int | None] = mapped_column(
+        ForeignKey("spaces.id", ondelete="CASCADE"), default=None
+    )
+    channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), default=None
+    )
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), default=None
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    text: Mapped[str] = mapped_column(String(500), default="")  # a short excerpt
+    created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    emailed_at: Mapped[datetime | None] = mapped_column(Moment, default=None)

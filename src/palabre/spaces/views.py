@@ -1,0 +1,36 @@
+"""What the API and the pages see of a space: plain msgspec structs, no ORM object."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from . import rules
+from .models import Member, Space
+
+
+class SpaceView(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    description: str
+    room: str  # the space's permanent meeting room
+    role: str  # the caller's role
+    access: dict[str, str]  # the caller's level per module
+    created_at: datetime
+    archived_at: datetime | None
+    delete_at: datetime | None
+
+
+def space_view(space: Space, member: Member) -> SpaceView:
+    return SpaceView(
+        id=space.id,
+        name=space.name,
+        description=space.description,
+        room=space.room,
+        role=member.role,
+        access={m: rules.access_level(member.role, m, member.access) for m in rules.MODULES},
+        created_at=space.created_at,
+        archived_at=space.archived_at,
+        delete_at=space.delete_at,
+    )

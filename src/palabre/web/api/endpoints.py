@@ -1,0 +1,260 @@
+"""The JSON API's frame: one table of endpoints gives both the routes and /api/openapi.json.
+
+Each `Endpoint` names its method, path, summary, request and response types (msgspec
+Structs, so the OpenAPI schemas come from the same classes that decode and encode) and an
+async handler taking a `Call`. The frame does the rest the same way everywhere:
+- who calls (accounts.principal): the session cookie, or `Authorization: Bearer plb_...`;
+- CSRF: a cookie-authenticated write must carry `X-CSRF-Token` (the `csrf` of /api/me);
+- token scopes: GET needs "read", anything else "write";
+- the body decoded into its Struct, at most MAX_BODY bytes; errors as
+  `{"error": {"code": ..., "message": ...}}` with the status of the refusal (errors.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import msgspec
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ...accounts.identity import Auth, same_origin
+from ...accounts.principal import Principal, principal_for_token, principal_for_user
+from ...bus import Bus, Event
+from ...config import Settings
+from ...db import Database
+from ...errors import Forbidden, Invalid, Refusal
+from ..auth import csrf_ok
+
+MAX_BODY = 1 << 20
+T = TypeVar("T")
+
+
+class Unauthenticated(Refusal):
+    code = "unauthenticated"
+    status = 401
+
+
+@dataclass
+class ApiContext:
+    """What every handler may use: the database, the bus, the settings."""
+
+    db: Database
+    bus: Bus
+    settings: Settings
+    auth: Auth
+
+    async def run(self, operation: Callable[..., T], *args: Any) -> T:
+        """`operation(session, *args)` in one transaction, in a thread (never on the loop)."""
+
+        def transaction() -> T:
+            with self.db.session() as session:
+                return operation(session, *args)
+
+        return await run_in_threadpool(transaction)
+
+    async def publish(self, events: Sequence[tuple[str, Event]]) -> None:
+        """Tell the open pages, once the change is committed."""
+        for topic, event in events:
+            await self.bus.publish(topic, event)
+
+
+@dataclass
+class Call:
+    request: Request
+    principal: Principal | None  # None only on a public endpoint
+    body: Any
+    ctx: ApiContext
+
+    @property
+    def me(self) -> Principal:
+        if self.principal is None:
+            raise Unauthenticated("sign in first")
+        return self.principal
+
+    def param(self, name: str) -> Any:
+        return self.request.path_params[name]
+
+    def query(self, name: str, default: str | None = None) -> str | None:
+        return self.request.query_params.get(name, default)
+
+    def int_query(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.request.query_params.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise Invalid(f"{name} must be an integer") from None
+        if not low <= value <= high:
+            raise Invalid(f"{name} must be between {low} and {high}")
+        return value
+
+
+Handler = Callable[[Call], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # Starlette syntax: /api/spaces/{space_id:int}
+    summary: str
+    handler: Handler
+    body: type | None = None
+    response: Any = None  # a Struct type, list[Struct], or None for no content
+    status: int = 200
+    public: bool = False  # callable without signing in
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def error_response(refusal: Refusal) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": refusal.code, "message": str(refusal)}}, status_code=refusal.status
+    )
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def identify_caller(request: Request, ctx: ApiContext) -> Principal | None:
+    token = _bearer(request)
+    if token is not None:
+        principal = await ctx.run(principal_for_token, token)
+        if principal is None:
+            raise Unauthenticated("this access token is not valid (revoked or expired?)")
+        return principal
+    origin = request.headers.get("origin")
+    if origin is not None and not same_origin(origin, request, ctx.settings):
+        return None  # another site's page: its cookies count for nothing
+    user = await run_in_threadpool(ctx.auth.session_user, request.session)
+    if user is None:
+        return None
+    return await ctx.run(principal_for_user, user.name)
+
+
+def route(endpoint: Endpoint, ctx: ApiContext) -> Route:
+    async def serve(request: Request) -> Response:
+        try:
+            principal = await identify_caller(request, ctx)
+            if principal is None and not endpoint.public:
+                raise Unauthenticated("sign in first")
+            write = endpoint.method != "GET"
+            if principal is not None and write:
+                if principal.via_token and not principal.can("write"):
+                    raise Forbidden("this access token may only read")
+                if not principal.via_token and not csrf_ok(
+                    request.session, request.headers.get("x-csrf-token")
+                ):
+                    raise Forbidden("missing or wrong X-CSRF-Token (see /api/me)")
+            body: Any = None
+            if endpoint.body is not None:
+                raw = await request.body()
+                if len(raw) > MAX_BODY:
+                    raise Invalid(f"the body is over {MAX_BODY} bytes")
+                try:
+                    body = msgspec.json.decode(raw or b"{}", type=endpoint.body)
+                except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+                    raise Invalid(f"body: {exc}") from None
+            result = await endpoint.handler(Call(request, principal, body, ctx))
+        except Refusal as refusal:
+            return error_response(refusal)
+        if isinstance(result, Response):
+            return result
+        if result is None:
+            return Response(status_code=204 if endpoint.status == 200 else endpoint.status)
+        return Response(
+            msgspec.json.encode(result),
+            status_code=endpoint.status,
+            media_type="application/json",
+            headers={"cache-control": "no-store"},
+        )
+
+    return Route(endpoint.path, serve, methods=[endpoint.method])
+
+
+def routes(endpoints: Sequence[Endpoint], ctx: ApiContext) -> list[Route]:
+    return [route(endpoint, ctx) for endpoint in endpoints]
+
+
+_PARAMETER = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_PARAMETER_TYPES = {"int": "integer", "float": "number"}  # else a string
+
+
+def openapi(endpoints: Sequence[Endpoint], version: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 description of `endpoints`, schemas generated by msgspec."""
+    types: list[Any] = []
+    for endpoint in endpoints:
+        for kind in (endpoint.body, endpoint.response):
+            if kind is not None and kind not in types:
+                types.append(kind)
+    schemas, components = msgspec.json.schema_components(
+        types, ref_template="#/components/schemas/{name}"
+    )
+    by_type = dict(zip(types, schemas, strict=True))
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in endpoints:
+        path = _PARAMETER.sub(r"{\1}", endpoint.path)
+        operation: dict[str, Any] = {
+            "summary": endpoint.summary,
+            "operationId": endpoint.handler.__name__,
+            "tags": list(endpoint.tags),
+            "parameters": [
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": _PARAMETER_TYPES.get(converter, "string")},
+                }
+                for name, converter in _PARAMETER.findall(endpoint.path)
+            ],
+            "responses": {},
+        }
+        if endpoint.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": by_type[endpoint.body]}},
+            }
+        ok: dict[str, Any] = {"description": "done"}
+        if endpoint.response is not None:
+            ok["content"] = {"application/json": {"schema": by_type[endpoint.response]}}
+        status = endpoint.status if endpoint.response is not None or endpoint.status != 200 else 204
+        operation["responses"][str(status)] = ok
+        operation["responses"]["default"] = {
+            "description": "refused",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        }
+        if endpoint.public:
+            operation["security"] = []
+        paths.setdefault(path, {})[endpoint.method.lower()] = operation
+    components["Error"] = {
+        "type": "object",
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["code", "message"],
+            }
+        },
+        "required": ["error"],
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Palabre workspace API", "version": version},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "palabre_session"},
+                "token": {"type": "http", "scheme": "bearer"},
+            },
+        },
+        "security": [{"session": []}, {"token": []}],
+    }
