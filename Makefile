@@ -22,7 +22,7 @@ web: $(BIN)/palabre
 # tests (docs/browsers.md; Firefox is driven by puppeteer-core from web/node_modules, which
 # downloads no browser; Xvfb gives it a screen to share), nftables for the network-namespace
 # tests (tests/netns) that block UDP, PostgreSQL for the persistence tests
-# (tests/postgres_server.py starts a private server).
+# (tests/postgres_server.py starts a private server), Redis for the live bus across processes.
 deps-system:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 	@command -v firefox-esr >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q firefox-esr; }
@@ -30,6 +30,7 @@ deps-system:
 	@command -v WebKitWebDriver >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q webkit2gtk-driver; }
 	@command -v nft >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q nftables; }
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q postgresql; }
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q redis-server; }
 
 run: $(BIN)/palabre web
 	$(BIN)/palabre serve

@@ -22,6 +22,7 @@ from palabre.signaling.hub import Hub
 from palabre.web.app import create_app
 from palabre.web.backend import LocalBackend
 from postgres_server import PostgresServer
+from smtp_server import SmtpServer
 from workspace import Workspace
 
 PalabreServer = ServerProcess  # the name the tests know
@@ -110,3 +111,11 @@ def sqlite_workspace(tmp_path: Path) -> Iterator[Workspace]:
     ws = Workspace(f"sqlite:///{tmp_path / 'palabre.db'}")
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, keeping what it receives."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()

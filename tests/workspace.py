@@ -23,6 +23,8 @@ PASSWORD = "s3cret-pass"
 
 
 class Workspace:
+    """`options` are Settings (e.g. smtp.settings to send e-mail to the test SMTP server)."""
+
     def __init__(self, url: str, **options: Any) -> None:
         self.settings = Settings(**options)
         self.db = Database(url)

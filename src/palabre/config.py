@@ -39,6 +39,17 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     jwt_public_key: str | None = None  # PEM file: RS256 invitation tokens
     jwt_issuer: str = "palabre"
     jwt_audience: str = "palabre"
+    # The workspace (spaces, messaging, notifications).
+    redis_url: str | None = None  # e.g. redis://127.0.0.1:6379/0: the bus across processes
+    smtp_host: str | None = None  # no SMTP: no e-mail is sent (invitation links are shown)
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: str = "starttls"  # starttls, tls (implicit, port 465) or none
+    mail_from: str = "Palabre <palabre@localhost>"
+    invitation_max_age: int = 14 * 24 * 3600
+    space_delete_grace: int = 7 * 24 * 3600
+    digest_delay: int = 15 * 60  # unread notifications older than this are e-mailed
     # Web security.
     # Reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
     trusted_proxies: list[str] = msgspec.field(default_factory=lambda: ["127.0.0.1", "::1"])
@@ -97,6 +108,21 @@ OPTIONS: list[tuple[str, type, str]] = [
     ("jwt_public_key", str, "PEM file with the public key for RS256 invitation tokens"),
     ("jwt_issuer", str, "issuer (iss) invitation tokens must carry (default palabre)"),
     ("jwt_audience", str, "audience (aud) invitation tokens must carry (default palabre)"),
+    ("redis_url", str, "Redis URL for the live bus when several processes serve, e.g. "
+     "redis://127.0.0.1:6379/0 (default: in memory, one process)"),
+    ("smtp_host", str, "SMTP server for invitations and notification digests (default: none, "
+     "no e-mail is sent)"),
+    ("smtp_port", int, "SMTP port (default 587)"),
+    ("smtp_user", str, "SMTP user name, if the server wants one"),
+    ("smtp_password", str, "SMTP password (better in the environment)"),
+    ("smtp_tls", str, "starttls, tls (implicit, usually port 465) or none (default starttls)"),
+    ("mail_from", str, "sender of Palabre's e-mail (default 'Palabre <palabre@localhost>')"),
+    ("invitation_max_age", int, "seconds a space's e-mail invitation stays valid (default "
+     "1209600, two weeks)"),
+    ("space_delete_grace", int, "seconds between asking to delete a space and its deletion, "
+     "during which an owner may take it back (default 604800, a week)"),
+    ("digest_delay", int, "seconds after which unread notifications are sent by e-mail in a "
+     "digest (default 900)"),
     ("trusted_proxies", str, "addresses of reverse proxies whose X-Forwarded-Proto and "
      "X-Forwarded-For are believed, comma-separated (default 127.0.0.1,::1)"),
     ("frame_ancestors", str, "CSP frame-ancestors: origins that may embed Palabre in a frame "
@@ -172,6 +198,11 @@ def load_settings(
         raise ConfigError("oidc_issuer needs oidc_client_id")
     if any(ch in settings.frame_ancestors for ch in ";,\r\n"):
         raise ConfigError("frame_ancestors must be space-separated sources, e.g. 'self'")
+    if settings.smtp_tls not in ("starttls", "tls", "none"):
+        raise ConfigError("smtp_tls must be starttls, tls or none")
+    for name in ("invitation_max_age", "space_delete_grace", "digest_delay"):
+        if not getattr(settings, name) >= 0:
+            raise ConfigError(f"{name} must be zero or a positive number of seconds")
     if not settings.session_max_age > 0:
         raise ConfigError("session_max_age must be a positive number of seconds")
     return settings

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-# An event is a JSON object with at least a "type" (docs/workspace-api.md lists them).
+# An event is a JSON object with at least a "type" (docs/workspace-api.md lists them); its
+# values are anything msgspec encodes (views are msgspec Structs). A bus that crosses
+# processes hands them over decoded: plain dicts and lists.
 Event = dict[str, Any]
 
 

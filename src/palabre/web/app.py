@@ -25,6 +25,7 @@ from ..config import Settings
 from ..db import Database
 from ..meeting.admission import JoinRights
 from ..meeting.names import InvalidName, generate_room_name, normalize_room_name
+from ..notify.mail import Mailer, mailer_for
 from ..signaling.messages import encode, error
 from .api import ApiContext, api_routes
 from .auth import auth_routes
@@ -63,11 +64,13 @@ def create_app(
     auth: Auth | None = None,
     secret: bytes | None = None,
     bus: Bus | None = None,
+    mailer: Mailer | None = None,
 ) -> Starlette:
     """`backend` holds the rooms (web/backend.py: this process's hub, or the media workers);
     `auth` holds the accounts database (default: an empty one in memory, for tests);
     `secret` signs the session cookies (default: a random one, sessions die with the app);
-    `bus` carries the workspace's live changes (default: in this process's memory)."""
+    `bus` carries the workspace's live changes (default: in this process's memory);
+    `mailer` sends its e-mail (default: SMTP if smtp_host is set, else nothing)."""
     codes = backend.codes
     if auth is None:
         auth = Auth(settings, Database("sqlite://"))
@@ -75,7 +78,13 @@ def create_app(
         secret = secrets.token_bytes(32)
     if bus is None:
         bus = MemoryBus()
-    api = ApiContext(db=auth.db, bus=bus, settings=settings, auth=auth)
+    api = ApiContext(
+        db=auth.db,
+        bus=bus,
+        mail=mailer if mailer is not None else mailer_for(settings),
+        settings=settings,
+        auth=auth,
+    )
 
     async def websocket_endpoint(websocket: WebSocket) -> None:
         try:

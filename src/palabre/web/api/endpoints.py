@@ -29,6 +29,7 @@ from ...bus import Bus, Event
 from ...config import Settings
 from ...db import Database
 from ...errors import Forbidden, Invalid, Refusal
+from ...notify.mail import Mailer
 from ..auth import csrf_ok
 
 MAX_BODY = 1 << 20
@@ -42,10 +43,11 @@ class Unauthenticated(Refusal):
 
 @dataclass
 class ApiContext:
-    """What every handler may use: the database, the bus, the settings."""
+    """What every handler may use: the database, the bus, the mailer, the settings."""
 
     db: Database
     bus: Bus
+    mail: Mailer
     settings: Settings
     auth: Auth
 

@@ -1,0 +1,74 @@
+"""Sending e-mail: one `Mailer` interface, SMTP through aiosmtplib, or nothing at all.
+
+With no `smtp_host` set, nothing is sent (`NoMail` logs what would have gone): Palabre
+contacts no mail service of its own accord.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Protocol
+
+import aiosmtplib
+
+from ..config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Mailer(Protocol):
+    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
+        """Send one message; raises MailError if the server refused it or was unreachable."""
+        ...
+
+
+class MailError(RuntimeError):
+    pass
+
+
+def compose(sender: str, to: str, subject: str, text: str, html: str | None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip("> ") or None)
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+class SmtpMailer:
+    def __init__(self, settings: Settings) -> None:
+        assert settings.smtp_host
+        self.settings = settings
+
+    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
+        s = self.settings
+        message = compose(s.mail_from, to, subject, text, html)
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                username=s.smtp_user,
+                password=s.smtp_password,
+                use_tls=s.smtp_tls == "tls",
+                start_tls=s.smtp_tls == "starttls",
+                timeout=30,
+            )
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise MailError(f"mail to {to} not sent: {exc}") from exc
+
+
+class NoMail:
+    """No SMTP server configured: nothing leaves; the subject is logged (not the address)."""
+
+    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
+        log.info("no smtp_host set: not sending %r", subject)
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    return SmtpMailer(settings) if settings.smtp_host else NoMail()
