@@ -3,7 +3,10 @@ the workspace API (web/api/)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import secrets
+from collections.abc import AsyncIterator
 from functools import partial
 from pathlib import Path
 
@@ -27,7 +30,7 @@ from ..meeting.admission import JoinRights
 from ..meeting.names import InvalidName, generate_room_name, normalize_room_name
 from ..notify.mail import Mailer, mailer_for
 from ..signaling.messages import encode, error
-from .api import ApiContext, api_routes
+from .api import ApiContext, api_routes, run_jobs
 from .auth import auth_routes
 from .backend import Backend
 from .security import SecurityHeaders
@@ -152,7 +155,18 @@ def create_app(
         Middleware(SessionMiddleware, secret=secret, max_age=settings.session_max_age),
         Middleware(GZipMiddleware, minimum_size=500),
     ]
-    app = Starlette(routes=routes, middleware=middleware)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        jobs = asyncio.create_task(run_jobs(api))
+        try:
+            yield
+        finally:
+            jobs.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await jobs
+
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.auth = auth
     app.state.api = api
     return app

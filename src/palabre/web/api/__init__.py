@@ -3,6 +3,7 @@
 - endpoints.py: the frame: the endpoint table, who calls, CSRF, scopes, bodies, errors,
   and the OpenAPI description made from the same table.
 - spaces.py: spaces. Each package's endpoints live in the module named for it.
+- jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from starlette.routing import Route
 from ... import __version__
 from . import spaces
 from .endpoints import ApiContext, Endpoint, openapi, routes
+from .jobs import JOBS, Job, run_jobs
 
 ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS]
 
@@ -27,4 +29,4 @@ def api_routes(ctx: ApiContext) -> list[Route]:
     return [Route("/api/openapi.json", openapi_json, methods=["GET"]), *routes(ENDPOINTS, ctx)]
 
 
-__all__ = ["ApiContext", "api_routes"]
+__all__ = ["JOBS", "ApiContext", "Job", "api_routes", "run_jobs"]
