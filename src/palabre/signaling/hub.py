@@ -23,6 +23,7 @@ from ..meeting.room import (
     Rooms,
     TrackInfo,
 )
+from .observer import ChatLine, MeetingEnded, RoomObserver
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,21 @@ class Member:
 class Waiter:
     """Someone in a room's lobby: has no media and receives no room events."""
 
-    __slots__ = ("e2ee", "knocker", "peer", "room")
+    __slots__ = ("account", "e2ee", "knocker", "peer", "room")
 
-    def __init__(self, room: Room, knocker: Knocker, peer: Peer, e2ee: bool = False) -> None:
+    def __init__(
+        self,
+        room: Room,
+        knocker: Knocker,
+        peer: Peer,
+        e2ee: bool = False,
+        account: str | None = None,
+    ) -> None:
         self.room = room
         self.knocker = knocker
         self.peer = peer
         self.e2ee = e2ee
+        self.account = account
 
     @property
     def id(self) -> str:
@@ -86,8 +95,10 @@ class Hub:
         secure_domain: bool = False,
         last_n: int = 20,
         resume_grace: float = RESUME_GRACE,
+        observer: RoomObserver | None = None,
     ) -> None:
         self.sfu = sfu
+        self.observer = observer
         self.resume_grace = resume_grace
         self.last_n = last_n
         self.codes = codes
@@ -118,12 +129,14 @@ class Hub:
         if not room.code:
             room.code = self.codes.code_for(room.name)
         if decision.outcome is Outcome.WAIT:
-            waiter = Waiter(room, room.knock(display_name), peer, rights.e2ee)
+            waiter = Waiter(room, room.knock(display_name), peer, rights.e2ee, rights.account)
             self.waiting[waiter.id] = waiter
             peer.send({"type": "lobby_waiting", "room": room.name, "id": waiter.id})
             self._to_moderators(room, {"type": "lobby_knock", "knocker": waiter.knocker.public()})
             return waiter
-        return self._seat(room, peer, display_name, decision.role, e2ee=rights.e2ee)
+        return self._seat(
+            room, peer, display_name, decision.role, e2ee=rights.e2ee, account=rights.account
+        )
 
     def _seat(
         self,
@@ -134,9 +147,11 @@ class Hub:
         participant_id: str | None = None,
         *,
         e2ee: bool = False,
+        account: str | None = None,
     ) -> Member:
         participant = room.join(display_name, role, participant_id)
         participant.e2ee = e2ee
+        participant.account = account
         return self._connect(room, participant, peer)
 
     def _resume(self, peer: Peer, room_name: str, token: str) -> Member | None:
@@ -182,6 +197,8 @@ class Hub:
         kind = "participant_updated" if resumed else "participant_joined"
         self._broadcast(room, {"type": kind, "participant": participant.public()}, participant.id)
         self._update_subscriptions(room)
+        if not resumed:
+            self._roster_changed(room)
         log.info("participant joined a room (%d present)", len(room.participants))
         return member
 
@@ -194,7 +211,13 @@ class Hub:
         room.lobby.pop(waiter.id, None)
         self._to_moderators(room, {"type": "lobby_left", "id": waiter.id, "admitted": True})
         member = self._seat(
-            room, waiter.peer, waiter.knocker.name, PARTICIPANT, waiter.id, e2ee=waiter.e2ee
+            room,
+            waiter.peer,
+            waiter.knocker.name,
+            PARTICIPANT,
+            waiter.id,
+            e2ee=waiter.e2ee,
+            account=waiter.account,
         )
         waiter.peer.admitted(member)
         return member
@@ -261,7 +284,29 @@ class Hub:
             if present:
                 self.set_role(present[0], MODERATOR)
         self._update_subscriptions(room)
+        self._roster_changed(room)
+        if room.empty and self.observer is not None:
+            self.observer.meeting_ended(self._summary(room))
         self.rooms.discard_if_empty(room)
+
+    def _roster_changed(self, room: Room) -> None:
+        if self.observer is not None:
+            self.observer.roster_changed(room.name, [p.name for p in room.participants.values()])
+
+    @staticmethod
+    def _summary(room: Room) -> MeetingEnded:
+        keep = room.save_chat_by is not None and not room.e2ee
+        return MeetingEnded(
+            room=room.name,
+            opened_at=room.opened_at,
+            ended_at=time.time(),
+            person_seconds=room.person_seconds,
+            save_chat_by=room.save_chat_by if keep else None,
+            chat=tuple(
+                ChatLine(message.sender_name, message.text, message.time)
+                for message in (room.chat.history if keep else ())
+            ),
+        )
 
     def set_role(self, participant: Participant, role: str) -> None:
         if participant.role == role:
