@@ -9,8 +9,6 @@ import time
 from functools import partial
 from typing import Any, Protocol
 
-from ..media import sdp
-from ..media.sfu import MediaParticipant, Sfu
 from ..meeting.admission import JoinRights, Outcome, decide
 from ..meeting.codes import MeetingCodes
 from ..meeting.room import (
@@ -23,6 +21,7 @@ from ..meeting.room import (
     Rooms,
     TrackInfo,
 )
+from .media import MediaPlane, MediaSession
 from .observer import ChatLine, MeetingEnded, RoomObserver
 
 log = logging.getLogger(__name__)
@@ -51,7 +50,7 @@ class Member:
 
     __slots__ = ("media", "participant", "peer", "room")
 
-    def __init__(self, room: Room, participant: Participant, peer: Peer, media: MediaParticipant):
+    def __init__(self, room: Room, participant: Participant, peer: Peer, media: MediaSession):
         self.room = room
         self.participant = participant
         self.peer = peer
@@ -89,7 +88,7 @@ class Waiter:
 class Hub:
     def __init__(
         self,
-        sfu: Sfu,
+        sfu: MediaPlane,
         codes: MeetingCodes,
         *,
         secure_domain: bool = False,
@@ -175,6 +174,7 @@ class Hub:
         media = self.sfu.add_participant(
             participant.id, lambda: self._media_timeout(participant.id)
         )
+        media.on_audio_level(partial(room.speakers.packet, participant.id))
         member = Member(room, participant, peer, media)
         self.members[participant.id] = member
         joined: dict[str, Any] = {
@@ -321,11 +321,8 @@ class Hub:
 
     def publish(self, member: Member, offer: str, sources: dict[str, str]) -> str:
         """Answer a publish offer; SdpError leaves everything as it was."""
-        answer, change = member.media.publisher.negotiate(offer, sources)
+        answer, change = member.media.publish(offer, sources)
         self.apply_media_mute(member)
-        for track in change.added:
-            if track.kind == "audio" and track.source == "microphone":
-                track.on_audio_level = partial(member.room.speakers.packet, member.id)
         tracks = tuple(TrackInfo(t.id, t.kind, t.source) for t in member.media.tracks)
         if member.room.set_tracks(member.id, tracks):
             self._broadcast(member.room, self._tracks_message(member.participant))
@@ -341,13 +338,13 @@ class Hub:
         return answer
 
     def subscribe_answer(self, member: Member, answer: str) -> None:
-        member.media.subscriber.apply_answer(answer)
+        member.media.apply_answer(answer)
         self._renegotiate(member)
 
     def restart_ice(self, member: Member) -> None:
         """The browser's subscribe connection lost its path (its WebSocket did not): a new
         offer with new ICE credentials, so it need not join again (docs/protocol.md)."""
-        member.media.subscriber.restart_ice()
+        member.media.restart_ice()
         self._renegotiate(member)
 
     def mute(self, member: Member, kind: str, muted: bool) -> None:
@@ -361,12 +358,7 @@ class Hub:
     @staticmethod
     def apply_media_mute(member: Member) -> None:
         participant = member.participant
-        for track in member.media.tracks:
-            if track.source == "screen":
-                continue  # a screen share is not the camera: muting video leaves it on
-            track.set_paused(
-                participant.audio_muted if track.kind == "audio" else participant.video_muted
-            )
+        member.media.pause(participant.audio_muted, participant.video_muted)
 
     def tick(self) -> None:
         """Periodic work: tell each room when its dominant speaker changes; end the seats of
@@ -379,7 +371,7 @@ class Hub:
                 for pid in room.participants:
                     member = self.members.get(pid)
                     if member is not None:
-                        member.media.subscriber.priority_participant = speaker
+                        member.media.prioritize(speaker)
                 self._apply_last_n(room)
 
     def shutdown(self) -> None:
@@ -426,8 +418,7 @@ class Hub:
         """Everyone receives every other participant's tracks (video: last-N only)."""
         members = [self.members[pid] for pid in room.participants if pid in self.members]
         for member in members:
-            wanted = [t for other in members if other is not member for t in other.media.tracks]
-            member.media.subscriber.set_tracks(wanted)
+            member.media.subscribe([other.id for other in members if other is not member])
             self._renegotiate(member)
         self._apply_last_n(room)
 
@@ -443,15 +434,15 @@ class Hub:
             chosen = (
                 None if len(others) <= self.last_n else room.speakers.last_n(others, self.last_n)
             )
-            if member.media.subscriber.set_video_from(chosen):
+            if member.media.forward_video_from(chosen):
                 video = None if chosen is None else sorted(chosen)
                 member.peer.send({"type": "forwarded_video", "participants": video})
 
     def _renegotiate(self, member: Member) -> None:
-        subscriber = member.media.subscriber
-        if not subscriber.dirty or subscriber.offer_pending or not subscriber.slots:
+        next_offer = member.media.next_offer()
+        if next_offer is None:
             return
-        offer, offered = subscriber.create_offer()
+        offer, offered = next_offer
         member.peer.send(
             {
                 "type": "subscribe_offer",
@@ -470,4 +461,4 @@ class Hub:
         )
 
 
-__all__ = ["Hub", "JoinRefused", "Member", "Peer", "Waiter", "sdp"]
+__all__ = ["Hub", "JoinRefused", "Member", "Peer", "Waiter"]

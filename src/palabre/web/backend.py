@@ -78,5 +78,5 @@ class LocalBackend:
             "status": "ok",
             "rooms": len(self.hub.rooms),
             "participants": len(self.hub.members),
-            "media_connections": self.hub.sfu.transport.connection_count,
+            "media_connections": self.hub.sfu.connection_count,
         }
