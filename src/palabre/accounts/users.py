@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, DateTime, String, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base, Database
@@ -176,6 +177,38 @@ def oidc_user(
             user.display_name = _clean_display_name(display_name, user.name)
         session.flush()
         return UserInfo.of(user)
+
+
+GUEST_PREFIX = "guest-"
+
+
+def guest_user(session: Session, email: str, display_name: str) -> User:
+    """A new guest account (from outside the organisation, no password) for `email`, in the
+    caller's transaction. Its name is `guest-` and the display name in plain letters
+    ("Hélène Durand" -> guest-helene-durand), with a number if taken: the prefix keeps guests
+    apart from the organisation's names. UserError if the display name is empty."""
+    display = _clean_display_name(display_name, "")
+    if not display:
+        raise UserError("choose the name others will see")
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", display) if not unicodedata.combining(ch)
+    )
+    stem = _name_from(plain) or "user"
+    base = (GUEST_PREFIX + stem)[:MAX_NAME].rstrip("-._@")
+    for n in range(1, 10_000):
+        suffix = "" if n == 1 else f"-{n}"
+        name = base[: MAX_NAME - len(suffix)] + suffix
+        if _by_name(session, name) is not None:
+            continue
+        user = User(name=name, display_name=display, guest=True, email=email)
+        try:
+            with session.begin_nested():  # another request may take the name meanwhile
+                session.add(user)
+                session.flush()
+        except IntegrityError:
+            continue
+        return user
+    raise UserError("no free name for this guest")
 
 
 def _name_from(text: str | None) -> str | None:

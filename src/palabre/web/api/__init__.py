@@ -2,7 +2,9 @@
 
 - endpoints.py: the frame: the endpoint table, who calls, CSRF, scopes, bodies, errors,
   and the OpenAPI description made from the same table.
-- spaces.py: spaces. Each package's endpoints live in the module named for it.
+- spaces.py: spaces (their life, activity, report); members.py: members and the directory;
+  invitations.py: e-mail invitations; tokens.py: personal access tokens. Each package's
+  endpoints live in the module named for it.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 """
 
@@ -13,11 +15,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ... import __version__
-from . import meeting, spaces
+from . import invitations, meeting, members, spaces, tokens
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
-ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS, *meeting.ENDPOINTS]
+ENDPOINTS: list[Endpoint] = [
+    *spaces.ENDPOINTS,
+    *meeting.ENDPOINTS,
+    *members.ENDPOINTS,
+    *invitations.ENDPOINTS,
+    *tokens.ENDPOINTS,
+]
 
 
 def api_routes(ctx: ApiContext) -> list[Route]:
