@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, DateTime, String, UniqueConstraint, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base, Database
@@ -186,7 +185,8 @@ def guest_user(session: Session, email: str, display_name: str) -> User:
     """A new guest account (from outside the organisation, no password) for `email`, in the
     caller's transaction. Its name is `guest-` and the display name in plain letters
     ("Hélène Durand" -> guest-helene-durand), with a number if taken: the prefix keeps guests
-    apart from the organisation's names. UserError if the display name is empty."""
+    apart from the organisation's names. UserError if the display name is empty; an
+    IntegrityError if a concurrent transaction took the same name (try the whole again)."""
     display = _clean_display_name(display_name, "")
     if not display:
         raise UserError("choose the name others will see")
@@ -198,16 +198,11 @@ def guest_user(session: Session, email: str, display_name: str) -> User:
     for n in range(1, 10_000):
         suffix = "" if n == 1 else f"-{n}"
         name = base[: MAX_NAME - len(suffix)] + suffix
-        if _by_name(session, name) is not None:
-            continue
-        user = User(name=name, display_name=display, guest=True, email=email)
-        try:
-            with session.begin_nested():  # another request may take the name meanwhile
-                session.add(user)
-                session.flush()
-        except IntegrityError:
-            continue
-        return user
+        if _by_name(session, name) is None:
+            user = User(name=name, display_name=display, guest=True, email=email)
+            session.add(user)
+            session.flush()  # IntegrityError if another transaction took the name meanwhile
+            return user
     raise UserError("no free name for this guest")
 
 

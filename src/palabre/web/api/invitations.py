@@ -6,6 +6,7 @@ refusals are said in theirs."""
 from __future__ import annotations
 
 import msgspec
+from sqlalchemy.exc import IntegrityError
 
 from ...accounts.identity import same_origin
 from ...errors import Forbidden, Unavailable
@@ -97,6 +98,19 @@ async def read_invitation(call: Call) -> InvitationInfo:
         raise refusal.said_in(language(call.request)) from None
 
 
+async def _accept(
+    call: Call, user_id: int | None, display_name: str | None
+) -> invitations.Accepted:
+    for _ in range(2):
+        try:
+            return await call.ctx.run(
+                invitations.accept, call.param("token"), user_id, display_name
+            )
+        except IntegrityError:  # a new guest's name was taken meanwhile: the next one, then
+            pass
+    return await call.ctx.run(invitations.accept, call.param("token"), user_id, display_name)
+
+
 async def accept_invitation(call: Call) -> Accepted:
     body: Acceptance = call.body
     origin = call.request.headers.get("origin")
@@ -106,9 +120,7 @@ async def accept_invitation(call: Call) -> Accepted:
         raise Forbidden("open the invitation link on this server's own page")
     user_id = call.principal.user_id if call.principal is not None else None
     try:
-        done = await call.ctx.run(
-            invitations.accept, call.param("token"), user_id, body.display_name
-        )
+        done = await _accept(call, user_id, body.display_name)
     except InvitationRefused as refusal:
         raise refusal.said_in(language(call.request)) from None
     if done.sign_in:
