@@ -303,10 +303,17 @@ def test_hostile_invitations_are_refused_and_change_nothing(
     ):
         response = alice.post(url, json=body)
         assert response.status_code == 400, (body, response.text)
-    assert alice.post(url, json={"email": "BOB@example.org"}).status_code == 409  # a member's
     assert alice.get(url).json() == []
     assert count(ws, Invitation) == 0
     assert smtp.messages == []
+    # A member's address (hidden) is invited like any: the inviter learns nothing of it.
+    assert alice.post(url, json={"email": "BOB@example.org"}).status_code == 201
+    token = mailed_token(smtp, "BOB@example.org")
+    assert ws.sign_in("bob").post(f"/api/invitations/{token}/accept", json={}).status_code == 200
+    assert count(ws, Member, Member.space_id == sid) == 2
+    from palabre.notify.models import Notification
+
+    assert count(ws, Notification) == 0  # a member is not told they are invited
 
 
 def test_without_smtp_the_link_is_shown_to_the_inviter(workspace: Workspace) -> None:

@@ -191,15 +191,18 @@ def invite(
 ) -> tuple[NewInvitation, Events]:
     """A new invitation of `email` to the space with `role`, valid `max_age` seconds; an
     earlier pending one of the same address is replaced. A person who has an account with
-    that address also hears of it in the app."""
+    that address (and is not a member yet) also hears of it in the app."""
     access = authorize(session, user_id, space_id, "invite")
     if role not in INVITABLE_ROLES:
         raise Invalid(f"an invitation's role is member or guest, not {role[:32]!r}")
     email = clean_email(email)
-    accounts = _accounts_of(session, email)
-    for account in accounts:
-        if session.get(Member, (space_id, account.id)) is not None:
-            raise Conflict("this address is already a member's")
+    # Whether the address is already a member's is not said: it would tell the inviter an
+    # e-mail its owner did not show. A member who accepts simply stays as they are.
+    accounts = [
+        account
+        for account in _accounts_of(session, email)
+        if session.get(Member, (space_id, account.id)) is None
+    ]
     now = utcnow()
     session.execute(
         update(Invitation)
