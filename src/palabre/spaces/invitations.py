@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import msgspec
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
+from ..accounts.emails import clean_email
 from ..accounts.users import User, UserError, UserInfo, guest_user
 from ..db import utcnow
 from ..errors import Conflict, Forbidden, Invalid, NotFound, Refusal
@@ -31,7 +31,6 @@ from .views import SpaceView, space_view
 
 INVITABLE_ROLES = ("member", "guest")
 MAX_TOKEN = 128
-MAX_EMAIL = 320
 
 # reason: (status, code, English, French)
 REASONS: dict[str, tuple[int, str, str, str]] = {
@@ -143,18 +142,6 @@ class Accepted:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def clean_email(text: str) -> str:
-    """The address normalized (domain in lower case, Unicode NFC); Invalid if it is not one.
-    Syntax only: no DNS lookup (Palabre contacts no one of its own accord)."""
-    if len(text) > MAX_EMAIL:
-        raise Invalid("this is not an e-mail address")
-    try:
-        checked = validate_email(text.strip(), check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise Invalid(f"this is not an e-mail address: {exc}") from None
-    return str(checked.normalized)
 
 
 def _view(row: Invitation, inviter: User | None) -> InvitationView:

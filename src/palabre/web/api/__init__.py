@@ -3,7 +3,8 @@
 - endpoints.py: the frame: the endpoint table, who calls, CSRF, scopes, bodies, errors,
   and the OpenAPI description made from the same table.
 - spaces.py: spaces (their life, activity, report); members.py: members and the directory;
-  invitations.py: e-mail invitations; tokens.py: personal access tokens. Each package's
+  invitations.py: e-mail invitations; tokens.py: personal access tokens;
+  sign_in_links.py: guests' sign-in links by e-mail. Each package's
   endpoints live in the module named for it.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 """
@@ -15,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ... import __version__
-from . import invitations, meeting, members, spaces, tokens
+from . import invitations, meeting, members, sign_in_links, spaces, tokens
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
@@ -25,6 +26,7 @@ ENDPOINTS: list[Endpoint] = [
     *members.ENDPOINTS,
     *invitations.ENDPOINTS,
     *tokens.ENDPOINTS,
+    *sign_in_links.ENDPOINTS,
 ]
 
 

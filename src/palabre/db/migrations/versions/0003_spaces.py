@@ -1,5 +1,5 @@
-"""Spaces: the meetings held in a space's room (for its report), and when an invitation was
-e-mailed.
+"""Spaces: the meetings held in a space's room (for its report), when an invitation was
+e-mailed; guests' sign-in links.
 
 Revision ID: 0003_spaces
 Revises: 0002
@@ -33,9 +33,26 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("space_invitations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "sign_in_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("sign_in_links", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sign_in_links_user_id"), ["user_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sign_in_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sign_in_links_user_id"))
+    op.drop_table("sign_in_links")
     with op.batch_alter_table("space_invitations", schema=None) as batch_op:
         batch_op.drop_column("sent_at")
     with op.batch_alter_table("space_meetings", schema=None) as batch_op:
