@@ -5,6 +5,7 @@ when two run at once) with everything in it."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -129,3 +130,18 @@ def test_the_purge_leaves_a_space_whose_time_has_not_come(workspace: Workspace) 
     )
     asyncio.run(PURGE.run(workspace.app.state.api))
     assert alice.get(f"/api/spaces/{sid}").status_code == 200
+
+
+def test_the_serving_app_runs_the_purge(sqlite_workspace: Workspace) -> None:
+    ws = sqlite_workspace
+    alice = ws.person("alice")
+    sid = new_space(alice, "Doomed")["id"]
+    with ws.db.session() as session:
+        session.execute(
+            update(Space).where(Space.id == sid).values(delete_at=utcnow() - timedelta(seconds=1))
+        )
+    with ws.anonymous():  # the app's lifespan: its jobs run, the purge first at once
+        deadline = time.monotonic() + 30
+        while count(ws, Space, Space.id == sid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert count(ws, Space, Space.id == sid) == 0
