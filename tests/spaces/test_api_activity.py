@@ -112,6 +112,8 @@ def test_the_report_counts_per_week(workspace: Workspace) -> None:
     assert table[4][:3] == [weeks[3].date().isoformat(), "3", "1"]
     assert len(table) == 5 and exported.text.endswith("\r\n")
     assert len(bob.get(f"/api/spaces/{sid}/report").json()["weeks"]) == 12  # the default
+    described = bob.get("/api/openapi.json").json()["paths"]["/api/spaces/{space_id}/report.csv"]
+    assert "text/csv" in described["get"]["responses"]["200"]["content"]
 
 
 def test_the_report_is_for_admins(workspace: Workspace) -> None:

@@ -148,5 +148,5 @@ ENDPOINTS = [
     Endpoint("GET", SPACE + "/report", "Members, messages and meeting minutes per week "
              "(admins)", space_report, response=Report, tags=("spaces",)),
     Endpoint("GET", SPACE + "/report.csv", "The report as CSV (admins)", space_report_csv,
-             tags=("spaces",)),
+             media_type="text/csv", tags=("spaces",)),
 ]  # fmt: skip
