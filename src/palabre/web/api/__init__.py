@@ -2,10 +2,10 @@
 
 - endpoints.py: the frame: the endpoint table, who calls, CSRF, scopes, bodies, errors,
   and the OpenAPI description made from the same table.
-- spaces.py: spaces (their life, activity, report); members.py: members and the directory;
-  invitations.py: e-mail invitations; tokens.py: personal access tokens;
-  sign_in_links.py: guests' sign-in links by e-mail. Each package's
-  endpoints live in the module named for it.
+- spaces.py: spaces (their life, activity, report); meeting.py: a space's meeting;
+  members.py: members and the directory; invitations.py: e-mail invitations; tokens.py:
+  personal access tokens; sign_in_links.py: guests' sign-in links by e-mail. Each
+  package's endpoints live in the module named for it.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 """
 
