@@ -13,7 +13,7 @@ from sqlalchemy import update
 from palabre.db import utcnow
 from palabre.messaging.models import Channel, Message
 from palabre.spaces.models import Activity, Member, Space
-from palabre.web.api.spaces import PURGE
+from palabre.web.api.lifecycle import PURGE
 from space_kit import count, join, new_space, published, user_id
 from workspace import Workspace
 

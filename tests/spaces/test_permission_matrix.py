@@ -17,7 +17,7 @@ from palabre.accounts.api_tokens import create_token
 from palabre.db import utcnow
 from palabre.spaces.invitations import token_hash
 from palabre.spaces.models import Invitation, Member, Space
-from palabre.web.api import invitations, members, spaces, tokens
+from palabre.web.api import activity, invitations, lifecycle, members, spaces, tokens
 from space_kit import count, new_space, user_id
 from workspace import Workspace
 
@@ -171,7 +171,7 @@ def test_the_matrix_tries_every_endpoint() -> None:
         (e.method, e.path.replace("{space_id:int}", "{space}")
          .replace("{user_id:int}", "{target}").replace("{invitation_id:int}", "{invitation}")
          .replace("{token_id:int}", "{token_id}"))
-        for module in (spaces, members, invitations, tokens)
+        for module in (spaces, lifecycle, activity, members, invitations, tokens)
         for e in module.ENDPOINTS
     }  # fmt: skip
     assert served == table

@@ -2,7 +2,8 @@
 
 - endpoints.py: the frame: the endpoint table, who calls, CSRF, scopes, bodies, errors,
   and the OpenAPI description made from the same table.
-- spaces.py: spaces (their life, activity, report); meeting.py: a space's meeting;
+- spaces.py: spaces; lifecycle.py: archived, deleted, restored, purged; activity.py: a
+  space's feed and report; meeting.py: a space's meeting;
   members.py: members and the directory; invitations.py: e-mail invitations; tokens.py:
   personal access tokens; sign_in_links.py: guests' sign-in links by e-mail. Each
   package's endpoints live in the module named for it.
@@ -16,12 +17,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ... import __version__
-from . import invitations, meeting, members, sign_in_links, spaces, tokens
+from . import activity, invitations, lifecycle, meeting, members, sign_in_links, spaces, tokens
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
 ENDPOINTS: list[Endpoint] = [
     *spaces.ENDPOINTS,
+    *lifecycle.ENDPOINTS,
+    *activity.ENDPOINTS,
     *meeting.ENDPOINTS,
     *members.ENDPOINTS,
     *invitations.ENDPOINTS,
