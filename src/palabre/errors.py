@@ -35,3 +35,17 @@ class Forbidden(Refusal):
 class Conflict(Refusal):
     code = "conflict"
     status = 409
+
+
+class Gone(Refusal):
+    """It existed and can no longer be used (an expired, revoked or used invitation)."""
+
+    code = "gone"
+    status = 410
+
+
+class Unavailable(Refusal):
+    """A service Palabre needs did not answer (the SMTP server): nothing was done."""
+
+    code = "unavailable"
+    status = 502

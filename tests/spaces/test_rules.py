@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from palabre.spaces.rules import ROLES, RuleError, access_level, may, may_set_role
+from palabre.spaces.rules import ROLES, RuleError, access_level, may, may_set_role, merge_access
 
 
 def test_space_actions_follow_the_role() -> None:
@@ -44,3 +44,26 @@ def test_only_owners_make_admins() -> None:
 def test_unknown_actions_are_errors(action: str) -> None:
     with pytest.raises(RuleError):
         may("owner", action)
+
+
+def test_a_space_being_deleted_is_read_only_and_only_restored() -> None:
+    assert may("guest", "view", deleting=True) and may("member", "chat.read", deleting=True)
+    assert not may("member", "chat.write", deleting=True)
+    assert not may("owner", "edit", deleting=True)
+    assert not may("owner", "archive", deleting=True)  # restore first
+    assert not may("owner", "manage_members", deleting=True)
+    assert may("owner", "delete", deleting=True)  # to take the deletion back
+    assert may("admin", "report", deleting=True)
+
+
+def test_access_overrides_merge_and_drop_the_defaults() -> None:
+    assert merge_access("guest", {}, {"files": "write"}) == {"files": "write"}
+    assert merge_access("guest", {"files": "write"}, {"files": "read"}) == {}  # the default
+    assert merge_access("member", {"files": "read"}, {"chat": "none"}) == {
+        "files": "read",
+        "chat": "none",
+    }
+    with pytest.raises(RuleError):
+        merge_access("member", {}, {"files": "all"})
+    with pytest.raises(RuleError):
+        merge_access("member", {}, {"payroll": "read"})

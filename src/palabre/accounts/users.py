@@ -178,6 +178,34 @@ def oidc_user(
         return UserInfo.of(user)
 
 
+GUEST_PREFIX = "guest-"
+
+
+def guest_user(session: Session, email: str, display_name: str) -> User:
+    """A new guest account (from outside the organisation, no password) for `email`, in the
+    caller's transaction. Its name is `guest-` and the display name in plain letters
+    ("Hélène Durand" -> guest-helene-durand), with a number if taken: the prefix keeps guests
+    apart from the organisation's names. UserError if the display name is empty; an
+    IntegrityError if a concurrent transaction took the same name (try the whole again)."""
+    display = _clean_display_name(display_name, "")
+    if not display:
+        raise UserError("choose the name others will see")
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", display) if not unicodedata.combining(ch)
+    )
+    stem = _name_from(plain) or "user"
+    base = (GUEST_PREFIX + stem)[:MAX_NAME].rstrip("-._@")
+    for n in range(1, 10_000):
+        suffix = "" if n == 1 else f"-{n}"
+        name = base[: MAX_NAME - len(suffix)] + suffix
+        if _by_name(session, name) is None:
+            user = User(name=name, display_name=display, guest=True, email=email)
+            session.add(user)
+            session.flush()  # IntegrityError if another transaction took the name meanwhile
+            return user
+    raise UserError("no free name for this guest")
+
+
 def _name_from(text: str | None) -> str | None:
     text = unicodedata.normalize("NFKC", text or "").casefold()
     text = re.sub(r"[^a-z0-9._@-]+", "-", text).strip("-._@")[:MAX_NAME]

@@ -29,6 +29,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 MODELS = (
     "palabre.accounts.users",
     "palabre.accounts.api_tokens",
+    "palabre.accounts.sign_in_links",
     "palabre.spaces.models",
     "palabre.messaging.models",
     "palabre.notify.models",

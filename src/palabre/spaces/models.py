@@ -1,11 +1,11 @@
-"""The tables of spaces: the space, its members, its invitations, its activity."""
+"""The tables of spaces: the space, its members, its invitations, its activity, its meetings."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, Moment, utcnow
@@ -63,6 +63,9 @@ class Invitation(Base):
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )
     revoked_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    # When the link was e-mailed to `email` (None: shown to the inviter instead, no SMTP set).
+    # Only an e-mailed link proves its holder reads that mailbox.
+    sent_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
 
 
 class Activity(Base):
@@ -79,3 +82,17 @@ class Activity(Base):
     verb: Mapped[str] = mapped_column(String(32))  # e.g. space.created, member.added
     subject: Mapped[str] = mapped_column(String(256), default="")  # what it was done to
     created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+
+
+class SpaceMeeting(Base):
+    """One meeting held in a space's room, for its report: when, and how many person-minutes
+    (the sum of each participant's minutes in it)."""
+
+    __tablename__ = "space_meetings"
+    __table_args__ = (Index("ix_space_meetings_space_id_started_at", "space_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(Moment)
+    ended_at: Mapped[datetime] = mapped_column(Moment)
+    person_minutes: Mapped[float] = mapped_column(Float, default=0.0)

@@ -30,9 +30,18 @@ class Access:
     def archived(self) -> bool:
         return self.space.archived_at is not None
 
+    @property
+    def deleting(self) -> bool:
+        """Its deletion is asked (the grace period runs): read-only until then."""
+        return self.space.delete_at is not None
+
     def may(self, action: str) -> bool:
         return rules.may(
-            self.role, action, archived=self.archived, overrides=self.member.access or {}
+            self.role,
+            action,
+            archived=self.archived,
+            deleting=self.deleting,
+            overrides=self.member.access or {},
         )
 
 
@@ -57,7 +66,9 @@ def authorize(session: Session, user_id: int, space_id: int, action: str) -> Acc
     for a non-member and Forbidden for a member who may not."""
     access = membership(session, user_id, space_id)
     if not access.may(action):
-        if access.archived and not rules.may(access.role, action):
-            raise Forbidden("this space is archived")
+        if rules.may(access.role, action, overrides=access.member.access or {}):
+            if access.deleting:
+                raise Forbidden("this space is being deleted: it is read-only")
+            raise Forbidden("this space is archived: it is read-only")
         raise Forbidden(f"a {access.role} of this space may not do this")
     return access

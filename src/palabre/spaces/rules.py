@@ -3,7 +3,9 @@
 A member has one role in a space (owner, admin, member, guest) and, per module, an access
 level (none, read, write): the role's default unless an admin set another for that member,
 as Wimi offers. Space-wide actions depend on the role only. An archived space can be read
-by its members and only un-archived or deleted; nothing else changes in it.
+by its members and only un-archived or deleted; nothing else changes in it. A space whose
+deletion is asked is read-only too until its grace period ends (then it is gone): its members
+still see it, and its owners may take the deletion back.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ SPACE_ACTIONS: dict[str, str] = {
 
 # What an archived space still allows.
 ARCHIVED_ACTIONS = frozenset({"view", "see_activity", "archive", "report", "delete"})
+# What a space awaiting its deletion still allows ("delete" covers taking it back).
+DELETING_ACTIONS = frozenset({"view", "see_activity", "report", "delete"})
 
 
 class RuleError(ValueError):
@@ -72,9 +76,11 @@ def may(
     action: str,
     *,
     archived: bool = False,
+    deleting: bool = False,
     overrides: Mapping[str, str] | None = None,
 ) -> bool:
     """May a member of this role do `action`? `role` None: not a member, never.
+    `archived`: the space is archived; `deleting`: its deletion is asked (both read-only).
 
     `action` is a space-wide action (SPACE_ACTIONS) or "<module>.read" / "<module>.write".
     """
@@ -85,13 +91,15 @@ def may(
         if verb not in ("read", "write"):
             raise RuleError(f"unknown action {action!r}")
         level = access_level(role, module, overrides)
-        if verb == "write" and archived:
+        if verb == "write" and (archived or deleting):
             return False
         return LEVELS.index(level) >= LEVELS.index(verb)
     least = SPACE_ACTIONS.get(action)
     if least is None:
         raise RuleError(f"unknown action {action!r}")
     if archived and action not in ARCHIVED_ACTIONS:
+        return False
+    if deleting and action not in DELETING_ACTIONS:
         return False
     return rank(role) <= rank(least)
 
@@ -110,6 +118,7 @@ def may_set_role(actor: str, target_old: str | None, target_new: str | None) -> 
 
 
 def check_access_overrides(overrides: Mapping[str, str]) -> dict[str, str]:
+    """The overrides if every module and level is known, else RuleError."""
     clean: dict[str, str] = {}
     for module, level in overrides.items():
         if module not in MODULES:
@@ -118,3 +127,12 @@ def check_access_overrides(overrides: Mapping[str, str]) -> dict[str, str]:
             raise RuleError(f"unknown access level {level!r} (none, read or write)")
         clean[module] = level
     return clean
+
+
+def merge_access(
+    role: str, current: Mapping[str, str], changes: Mapping[str, str]
+) -> dict[str, str]:
+    """A member's overrides after `changes` (checked): a level equal to the role's default
+    is no override, so the member follows the default again if their role changes."""
+    merged = {**check_access_overrides(current), **check_access_overrides(changes)}
+    return {m: level for m, level in merged.items() if level != DEFAULT_ACCESS[role][m]}

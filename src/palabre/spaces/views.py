@@ -6,6 +6,7 @@ from datetime import datetime
 
 import msgspec
 
+from ..accounts.users import User
 from . import rules
 from .models import Member, Space
 
@@ -33,4 +34,28 @@ def space_view(space: Space, member: Member) -> SpaceView:
         created_at=space.created_at,
         archived_at=space.archived_at,
         delete_at=space.delete_at,
+    )
+
+
+class MemberView(msgspec.Struct, kw_only=True):
+    user_id: int
+    name: str  # the account's name (what @mentions use)
+    display_name: str
+    guest: bool  # an account from outside the organisation (made by an invitation)
+    role: str
+    access: dict[str, str]  # their level per module
+    email: str | None  # only if they chose to show it
+    joined_at: datetime
+
+
+def member_view(member: Member, user: User) -> MemberView:
+    return MemberView(
+        user_id=user.id,
+        name=user.name,
+        display_name=user.display_name,
+        guest=user.guest,
+        role=member.role,
+        access={m: rules.access_level(member.role, m, member.access) for m in rules.MODULES},
+        email=user.email if user.email_visible else None,
+        joined_at=member.joined_at,
     )

@@ -2,7 +2,11 @@
 
 - endpoints.py: the frame: the endpoint table, who calls, CSRF, scopes, bodies, errors,
   and the OpenAPI description made from the same table.
-- spaces.py: spaces. Each package's endpoints live in the module named for it.
+- spaces.py: spaces; lifecycle.py: archived, deleted, restored, purged; activity.py: a
+  space's feed and report; meeting.py: a space's meeting;
+  members.py: members and the directory; invitations.py: e-mail invitations; tokens.py:
+  personal access tokens; sign_in_links.py: guests' sign-in links by e-mail. Each
+  package's endpoints live in the module named for it.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 """
 
@@ -13,11 +17,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ... import __version__
-from . import meeting, spaces
+from . import activity, invitations, lifecycle, meeting, members, sign_in_links, spaces, tokens
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
-ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS, *meeting.ENDPOINTS]
+ENDPOINTS: list[Endpoint] = [
+    *spaces.ENDPOINTS,
+    *lifecycle.ENDPOINTS,
+    *activity.ENDPOINTS,
+    *meeting.ENDPOINTS,
+    *members.ENDPOINTS,
+    *invitations.ENDPOINTS,
+    *tokens.ENDPOINTS,
+    *sign_in_links.ENDPOINTS,
+]
 
 
 def api_routes(ctx: ApiContext) -> list[Route]:

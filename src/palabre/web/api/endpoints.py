@@ -115,6 +115,7 @@ class Endpoint:
     status: int = 200
     public: bool = False  # callable without signing in
     tags: tuple[str, ...] = field(default_factory=tuple)
+    media_type: str | None = None  # a handler answering other than JSON (its own Response)
 
 
 def error_response(refusal: Refusal) -> JSONResponse:
@@ -230,7 +231,10 @@ def openapi(endpoints: Sequence[Endpoint], version: str) -> dict[str, Any]:
         ok: dict[str, Any] = {"description": "done"}
         if endpoint.response is not None:
             ok["content"] = {"application/json": {"schema": by_type[endpoint.response]}}
-        status = endpoint.status if endpoint.response is not None or endpoint.status != 200 else 204
+        if endpoint.media_type is not None:
+            ok["content"] = {endpoint.media_type: {"schema": {"type": "string"}}}
+        answers = endpoint.response is not None or endpoint.media_type is not None
+        status = endpoint.status if answers or endpoint.status != 200 else 204
         operation["responses"][str(status)] = ok
         operation["responses"]["default"] = {
             "description": "refused",
