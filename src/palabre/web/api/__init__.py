@@ -4,29 +4,34 @@
   and the OpenAPI description made from the same table.
 - spaces.py: spaces. Each package's endpoints live in the module named for it.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
+- live.py: /api/live, the WebSocket that carries the bus's events to open pages.
 """
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from ... import __version__
-from . import spaces
+from . import live, spaces
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
 ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS]
 
 
-def api_routes(ctx: ApiContext) -> list[Route]:
+def api_routes(ctx: ApiContext) -> list[BaseRoute]:
     description = openapi(ENDPOINTS, __version__)
 
     async def openapi_json(request: Request) -> Response:
         return JSONResponse(description)
 
-    return [Route("/api/openapi.json", openapi_json, methods=["GET"]), *routes(ENDPOINTS, ctx)]
+    return [
+        Route("/api/openapi.json", openapi_json, methods=["GET"]),
+        *routes(ENDPOINTS, ctx),
+        *live.routes(ctx),
+    ]
 
 
 __all__ = ["JOBS", "ApiContext", "Job", "api_routes", "run_jobs"]
