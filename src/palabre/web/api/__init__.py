@@ -14,11 +14,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ... import __version__
-from . import live, spaces
+from . import live, meeting, spaces
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
-ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS]
+ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS, *meeting.ENDPOINTS]
 
 
 def api_routes(ctx: ApiContext) -> list[BaseRoute]:
