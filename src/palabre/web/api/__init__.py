@@ -4,6 +4,7 @@
   and the OpenAPI description made from the same table.
 - spaces.py: spaces. Each package's endpoints live in the module named for it.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
+- notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
 """
 
@@ -14,11 +15,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ... import __version__
-from . import live, meeting, spaces
+from . import live, me, meeting, notify, spaces
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
 ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS, *meeting.ENDPOINTS]
+ENDPOINTS += [*notify.ENDPOINTS, *me.ENDPOINTS]
 
 
 def api_routes(ctx: ApiContext) -> list[BaseRoute]:
