@@ -60,6 +60,11 @@ from palabre.db import Database  # noqa: E402
 from palabre.spaces.models import Member  # noqa: E402
 
 POST_PATH = re.compile(r"/api/channels/\{\w+\}/messages")
+MEMBERS_PATH = re.compile(r"/api/spaces/\{\w+\}/members")
+
+
+def serves(paths: dict[str, Any], method: str, pattern: re.Pattern[str]) -> bool:
+    return any(pattern.fullmatch(path) and method in ops for path, ops in paths.items())
 
 
 class Unsupported(RuntimeError):
@@ -128,21 +133,20 @@ async def prepare(server: ServerProcess, url: str, people: list[tuple[str, str]]
     owner = client(server, people[0][1])
     async with owner:
         paths = (await owner.get("/api/openapi.json")).json()["paths"]
-        if not any(POST_PATH.fullmatch(p) and "post" in ops for p, ops in paths.items()):
+        if not serves(paths, "post", POST_PATH):
             raise Unsupported(
                 "this server has no POST /api/channels/{cid}/messages (the messaging branch)"
             )
         response = await owner.post("/api/spaces", json={"name": "Bench"})
         response.raise_for_status()
         space = response.json()["id"]
-        for n, (name, _) in enumerate(people[1:]):
+        if not serves(paths, "post", MEMBERS_PATH):
+            # No members endpoint on this server (the spaces branch): in the database.
+            await asyncio.to_thread(add_members, url, space, [name for name, _ in people[1:]])
+        for name, _ in people[1:] if serves(paths, "post", MEMBERS_PATH) else []:
             added = await owner.post(
                 f"/api/spaces/{space}/members", json={"user": name, "role": "member"}
             )
-            if added.status_code in (404, 405) and n == 0 and "/members" not in str(paths):
-                # No members endpoint on this server (the spaces branch): in the database.
-                await asyncio.to_thread(add_members, url, space, [p for p, _ in people[1:]])
-                break
             if added.status_code not in (200, 201):
                 raise Unsupported(f"adding a member: {added.status_code} {added.text[:200]}")
         channels = (await owner.get(f"/api/spaces/{space}/channels")).json()
