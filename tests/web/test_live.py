@@ -160,7 +160,7 @@ def test_a_removed_member_loses_the_space_at_once(workspace: Workspace, served: 
     space = alice.post("/api/spaces", json={"name": "Projet"}).json()
     bob_id = join(workspace, space["id"], "bob")
     with workspace.db.session() as session:
-        channel = Channel(space_id=space["id"], name="general")
+        channel = Channel(space_id=space["id"], name="annonces")
         session.add(channel)
         session.flush()
         channel_id = channel.id
