@@ -4,6 +4,7 @@ PostgreSQL: who is heard, who is not, access gained and lost, heartbeats, slow p
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +20,7 @@ from palabre.bus.memory import QUEUE_LIMIT
 from palabre.db import utcnow
 from palabre.messaging.models import Channel, ChannelMember
 from palabre.spaces.models import Member
-from palabre.web.api import live
+from palabre.web.api import ENDPOINTS, live
 from palabre.web.api.live import audience_of
 from served import Served
 from workspace import PASSWORD, Workspace
@@ -186,6 +187,40 @@ def test_a_removed_member_loses_the_space_at_once(workspace: Workspace, served: 
         )
 
     served.call(remove_then_talk())
+    assert page.next() == {"type": "access.revoked", "space": space["id"]}
+    alice.patch(f"/api/spaces/{space['id']}", json={"name": "Projet 3"})
+    served.call(workspace.bus.publish(user_topic(bob_id), {"type": "notification", "n": 1}))
+    assert page.next() == {"type": "notification", "n": 1}  # nothing of the space before it
+
+
+def served_endpoint(method: str, pattern: str) -> bool:
+    return any(e.method == method and re.fullmatch(pattern, e.path) for e in ENDPOINTS)
+
+
+MEMBERS = r"/api/spaces/\{space_id(:int)?\}/members"
+
+
+@pytest.mark.skipif(
+    not served_endpoint("DELETE", MEMBERS + r"/\{user_id(:int)?\}"),
+    reason="no members endpoint yet (the spaces branch)",
+)
+def test_added_and_removed_through_the_members_endpoint(
+    workspace: Workspace, served: Served
+) -> None:
+    alice, bob = person(workspace, served, "alice"), person(workspace, served, "bob")
+    space = alice.post("/api/spaces", json={"name": "Projet"}).json()
+    page = Page(served, cookie=served.cookie(bob))
+    added = alice.post(f"/api/spaces/{space['id']}/members", json={"user": "bob"})
+    assert added.status_code in (200, 201), added.text
+    assert page.next() == {"type": "space.joined", "space": space["id"]}
+    alice.patch(f"/api/spaces/{space['id']}", json={"name": "Projet 2"})
+    event = page.next()
+    while event["type"] == "member.changed":
+        event = page.next()
+    assert event == {"type": "space.changed", "space": space["id"]}
+    bob_id = user_id(workspace, "bob")
+    removed = alice.delete(f"/api/spaces/{space['id']}/members/{bob_id}")
+    assert removed.status_code in (200, 204), removed.text
     assert page.next() == {"type": "access.revoked", "space": space["id"]}
     alice.patch(f"/api/spaces/{space['id']}", json={"name": "Projet 3"})
     served.call(workspace.bus.publish(user_topic(bob_id), {"type": "notification", "n": 1}))
