@@ -240,6 +240,32 @@ def test_a_new_member_hears_the_space_once_told(workspace: Workspace, served: Se
     assert page.next() == {"type": "space.changed", "space": space["id"]}
 
 
+def test_a_member_whose_chat_access_is_taken_stops_hearing_its_channels(
+    workspace: Workspace, served: Served
+) -> None:
+    alice, bob = person(workspace, served, "alice"), person(workspace, served, "bob")
+    space = alice.post("/api/spaces", json={"name": "Projet"}).json()
+    bob_id = join(workspace, space["id"], "bob")
+    with workspace.db.session() as session:
+        channel = Channel(space_id=space["id"], name="annonces")
+        session.add(channel)
+        session.flush()
+        topic = f"channel:{channel.id}"
+    page = Page(served, cookie=served.cookie(bob))
+    served.call(workspace.bus.publish(topic, {"type": "message.posted", "n": 1}))
+    assert page.next() == {"type": "message.posted", "n": 1}
+    with workspace.db.session() as session:  # what an admin's PATCH of his access does
+        member = session.get(Member, (space["id"], bob_id))
+        assert member is not None
+        member.access = {"chat": "none"}
+    changed = {"type": "member.changed", "space": space["id"], "user": bob_id}
+    served.call(workspace.bus.publish(space_topic(space["id"]), changed))
+    assert page.next() == changed
+    served.call(workspace.bus.publish(topic, {"type": "message.posted", "n": 2}))
+    alice.patch(f"/api/spaces/{space['id']}", json={"name": "Projet 2"})  # still a member
+    assert page.next() == {"type": "space.changed", "space": space["id"]}
+
+
 def test_the_channels_a_person_hears_are_those_the_policy_lets_them_read(
     workspace: Workspace,
 ) -> None:

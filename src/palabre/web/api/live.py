@@ -8,9 +8,10 @@ scripts. The page is subscribed to `user:{me}`, `space:{id}` for each of their s
 messaging.policy.channel_access): `audience_of` asks them, never the tables' roles.
 
 The subscriptions are computed again from the database when an event says access may have
-changed (space.joined, access.revoked, channel.created, channel.changed, member.changed) and
-after a resync. On `access.revoked` the space's topics are dropped before anything else is
-forwarded, and events already waiting for a dropped topic are not sent. A page that fell
+changed (space.joined, access.revoked, channel.created, channel.changed, and member.changed
+when it is about the person) and after a resync. On `access.revoked` the space's topics are
+dropped before anything else is forwarded, and events already waiting for a dropped topic are
+not sent. A page that fell
 behind (its queue overflowed) or whose bus lost events gets a `resync`, then catches up by its
 cursors. Heartbeat: the server sends `ping` every PING_INTERVAL seconds and closes (4408) a
 page that did not answer the previous one with `pong`; it checks the sign-in each time too.
@@ -168,7 +169,8 @@ class LivePage:
             await self.subscription.remove(*topics)
 
     async def forward(self) -> None:
-        me = user_topic(self.principal.user_id)
+        me_id = self.principal.user_id
+        me = user_topic(me_id)
         while True:
             topic, event = await self.subscription.get()
             if topic == RESYNC_TOPIC:
@@ -186,6 +188,8 @@ class LivePage:
                 await self.send(event)
                 if not await self.refresh():
                     return
+            elif kind == "member.changed" and event.get("user") not in (None, me_id):
+                await self.send(event)  # someone else's standing: not the page's access
             elif kind in ACCESS_EVENTS:
                 # Subscribed before the page hears of it, so what it fetches next is live.
                 if not await self.refresh():
