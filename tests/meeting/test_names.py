@@ -37,7 +37,7 @@ def test_normalize_room_name(typed: str, normalized: str) -> None:
 @pytest.mark.parametrize(
     "typed",
     ["", "   ", "---", "x" * 65, "a/b", "a?b", "a#b", "../etc", ".hidden", ".", "..",
-     "café☕", "a\u200bb", "\u0301abc", "<script>", "a%20b"],
+     "café☕", "a\u200bb", "\u0301abc", "<script>", "a%20b", "spaces", "Invite", "api"],
 )  # fmt: skip
 def test_normalize_room_name_refuses(typed: str) -> None:
     with pytest.raises(InvalidName):

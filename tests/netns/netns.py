@@ -243,6 +243,10 @@ class Lab:
             input=ruleset, text=True, check=True, capture_output=True, timeout=30,
         )  # fmt: skip
 
+    def unblock_udp(self, ns: str) -> None:
+        """Undo block_udp."""
+        self.exec(ns, "nft", "delete", "table", "inet", "palabre_block")
+
     # --- processes in namespaces ---
 
     def popen(self, ns: str, args: list[str], log: Path, **kw: object) -> subprocess.Popen[bytes]:

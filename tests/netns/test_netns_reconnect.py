@@ -1,10 +1,14 @@
 """A moderator's network drops for 8 s, or for 30 s (past the consent timeout): she comes back
-as the same participant, still moderator, and media flows again both ways.
+as the same participant, still moderator, and media flows again both ways. Or only UDP is
+lost, the WebSocket (TCP) staying up: her page restarts ICE and does not join again.
 
 Ada (Chromium) sits behind the router namespace, whose forwarding nftables drops everything
 for the outage; Bob (Chromium) sits next to the server. The server runs with a 10 s consent
 timeout, so that the 8 s drop stays within it and the 30 s one goes past it; the 60 s resume
-grace covers both (docs/protocol.md, "Resuming after a drop").
+grace covers both (docs/protocol.md, "Resuming after a drop"). After the 8 s drop the page may
+come back within the same session (consent checks resuming, or an ICE restart once its
+WebSocket answers again) or resume on a new WebSocket: either way she must come back as
+herself, the two paths not tripping over each other.
 """
 
 from __future__ import annotations
@@ -14,7 +18,14 @@ import subprocess
 from typing import Any
 
 import pytest
-from browser_helpers import assert_media_flowing, join_from_home, my_id, new_page, wait_for
+from browser_helpers import (
+    Console,
+    assert_media_flowing,
+    join_from_home,
+    my_id,
+    new_page,
+    wait_for,
+)
 
 from netns import Lab, launch_in
 
@@ -49,6 +60,33 @@ async def tile_state(page: Any, participant: str) -> str | None:
     return state
 
 
+async def media_back(page: Any, participants: list[str], timeout: float = 40) -> None:
+    """Both connections connected again, then frames and audio rising (a new path may take a
+    keyframe or two before the decoder goes on)."""
+    await wait_for(
+        lambda: page.evaluate(
+            "[window.__palabre.pub?.connectionState, window.__palabre.sub?.connectionState]"
+        ),
+        lambda states: states == ["connected", "connected"],
+        timeout=timeout,
+        what="both peer connections connected",
+    )
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        try:
+            await assert_media_flowing(page, participants)
+            return
+        except AssertionError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(1)
+
+
+def page_story(console: Console) -> str:
+    """What the page said of its connection (for a failure's report)."""
+    return "\n".join(line for line in console.lines if "palabre:" in line)
+
+
 @pytest.mark.parametrize("seconds", [8, 30])
 async def test_moderator_returns_as_herself_after_a_drop(
     lab: Lab, playwright: Any, seconds: int
@@ -59,7 +97,7 @@ async def test_moderator_returns_as_herself_after_a_drop(
     ada_browser = await launch_in(playwright, lab, client_ns, server.http_url)
     bob_browser = await launch_in(playwright, lab, server_ns, server.http_url)
     try:
-        ada, _ = await new_page(ada_browser, "Ada")
+        ada, ada_console = await new_page(ada_browser, "Ada")
         bob, _ = await new_page(bob_browser, "Bob")
         await join_from_home(ada, server.http_url, room, "Ada")
         await join_from_home(bob, server.http_url, room, "Bob")
@@ -101,8 +139,149 @@ async def test_moderator_returns_as_herself_after_a_drop(
             timeout=30,
             what="Ada's tile back to normal on Bob's page",
         )
+        # Back with her id: by a resume or, when the network returned in time, by the same
+        # session (an ICE restart or consent checks resuming); the video may take a keyframe or
+        # two from then on.
+        await media_back(bob, [ada_id])
+        await media_back(ada, [bob_id])
+        print(
+            f"Ada after the {seconds} s drop:",
+            await ada.evaluate(
+                "({iceRestarts: window.__palabre.iceRestarts, joins: window.__palabre.joins})"
+            ),
+        )
+    finally:
+        print(page_story(ada_console))
+        await ada_browser.close()
+        await bob_browser.close()
+
+
+async def test_udp_lost_mid_meeting_restarts_ice_without_a_new_join(
+    lab: Lab, playwright: Any
+) -> None:
+    """Only the media path breaks: UDP is dropped in and out of Ada's namespace while her
+    WebSocket, on TCP, lives. Her page sees its connections fail, finds the WebSocket alive
+    (a ping answered) and restarts ICE instead of joining again; UDP comes back, and media
+    flows both ways again with the same participant, one `joined` and no resume."""
+    server_ns, _router_ns, client_ns, up, _down = lab.path()
+    server = lab.serve(server_ns, up.a_addr)
+    room = "ice-restart"
+    ada_browser = await launch_in(playwright, lab, client_ns, server.http_url)
+    bob_browser = await launch_in(playwright, lab, server_ns, server.http_url)
+    try:
+        ada, ada_console = await new_page(ada_browser, "Ada")
+        bob, _ = await new_page(bob_browser, "Bob")
+        await join_from_home(ada, server.http_url, room, "Ada")
+        await join_from_home(bob, server.http_url, room, "Bob")
+        ada_id, bob_id = await my_id(ada), await my_id(bob)
         await assert_media_flowing(bob, [ada_id])
         await assert_media_flowing(ada, [bob_id])
+        assert await ada.evaluate("window.__palabre.joins") == 1
+        assert await ada.evaluate("window.__palabre.iceRestarts") == 0
+
+        lab.block_udp(client_ns)
+        try:
+            await wait_for(
+                lambda: ada.evaluate("window.__palabre.iceRestarts"),
+                lambda n: n >= 1,
+                timeout=40,
+                what="Ada's page restarting ICE",
+            )
+            await asyncio.sleep(2)  # the restart under way while UDP is still blocked
+        finally:
+            lab.unblock_udp(client_ns)
+
+        await media_back(ada, [bob_id])
+        await media_back(bob, [ada_id])
+        assert await ada.evaluate("window.__palabre.iceRestarts") >= 1
+        assert await ada.evaluate("window.__palabre.joins") == 1, page_story(ada_console)
+        assert await ada.evaluate("window.__palabre.session.reconnects") == 0
+        assert await my_id(ada) == ada_id
+        assert await ada.evaluate("window.__palabre.you.role") == "moderator"
+        assert await ada.evaluate("document.querySelector('.meeting').dataset.status") == (
+            "connected"
+        )
+        assert "participant resumed" not in server.log()
+        print("Ada's ICE restarts:", await ada.evaluate("window.__palabre.iceRestarts"))
     finally:
+        print(page_story(ada_console))
+        await ada_browser.close()
+        await bob_browser.close()
+
+
+def media_blocked(lab: Lab, ns: str, on: bool) -> None:
+    """Drop the media in and out of `ns`, UDP and ICE-TCP (port 10000), and nothing else: the
+    WebSocket, on the web port, lives."""
+    if on:
+        rules = "meta l4proto udp drop; tcp dport 10000 drop; tcp sport 10000 drop;"
+        ruleset = (
+            "table inet palabre_media {\n"
+            f" chain in {{ type filter hook input priority 0; {rules} }}\n"
+            f" chain out {{ type filter hook output priority 0; {rules} }}\n"
+            "}\n"
+        )
+        subprocess.run(
+            ["ip", "netns", "exec", ns, "nft", "-f", "-"],
+            input=ruleset, text=True, check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+    else:
+        lab.exec(ns, "nft", "delete", "table", "inet", "palabre_media")
+
+
+async def test_an_ice_restart_that_cannot_connect_gives_way_to_a_resume(
+    lab: Lab, playwright: Any
+) -> None:
+    """The two paths one after the other: the media path is lost (UDP and ICE-TCP) while the
+    WebSocket answers, so the page restarts ICE; the restart cannot connect either, so once its
+    grace is over the page gives it up and resumes on a new WebSocket. The resumed session
+    negotiates afresh, undisturbed by anything of the abandoned restart, and when the media
+    path comes back Ada is herself again: same id, still moderator, media both ways."""
+    server_ns, _router_ns, client_ns, up, _down = lab.path()
+    server = lab.serve(server_ns, up.a_addr)
+    room = "restart-gives-way"
+    ada_browser = await launch_in(playwright, lab, client_ns, server.http_url)
+    bob_browser = await launch_in(playwright, lab, server_ns, server.http_url)
+    try:
+        ada, ada_console = await new_page(ada_browser, "Ada")
+        bob, _ = await new_page(bob_browser, "Bob")
+        await join_from_home(ada, server.http_url, room, "Ada")
+        await join_from_home(bob, server.http_url, room, "Bob")
+        ada_id, bob_id = await my_id(ada), await my_id(bob)
+        await assert_media_flowing(bob, [ada_id])
+        await assert_media_flowing(ada, [bob_id])
+
+        media_blocked(lab, client_ns, True)
+        try:
+            await wait_for(
+                lambda: ada.evaluate("window.__palabre.iceRestarts"),
+                lambda n: n >= 1,
+                timeout=40,
+                what="Ada's page restarting ICE",
+            )
+            await wait_for(
+                lambda: ada.evaluate("window.__palabre.joins"),
+                lambda n: n >= 2,
+                timeout=40,
+                what="Ada's page giving the restart up and resuming",
+            )
+        finally:
+            media_blocked(lab, client_ns, False)
+
+        await ada.wait_for_selector(".meeting[data-status=connected]", timeout=60_000)
+        assert await my_id(ada) == ada_id
+        assert await ada.evaluate("window.__palabre.you.role") == "moderator"
+        await wait_for(
+            lambda: tile_state(bob, ada_id),
+            lambda s: s == "false",
+            timeout=30,
+            what="Ada's tile back to normal on Bob's page",
+        )
+        await media_back(bob, [ada_id])
+        await media_back(ada, [bob_id])
+        assert "participant resumed" in server.log()
+        story = page_story(ada_console)
+        assert "the ICE restart did not connect" in story, story
+    finally:
+        print(page_story(ada_console))
         await ada_browser.close()
         await bob_browser.close()

@@ -983,7 +983,14 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     get e2ee() {
       return e2ee;
     },
-
+    /** ICE restarts made, and `joined` received (first join and resumes): tests tell an ICE
+     * restart from a new join by these. */
+    get iceRestarts() {
+      return session.iceRestarts;
+    },
+    get joins() {
+      return session.joins;
+    },
     get remote() {
       return remote.map((r) => ({
         mid: r.mid,

@@ -1,5 +1,7 @@
 // Signaling (docs/protocol.md) and the two peer connections: publish (we offer) and
-// subscribe (the server offers). Reconnects by itself after a WebSocket or ICE drop.
+// subscribe (the server offers). Reconnects by itself after a WebSocket or ICE drop: when only
+// a media path broke and the WebSocket still answers, by an ICE restart on the same session;
+// otherwise by a new WebSocket that resumes the same participant.
 
 import type { Participant, RemoteTrackInfo, Source } from "./types";
 import { FrameHooks, canEncrypt, pcConfig } from "./e2ee/support";
@@ -83,8 +85,17 @@ const PC_CONFIG: RTCConfiguration = pcConfig({
 });
 const REQUEST_TIMEOUT = 10_000;
 const PING_EVERY = 15_000;
+/** How long a connection may stay disconnected (consent checks often bring it back) before
+ * it is restarted. */
 const ICE_GRACE = 4_000;
 const ICE_CONNECT_TIMEOUT = 20_000;
+/** How long the WebSocket has to answer the ping that shows it alive before an ICE restart;
+ * a WebSocket that does not is taken as down too, and the session resumes on a new one. */
+const PROBE_TIMEOUT = 3_000;
+/** How long an ICE restart may take to connect before the session drops and resumes. */
+const ICE_RESTART_GRACE = 10_000;
+
+type PcLabel = "publish" | "subscribe";
 
 /** The camera as VP8 simulcast: three layers, lowest first, of which the SFU forwards to each
  * viewer the one that fits its tile and bandwidth. */
@@ -134,12 +145,21 @@ export class Session {
   you: Participant | null = null;
   remote: RemoteTrack[] = [];
   reconnects = 0;
+  /** ICE restarts made (one per connection restarted; the WebSocket answered, the participant
+   * stayed): for tests to tell them from new joins. */
+  iceRestarts = 0;
+  /** `joined` messages received: the first join and each resume count, an ICE restart does not. */
+  joins = 0;
   /** The secret of the last `joined`, sent with the next join after a drop. */
   private resumeToken: string | null = null;
   /** Every sender and receiver, for end-to-end encryption to transform. */
   readonly frames = new FrameHooks();
 
+  /** The generation: one per WebSocket. Whatever an older one started (a request, an
+   * offer or answer, an ICE restart, a timer) checks it and gives up when it has changed. */
   private gen = 0;
+  /** The ping in flight that shows the WebSocket of this generation alive, if any. */
+  private probing: { gen: number; alive: Promise<boolean> } | null = null;
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private tx: Partial<Record<Source, RTCRtpTransceiver>> = {};
@@ -241,6 +261,7 @@ export class Session {
 
   private async onJoined(gen: number, joined: Msg): Promise<void> {
     if (gen !== this.gen) return;
+    this.joins += 1;
     this.you = joined.you as Participant;
     this.room = (joined.room as string) ?? this.room;
     this.resumeToken = typeof joined.resume === "string" ? joined.resume : null;
@@ -287,7 +308,10 @@ export class Session {
   }
 
   private teardown(): void {
+    // A new generation: pending ICE restarts, their probe and their negotiations (in the
+    // chains below) all belong to the old one and stop at their next check.
     this.gen += 1;
+    this.probing = null;
     for (const tm of this.timers) window.clearTimeout(tm), window.clearInterval(tm);
     this.timers.clear();
     for (const p of this.pending.values()) {
@@ -356,17 +380,19 @@ export class Session {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(m));
   }
 
-  private request(m: Msg): Promise<Msg> {
+  /** Sends `m` with a new id and waits for the reply. With `gen`, only on that generation's
+   * WebSocket: a negotiation of an older one must not reach a newer one. */
+  private request(m: Msg, timeout = REQUEST_TIMEOUT, gen = this.gen): Promise<Msg> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      if (this.ws?.readyState !== WebSocket.OPEN) {
+      if (gen !== this.gen || this.ws?.readyState !== WebSocket.OPEN) {
         reject(new SignalError("closed", "not connected"));
         return;
       }
       const timer = window.setTimeout(() => {
         this.pending.delete(id);
         reject(new SignalError("timeout", `${m.type}: no reply`));
-      }, REQUEST_TIMEOUT);
+      }, timeout);
       this.pending.set(id, { resolve, reject, timer });
       this.ws.send(JSON.stringify({ ...m, id }));
     });
@@ -438,33 +464,92 @@ export class Session {
 
   // ---- publish ----
 
-  private watchIce(pc: RTCPeerConnection, gen: number, label: string): void {
+  /** Watches a connection's ICE. A connection that fails, or stays disconnected for
+   * ICE_GRACE, is restarted (RFC 8445 section 9: new credentials, new checks; same participant
+   * and tracks) if the WebSocket shows itself alive by answering a ping; else, or if the
+   * restart does not connect within ICE_RESTART_GRACE, the session drops and resumes. */
+  private watchIce(pc: RTCPeerConnection, gen: number, label: PcLabel): void {
     let grace = 0;
+    let state: "ok" | "waiting" | "probing" | "restarting" = "ok";
+    const later = (ms: number, fn: () => void): number => {
+      const timer = window.setTimeout(() => {
+        this.timers.delete(timer);
+        if (gen === this.gen && pc.connectionState !== "connected") fn();
+      }, ms);
+      this.timers.add(timer);
+      return timer;
+    };
     // Only the publish connection must come up in time: a subscribe connection may carry
     // nothing yet.
     const connectTimer =
       label === "publish"
-        ? window.setTimeout(() => {
-            if (gen === this.gen && pc.connectionState !== "connected")
-              this.drop(`${label}: ICE timeout`);
-          }, ICE_CONNECT_TIMEOUT)
+        ? later(ICE_CONNECT_TIMEOUT, () => this.drop(`${label}: ICE timeout`))
         : 0;
-    if (connectTimer) this.timers.add(connectTimer);
+    const recover = async (why: string) => {
+      state = "probing";
+      window.clearTimeout(grace);
+      const alive = await this.probe(gen);
+      // Back by itself meanwhile (and maybe lost again, with a grace of its own running).
+      if (gen !== this.gen || state !== "probing") return;
+      if (!alive) return this.drop(`${why}, and the WebSocket does not answer`);
+      if (pc.connectionState === "connected") {
+        state = "ok";
+        return;
+      }
+      state = "restarting";
+      this.restartIce(pc, gen, label);
+      grace = later(ICE_RESTART_GRACE, () => this.drop(`${why}; the ICE restart did not connect`));
+    };
     pc.addEventListener("connectionstatechange", () => {
       if (gen !== this.gen) return;
       const s = pc.connectionState;
       if (s === "connected") {
         window.clearTimeout(connectTimer);
         window.clearTimeout(grace);
-      } else if (s === "failed") this.drop(`${label}: ICE failed`);
-      else if (s === "disconnected") {
-        window.clearTimeout(grace);
-        grace = window.setTimeout(() => {
-          if (gen === this.gen && pc.connectionState !== "connected")
-            this.drop(`${label}: ICE disconnected`);
-        }, ICE_GRACE);
-        this.timers.add(grace);
+        state = "ok";
+      } else if (s === "failed") {
+        // A restart under way has its own grace; a probe under way decides.
+        if (state === "ok" || state === "waiting") void recover(`${label}: ICE failed`);
+      } else if (s === "disconnected" && state === "ok") {
+        // Often back by itself (consent checks resume); if not, restart.
+        state = "waiting";
+        grace = later(ICE_GRACE, () => void recover(`${label}: ICE disconnected`));
       }
+    });
+  }
+
+  /** Whether the WebSocket of generation `gen` answers a ping within PROBE_TIMEOUT (one ping
+   * for both connections when they break together). */
+  private probe(gen: number): Promise<boolean> {
+    if (gen !== this.gen || this.ws?.readyState !== WebSocket.OPEN) return Promise.resolve(false);
+    if (this.probing?.gen === gen) return this.probing.alive;
+    const alive = this.request({ type: "ping" }, PROBE_TIMEOUT, gen).then(
+      () => gen === this.gen,
+      () => false,
+    );
+    const probing = { gen, alive };
+    this.probing = probing;
+    void alive.then(() => {
+      if (this.probing === probing) this.probing = null;
+    });
+    return alive;
+  }
+
+  /** New ICE credentials for one connection, over the WebSocket that just answered. */
+  private restartIce(pc: RTCPeerConnection, gen: number, label: PcLabel): void {
+    this.iceRestarts += 1;
+    console.info("palabre: restarting ICE:", label);
+    if (label === "subscribe") {
+      // The server offers anew, with new credentials; onSubscribeOffer answers it (in this
+      // generation only).
+      this.send({ type: "restart_ice" });
+      return;
+    }
+    pc.restartIce(); // the next offer carries new credentials
+    this.negotiatePublish(gen).catch((e) => {
+      if (gen !== this.gen) return; // dropped meanwhile: the resume negotiates afresh
+      this.ev.error("publish", String(e));
+      this.drop("publish ICE restart failed");
     });
   }
 
@@ -493,11 +578,13 @@ export class Session {
       if (gen !== this.gen) return;
       this.frames.senders(pc);
       await pc.setLocalDescription(await pc.createOffer());
+      if (gen !== this.gen) return;
       const sources: Record<string, Source> = {};
       for (const [src, t] of Object.entries(this.tx) as [Source, RTCRtpTransceiver][]) {
         if (t.mid !== null && t.direction === "sendonly") sources[t.mid] = src;
       }
-      const ans = await this.request({ type: "publish", sdp: pc.localDescription!.sdp, sources });
+      const offer = { type: "publish", sdp: pc.localDescription!.sdp, sources };
+      const ans = await this.request(offer, REQUEST_TIMEOUT, gen);
       if (gen !== this.gen) return;
       await pc.setRemoteDescription({ type: "answer", sdp: String(ans.sdp) });
     };
@@ -527,6 +614,7 @@ export class Session {
     await this.frames.ready();
     if (gen !== this.gen) return;
     await pc.setRemoteDescription({ type: "offer", sdp: String(m.sdp) });
+    if (gen !== this.gen) return;
     this.frames.receivers(pc);
     const infos = (m.tracks as RemoteTrackInfo[]) ?? [];
     const answer = await pc.createAnswer();

@@ -11,6 +11,8 @@ MAX_DISPLAY_NAME = 64
 # Rooms whose name starts so are spaces' meetings (spaces/store.py makes them): members
 # enter directly, anyone else through the lobby, and no one else may open one.
 SPACE_ROOM_PREFIX = "space-"
+# Paths of the client that are not meetings (the workspace's pages, the server's routes).
+RESERVED_ROOM_NAMES = frozenset({"spaces", "invite", "api", "auth", "assets", "healthz", "ws"})
 
 
 class InvalidName(ValueError):
@@ -35,6 +37,8 @@ def normalize_room_name(text: str) -> str:
         raise InvalidName(f"must be 1 to {MAX_ROOM_NAME} letters, digits, '-', '_' or '.'")
     if name in (".", "..") or name.startswith("."):
         raise InvalidName("must not start with '.'")
+    if name in RESERVED_ROOM_NAMES:
+        raise InvalidName(f"{name!r} is the name of one of Palabre's pages, not of a meeting")
     return name
 
 

@@ -73,7 +73,9 @@ class Session:
         try:
             while not self._closing:
                 frame = await self.websocket.receive()
-                if frame["type"] == "websocket.disconnect":
+                if frame["type"] == "websocket.disconnect" or self._closing:
+                    # Closing (replaced by a resume, suspended, too slow): what the client
+                    # sent meanwhile belongs to a connection it has given up.
                     break
                 text = frame.get("text")
                 if text is None:
@@ -168,6 +170,11 @@ class Session:
         member = self.member
         if member is None:
             raise messages.ProtocolError("not_joined", "send join first", ref)
+        if self.hub.members.get(member.id) is not member:
+            # This connection's seat went on without it (a resume replaced it, or the seat
+            # was suspended): a late message from it, a publish offer or an ICE restart of
+            # peer connections the browser has closed, must not touch the seat's new ones.
+            return
         if isinstance(message, messages.ModeratorMessage):
             moderation.act(self.hub, member, message)
             return
