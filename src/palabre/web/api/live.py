@@ -29,6 +29,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -236,7 +237,7 @@ class LivePage:
             if token is None:
                 return False
             return await self.ctx.run(principal_for_token, token) is not None
-        user = await asyncio.to_thread(self.ctx.auth.session_user, self.websocket.session)
+        user = await run_in_threadpool(self.ctx.auth.session_user, self.websocket.session)
         return user is not None and user.name == self.principal.name
 
 
