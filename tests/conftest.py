@@ -22,6 +22,7 @@ from palabre.signaling.hub import Hub
 from palabre.web.app import create_app
 from palabre.web.backend import LocalBackend
 from postgres_server import PostgresServer
+from redis_server import RedisServer
 from smtp_server import SmtpServer
 from workspace import Workspace
 
@@ -119,3 +120,19 @@ def smtp() -> Iterator[SmtpServer]:
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisServer]:
+    """A real redis-server (Debian's) on a private loopback port, no persistence; a test may
+    `restart()` it."""
+    try:
+        server = RedisServer.start()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"redis-server could not start in CI: {exc}")
+        pytest.skip(f"REDIS TESTS SKIPPED: redis-server could not start: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()

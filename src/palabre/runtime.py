@@ -54,7 +54,7 @@ def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
         log_level=settings.log_level,
         ws_max_size=16 * MAX_MESSAGE_BYTES,  # beyond our limit: we answer too_large
         access_log=False,  # access logs would hold participants' IP addresses
-        lifespan="off",
+        lifespan="on",  # the app's periodic jobs (web/api/jobs.py) run in its lifespan
         server_header=False,
         proxy_headers=False,  # create_app trusts X-Forwarded-* from trusted_proxies only
     )

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from .accounts.identity import Auth
+from .bus import RedisBus, bus_for
 from .cluster.front import serve_cluster
 from .config import Settings
 from .db import Database
@@ -29,7 +30,10 @@ async def serve(settings: Settings) -> None:
     node = Node(settings, codes)
     await node.start(settings.media_port, settings.media_tcp_port)
     backend = LocalBackend(node.hub, settings)
-    app = create_app(backend, settings, auth=Auth(settings, database), secret=secret)
+    bus = bus_for(settings)
+    if isinstance(bus, RedisBus):
+        await bus.start()  # a Redis that cannot be reached is logged now, and retried
+    app = create_app(backend, settings, auth=Auth(settings, database), secret=secret, bus=bus)
     server = GracefulServer(uvicorn_config(app, settings), node.hub)
     transport = node.sfu.transport
     log.info(
@@ -41,6 +45,7 @@ async def serve(settings: Settings) -> None:
     try:
         await server.serve()
     finally:
+        await bus.close()
         await node.close()
         database.close()
 

@@ -43,6 +43,9 @@ class User(Base):
     guest: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(320), default=None)
     email_visible: Mapped[bool] = mapped_column(Boolean, default=False)  # shown to co-members
+    # The language of what Palabre writes to them (e-mail digests): "fr" or "en", None until
+    # they choose (accounts/preferences.py).
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,13 @@ from typing import Any, Protocol
 Event = dict[str, Any]
 
 
+# What a subscription's `get` returns when it may have missed events (its queue overflowed
+# while its listener was slow, or the bus lost its link to Redis): no topic, a "resync"
+# event. The listener catches up from the database by its cursors.
+RESYNC_TOPIC = "*"
+RESYNC: Event = {"type": "resync"}
+
+
 def space_topic(space_id: int) -> str:
     """Changes to a space: its name, members, channels, activity."""
     return f"space:{space_id}"
@@ -33,7 +40,8 @@ class Subscription(Protocol):
     async def remove(self, *topics: str) -> None: ...
 
     async def get(self) -> tuple[str, Event]:
-        """The next (topic, event); waits for one."""
+        """The next (topic, event); waits for one. (RESYNC_TOPIC, RESYNC) when events may
+        have been missed since the last one."""
         ...
 
     async def close(self) -> None: ...

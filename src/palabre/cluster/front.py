@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket
 from websockets.asyncio.client import ClientConnection, unix_connect
 
 from ..accounts.identity import Auth
+from ..bus import RedisBus, bus_for
 from ..config import Settings
 from ..db import Database
 from ..meeting.admission import JoinRights
@@ -159,10 +160,14 @@ async def serve_cluster(settings: Settings) -> None:
     await workers.start()
     front = Front(workers, codes, settings, key)
     database = Database.from_settings(settings)
+    bus = bus_for(settings)  # the workspace's live bus lives here, beside the web app
     try:
-        app = create_app(front, settings, auth=Auth(settings, database), secret=secret)
+        if isinstance(bus, RedisBus):
+            await bus.start()
+        app = create_app(front, settings, auth=Auth(settings, database), secret=secret, bus=bus)
         await FrontServer(uvicorn_config(app, settings), workers, front).serve()
     finally:
+        await bus.close()
         await workers.stop()
         await workers.close()
         database.close()

@@ -14,7 +14,11 @@ KINDS = ("mention", "reply", "invitation", "direct")
 
 class Notification(Base):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_id_id", "user_id", "id"),)
+    __table_args__ = (
+        Index("ix_notifications_user_id_id", "user_id", "id"),
+        # The digest job's question: what is not e-mailed yet, and since when.
+        Index("ix_notifications_emailed_at_created_at", "emailed_at", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -35,3 +39,7 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
     emailed_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    # A digest job that took it to e-mail (notify/pending.py): which run, since when. A claim
+    # older than the lease is taken again (its process died mid-send).
+    digest_claim: Mapped[str | None] = mapped_column(String(32), default=None)
+    digest_claimed_at: Mapped[datetime | None] = mapped_column(Moment, default=None)

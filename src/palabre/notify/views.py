@@ -33,3 +33,9 @@ def notification_view(row: Notification) -> NotificationView:
         created_at=row.created_at,
         read=row.read_at is not None,
     )
+
+
+class NotificationPage(msgspec.Struct, kw_only=True):
+    notifications: list[NotificationView]  # newest first
+    unread: int  # all the person's unread notifications, not only this page's
+    more: bool  # older ones follow: ask with before=<the last id here>

@@ -18,6 +18,7 @@ class SpaceView(msgspec.Struct, kw_only=True):
     room: str  # the space's permanent meeting room
     role: str  # the caller's role
     access: dict[str, str]  # the caller's level per module
+    notify: str  # the caller's notifications from the space: all, mentions or none
     created_at: datetime
     archived_at: datetime | None
     delete_at: datetime | None
@@ -31,6 +32,7 @@ def space_view(space: Space, member: Member) -> SpaceView:
         room=space.room,
         role=member.role,
         access={m: rules.access_level(member.role, m, member.access) for m in rules.MODULES},
+        notify=member.notify,
         created_at=space.created_at,
         archived_at=space.archived_at,
         delete_at=space.delete_at,

@@ -8,16 +8,30 @@
   personal access tokens; sign_in_links.py: guests' sign-in links by e-mail. Each
   package's endpoints live in the module named for it.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
+- notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
+- live.py: /api/live, the WebSocket that carries the bus's events to open pages.
 """
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from ... import __version__
-from . import activity, invitations, lifecycle, meeting, members, sign_in_links, spaces, tokens
+from . import (
+    activity,
+    invitations,
+    lifecycle,
+    live,
+    me,
+    meeting,
+    members,
+    notify,
+    sign_in_links,
+    spaces,
+    tokens,
+)
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
@@ -30,16 +44,22 @@ ENDPOINTS: list[Endpoint] = [
     *invitations.ENDPOINTS,
     *tokens.ENDPOINTS,
     *sign_in_links.ENDPOINTS,
+    *notify.ENDPOINTS,
+    *me.ENDPOINTS,
 ]
 
 
-def api_routes(ctx: ApiContext) -> list[Route]:
+def api_routes(ctx: ApiContext) -> list[BaseRoute]:
     description = openapi(ENDPOINTS, __version__)
 
     async def openapi_json(request: Request) -> Response:
         return JSONResponse(description)
 
-    return [Route("/api/openapi.json", openapi_json, methods=["GET"]), *routes(ENDPOINTS, ctx)]
+    return [
+        Route("/api/openapi.json", openapi_json, methods=["GET"]),
+        *routes(ENDPOINTS, ctx),
+        *live.routes(ctx),
+    ]
 
 
 __all__ = ["JOBS", "ApiContext", "Job", "api_routes", "run_jobs"]

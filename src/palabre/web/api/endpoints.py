@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import msgspec
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -124,14 +124,17 @@ def error_response(refusal: Refusal) -> JSONResponse:
     )
 
 
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+def bearer_token(connection: HTTPConnection) -> str | None:
+    """The token of an `Authorization: Bearer ...` header, if any."""
+    header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def identify_caller(request: Request, ctx: ApiContext) -> Principal | None:
-    token = _bearer(request)
+async def identify_caller(request: HTTPConnection, ctx: ApiContext) -> Principal | None:
+    """Who calls, from a request or a WebSocket's handshake: a Bearer token (Unauthenticated if
+    it is not valid), else the session cookie unless another site's page sent it."""
+    token = bearer_token(request)
     if token is not None:
         principal = await ctx.run(principal_for_token, token)
         if principal is None:

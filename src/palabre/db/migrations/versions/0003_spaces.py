@@ -1,7 +1,7 @@
 """Spaces: the meetings held in a space's room (for its report), when an invitation was
 e-mailed; guests' sign-in links.
 
-Revision ID: 0003_spaces
+Revision ID: 0003
 Revises: 0002
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_spaces"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
