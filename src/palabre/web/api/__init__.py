@@ -3,6 +3,7 @@
 - endpoints.py: the frame: the endpoint table, who calls, CSRF, scopes, bodies, errors,
   and the OpenAPI description made from the same table.
 - spaces.py: spaces. Each package's endpoints live in the module named for it.
+- messaging.py: channels, direct conversations, messages, search.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 """
 
@@ -13,11 +14,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ... import __version__
-from . import spaces
+from . import messaging, spaces
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
-ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS]
+ENDPOINTS: list[Endpoint] = [
+    *spaces.ENDPOINTS,
+    *messaging.ENDPOINTS,
+]
 
 
 def api_routes(ctx: ApiContext) -> list[Route]:
