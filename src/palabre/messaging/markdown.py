@@ -38,12 +38,19 @@ class Rendered:
 
 
 def safe_link(url: str) -> bool:
-    """http, https, mailto, or relative (no scheme at all)."""
+    """http, https, mailto, or relative. A `:` before any `/`, `?` or `#` must end one of
+    those schemes (RFC 3986: a relative address has none there), so "java%09script:" and
+    the like are refused, not left for a browser to read."""
     cleaned = "".join(ch for ch in url if ch > " ").strip()
-    match = _SCHEME.match(cleaned)
-    if match is None:
+    head = re.split(r"[/?#]", cleaned, maxsplit=1)[0]
+    if ":" not in head:
         return not cleaned.startswith("//")  # a scheme-relative address is another site
-    return match.group(1).lower() in SAFE_SCHEMES
+    match = _SCHEME.match(cleaned)
+    return (
+        match is not None
+        and match.end() == len(head.split(":")[0]) + 1
+        and (match.group(1).lower() in SAFE_SCHEMES)
+    )
 
 
 def _mention(state: StateInline, silent: bool) -> bool:
