@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from messaging.conftest import Team, post
+from palabre.accounts.api_tokens import ApiToken
 
 
 def test_post_is_durable_and_a_retry_is_the_same_message(team: Team) -> None:
@@ -225,3 +226,24 @@ def test_posted_event_carries_the_view(team: Team) -> None:
     [(topic, event)] = team.bus.of("message.posted")  # type: ignore[union-attr]
     assert topic == f"channel:{team.general}"
     assert event["channel"] == team.general and event["message"]["id"] == message["id"]
+
+
+def test_writes_need_csrf_or_a_writing_token(team: Team) -> None:
+    url = f"/api/channels/{team.general}/messages"
+    csrf = team.olga.headers.pop("x-csrf-token")
+    assert team.olga.post(url, json={"body": "x", "client_id": "a"}).status_code == 403
+    team.olga.headers["x-csrf-token"] = csrf
+    assert team.olga.post(url, json={"body": "x", "client_id": "a"}).status_code == 201
+    assert team.ws.anonymous().get(url).status_code == 401
+    with team.ws.db.session() as session:
+        for token in session.query(ApiToken).filter_by(user_id=team.ids["bob"]):
+            token.scopes = "read"
+    assert team.bob.get(url).status_code == 200
+    assert team.bob.post(url, json={"body": "x", "client_id": "b"}).status_code == 403
+
+
+def test_openapi_describes_the_messaging_endpoints(team: Team) -> None:
+    paths = team.ws.anonymous().get("/api/openapi.json").json()["paths"]
+    assert set(paths["/api/channels/{channel_id}/messages"]) == {"get", "post"}
+    assert set(paths["/api/messages/{message_id}/reactions/{emoji}"]) == {"put", "delete"}
+    assert "get" in paths["/api/search"] and "post" in paths["/api/direct"]
