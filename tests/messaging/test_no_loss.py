@@ -36,11 +36,14 @@ def sign_in(url: str, name: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_acknowledged_messages_survive_a_sigkill(server_factory: Callable[..., Any]) -> None:
-    server = server_factory()
+def test_acknowledged_messages_survive_a_sigkill(
+    server_factory: Callable[..., Any], database_url: str
+) -> None:
+    """On a SQLite file (the embedded default), then on the real PostgreSQL."""
+    server = server_factory("--database-url", database_url)
     added = subprocess.run(
         [sys.executable, "-m", "palabre", "user", "add", "alice", "--password-stdin",
-         "--data-dir", str(server.data_dir)],
+         "--database-url", database_url],
         input=PASSWORD + "\n", capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
@@ -89,7 +92,7 @@ def test_acknowledged_messages_survive_a_sigkill(server_factory: Callable[..., A
     with lock:
         before_kill = dict(acknowledged)
     assert 0 < len(before_kill) < CLIENTS * EACH
-    restarted = server_factory()  # the same data directory
+    restarted = server_factory("--database-url", database_url)  # the same database
     current["url"] = restarted.http_url
     for thread in threads:
         thread.join(120)
