@@ -4,7 +4,12 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+from sqlalchemy import delete, text
+
 from messaging.conftest import Team, post
+from palabre.db import utcnow
+from palabre.messaging.models import Channel
+from palabre.spaces.models import Space
 
 
 def test_a_space_is_made_with_its_general_channel(team: Team) -> None:
@@ -157,3 +162,33 @@ def test_notification_level_per_channel(team: Team) -> None:
         assert response.status_code == 200 and response.json()["notify"] == level
     assert team.bob.put(url, json={"level": "loud"}).status_code == 400
     assert team.bob.get(f"/api/channels/{team.general}").json()["notify"] == "default"
+
+
+def test_an_archived_space_is_read_only(team: Team) -> None:
+    message = post(team.bob, team.general, "avant")
+    with team.ws.db.session() as session:
+        space = session.get(Space, team.space)
+        assert space is not None
+        space.archived_at = utcnow()
+    url = f"/api/channels/{team.general}/messages"
+    assert team.bob.get(url).json()["messages"][0]["body"] == "avant"
+    assert team.bob.post(url, json={"body": "après", "client_id": "z"}).status_code == 403
+    assert team.bob.patch(f"/api/messages/{message['id']}", json={"body": "x"}).status_code == 403
+    assert team.olga.delete(f"/api/messages/{message['id']}").status_code == 403
+    assert team.bob.post(f"/api/spaces/{team.space}/channels", json={"name": "x"}).status_code == (
+        403
+    )
+    assert team.bob.post(f"/api/channels/{team.general}/read", json={"seq": 1}).status_code == 200
+    assert len(team.bob.get("/api/search", params={"q": "avant"}).json()) == 1
+
+
+def test_a_deleted_channel_leaves_nothing_to_search(team: Team) -> None:
+    cid = team.bob.post(f"/api/spaces/{team.space}/channels", json={"name": "tmp"}).json()["id"]
+    post(team.bob, cid, "éphémère")
+    assert len(team.bob.get("/api/search", params={"q": "éphémère"}).json()) == 1
+    with team.ws.db.session() as session:
+        session.execute(delete(Channel).where(Channel.id == cid))  # as a space's purge does
+    assert team.bob.get("/api/search", params={"q": "éphémère"}).json() == []
+    if team.ws.db.engine.dialect.name == "sqlite":
+        with team.ws.db.session() as session:
+            assert session.execute(text("SELECT count(*) FROM message_search")).scalar() == 0
