@@ -67,7 +67,6 @@ def post_message(
             raise Conflict("this client_id is already that of another message")
         return message_view(session, known), False, []
     seq = next_seq(session, channel_id)
-    session.refresh(channel)
     root = None
     if thread_id is not None:
         root = session.get(Message, thread_id)

@@ -164,8 +164,8 @@ async def list_direct(call: Call) -> list[ChannelView]:
 
 async def mark_read(call: Call) -> ReadMarker:
     body: ReadUpTo = call.body
-    marker, events = await call.ctx.run(
-        channels.mark_read, call.me.user_id, call.param("channel_id"), body.seq
+    marker, events = await once_more(
+        call, channels.mark_read, call.me.user_id, call.param("channel_id"), body.seq
     )
     await call.ctx.publish(events)
     return marker
