@@ -63,6 +63,23 @@ def upgrade() -> None:
             "CREATE TRIGGER message_search_gone AFTER DELETE ON messages BEGIN "
             "DELETE FROM message_search WHERE rowid = old.id; END"
         )
+        _index_existing_messages()
+
+
+def _index_existing_messages() -> None:
+    """Messages written before this revision (or before a downgrade) get their terms."""
+    from palabre.messaging.markdown import render
+    from palabre.messaging.stemming import index_terms
+
+    bind = op.get_bind()
+    rows = bind.execute(sa.text("SELECT id, body FROM messages WHERE deleted_at IS NULL"))
+    for message_id, body in rows.all():
+        terms = index_terms(render(body).text)
+        if terms:
+            bind.execute(
+                sa.text("INSERT INTO message_search (rowid, terms) VALUES (:id, :terms)"),
+                {"id": message_id, "terms": terms},
+            )
 
 
 def downgrade() -> None:
@@ -77,5 +94,5 @@ def downgrade() -> None:
     op.drop_table("message_mentions")
     op.drop_index("ix_channels_space_id_name", "channels")
     op.drop_index("ix_channels_direct_key", "channels")
-    with op.batch_alter_table("channels", schema=None) as batch_op:
-        batch_op.drop_column("direct_key")
+    # SQLite (3.35+) drops a column in place: a copy of the table would cascade.
+    op.drop_column("channels", "direct_key")
