@@ -247,3 +247,19 @@ def test_openapi_describes_the_messaging_endpoints(team: Team) -> None:
     assert set(paths["/api/channels/{channel_id}/messages"]) == {"get", "post"}
     assert set(paths["/api/messages/{message_id}/reactions/{emoji}"]) == {"put", "delete"}
     assert "get" in paths["/api/search"] and "post" in paths["/api/direct"]
+
+
+def test_ids_too_large_for_any_database_name_nothing(team: Team) -> None:
+    huge = 2**70
+    assert team.bob.get(f"/api/channels/{huge}").status_code == 404
+    assert team.bob.get(f"/api/spaces/{huge}").status_code == 404
+    assert team.bob.delete(f"/api/messages/{huge}").status_code == 404
+    url = f"/api/channels/{team.general}/messages"
+    for params in ({"before": huge}, {"thread": huge}):
+        assert team.bob.get(url, params=params).status_code == 400
+    bad = team.bob.post(url, json={"body": "x", "client_id": "a", "thread_id": 2**64 - 1})
+    assert bad.status_code == 400
+    assert team.bob.post("/api/direct", json={"users": [2**63]}).status_code == 400
+    assert team.bob.post(f"/api/channels/{team.general}/read", json={"seq": 2**64}).status_code == (
+        400
+    )

@@ -21,7 +21,7 @@ from ...messaging.views import (
     ReadMarker,
     SearchHit,
 )
-from .endpoints import Call, Endpoint
+from .endpoints import MAX_ID, Call, Endpoint, Id
 
 T = TypeVar("T")
 
@@ -30,7 +30,7 @@ class NewChannel(msgspec.Struct, forbid_unknown_fields=True):
     name: str
     topic: str = ""
     private: bool = False
-    members: list[int] = msgspec.field(default_factory=list)
+    members: list[Id] = msgspec.field(default_factory=list)
 
 
 class ChannelEdit(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,17 +39,17 @@ class ChannelEdit(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class NewChannelMember(msgspec.Struct, forbid_unknown_fields=True):
-    user: int  # a user id
+    user: Id  # a user id
 
 
 class NewDirect(msgspec.Struct, forbid_unknown_fields=True):
-    users: list[int]  # the others (the caller is always in)
+    users: list[Id]  # the others (the caller is always in)
 
 
 class NewMessage(msgspec.Struct, forbid_unknown_fields=True):
     body: str
     client_id: str  # the client's own id for this post: a retry with it is the same post
-    thread_id: int | None = None
+    thread_id: Id | None = None
 
 
 class MessageEdit(msgspec.Struct, forbid_unknown_fields=True):
@@ -57,7 +57,7 @@ class MessageEdit(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ReadUpTo(msgspec.Struct, forbid_unknown_fields=True):
-    seq: int
+    seq: Id
 
 
 class NotifyLevel(msgspec.Struct, forbid_unknown_fields=True):
@@ -192,7 +192,7 @@ async def list_messages(call: Call) -> MessagePage:
     if root is not None:
         return await call.ctx.run(
             store.thread, call.me.user_id, call.param("channel_id"),
-            call.int_query("thread", 0, 1, 2**63 - 1), _optional(call, "after"), limit,
+            call.int_query("thread", 0, 1, MAX_ID), _optional(call, "after"), limit,
         )  # fmt: skip
     return await call.ctx.run(
         store.history, call.me.user_id, call.param("channel_id"), _optional(call, "before"),
@@ -203,13 +203,13 @@ async def list_messages(call: Call) -> MessagePage:
 def _optional(call: Call, name: str) -> int | None:
     if call.query(name) is None:
         return None
-    return call.int_query(name, 0, 0, 2**63 - 1)
+    return call.int_query(name, 0, 0, MAX_ID)
 
 
 async def channel_changes(call: Call) -> Changes:
     return await call.ctx.run(
         store.changes, call.me.user_id, call.param("channel_id"),
-        call.int_query("after", 0, 0, 2**63 - 1), call.int_query("limit", 200, 1, store.MAX_PAGE),
+        call.int_query("after", 0, 0, MAX_ID), call.int_query("limit", 200, 1, store.MAX_PAGE),
     )  # fmt: skip
 
 
@@ -276,7 +276,7 @@ async def search(call: Call) -> list[SearchHit]:
     space = call.query("space")
     return await call.ctx.run(
         search_messages, call.me.user_id, call.query("q", "") or "",
-        call.int_query("space", 0, 1, 2**63 - 1) if space is not None else None,
+        call.int_query("space", 0, 1, MAX_ID) if space is not None else None,
         call.int_query("limit", 20, 1, 50),
     )  # fmt: skip
 
