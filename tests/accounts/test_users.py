@@ -112,6 +112,7 @@ def test_migrations_build_the_models_schema(database_url: str) -> None:
 
     from palabre.db import Base
     from palabre.db.database import MIGRATIONS
+    from palabre.db.migrations.hand_made import include_object
 
     (head,) = ScriptDirectory(str(MIGRATIONS)).get_heads()  # one history, one head
 
@@ -120,7 +121,7 @@ def test_migrations_build_the_models_schema(database_url: str) -> None:
     database.close()
     database = Database(url)  # opening again finds nothing to do
     with database.engine.connect() as connection:
-        context = MigrationContext.configure(connection)
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
         assert context.get_current_revision() == head
         assert compare_metadata(context, Base.metadata) == []
     database.close()

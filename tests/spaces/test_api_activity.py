@@ -50,7 +50,11 @@ def test_the_feed_says_who_did_what_newest_first(workspace: Workspace) -> None:
 
 def add_messages(ws: Workspace, space_id: int | None, times: list[object]) -> None:
     with ws.db.session() as session:
-        channel = Channel(space_id=space_id, kind="channel" if space_id else "direct")
+        channel = Channel(
+            space_id=space_id,
+            kind="channel" if space_id else "direct",
+            name=f"c{len(times)}-{id(times)}" if space_id else "",
+        )
         session.add(channel)
         session.flush()
         for seq, at in enumerate(times, 1):

@@ -90,7 +90,7 @@ def test_past_its_time_the_space_is_gone_and_the_job_purges_it(workspace: Worksp
     kept = new_space(alice, "Kept")["id"]
     join(alice, sid, "bob")
     with workspace.db.session() as session:
-        channel = Channel(space_id=sid, name="general")
+        channel = Channel(space_id=sid, name="another")
         session.add(channel)
         session.flush()
         session.add(Message(channel_id=channel.id, seq=1, changed_seq=1, body="hi", html="hi"))

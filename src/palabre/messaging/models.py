@@ -3,6 +3,10 @@
 Every change to a channel's messages (a post, an edit, a delete, a reaction, a pin) takes the
 channel's next `last_seq`: a message's `seq` orders the history, its `changed_seq` says when
 it last changed, so a page catches up with "what changed after my cursor" in one query.
+
+The search index is no model: the migration makes it by hand, an FTS5 table
+(`message_search`) on SQLite and a generated tsvector column (`messages.search`) with a GIN
+index on PostgreSQL (search.py reads and keeps it).
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from ..db import Base, Moment, utcnow
 
 class Channel(Base):
     __tablename__ = "channels"
+    # A channel's name is unique in its space (direct conversations have no space).
+    __table_args__ = (
+        Index("ix_channels_space_id_name", "space_id", "name", unique=True),
+        Index("ix_channels_direct_key", "direct_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None for a direct conversation, which belongs to its members alone.
@@ -41,6 +50,8 @@ class Channel(Base):
     )
     created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    # A direct conversation's people, as a key (rules.direct_key): one conversation per set.
+    direct_key: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class ChannelMember(Base):
@@ -107,3 +118,23 @@ class Reaction(Base):
     )
     emoji: Mapped[str] = mapped_column(String(32), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+
+
+class Mention(Base):
+    """A message naming a person (`user_id`) or the whole channel (`user_id` None, for
+    @channel): what the mention counts of the unread messages are made of."""
+
+    __tablename__ = "message_mentions"
+    __table_args__ = (
+        Index("ix_message_mentions_channel_id_user_id_seq", "channel_id", "user_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), default=None
+    )
+    seq: Mapped[int] = mapped_column(Integer)  # the message's, to count those after a marker

@@ -3,6 +3,7 @@ transaction, so a notification exists exactly when what it tells of does."""
 
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ..bus import Event, user_topic
@@ -37,3 +38,8 @@ def add_notification(
     session.flush()
     view = notification_view(row)
     return view, (user_topic(user_id), {"type": "notification", "notification": view})
+
+
+def remove_notifications(session: Session, message_id: int) -> None:
+    """Take back what a message (now deleted) made: its text must not outlive it."""
+    session.execute(delete(Notification).where(Notification.message_id == message_id))

@@ -22,6 +22,9 @@ class SpaceView(msgspec.Struct, kw_only=True):
     created_at: datetime
     archived_at: datetime | None
     delete_at: datetime | None
+    # Filled in by the web layer from messaging, on the list of the caller's spaces.
+    unread: int = 0  # messages after the caller's read markers in the channels they read
+    mentions: int = 0  # of those, the ones that mention them
 
 
 def space_view(space: Space, member: Member) -> SpaceView:

@@ -7,6 +7,7 @@
   members.py: members and the directory; invitations.py: e-mail invitations; tokens.py:
   personal access tokens; sign_in_links.py: guests' sign-in links by e-mail. Each
   package's endpoints live in the module named for it.
+- messaging.py: channels, direct conversations, messages, search.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
@@ -27,6 +28,7 @@ from . import (
     me,
     meeting,
     members,
+    messaging,
     notify,
     sign_in_links,
     spaces,
@@ -46,6 +48,7 @@ ENDPOINTS: list[Endpoint] = [
     *sign_in_links.ENDPOINTS,
     *notify.ENDPOINTS,
     *me.ENDPOINTS,
+    *messaging.ENDPOINTS,
 ]
 
 

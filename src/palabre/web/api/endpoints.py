@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from starlette.concurrency import run_in_threadpool
@@ -28,12 +28,15 @@ from ...accounts.principal import Principal, principal_for_token, principal_for_
 from ...bus import Bus, Event
 from ...config import Settings
 from ...db import Database
-from ...errors import Forbidden, Invalid, Refusal
+from ...errors import Forbidden, Invalid, NotFound, Refusal
 from ...notify.mail import Mailer
 from ..auth import csrf_ok
 from ..backend import Backend
 
 MAX_BODY = 1 << 20
+MAX_ID = (1 << 63) - 1  # the largest integer SQLite stores: a larger id names nothing
+# An object's id in a body: past MAX_ID it is refused as invalid (not a database error).
+Id = Annotated[int, msgspec.Meta(ge=0, le=MAX_ID)]
 T = TypeVar("T")
 
 
@@ -83,7 +86,10 @@ class Call:
         return self.principal
 
     def param(self, name: str) -> Any:
-        return self.request.path_params[name]
+        value = self.request.path_params[name]
+        if isinstance(value, int) and value > MAX_ID:
+            raise NotFound()  # no object has such an id
+        return value
 
     def query(self, name: str, default: str | None = None) -> str | None:
         return self.request.query_params.get(name, default)

@@ -1,9 +1,17 @@
-"""/api/spaces: create, list, read and edit spaces (docs/workspace-api.md)."""
+"""/api/spaces: create, list, read and edit spaces (docs/workspace-api.md).
+
+Where spaces meet messaging, this layer composes them (spaces knows nothing of messaging): a
+new space gets its `general` channel in the same transaction, and the list of the caller's
+spaces carries their unread counts.
+"""
 
 from __future__ import annotations
 
 import msgspec
+from sqlalchemy.orm import Session
 
+from ...bus import Event
+from ...messaging import channels, rules, unread
 from ...spaces import store
 from ...spaces.views import SpaceView
 from .endpoints import Call, Endpoint
@@ -19,17 +27,35 @@ class SpaceEdit(msgspec.Struct, forbid_unknown_fields=True):
     description: str | None = None
 
 
+def create_space_with_general(
+    session: Session, user_id: int, name: str, description: str
+) -> tuple[SpaceView, list[tuple[str, Event]]]:
+    view, events = store.create_space(session, user_id, name, description)
+    _, channel_events = channels.create_channel(session, user_id, view.id, rules.GENERAL)
+    return view, [*events, *channel_events]
+
+
+def spaces_with_counts(session: Session, user_id: int) -> list[SpaceView]:
+    totals = unread.by_space(session, user_id)
+    return [
+        msgspec.structs.replace(view, unread=counts[0], mentions=counts[1])
+        if (counts := totals.get(view.id))
+        else view
+        for view in store.my_spaces(session, user_id)
+    ]
+
+
 async def create_space(call: Call) -> SpaceView:
     body: NewSpace = call.body
     view, events = await call.ctx.run(
-        store.create_space, call.me.user_id, body.name, body.description
+        create_space_with_general, call.me.user_id, body.name, body.description
     )
     await call.ctx.publish(events)
     return view
 
 
 async def list_spaces(call: Call) -> list[SpaceView]:
-    return await call.ctx.run(store.my_spaces, call.me.user_id)
+    return await call.ctx.run(spaces_with_counts, call.me.user_id)
 
 
 async def get_space(call: Call) -> SpaceView:
