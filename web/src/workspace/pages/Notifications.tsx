@@ -1,0 +1,95 @@
+// In-app notifications: mentions, replies in one's threads, invitations, direct messages.
+
+import { useEffect } from "preact/hooks";
+import * as api from "../api";
+import { fmtDateTime } from "../format";
+import { t } from "../i18n";
+import { channelPath, paths } from "../router";
+import { absent, findChannel, loadNotices, notices, personById, personName, unreadNotices } from "../store";
+import type { Notice } from "../types";
+import { Absent, ErrorNote, Link, Loading, useAction } from "../ui";
+
+function target(n: Notice): string {
+  if (n.channel_id) {
+    const space = n.space_id ?? findChannel(n.channel_id)?.space_id ?? null;
+    return channelPath(space, n.channel_id, n.message_id ? { message: n.message_id } : undefined);
+  }
+  if (n.space_id) return paths.space(n.space_id);
+  return paths.notifications();
+}
+
+function markLocal(ids: number[] | null): void {
+  const list = notices.value ?? [];
+  notices.value = list.map((n) => (ids === null || ids.includes(n.id) ? { ...n, read: true } : n));
+  unreadNotices.value = notices.value.filter((n) => !n.read).length;
+}
+
+export function NotificationsPage() {
+  useEffect(() => {
+    void loadNotices().catch(() => {});
+  }, []);
+  const list = notices.value;
+  const all = useAction(async () => {
+    await api.readNotifications();
+    markLocal(null);
+  });
+  return (
+    <section class="ws-card">
+      <div class="ws-head">
+        <h1 tabIndex={-1}>{t("notices.title")}</h1>
+        {list && list.some((n) => !n.read) && (
+          <button type="button" class="btn" id="read-all" onClick={() => void all.run()} disabled={all.busy}>
+            {t("notices.readAll")}
+          </button>
+        )}
+      </div>
+      <ErrorNote error={all.error} />
+      {absent.value.has("notifications") ? (
+        <Absent what={t("notices.title")} />
+      ) : list === null ? (
+        <Loading />
+      ) : list.length === 0 ? (
+        <p>{t("notices.none")}</p>
+      ) : (
+        <ul class="ws-notices">
+          {list.map((n) => {
+            const actor = personName(n.actor ?? personById(n.actor_id));
+            return (
+              <li key={n.id} class={n.read ? "read" : "unread"}>
+                <span class="ws-notice-kind">
+                  {t(("notices.kind." + n.kind) as "notices.kind.mention") || n.kind}
+                  {!n.read && <span class="sr-only"> ({t("notices.new")})</span>}
+                </span>
+                <Link
+                  href={target(n)}
+                  onClick={() => {
+                    if (!n.read)
+                      api.readNotifications([n.id]).then(
+                        () => markLocal([n.id]),
+                        () => {},
+                      );
+                  }}
+                >
+                  {actor && <strong>{actor}: </strong>}
+                  {n.text || t("notices.open")}
+                </Link>
+                <time class="ws-muted" dateTime={n.created_at}>
+                  {fmtDateTime(n.created_at)}
+                </time>
+                {!n.read && (
+                  <button
+                    type="button"
+                    class="btn small"
+                    onClick={() => api.readNotifications([n.id]).then(() => markLocal([n.id]), () => {})}
+                  >
+                    {t("notices.markRead")}
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
