@@ -29,7 +29,11 @@ class Workspace:
         self.settings = Settings(**options)
         self.db = Database(url)
         self.bus = MemoryBus()
-        hub = Hub(Sfu(["127.0.0.1"]), MeetingCodes(b"k" * 32))
+        hub = Hub(
+            Sfu(["127.0.0.1"]),
+            MeetingCodes(b"k" * 32),
+            secure_domain=self.settings.secure_domain,
+        )
         self.app = create_app(
             LocalBackend(hub, self.settings),
             self.settings,

@@ -26,6 +26,7 @@ from .media.sfu import Sfu
 from .meeting.codes import MeetingCodes
 from .signaling.hub import Hub
 from .signaling.messages import MAX_MESSAGE_BYTES
+from .signaling.observer import RoomObserver
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,9 @@ class Node:
     The single process runs one; with `--media-workers N` each worker process runs one.
     """
 
-    def __init__(self, settings: Settings, codes: MeetingCodes) -> None:
+    def __init__(
+        self, settings: Settings, codes: MeetingCodes, observer: RoomObserver | None = None
+    ) -> None:
         self.settings = settings
         self.sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
         self.hub = Hub(
@@ -104,6 +107,7 @@ class Node:
             secure_domain=settings.secure_domain,
             last_n=settings.last_n,
             resume_grace=settings.resume_grace,
+            observer=observer,
         )
         self._ticker: asyncio.Task[None] | None = None
 

@@ -25,6 +25,7 @@ export function exitPage(reason: string): ExitPage {
       return { kind: "lost", title: "bye.titleLost", rejoin: true, newMeeting: false };
     case "room_locked":
     case "host_required":
+    case "space_meeting_closed":
     case "room_full":
     case "e2ee_required":
     case "token":

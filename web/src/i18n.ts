@@ -77,6 +77,7 @@ const en = {
   "bye.replaced": "You joined this meeting from another tab.",
   "bye.room_locked": "This meeting is locked: nobody new can join.",
   "bye.host_required": "This meeting has not started: a host must open it first.",
+  "bye.space_meeting_closed": "This space's meeting has not started: a member of the space must open it first.",
   "bye.room_full": "This meeting is full.",
   "bye.e2ee_required":
     "This meeting is encrypted end to end, and this browser cannot encrypt video calls. Join with a recent Chrome, Edge, Firefox or Safari.",
@@ -98,6 +99,8 @@ const en = {
   "mod.close": "Close panel",
   "mod.lobby": "Lobby: newcomers wait to be let in",
   "mod.lock": "Lock the meeting",
+  "mod.saveChat": "Keep the chat in the space when the meeting ends",
+  "mod.saveChatRefused": "The chat cannot be kept (end-to-end encrypted, or not signed in).",
   "mod.e2ee": "End-to-end encryption (every browser must support it)",
   "mod.e2eeRefused": "End-to-end encryption cannot be turned on: some browsers here cannot encrypt.",
   "mod.startAudioMuted": "Everyone joins with microphone off",
@@ -277,6 +280,7 @@ const fr: Dict = {
   "bye.replaced": "Vous avez rejoint cette réunion depuis un autre onglet.",
   "bye.room_locked": "Cette réunion est verrouillée : personne ne peut plus entrer.",
   "bye.host_required": "Cette réunion n’a pas commencé : un hôte doit d’abord l’ouvrir.",
+  "bye.space_meeting_closed": "La réunion de cet espace n’a pas commencé : un membre de l’espace doit d’abord l’ouvrir.",
   "bye.room_full": "Cette réunion est complète.",
   "bye.e2ee_required":
     "Cette réunion est chiffrée de bout en bout et ce navigateur ne sait pas chiffrer les appels vidéo. Rejoignez-la avec un Chrome, Edge, Firefox ou Safari récent.",
@@ -298,6 +302,8 @@ const fr: Dict = {
   "mod.close": "Fermer le panneau",
   "mod.lobby": "Salle d’attente : les arrivants attendent d’être admis",
   "mod.lock": "Verrouiller la réunion",
+  "mod.saveChat": "Garder la discussion dans l’espace à la fin de la réunion",
+  "mod.saveChatRefused": "La discussion ne peut pas être gardée (chiffrée de bout en bout, ou sans connexion).",
   "mod.e2ee": "Chiffrement de bout en bout (tous les navigateurs doivent le permettre)",
   "mod.e2eeRefused": "Impossible d’activer le chiffrement de bout en bout : certains navigateurs présents ne savent pas chiffrer.",
   "mod.startAudioMuted": "Tout le monde arrive micro coupé",

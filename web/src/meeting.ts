@@ -471,6 +471,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
       if (disposed || session.you?.role !== "moderator") return;
       mod = new Moderation({
         session,
+        spaceRoom: room.startsWith("space-"),
         togglePanel,
         anyPanelOpen,
         announce: (text) => (announcer.textContent = text),
@@ -649,7 +650,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
     input.focus();
   };
   const byeText = (reason: string): string => {
-    const known = ["removed", "denied", "ended", "replaced", "room_locked", "host_required", "room_full", "e2ee_required"];
+    const known = ["removed", "denied", "ended", "replaced", "room_locked", "host_required", "room_full", "e2ee_required", "space_meeting_closed"];
     return known.includes(reason) ? t(`bye.${reason}` as Key) : t("bye.other", { reason });
   };
 
@@ -737,7 +738,7 @@ export function startMeeting(root: HTMLElement, opts: JoinOptions): Dispose {
         if (code === "password_required" || code === "wrong_password" || code === "rate_limited")
           askPassword(code);
         else if (code === "token") finish(t("bye.token", { msg: message }), false, "token");
-        else finish(byeText(code), code === "host_required", code);
+        else finish(byeText(code), code === "host_required" || code === "space_meeting_closed", code);
       },
       other(m) {
         onOther(m);

@@ -9,6 +9,8 @@ import type { Knocker, RoomSettings, Session } from "./session";
 
 export interface ModerationHost {
   session: Session;
+  /** The room is a space's meeting: its chat may be kept in the space at the end. */
+  spaceRoom: boolean;
   togglePanel(panel: HTMLElement, button: HTMLButtonElement, open?: boolean, focus?: boolean): void;
   anyPanelOpen(): boolean;
   announce(text: string): void;
@@ -113,6 +115,7 @@ export class Moderation {
       check("mod.lobby", "lobby", (v) => ({ type: "lobby", enabled: v })),
       check("mod.lock", "locked", (v) => ({ type: "lock", locked: v })),
       check("mod.e2ee", "e2ee", (v) => ({ type: "e2ee", enabled: v })),
+      ...(host.spaceRoom ? [check("mod.saveChat", "saveChat", (v) => ({ type: "save_chat", save: v }))] : []),
       check("mod.startAudioMuted", "startAudio", (v) => ({
         type: "start_muted",
         audio: v,
@@ -139,6 +142,11 @@ export class Moderation {
       await this.host.session.call(m);
     } catch (e) {
       if ((e as { code?: string }).code === "forbidden") this.host.toast("mod.forbidden");
+      else if (m.type === "save_chat" && (e as { code?: string }).code === "invalid") {
+        this.checks.saveChat!.checked = false;
+        this.host.announce((e as Error).message);
+        this.host.toast("mod.saveChatRefused");
+      }
       else if (m.type === "e2ee" && (e as { code?: string }).code === "invalid") {
         // Someone here cannot encrypt: the server names them.
         this.checks.e2ee!.checked = false;
@@ -154,6 +162,7 @@ export class Moderation {
     this.checks.lobby!.checked = s.lobby;
     this.checks.locked!.checked = s.locked;
     this.checks.e2ee!.checked = s.e2ee ?? false;
+    if (this.checks.saveChat) this.checks.saveChat.checked = s.chatSaved ?? false;
     this.checks.startAudio!.checked = s.startMuted?.audio ?? false;
     this.checks.startVideo!.checked = s.startMuted?.video ?? false;
     tr(this.passwordState, s.passwordSet ? "mod.passwordIsSet" : "mod.passwordNone");

@@ -15,6 +15,8 @@ export interface RoomSettings {
   startMuted: { audio: boolean; video: boolean };
   /** Media and chat are encrypted end to end. */
   e2ee?: boolean;
+  /** A moderator asked to keep the chat in the room's space when the meeting ends. */
+  chatSaved?: boolean;
 }
 
 export interface Knocker {

@@ -26,7 +26,7 @@ SESSION_CSRF = "csrf"
 class Identity:
     user: str | None  # the signed-in user's name
     display_name: str | None  # the user's display name, else the invitation's name
-    host: bool  # signed in: may open a room when secure_domain is on
+    host: bool  # signed in with an organisation account (not a guest's): opens rooms
     invitation: Invitation | None  # from ?token=, already verified
 
     @property
@@ -102,6 +102,6 @@ def identify(connection: HTTPConnection, auth: Auth) -> Identity:
     return Identity(
         user=user.name if user else None,
         display_name=display_name,
-        host=user is not None,
+        host=user is not None and not user.guest,
         invitation=invitation,
     )

@@ -1,6 +1,7 @@
 """Users: local accounts (argon2id password) and accounts made by OpenID Connect sign-in.
 
-Every signed-in user is a host: with `secure_domain` on, only hosts may open a room.
+Every signed-in user but a guest (an account made by a space invitation) is a host: with
+`secure_domain` on, only hosts may open a room.
 """
 
 from __future__ import annotations
@@ -52,10 +53,17 @@ class UserInfo:
     display_name: str
     local: bool  # has a password (else signs in with OpenID Connect)
     created_at: datetime
+    guest: bool = False  # came through a space's invitation (users.User.guest)
 
     @classmethod
     def of(cls, user: User) -> UserInfo:
-        return cls(user.name, user.display_name, user.password_hash is not None, user.created_at)
+        return cls(
+            user.name,
+            user.display_name,
+            user.password_hash is not None,
+            user.created_at,
+            user.guest,
+        )
 
 
 def normalize_user_name(text: str) -> str:

@@ -28,6 +28,7 @@ from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
 from ..runtime import GracefulServer, installation_secret, uvicorn_config
 from ..signaling.messages import MAX_MESSAGE_BYTES
+from ..signaling.observer import RoomObserver
 from ..web.app import create_app
 from . import grant
 from .placement import NoWorker, Placement
@@ -90,6 +91,19 @@ class Front:
             return 0
         reply = await self.workers[index].request("room", room=room)
         return int(reply.get("participants", 0)) if reply else 0
+
+    def observe(self, observer: RoomObserver) -> None:
+        """Not yet: the rooms live in the workers, which would have to relay what they see;
+        a space's meeting shows live on request (roster) only."""
+
+    async def roster(self, room: str) -> list[str]:
+        """The names of the participants in the room, as its worker has them."""
+        index = self.placement.worker_of(room)
+        if index is None:
+            return []
+        reply = await self.workers[index].request("room", room=room)
+        names = reply.get("names", []) if reply else []
+        return [str(name) for name in names] if isinstance(names, list) else []
 
     async def health(self) -> dict[str, Any]:
         replies = await asyncio.gather(*(w.request("health") for w in self.workers.workers))

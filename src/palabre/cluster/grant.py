@@ -28,6 +28,9 @@ class _Payload(msgspec.Struct, forbid_unknown_fields=True):
     host: bool
     invited_role: str | None
     name: str | None
+    account: str | None
+    space_room: bool
+    space_member: bool
     expires: float
 
 
@@ -49,6 +52,9 @@ def sign(key: bytes, room: str, code: str, rights: JoinRights, now: float | None
         host=rights.host,
         invited_role=rights.invited_role,
         name=rights.name,
+        account=rights.account,
+        space_room=rights.space_room,
+        space_member=rights.space_member,
         expires=(time.time() if now is None else now) + LIFETIME,
     )
     body = base64.urlsafe_b64encode(msgspec.json.encode(payload)).decode()
@@ -66,7 +72,14 @@ def verify(key: bytes, value: str, now: float | None = None) -> Grant:
         raise GrantError("bad payload") from None
     if payload.expires < (time.time() if now is None else now):
         raise GrantError("expired")
-    rights = JoinRights(host=payload.host, invited_role=payload.invited_role, name=payload.name)
+    rights = JoinRights(
+        host=payload.host,
+        invited_role=payload.invited_role,
+        name=payload.name,
+        account=payload.account,
+        space_room=payload.space_room,
+        space_member=payload.space_member,
+    )
     return Grant(payload.room, payload.code, rights)
 
 

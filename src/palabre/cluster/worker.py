@@ -168,7 +168,8 @@ async def _control(server: WorkerServer, hub: Hub, sfu: Sfu) -> None:
             )
         elif op == "room":
             room = hub.rooms.get(str(request.get("room")))
-            _reply({"ref": ref, "participants": len(room.participants) if room else 0})
+            present = list(room.participants.values()) if room else []
+            _reply({"ref": ref, "participants": len(present), "names": [p.name for p in present]})
         elif op == "shutdown":
             _reply({"ref": ref, "stopping": True})
             break

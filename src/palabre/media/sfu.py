@@ -7,16 +7,16 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from . import rtcp
 from .connection import MediaConnection
 from .dtls import Certificate
 from .heap import release_freed_heap
-from .publisher import Publisher
+from .publisher import Publisher, TrackChange
 from .sdp import Candidate, TransportParameters
-from .subscriber import Subscriber
+from .subscriber import OfferedTrack, Subscriber
 from .track import Layer, Track
 from .transport import MediaTransport
 
@@ -27,11 +27,17 @@ REPORT_INTERVAL = 1.0
 
 @dataclass
 class MediaParticipant:
+    """One participant's media: its publish and subscribe connections. It implements the
+    signaling side's MediaSession (signaling/media.py): the hub speaks to it in verbs only."""
+
     id: str
     publisher: Publisher
     subscriber: Subscriber
     on_timeout: Callable[[], None]
+    # Every participant's media, by id: whom `subscribe` names.
+    directory: Mapping[str, MediaParticipant]
     timed_out: bool = False
+    audio_level: Callable[[int, bool, float], None] | None = None
 
     @property
     def connections(self) -> tuple[MediaConnection, MediaConnection]:
@@ -40,6 +46,59 @@ class MediaParticipant:
     @property
     def tracks(self) -> list[Track]:
         return list(self.publisher.tracks.values())
+
+    def publish(self, offer: str, sources: Mapping[str, str]) -> tuple[str, TrackChange]:
+        answer, change = self.publisher.negotiate(offer, dict(sources))
+        for track in change.added:
+            if track.kind == "audio" and track.source == "microphone":
+                track.on_audio_level = self.audio_level
+        return answer, change
+
+    def on_audio_level(self, callback: Callable[[int, bool, float], None]) -> None:
+        self.audio_level = callback
+        for track in self.tracks:
+            if track.kind == "audio" and track.source == "microphone":
+                track.on_audio_level = callback
+
+    def pause(self, audio: bool, video: bool) -> None:
+        for track in self.tracks:
+            if track.source != "screen":
+                track.set_paused(audio if track.kind == "audio" else video)
+
+    def subscribe(self, participants: Collection[str]) -> None:
+        wanted = [
+            track
+            for pid in participants
+            if pid != self.id and pid in self.directory
+            for track in self.directory[pid].tracks
+        ]
+        self.subscriber.set_tracks(wanted)
+
+    def next_offer(self) -> tuple[str, list[OfferedTrack]] | None:
+        subscriber = self.subscriber
+        if not subscriber.dirty or subscriber.offer_pending or not subscriber.slots:
+            return None
+        return subscriber.create_offer()
+
+    def apply_answer(self, answer: str) -> None:
+        self.subscriber.apply_answer(answer)
+
+    def restart_ice(self) -> None:
+        self.subscriber.restart_ice()
+
+    def receive(self, max_layer: int | None) -> None:
+        self.subscriber.set_receive_video(max_layer is not None)
+        if max_layer is not None:
+            self.subscriber.set_video_layers(max_layer)
+
+    def constrain(self, heights: Mapping[str, int]) -> None:
+        self.subscriber.set_video_layers(self.subscriber.max_layer, dict(heights))
+
+    def prioritize(self, participant_id: str | None) -> None:
+        self.subscriber.priority_participant = participant_id
+
+    def forward_video_from(self, participants: set[str] | None) -> bool:
+        return self.subscriber.set_video_from(participants)
 
 
 @dataclass
@@ -143,7 +202,9 @@ class Sfu:
         )
         publisher.rtcp_ssrc = self.ssrc
         subscriber = Subscriber(participant_id, sub_conn, self.transport_parameters)
-        participant = MediaParticipant(participant_id, publisher, subscriber, on_timeout)
+        participant = MediaParticipant(
+            participant_id, publisher, subscriber, on_timeout, self.participants
+        )
         self.participants[participant_id] = participant
         return participant
 
@@ -158,6 +219,10 @@ class Sfu:
         participant.publisher.close()
         participant.publisher.connection.close()
         self._heap_to_release = True
+
+    @property
+    def connection_count(self) -> int:
+        return self.transport.connection_count
 
     def request_keyframe(self, track: Track, layer: Layer) -> None:
         participant = self.participants.get(track.participant_id)

@@ -26,8 +26,11 @@ class JoinRights:
     host: bool = False  # a signed-in user of this server
     invited_role: str | None = None  # from an invitation token for this room
     password: str | None = None  # the room password as typed
-    name: str | None = None  # a display name vouched for by an invitation
+    name: str | None = None  # a display name vouched for by an invitation or an account
     e2ee: bool = False  # the browser can encrypt media end to end
+    account: str | None = None  # the signed-in account's name
+    space_room: bool = False  # the room is a space's meeting (spaces.store.SPACE_ROOM_PREFIX)
+    space_member: bool = False  # ... and the newcomer belongs to that space (may meet in it)
 
 
 class Outcome(enum.Enum):
@@ -58,9 +61,20 @@ def _password_matches(stored: str, given: str) -> bool:
 def decide(
     room: Room, rights: JoinRights, *, secure_domain: bool, now: float | None = None
 ) -> Decision:
+    """A space's meeting admits the space's members directly (its organisation members as
+    moderators, its guests as participants); anyone else waits in the lobby, and cannot
+    open it: a member must be there first."""
     now = time.monotonic() if now is None else now
     invited = rights.invited_role is not None
-    entitled_moderator = rights.host or rights.invited_role == MODERATOR
+    host = rights.host and (rights.space_member or not rights.space_room)
+    entitled_moderator = host or rights.invited_role == MODERATOR
+    trusted = invited or entitled_moderator or rights.space_member  # past lobby and password
+    if rights.space_room and room.empty and not (rights.space_member or invited):
+        return Decision(
+            Outcome.REFUSE,
+            code="space_meeting_closed",
+            message="this space's meeting has not started: a member of the space opens it",
+        )
     if room.empty:
         # Whoever opens a room moderates it; in a secure domain only a host may open one.
         if secure_domain and not (rights.host or invited):
@@ -79,7 +93,7 @@ def decide(
         )
     if room.locked and not entitled_moderator:
         return Decision(Outcome.REFUSE, code="room_locked", message="the room is locked")
-    if room.password_hash is not None and not (invited or entitled_moderator):
+    if room.password_hash is not None and not trusted:
         if room.password_guesses.blocked(now):
             return Decision(
                 Outcome.REFUSE,
@@ -93,6 +107,6 @@ def decide(
         if not _password_matches(room.password_hash, rights.password):
             room.password_guesses.record(now)
             return Decision(Outcome.REFUSE, code="wrong_password", message="the password is wrong")
-    if room.lobby_enabled and not (invited or entitled_moderator):
+    if (room.lobby_enabled or rights.space_room) and not trusted:
         return Decision(Outcome.WAIT)
     return Decision(Outcome.ADMIT, role=role)

@@ -8,6 +8,9 @@ import unicodedata
 
 MAX_ROOM_NAME = 64
 MAX_DISPLAY_NAME = 64
+# Rooms whose name starts so are spaces' meetings (spaces/store.py makes them): members
+# enter directly, anyone else through the lobby, and no one else may open one.
+SPACE_ROOM_PREFIX = "space-"
 
 
 class InvalidName(ValueError):

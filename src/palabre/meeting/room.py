@@ -7,6 +7,7 @@ so the rules are tested without sockets.
 from __future__ import annotations
 
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from .chat import ChatLog
@@ -45,6 +46,8 @@ class Participant:
     # A random secret given to this participant only, to come back as itself after a drop.
     resume_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     away_since: float | None = None  # when its connection dropped; None while connected
+    account: str | None = None  # the signed-in account behind it, if any (never shown)
+    joined_at: float = field(default_factory=time.time)
 
     @property
     def reconnecting(self) -> bool:
@@ -97,6 +100,11 @@ class Room:
     notes: SharedNotes = field(default_factory=SharedNotes)
     speakers: SpeakerStats = field(default_factory=SpeakerStats)
     names: dict[str, str] = field(default_factory=dict)  # everyone who took part, for stats
+    opened_at: float = field(default_factory=time.time)
+    person_seconds: float = 0.0  # summed over those who have left
+    # The account of the moderator who asked for the chat to be kept in the room's space
+    # when the meeting ends; None: it is destroyed with the room.
+    save_chat_by: str | None = None
 
     def _new_id(self) -> str:
         participant_id = "p" + secrets.token_hex(4)
@@ -135,12 +143,16 @@ class Room:
             "passwordSet": self.password_hash is not None,
             "startMuted": {"audio": self.start_audio_muted, "video": self.start_video_muted},
             "e2ee": self.e2ee,
+            "chatSaved": self.save_chat_by is not None,
         }
 
     def leave(self, participant_id: str) -> Participant | None:
         self.hands.lower(participant_id)
         self.speakers.forget(participant_id)
-        return self.participants.pop(participant_id, None)
+        participant = self.participants.pop(participant_id, None)
+        if participant is not None:
+            self.person_seconds += max(0.0, time.time() - participant.joined_at)
+        return participant
 
     def suspend(self, participant_id: str, now: float) -> bool:
         """The participant's connection dropped: it keeps its seat, role, hand and mute state,

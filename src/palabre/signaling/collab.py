@@ -83,10 +83,7 @@ def act(hub: Hub, member: Member, message: m.CollabMessage) -> None:
             stats = room.speakers.public(room.names)
             member.peer.send(_with_ref({"type": "speaker_stats", "stats": stats}, ref))
         case m.Receive():
-            subscriber = member.media.subscriber
-            subscriber.set_receive_video(message.video != "off")
-            if message.video != "off":
-                subscriber.set_video_layers(QUALITY_LAYERS[message.video])
+            member.media.receive(None if message.video == "off" else QUALITY_LAYERS[message.video])
         case m.E2eeMessage():
             recipient = hub.members.get(message.to)
             if recipient is None or recipient.room is not room or recipient is member:
@@ -105,9 +102,7 @@ def act(hub: Hub, member: Member, message: m.CollabMessage) -> None:
                 if peer is not None:
                     peer.peer.send(event)
         case m.Constraints():
-            member.media.subscriber.set_video_layers(
-                member.media.subscriber.max_layer, dict(message.tracks)
-            )
+            member.media.constrain(dict(message.tracks))
 
 
 def _with_ref(message: dict[str, object], ref: int | None) -> dict[str, object]:

@@ -9,8 +9,6 @@ import time
 from functools import partial
 from typing import Any, Protocol
 
-from ..media import sdp
-from ..media.sfu import MediaParticipant, Sfu
 from ..meeting.admission import JoinRights, Outcome, decide
 from ..meeting.codes import MeetingCodes
 from ..meeting.room import (
@@ -23,6 +21,8 @@ from ..meeting.room import (
     Rooms,
     TrackInfo,
 )
+from .media import MediaPlane, MediaSession
+from .observer import ChatLine, MeetingEnded, RoomObserver
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class Member:
 
     __slots__ = ("media", "participant", "peer", "room")
 
-    def __init__(self, room: Room, participant: Participant, peer: Peer, media: MediaParticipant):
+    def __init__(self, room: Room, participant: Participant, peer: Peer, media: MediaSession):
         self.room = room
         self.participant = participant
         self.peer = peer
@@ -64,13 +64,21 @@ class Member:
 class Waiter:
     """Someone in a room's lobby: has no media and receives no room events."""
 
-    __slots__ = ("e2ee", "knocker", "peer", "room")
+    __slots__ = ("account", "e2ee", "knocker", "peer", "room")
 
-    def __init__(self, room: Room, knocker: Knocker, peer: Peer, e2ee: bool = False) -> None:
+    def __init__(
+        self,
+        room: Room,
+        knocker: Knocker,
+        peer: Peer,
+        e2ee: bool = False,
+        account: str | None = None,
+    ) -> None:
         self.room = room
         self.knocker = knocker
         self.peer = peer
         self.e2ee = e2ee
+        self.account = account
 
     @property
     def id(self) -> str:
@@ -80,14 +88,16 @@ class Waiter:
 class Hub:
     def __init__(
         self,
-        sfu: Sfu,
+        sfu: MediaPlane,
         codes: MeetingCodes,
         *,
         secure_domain: bool = False,
         last_n: int = 20,
         resume_grace: float = RESUME_GRACE,
+        observer: RoomObserver | None = None,
     ) -> None:
         self.sfu = sfu
+        self.observer = observer
         self.resume_grace = resume_grace
         self.last_n = last_n
         self.codes = codes
@@ -118,12 +128,14 @@ class Hub:
         if not room.code:
             room.code = self.codes.code_for(room.name)
         if decision.outcome is Outcome.WAIT:
-            waiter = Waiter(room, room.knock(display_name), peer, rights.e2ee)
+            waiter = Waiter(room, room.knock(display_name), peer, rights.e2ee, rights.account)
             self.waiting[waiter.id] = waiter
             peer.send({"type": "lobby_waiting", "room": room.name, "id": waiter.id})
             self._to_moderators(room, {"type": "lobby_knock", "knocker": waiter.knocker.public()})
             return waiter
-        return self._seat(room, peer, display_name, decision.role, e2ee=rights.e2ee)
+        return self._seat(
+            room, peer, display_name, decision.role, e2ee=rights.e2ee, account=rights.account
+        )
 
     def _seat(
         self,
@@ -134,9 +146,11 @@ class Hub:
         participant_id: str | None = None,
         *,
         e2ee: bool = False,
+        account: str | None = None,
     ) -> Member:
         participant = room.join(display_name, role, participant_id)
         participant.e2ee = e2ee
+        participant.account = account
         return self._connect(room, participant, peer)
 
     def _resume(self, peer: Peer, room_name: str, token: str) -> Member | None:
@@ -160,6 +174,7 @@ class Hub:
         media = self.sfu.add_participant(
             participant.id, lambda: self._media_timeout(participant.id)
         )
+        media.on_audio_level(partial(room.speakers.packet, participant.id))
         member = Member(room, participant, peer, media)
         self.members[participant.id] = member
         joined: dict[str, Any] = {
@@ -182,6 +197,8 @@ class Hub:
         kind = "participant_updated" if resumed else "participant_joined"
         self._broadcast(room, {"type": kind, "participant": participant.public()}, participant.id)
         self._update_subscriptions(room)
+        if not resumed:
+            self._roster_changed(room)
         log.info("participant joined a room (%d present)", len(room.participants))
         return member
 
@@ -194,7 +211,13 @@ class Hub:
         room.lobby.pop(waiter.id, None)
         self._to_moderators(room, {"type": "lobby_left", "id": waiter.id, "admitted": True})
         member = self._seat(
-            room, waiter.peer, waiter.knocker.name, PARTICIPANT, waiter.id, e2ee=waiter.e2ee
+            room,
+            waiter.peer,
+            waiter.knocker.name,
+            PARTICIPANT,
+            waiter.id,
+            e2ee=waiter.e2ee,
+            account=waiter.account,
         )
         waiter.peer.admitted(member)
         return member
@@ -261,7 +284,29 @@ class Hub:
             if present:
                 self.set_role(present[0], MODERATOR)
         self._update_subscriptions(room)
+        self._roster_changed(room)
+        if room.empty and self.observer is not None:
+            self.observer.meeting_ended(self._summary(room))
         self.rooms.discard_if_empty(room)
+
+    def _roster_changed(self, room: Room) -> None:
+        if self.observer is not None:
+            self.observer.roster_changed(room.name, [p.name for p in room.participants.values()])
+
+    @staticmethod
+    def _summary(room: Room) -> MeetingEnded:
+        keep = room.save_chat_by is not None and not room.e2ee
+        return MeetingEnded(
+            room=room.name,
+            opened_at=room.opened_at,
+            ended_at=time.time(),
+            person_seconds=room.person_seconds,
+            save_chat_by=room.save_chat_by if keep else None,
+            chat=tuple(
+                ChatLine(message.sender_name, message.text, message.time)
+                for message in (room.chat.history if keep else ())
+            ),
+        )
 
     def set_role(self, participant: Participant, role: str) -> None:
         if participant.role == role:
@@ -276,11 +321,8 @@ class Hub:
 
     def publish(self, member: Member, offer: str, sources: dict[str, str]) -> str:
         """Answer a publish offer; SdpError leaves everything as it was."""
-        answer, change = member.media.publisher.negotiate(offer, sources)
+        answer, change = member.media.publish(offer, sources)
         self.apply_media_mute(member)
-        for track in change.added:
-            if track.kind == "audio" and track.source == "microphone":
-                track.on_audio_level = partial(member.room.speakers.packet, member.id)
         tracks = tuple(TrackInfo(t.id, t.kind, t.source) for t in member.media.tracks)
         if member.room.set_tracks(member.id, tracks):
             self._broadcast(member.room, self._tracks_message(member.participant))
@@ -296,13 +338,13 @@ class Hub:
         return answer
 
     def subscribe_answer(self, member: Member, answer: str) -> None:
-        member.media.subscriber.apply_answer(answer)
+        member.media.apply_answer(answer)
         self._renegotiate(member)
 
     def restart_ice(self, member: Member) -> None:
         """The browser's subscribe connection lost its path (its WebSocket did not): a new
         offer with new ICE credentials, so it need not join again (docs/protocol.md)."""
-        member.media.subscriber.restart_ice()
+        member.media.restart_ice()
         self._renegotiate(member)
 
     def mute(self, member: Member, kind: str, muted: bool) -> None:
@@ -316,12 +358,7 @@ class Hub:
     @staticmethod
     def apply_media_mute(member: Member) -> None:
         participant = member.participant
-        for track in member.media.tracks:
-            if track.source == "screen":
-                continue  # a screen share is not the camera: muting video leaves it on
-            track.set_paused(
-                participant.audio_muted if track.kind == "audio" else participant.video_muted
-            )
+        member.media.pause(participant.audio_muted, participant.video_muted)
 
     def tick(self) -> None:
         """Periodic work: tell each room when its dominant speaker changes; end the seats of
@@ -334,7 +371,7 @@ class Hub:
                 for pid in room.participants:
                     member = self.members.get(pid)
                     if member is not None:
-                        member.media.subscriber.priority_participant = speaker
+                        member.media.prioritize(speaker)
                 self._apply_last_n(room)
 
     def shutdown(self) -> None:
@@ -381,8 +418,7 @@ class Hub:
         """Everyone receives every other participant's tracks (video: last-N only)."""
         members = [self.members[pid] for pid in room.participants if pid in self.members]
         for member in members:
-            wanted = [t for other in members if other is not member for t in other.media.tracks]
-            member.media.subscriber.set_tracks(wanted)
+            member.media.subscribe([other.id for other in members if other is not member])
             self._renegotiate(member)
         self._apply_last_n(room)
 
@@ -398,15 +434,15 @@ class Hub:
             chosen = (
                 None if len(others) <= self.last_n else room.speakers.last_n(others, self.last_n)
             )
-            if member.media.subscriber.set_video_from(chosen):
+            if member.media.forward_video_from(chosen):
                 video = None if chosen is None else sorted(chosen)
                 member.peer.send({"type": "forwarded_video", "participants": video})
 
     def _renegotiate(self, member: Member) -> None:
-        subscriber = member.media.subscriber
-        if not subscriber.dirty or subscriber.offer_pending or not subscriber.slots:
+        next_offer = member.media.next_offer()
+        if next_offer is None:
             return
-        offer, offered = subscriber.create_offer()
+        offer, offered = next_offer
         member.peer.send(
             {
                 "type": "subscribe_offer",
@@ -425,4 +461,4 @@ class Hub:
         )
 
 
-__all__ = ["Hub", "JoinRefused", "Member", "Peer", "Waiter", "sdp"]
+__all__ = ["Hub", "JoinRefused", "Member", "Peer", "Waiter"]

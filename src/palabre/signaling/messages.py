@@ -143,6 +143,14 @@ class SetE2ee(msgspec.Struct, forbid_unknown_fields=True):
     id: RequestId | None = None
 
 
+class SaveChat(msgspec.Struct, forbid_unknown_fields=True):
+    """Keep the chat in the room's space when the meeting ends (a space's meeting only)."""
+
+    save: bool
+    type: Literal["save_chat"] = "save_chat"
+    id: RequestId | None = None
+
+
 class EndMeeting(msgspec.Struct, forbid_unknown_fields=True):
     type: Literal["end_meeting"] = "end_meeting"
     id: RequestId | None = None
@@ -161,6 +169,7 @@ ModeratorMessage = (
     | AskUnmute
     | Remove
     | SetE2ee
+    | SaveChat
     | EndMeeting
 )
 
@@ -302,6 +311,7 @@ _TYPES: dict[str, type[ClientMessage]] = {
     "ask_unmute": AskUnmute,
     "remove": Remove,
     "end_meeting": EndMeeting,
+    "save_chat": SaveChat,
     "e2ee": SetE2ee,
     "e2ee_message": E2eeMessage,
     "e2ee_chat": E2eeChat,

@@ -6,6 +6,7 @@ A participant who is not a moderator gets a `forbidden` error and nothing change
 from __future__ import annotations
 
 from ..meeting.admission import hash_password
+from ..meeting.names import SPACE_ROOM_PREFIX
 from ..meeting.room import MODERATOR
 from . import messages as m
 from .hub import Hub, Member
@@ -77,6 +78,18 @@ def act(hub: Hub, actor: Member, message: m.ModeratorMessage) -> None:
                         "invalid", f"enabled: these browsers cannot encrypt: {names}", ref
                     )
             room.e2ee = message.enabled
+            _settings_changed(hub, actor)
+        case m.SaveChat():
+            account = actor.participant.account
+            if message.save and (account is None or not room.name.startswith(SPACE_ROOM_PREFIX)):
+                raise ProtocolError(
+                    "invalid", "save: only a signed-in member saves a space meeting's chat", ref
+                )
+            if message.save and room.e2ee:
+                raise ProtocolError(
+                    "invalid", "save: an end-to-end encrypted chat cannot be saved", ref
+                )
+            room.save_chat_by = account if message.save else None
             _settings_changed(hub, actor)
         case m.EndMeeting():
             for waiter in [w for w in hub.waiting.values() if w.room is room]:

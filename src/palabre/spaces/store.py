@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from ..accounts.users import User
 from ..bus import Event, space_topic, user_topic
 from ..errors import Invalid
-from ..meeting.names import generate_room_name
+from ..meeting.names import SPACE_ROOM_PREFIX, generate_room_name
 from .models import Activity, Member, Space
-from .policy import authorize
+from .policy import Access, authorize
 from .views import SpaceView, space_view
 
 MAX_NAME = 128
@@ -68,7 +68,7 @@ def create_space(
 
 def _free_room(session: Session) -> str:
     while True:
-        room = "space-" + generate_room_name()[:50]
+        room = SPACE_ROOM_PREFIX + generate_room_name()[:50]
         if session.scalar(select(Space.id).where(Space.room == room)) is None:
             return room
 
@@ -107,3 +107,17 @@ def edit_space(
     session.flush()
     view = space_view(space, access.member)
     return view, [(space_topic(space.id), {"type": "space.changed", "space": space.id})]
+
+
+def meeting_rooms(session: Session, user_id: int) -> set[str]:
+    """The rooms of the spaces whose meeting the person may enter directly."""
+    rows = session.execute(
+        select(Space, Member)
+        .join(Member, Member.space_id == Space.id)
+        .where(Member.user_id == user_id, Space.delete_at.is_(None))
+    ).all()
+    return {space.room for space, member in rows if Access(space, member).may("meeting.write")}
+
+
+def space_of_room(session: Session, room: str) -> int | None:
+    return session.scalar(select(Space.id).where(Space.room == room))

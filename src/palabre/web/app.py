@@ -27,10 +27,16 @@ from ..bus import Bus, MemoryBus
 from ..config import Settings
 from ..db import Database
 from ..meeting.admission import JoinRights
-from ..meeting.names import InvalidName, generate_room_name, normalize_room_name
+from ..meeting.names import (
+    SPACE_ROOM_PREFIX,
+    InvalidName,
+    generate_room_name,
+    normalize_room_name,
+)
 from ..notify.mail import Mailer, mailer_for
 from ..signaling.messages import encode, error
 from .api import ApiContext, api_routes, run_jobs
+from .api.meeting import SpaceMeetings, meeting_rooms_of
 from .auth import auth_routes
 from .backend import Backend
 from .security import SecurityHeaders
@@ -47,16 +53,26 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
-def join_rights(identity: Identity, room: str) -> JoinRights:
+def join_rights(
+    identity: Identity, room: str, space_rooms: frozenset[str] = frozenset()
+) -> JoinRights:
     """What an identity proves in a room: sign-in makes a host; an invitation counts only in
-    the room it names, and vouches for the guest's name."""
+    the room it names, and vouches for the guest's name; in a space's meeting, belonging to
+    the space (`space_rooms`: the rooms of the person's spaces) lets one in, by one's name."""
     invitation = (
         identity.invitation if identity.invitation and identity.invitation.allows(room) else None
     )
+    space_member = room in space_rooms
+    name = invitation.name if invitation else None
+    if space_member and identity.display_name:
+        name = identity.display_name
     return JoinRights(
         host=identity.host,
         invited_role=invitation.role if invitation else None,
-        name=invitation.name if invitation else None,
+        name=name,
+        account=identity.user,
+        space_room=room.startswith(SPACE_ROOM_PREFIX),
+        space_member=space_member,
     )
 
 
@@ -87,7 +103,10 @@ def create_app(
         mail=mailer if mailer is not None else mailer_for(settings),
         settings=settings,
         auth=auth,
+        backend=backend,
     )
+    meetings = SpaceMeetings(api)
+    backend.observe(meetings)
 
     async def websocket_endpoint(websocket: WebSocket) -> None:
         try:
@@ -99,7 +118,12 @@ def create_app(
             await websocket.send_text(encode(error(exc.code, f"token: {exc}")).decode())
             await websocket.close(1008)
             return
-        await backend.connect(websocket, partial(join_rights, identity))
+        rooms = (
+            frozenset(await api.run(meeting_rooms_of, identity.user))
+            if identity.user
+            else frozenset()
+        )
+        await backend.connect(websocket, partial(join_rights, identity, space_rooms=rooms))
 
     async def create_room(request: Request) -> Response:
         name = generate_room_name()
@@ -165,6 +189,7 @@ def create_app(
             jobs.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await jobs
+            await meetings.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.auth = auth

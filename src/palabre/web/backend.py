@@ -15,6 +15,7 @@ from ..config import Settings
 from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
 from ..signaling.hub import Hub
+from ..signaling.observer import RoomObserver
 from ..signaling.session import Session
 
 
@@ -31,6 +32,14 @@ class Backend(Protocol):
 
     async def participants(self, room: str) -> int:
         """How many people are in the room now (0 if it is not open)."""
+        ...
+
+    def observe(self, observer: RoomObserver) -> None:
+        """Tell `observer` who comes and goes in the rooms, and when a meeting ends."""
+        ...
+
+    async def roster(self, room: str) -> list[str]:
+        """The display names of the people in the room now (for its space's members)."""
         ...
 
     async def health(self) -> dict[str, Any]:
@@ -57,10 +66,17 @@ class LocalBackend:
         found = self.hub.rooms.get(room)
         return len(found.participants) if found else 0
 
+    def observe(self, observer: RoomObserver) -> None:
+        self.hub.observer = observer
+
+    async def roster(self, room: str) -> list[str]:
+        found = self.hub.rooms.get(room)
+        return [p.name for p in found.participants.values()] if found else []
+
     async def health(self) -> dict[str, Any]:
         return {
             "status": "ok",
             "rooms": len(self.hub.rooms),
             "participants": len(self.hub.members),
-            "media_connections": self.hub.sfu.transport.connection_count,
+            "media_connections": self.hub.sfu.connection_count,
         }

@@ -13,11 +13,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ... import __version__
-from . import spaces
+from . import meeting, spaces
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
 
-ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS]
+ENDPOINTS: list[Endpoint] = [*spaces.ENDPOINTS, *meeting.ENDPOINTS]
 
 
 def api_routes(ctx: ApiContext) -> list[Route]:

@@ -31,6 +31,7 @@ from ...db import Database
 from ...errors import Forbidden, Invalid, Refusal
 from ...notify.mail import Mailer
 from ..auth import csrf_ok
+from ..backend import Backend
 
 MAX_BODY = 1 << 20
 T = TypeVar("T")
@@ -43,13 +44,15 @@ class Unauthenticated(Refusal):
 
 @dataclass
 class ApiContext:
-    """What every handler may use: the database, the bus, the mailer, the settings."""
+    """What every handler may use: the database, the bus, the mailer, the settings, the
+    rooms (the meeting backend)."""
 
     db: Database
     bus: Bus
     mail: Mailer
     settings: Settings
     auth: Auth
+    backend: Backend
 
     async def run(self, operation: Callable[..., T], *args: Any) -> T:
         """`operation(session, *args)` in one transaction, in a thread (never on the loop)."""
