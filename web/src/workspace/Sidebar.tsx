@@ -5,10 +5,10 @@ import { useEffect } from "preact/hooks";
 import { t, tn } from "./i18n";
 import { route, paths } from "./router";
 import { channels, directs, loadChannels, me, personName, spaces, spaceCounts } from "./store";
-import type { Direct } from "./types";
+import type { Channel } from "./types";
 import { Badge, Link } from "./ui";
 
-export function directTitle(d: Direct): string {
+export function directTitle(d: Channel): string {
   const others = d.members.filter((p) => p.name !== me.value?.name);
   return (others.length ? others : d.members).map(personName).join(", ") || d.name;
 }

@@ -3,27 +3,28 @@
 
 import type {
   Accepted,
-  Activity,
+  ActivityPage,
   Changes,
   Channel,
   ChannelNotify,
-  Direct,
+  DirectoryEntry,
   Invitation,
   InvitationInfo,
+  InvitationMade,
+  Level,
   Me,
   Meeting,
   Member,
   Message,
+  MessagePage,
+  Module,
   Notice,
   NotifyLevel,
-  Person,
   Report,
   Role,
   SearchHit,
   Space,
   Token,
-  Module,
-  Level,
 } from "./types";
 
 export class ApiError extends Error {
@@ -114,9 +115,12 @@ export const archiveSpace = (s: number, archived: boolean) =>
 export const deleteSpace = (s: number, confirm: string) =>
   call<Space>("DELETE", `/api/spaces/${id(s)}`, { confirm });
 export const restoreSpace = (s: number) => call<Space>("POST", `/api/spaces/${id(s)}/restore`);
-export const listMembers = (s: number) => call<Member[]>("GET", `/api/spaces/${id(s)}/members`);
+/** Members carry `user_id`; the client keys people by `id` everywhere, so both are set. */
+const asMember = (m: Member): Member => ({ ...m, id: m.user_id ?? m.id });
+export const listMembers = (s: number) =>
+  call<Member[]>("GET", `/api/spaces/${id(s)}/members`).then((list) => list.map(asMember));
 export const addMember = (s: number, user: string, role: Role) =>
-  call<Member>("POST", `/api/spaces/${id(s)}/members`, { user, role });
+  call<Member>("POST", `/api/spaces/${id(s)}/members`, { user, role }).then(asMember);
 export const editMember = (
   s: number,
   u: number,
@@ -124,9 +128,10 @@ export const editMember = (
 ) => call<Member>("PATCH", `/api/spaces/${id(s)}/members/${id(u)}`, edit);
 export const removeMember = (s: number, u: number) =>
   call<void>("DELETE", `/api/spaces/${id(s)}/members/${id(u)}`);
-export const directory = (q: string) => call<Person[]>("GET", "/api/directory", undefined, { q });
+export const directory = (q: string) =>
+  call<DirectoryEntry[]>("GET", "/api/directory", undefined, { q });
 export const invite = (s: number, email: string, role: Role) =>
-  call<Invitation>("POST", `/api/spaces/${id(s)}/invitations`, { email, role });
+  call<InvitationMade>("POST", `/api/spaces/${id(s)}/invitations`, { email, role });
 export const listInvitations = (s: number) =>
   call<Invitation[]>("GET", `/api/spaces/${id(s)}/invitations`);
 export const revokeInvitation = (s: number, inv: number) =>
@@ -135,15 +140,15 @@ export const getInvitation = (token: string) =>
   call<InvitationInfo>("GET", `/api/invitations/${id(token)}`);
 export const acceptInvitation = (token: string, display_name?: string) =>
   call<Accepted>("POST", `/api/invitations/${id(token)}/accept`, display_name ? { display_name } : {});
-export const activity = (s: number, before?: number, limit = 50) =>
-  call<Activity[]>("GET", `/api/spaces/${id(s)}/activity`, undefined, { before, limit });
+export const activity = (s: number, before?: number | null, limit = 50) =>
+  call<ActivityPage>("GET", `/api/spaces/${id(s)}/activity`, undefined, { before, limit });
 export const report = (s: number, weeks: number) =>
   call<Report>("GET", `/api/spaces/${id(s)}/report`, undefined, { weeks });
 export const reportCsvUrl = (s: number, weeks: number) =>
   `/api/spaces/${id(s)}/report.csv?weeks=${weeks}`;
 export const spaceMeeting = (s: number) => call<Meeting>("GET", `/api/spaces/${id(s)}/meeting`);
 export const setSpaceNotify = (s: number, level: NotifyLevel) =>
-  call<void>("PUT", `/api/spaces/${id(s)}/notify`, { level });
+  call<unknown>("PUT", `/api/spaces/${id(s)}/notify`, { level });
 
 // Messaging
 export const listChannels = (s: number) => call<Channel[]>("GET", `/api/spaces/${id(s)}/channels`);
@@ -154,14 +159,14 @@ export const createChannel = (
 export const getChannel = (c: number) => call<Channel>("GET", `/api/channels/${id(c)}`);
 export const editChannel = (c: number, edit: { name?: string; topic?: string }) =>
   call<Channel>("PATCH", `/api/channels/${id(c)}`, edit);
-export const listDirect = () => call<Direct[]>("GET", "/api/direct");
-export const openDirect = (users: number[]) => call<Direct>("POST", "/api/direct", { users });
+export const listDirect = () => call<Channel[]>("GET", "/api/direct");
+export const openDirect = (users: number[]) => call<Channel>("POST", "/api/direct", { users });
 export const history = (c: number, before?: number, limit = 50) =>
-  call<Message[]>("GET", `/api/channels/${id(c)}/messages`, undefined, { before, limit });
-export const thread = (c: number, mid: number) =>
-  call<Message[]>("GET", `/api/channels/${id(c)}/messages`, undefined, { thread: mid });
+  call<MessagePage>("GET", `/api/channels/${id(c)}/messages`, undefined, { before, limit });
+export const thread = (c: number, mid: number, after?: number) =>
+  call<MessagePage>("GET", `/api/channels/${id(c)}/messages`, undefined, { thread: mid, after });
 export const changes = (c: number, after: number) =>
-  call<Changes | Message[]>("GET", `/api/channels/${id(c)}/changes`, undefined, { after });
+  call<Changes>("GET", `/api/channels/${id(c)}/changes`, undefined, { after });
 export const postMessage = (c: number, body: string, client_id: string, thread_id?: number) =>
   call<Message>("POST", `/api/channels/${id(c)}/messages`, {
     body,
@@ -170,19 +175,23 @@ export const postMessage = (c: number, body: string, client_id: string, thread_i
   });
 export const editMessage = (m: number, body: string) =>
   call<Message>("PATCH", `/api/messages/${id(m)}`, { body });
-export const deleteMessage = (m: number) => call<Message | void>("DELETE", `/api/messages/${id(m)}`);
+export const deleteMessage = (m: number) => call<Message>("DELETE", `/api/messages/${id(m)}`);
 export const react = (m: number, emoji: string, on: boolean) =>
-  call<Message | void>(on ? "PUT" : "DELETE", `/api/messages/${id(m)}/reactions/${id(emoji)}`);
+  call<Message>(on ? "PUT" : "DELETE", `/api/messages/${id(m)}/reactions/${id(emoji)}`);
 export const pin = (m: number, on: boolean) =>
-  call<Message | void>(on ? "POST" : "DELETE", `/api/messages/${id(m)}/pin`);
+  call<Message>(on ? "POST" : "DELETE", `/api/messages/${id(m)}/pin`);
 export const pins = (c: number) => call<Message[]>("GET", `/api/channels/${id(c)}/pins`);
 export const markRead = (c: number, seq: number) =>
-  call<void>("POST", `/api/channels/${id(c)}/read`, { seq });
+  call<{ channel: number; seq: number; unread: number; mentions: number }>(
+    "POST",
+    `/api/channels/${id(c)}/read`,
+    { seq },
+  );
 export const typing = (c: number) => call<void>("POST", `/api/channels/${id(c)}/typing`);
 export const setChannelNotify = (c: number, level: ChannelNotify) =>
-  call<void>("PUT", `/api/channels/${id(c)}/notify`, { level });
-export const search = (q: string, space?: number, limit = 30) =>
-  call<SearchHit[] | { results: SearchHit[] }>("GET", "/api/search", undefined, { q, space, limit });
+  call<Channel>("PUT", `/api/channels/${id(c)}/notify`, { level });
+export const search = (q: string, space?: number, limit = 50) =>
+  call<SearchHit[]>("GET", "/api/search", undefined, { q, space, limit });
 
 // Notifications
 export const notifications = (before?: number, limit = 50) =>
@@ -192,7 +201,7 @@ export const readNotifications = (ids?: number[]) =>
 
 // Tokens
 export const listTokens = () => call<Token[]>("GET", "/api/tokens");
-export const createToken = (name: string, scopes: string[], expires_in?: number) =>
+export const createToken = (name: string, scopes: "read" | "read write", expires_in?: number) =>
   call<Token>("POST", "/api/tokens", { name, scopes, ...(expires_in ? { expires_in } : {}) });
 export const deleteToken = (t: number) => call<void>("DELETE", `/api/tokens/${id(t)}`);
 

@@ -11,7 +11,7 @@ import { signal, type Signal } from "@preact/signals";
 import * as api from "./api";
 import { ApiError } from "./api";
 import { patchChannel, personById, personName } from "./store";
-import type { Changes, Message, Person } from "./types";
+import type { Message, Person } from "./types";
 
 export const PAGE = 50;
 const OUTBOX = "palabre.outbox";
@@ -102,10 +102,10 @@ export class Conversation {
       const page = await api.history(this.id, undefined, PAGE);
       this.error.value = null;
       let list: Message[] = [];
-      for (const m of page) list = insertBySeq(list, m);
+      for (const m of page.messages) list = insertBySeq(list, m);
       this.messages.value = list;
-      this.complete.value = page.length < PAGE;
-      this.cursor = Math.max(lastSeq, this.cursor, ...page.map((m) => m.changed_seq));
+      this.complete.value = !page.more;
+      this.cursor = Math.max(lastSeq, this.cursor, ...page.messages.map((m) => m.changed_seq));
       this.loaded.value = true;
     } catch (e) {
       this.error.value = e instanceof ApiError ? e : new ApiError(0, "network", String(e));
@@ -123,10 +123,10 @@ export class Conversation {
     try {
       const page = await api.history(this.id, oldest.seq, PAGE);
       let list = this.messages.value;
-      for (const m of page) list = insertBySeq(list, m);
+      for (const m of page.messages) list = insertBySeq(list, m);
       this.messages.value = list;
-      if (page.length < PAGE) this.complete.value = true;
-      return page.length > 0;
+      if (!page.more) this.complete.value = true;
+      return page.messages.length > 0;
     } catch (e) {
       this.error.value = e instanceof ApiError ? e : new ApiError(0, "network", String(e));
       return false;
@@ -139,10 +139,9 @@ export class Conversation {
   async catchUp(): Promise<void> {
     if (!this.loaded.value) return;
     for (let round = 0; round < 100; round++) {
-      const answer = await api.changes(this.id, this.cursor);
-      const { messages, more, cursor } = normalize(answer);
+      const { messages, more, cursor } = await api.changes(this.id, this.cursor);
       for (const m of messages) this.apply(m, true);
-      if (cursor !== undefined) this.cursor = Math.max(this.cursor, cursor);
+      this.cursor = Math.max(this.cursor, cursor);
       if (!more || messages.length === 0) return;
     }
   }
@@ -178,11 +177,17 @@ export class Conversation {
 
   async loadThread(root: number): Promise<void> {
     const s = this.thread(root);
-    const replies = await api.thread(this.id, root);
     let list: Message[] = [];
     const head = this.messages.value.find((m) => m.id === root);
     if (head) list = [head];
-    for (const m of replies) list = insertBySeq(list, m);
+    let after: number | undefined;
+    for (let round = 0; round < 100; round++) {
+      const page = await api.thread(this.id, root, after);
+      for (const m of page.messages) list = insertBySeq(list, m);
+      const last = page.messages[page.messages.length - 1];
+      if (!page.more || !last) break;
+      after = last.seq;
+    }
     s.value = list;
   }
 
@@ -261,7 +266,7 @@ export class Conversation {
   markRead(seq: number): void {
     if (seq <= this.readSent) return;
     this.readSent = seq;
-    patchChannel(this.id, { unread: 0, mentions: 0, last_read_seq: seq });
+    patchChannel(this.id, { unread: 0, mentions: 0, read_seq: seq });
     api.markRead(this.id, seq).catch(() => {
       this.readSent = 0; // tried again on the next look
     });
@@ -282,7 +287,7 @@ export class Conversation {
   }
 
   stoppedTyping(m: Message): void {
-    const key = String(m.author_id ?? m.author?.id ?? "");
+    const key = String(m.author?.id ?? "");
     if (this.typing.value.some((x) => x.key === key))
       this.typing.value = this.typing.value.filter((x) => x.key !== key);
   }
@@ -293,11 +298,6 @@ export class Conversation {
     if (this.typing.value.length)
       this.typingTimer = window.setTimeout(() => this.pruneTyping(), 1000);
   }
-}
-
-export function normalize(answer: Changes | Message[]): Changes {
-  if (Array.isArray(answer)) return { messages: answer, more: false };
-  return answer;
 }
 
 const open = new Map<number, Conversation>();

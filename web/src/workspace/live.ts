@@ -15,6 +15,7 @@ import {
   loadMembers,
   loadNotices,
   loadSpaces,
+  me,
   meetings,
   members,
   myId,
@@ -23,6 +24,7 @@ import {
   spaces,
   unreadNotices,
   isMine,
+  liveUserId,
 } from "./store";
 import { t } from "./i18n";
 import type { Channel, LiveEvent, Message } from "./types";
@@ -120,8 +122,26 @@ async function catchUp(): Promise<void> {
   ]);
 }
 
+function send(data: unknown): void {
+  if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(data));
+}
+
 function apply(ev: LiveEvent): void {
   switch (ev.type) {
+    case "hello":
+      liveUserId.value = ev.user;
+      break;
+    case "ping":
+      send({ type: "pong" });
+      break;
+    case "resync":
+      // The server could not keep up with this page: what it missed, from the cursors.
+      void catchUp();
+      break;
+    case "closing":
+    case "error":
+      console.warn("live:", ev.message);
+      break;
     case "message.posted":
     case "message.changed":
       onMessage(ev.channel, ev.message, ev.type === "message.posted");
@@ -132,10 +152,11 @@ function apply(ev: LiveEvent): void {
       break;
     case "channel.created":
     case "channel.changed":
-      void loadChannels(ev.space);
+      if (ev.space == null) void loadDirects();
+      else void loadChannels(ev.space);
       break;
     case "channel.read":
-      patchChannel(ev.channel, { unread: 0, mentions: 0, last_read_seq: ev.seq });
+      patchChannel(ev.channel, { unread: 0, mentions: 0, read_seq: ev.seq });
       existing(ev.channel)?.noteRead(ev.seq);
       break;
     case "space.joined":
@@ -176,10 +197,19 @@ function onMessage(channel: number, m: Message, posted: boolean): void {
   const patch: Partial<Channel> = { last_seq: Math.max(known.last_seq, m.seq) };
   if (posted && !m.thread_id && !isMine(m) && viewing.value !== channel) {
     patch.unread = (known.unread ?? 0) + 1;
-    if (m.mentions && myId.value != null && m.mentions.includes(myId.value))
-      patch.mentions = (known.mentions ?? 0) + 1;
+    if (mentionsMe(m.body)) patch.mentions = (known.mentions ?? 0) + 1;
   }
   patchChannel(channel, patch);
+}
+
+/** Does this text name the person (@their-name) or everyone (@channel)? */
+export function mentionsMe(body: string): boolean {
+  const name = me.value?.name;
+  const words = body.toLowerCase().match(/@[\p{L}\p{N}._@-]+/gu) ?? [];
+  return words.some((w) => {
+    const n = w.slice(1).replace(/[.,;:!?]+$/, "");
+    return n === "channel" || (!!name && n === name.toLowerCase());
+  });
 }
 
 function onRevoked(space: number): void {

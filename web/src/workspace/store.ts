@@ -4,13 +4,13 @@
 
 import { computed, signal } from "@preact/signals";
 import * as api from "./api";
-import type { Channel, Direct, Me, Meeting, Member, Notice, Person, Space } from "./types";
+import type { Channel, Me, Meeting, Member, Notice, Person, Space } from "./types";
 
 export const me = signal<Me | null>(null);
 export const spaces = signal<Space[] | null>(null);
 export const channels = signal<Record<number, Channel[]>>({});
 export const members = signal<Record<number, Member[]>>({});
-export const directs = signal<Direct[] | null>(null);
+export const directs = signal<Channel[] | null>(null);
 export const notices = signal<Notice[] | null>(null);
 export const unreadNotices = signal(0);
 export const meetings = signal<Record<number, Meeting>>({});
@@ -30,13 +30,15 @@ export function markAbsent(part: string, e: unknown): boolean {
   return true;
 }
 
-export const myId = computed(() => me.value?.id ?? null);
+/** The signed-in person's user id: /api/me may not say it; the live connection's hello does. */
+export const liveUserId = signal<number | null>(null);
+export const myId = computed(() => me.value?.id ?? liveUserId.value);
 
-export function isMine(author: { author_id: number | null; author?: Person | null }): boolean {
-  const m = me.value;
-  if (!m) return false;
-  if (m.id != null && author.author_id != null) return m.id === author.author_id;
-  return !!author.author && author.author.name === m.name;
+export function isMine(m: { author: Person | null }): boolean {
+  const who = me.value;
+  if (!who || !m.author) return false;
+  if (myId.value != null) return m.author.id === myId.value;
+  return m.author.name === who.name;
 }
 
 export async function loadMe(): Promise<Me> {

@@ -36,78 +36,82 @@ export interface Space {
 
 export interface Person {
   id: number;
-  name: string;
+  name: string; // the account's name, what @mentions use
   display_name: string;
-  email?: string | null;
-  guest?: boolean;
 }
 
+/** A member as GET /api/spaces/{id}/members lists them (user_id), with `id` set alike. */
 export interface Member extends Person {
+  user_id: number;
+  guest: boolean;
   role: Role;
   access: Record<Module, Level>;
+  email: string | null;
+  joined_at: string;
 }
 
 export interface Channel {
   id: number;
-  space_id: number | null;
-  kind?: "channel" | "direct";
+  space: number | null; // null: a direct conversation
+  kind: "channel" | "direct";
   name: string;
   topic: string;
   private: boolean;
+  created_by: number | null;
+  created_at: string;
+  archived_at: string | null;
   last_seq: number;
-  unread?: number;
-  mentions?: number;
-  last_read_seq?: number;
-  read_seq?: number;
-  notify?: ChannelNotify;
-  archived_at?: string | null;
-  members?: Person[];
+  members: Person[];
+  read_seq: number;
+  unread: number;
+  mentions: number;
+  notify: ChannelNotify;
 }
 
 export interface Reaction {
   emoji: string;
   count: number;
-  mine?: boolean;
-  users?: number[];
+  users: number[];
 }
 
 export interface Message {
   id: number;
-  channel_id: number;
+  channel: number;
   seq: number;
   changed_seq: number;
-  author_id: number | null;
-  author?: Person | null;
   thread_id: number | null;
+  author: Person | null;
   body: string;
-  html: string;
-  client_id?: string | null;
+  html: string; // rendered on the server, safe to insert
+  client_id: string | null;
   created_at: string;
   edited_at: string | null;
-  deleted_at: string | null;
+  deleted: boolean;
   pinned_at: string | null;
-  pinned_by?: number | null;
+  pinned_by: number | null;
   reply_count: number;
-  last_reply_at?: string | null;
-  reactions?: Reaction[];
-  mentions?: number[];
+  last_reply_at: string | null;
+  reactions: Reaction[];
+}
+
+export interface MessagePage {
+  messages: Message[];
+  more: boolean;
 }
 
 export interface Changes {
   messages: Message[];
-  cursor?: number;
-  more?: boolean;
-}
-
-export interface Direct extends Channel {
-  members: Person[];
+  cursor: number;
+  more: boolean;
 }
 
 export interface SearchHit {
+  kind: string;
+  space: number | null;
+  channel: number;
+  channel_name: string;
   message: Message;
-  channel?: { id: number; name: string; space_id: number | null } | null;
-  space?: { id: number; name: string } | null;
-  snippet?: string;
+  excerpt: string; // safe HTML, the words found in <mark>
 }
 
 export interface Notice {
@@ -115,7 +119,6 @@ export interface Notice {
   kind: "mention" | "reply" | "invitation" | "direct" | string;
   text: string;
   actor_id: number | null;
-  actor?: Person | null;
   space_id: number | null;
   channel_id: number | null;
   message_id: number | null;
@@ -127,63 +130,99 @@ export interface Invitation {
   id: number;
   email: string;
   role: Role;
-  created_at?: string;
+  invited_by: string | null;
+  created_at: string;
   expires_at: string;
-  invited_by?: Person | string | null;
+  mailed: boolean;
+}
+
+export interface InvitationMade {
+  invitation: Invitation;
+  mailed: boolean;
+  link: string | null; // shown only when no e-mail could carry it
 }
 
 export interface InvitationInfo {
-  space: { id: number; name: string; description?: string } | string;
-  space_id?: number;
-  invited_by?: Person | string | null;
+  space_id: number;
+  space_name: string;
+  invited_by: string | null;
+  role: Role;
+  email: string;
   expires_at: string;
-  email?: string;
-  role?: Role;
 }
 
 export interface Accepted {
-  space: number | { id: number };
-  space_id?: number;
+  space: Space;
+  user: string;
+  display_name: string;
+  signed_in: boolean;
 }
 
 export interface Activity {
   id: number;
-  actor?: Person | null;
-  actor_id?: number | null;
   verb: string;
   subject: string;
+  actor: Person | null;
   created_at: string;
 }
 
+export interface ActivityPage {
+  items: Activity[];
+  before: number | null;
+}
+
+export interface Week {
+  week_start: string;
+  members: number;
+  messages: number;
+  meetings: number;
+  meeting_minutes: number;
+  person_minutes: number;
+}
+
 export interface Report {
-  members: number | Record<string, number>;
-  weeks: { week: string; messages: number; meeting_minutes: number }[];
+  space_id: number;
+  space_name: string;
+  generated_at: string;
+  members: Record<string, number>;
+  weeks: Week[];
 }
 
 export interface Token {
   id: number;
   name: string;
-  scopes: string[];
+  scopes: string; // "read" or "read write"
   created_at: string;
+  last_used_at: string | null;
   expires_at: string | null;
-  last_used_at?: string | null;
-  token?: string;
+  token?: string; // in the answer that made it only
+}
+
+export interface DirectoryEntry {
+  id?: number;
+  name: string;
+  display_name: string;
 }
 
 export interface Meeting {
   room: string;
   live: boolean;
-  participants: (string | { name: string; display_name?: string })[];
+  participants: string[]; // display names of those present
 }
 
 /** Live events on /api/live. */
 export type LiveEvent =
+  | { type: "hello"; user: number; ping: number }
+  | { type: "ping" }
+  | { type: "resync" }
+  | { type: "closing"; message: string }
+  | { type: "error"; code: string; message: string }
   | { type: "message.posted" | "message.changed"; channel: number; message: Message }
   | { type: "typing"; channel: number; user: number | Person }
-  | { type: "channel.created" | "channel.changed"; space: number; channel: number | Channel }
+  | { type: "channel.created" | "channel.changed"; space: number | null; channel: number }
   | { type: "channel.read"; channel: number; seq: number }
   | { type: "space.joined" | "space.changed"; space: number }
   | { type: "access.revoked"; space: number }
   | { type: "member.changed"; space: number; user: number }
   | { type: "notification"; notification: Notice }
-  | { type: "meeting.changed"; space: number; live: boolean; participants: Meeting["participants"] };
+  | { type: "meeting.changed"; space: number; live: boolean; participants: string[] };

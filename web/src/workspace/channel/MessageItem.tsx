@@ -6,20 +6,19 @@ import * as api from "../api";
 import type { Conversation } from "../conversation";
 import { fmtDateTime, fmtTime } from "../format";
 import { t, tn } from "../i18n";
-import { isMine, myId, personById, personName } from "../store";
+import { isMine, myId, personName } from "../store";
 import type { Message, Reaction } from "../types";
 import { Confirm, ErrorNote, Menu, type MenuItem } from "../ui";
 
 export const EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢", "👀", "✅"];
 
 export function authorName(m: Message): string {
-  return personName(m.author ?? personById(m.author_id)) || t("msg.someone");
+  return personName(m.author) || t("msg.someone");
 }
 
 function mine(r: Reaction): boolean {
-  if (r.mine !== undefined) return r.mine;
   const me = myId.value;
-  return me != null && !!r.users?.includes(me);
+  return me != null && r.users.includes(me);
 }
 
 export function MessageItem(props: {
@@ -36,15 +35,12 @@ export function MessageItem(props: {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const own = isMine(m);
-  const deleted = !!m.deleted_at;
-  const act = (p: Promise<Message | void>) =>
-    p.then(
-      (answer) => {
-        setError(null);
-        if (answer && typeof answer === "object" && "id" in answer) conv.apply(answer);
-      },
-      setError,
-    );
+  const deleted = m.deleted;
+  const act = (p: Promise<Message>) =>
+    p.then((answer) => {
+      setError(null);
+      conv.apply(answer);
+    }, setError);
 
   const items: MenuItem[] = [];
   if (!deleted && props.canWrite && !props.inThread && props.onThread)
@@ -165,8 +161,7 @@ export function MessageItem(props: {
           danger
           onClose={() => setConfirmDelete(false)}
           onOk={async () => {
-            const a = await api.deleteMessage(m.id);
-            if (a && typeof a === "object") conv.apply(a);
+            conv.apply(await api.deleteMessage(m.id));
           }}
         />
       )}

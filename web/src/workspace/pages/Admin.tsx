@@ -5,9 +5,9 @@ import { useEffect, useState } from "preact/hooks";
 import * as api from "../api";
 import { fmtDate, fmtDateTime, fmtNumber, fmtRelative } from "../format";
 import { t } from "../i18n";
-import { go, paths } from "../router";
-import { dropSpace, loadMembers, markAbsent, members, me, personName, upsertSpace, absent } from "../store";
-import { ROLES, type Activity, type Invitation, type Member, type Person, type Report, type Role, type Space } from "../types";
+import { paths } from "../router";
+import { loadMembers, markAbsent, members, me, personName, upsertSpace, absent } from "../store";
+import { ROLES, type Activity, type DirectoryEntry, type Invitation, type Member, type Report, type Role, type Space } from "../types";
 import { Absent, Confirm, ErrorNote, Link, Loading, useAction } from "../ui";
 import { useSpace } from "./Space";
 
@@ -142,7 +142,7 @@ function MembersAdmin({ space }: { space: Space }) {
 function AddMember({ space, roles }: { space: Space; roles: Role[] }) {
   const [user, setUser] = useState("");
   const [role, setRole] = useState<Role>("member");
-  const [found, setFound] = useState<Person[]>([]);
+  const [found, setFound] = useState<DirectoryEntry[]>([]);
   useEffect(() => {
     const q = user.trim();
     if (q.length < 2) return setFound([]);
@@ -176,8 +176,8 @@ function AddMember({ space, roles }: { space: Space; roles: Role[] }) {
       />
       <datalist id="directory-list">
         {found.map((p) => (
-          <option value={p.name} key={p.id}>
-            {personName(p)}
+          <option value={p.name} key={p.name}>
+            {p.display_name}
           </option>
         ))}
       </datalist>
@@ -200,8 +200,7 @@ function AddMember({ space, roles }: { space: Space; roles: Role[] }) {
 }
 
 function inviter(i: Invitation): string {
-  const by = i.invited_by;
-  return typeof by === "string" ? by : personName(by);
+  return i.invited_by ?? "";
 }
 
 function Invitations({ space }: { space: Space }) {
@@ -219,8 +218,8 @@ function Invitations({ space }: { space: Space }) {
   }, [space.id]);
   const send = useAction(async () => {
     const to = email.trim();
-    await api.invite(space.id, to, role);
-    setSent(t("invite.sent", { email: to }));
+    const made = await api.invite(space.id, to, role);
+    setSent(made.mailed ? t("invite.sent", { email: to }) : t("invite.link", { email: to, link: made.link ?? "" }));
     setEmail("");
     await load();
   });
@@ -373,8 +372,7 @@ function SpaceAdmin({ space }: { space: Space }) {
           ok={space.archived_at ? t("admin.unarchive") : t("admin.archive")}
           onClose={() => setConfirm(null)}
           onOk={async () => {
-            const s = await api.archiveSpace(space.id, !space.archived_at);
-            upsertSpace(s ?? (await api.getSpace(space.id)));
+            upsertSpace(await api.archiveSpace(space.id, !space.archived_at));
           }}
         />
       )}
@@ -401,16 +399,7 @@ function SpaceAdmin({ space }: { space: Space }) {
             setTyped("");
           }}
           onOk={async () => {
-            const s = await api.deleteSpace(space.id, typed);
-            if (s && typeof s === "object") upsertSpace(s);
-            else {
-              try {
-                upsertSpace(await api.getSpace(space.id));
-              } catch {
-                dropSpace(space.id);
-                go(paths.home());
-              }
-            }
+            upsertSpace(await api.deleteSpace(space.id, typed));
           }}
         />
       )}
@@ -420,13 +409,13 @@ function SpaceAdmin({ space }: { space: Space }) {
 
 function ActivityFeed({ space }: { space: Space }) {
   const [items, setItems] = useState<Activity[] | null>(null);
-  const [more, setMore] = useState(true);
+  const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const page = (before?: number) =>
     api.activity(space.id, before, 50).then(
-      (list) => {
-        setItems((old) => (before ? [...(old ?? []), ...list] : list));
-        setMore(list.length === 50);
+      (answer) => {
+        setItems((old) => (before ? [...(old ?? []), ...answer.items] : answer.items));
+        setNext(answer.before);
       },
       (e) => {
         if (!markAbsent("activity", e)) setError(e);
@@ -457,8 +446,8 @@ function ActivityFeed({ space }: { space: Space }) {
           ))}
         </ol>
       )}
-      {items && more && items.length > 0 && (
-        <button type="button" class="btn" onClick={() => void page(items[items.length - 1]!.id)}>
+      {items && next !== null && (
+        <button type="button" class="btn" onClick={() => void page(next)}>
           {t("activity.more")}
         </button>
       )}
@@ -482,11 +471,7 @@ function ReportView({ space }: { space: Space }) {
       if (!markAbsent("report", e)) setError(e);
     });
   }, [space.id, weeks]);
-  const memberCount = data
-    ? typeof data.members === "number"
-      ? data.members
-      : Object.values(data.members).reduce((a, b) => a + b, 0)
-    : 0;
+  const memberCount = data ? Object.values(data.members).reduce((a, b) => a + b, 0) : 0;
   return (
     <section class="ws-card" aria-labelledby="report-title">
       <h2 id="report-title">{t("admin.tab.report")}</h2>
@@ -505,22 +490,31 @@ function ReportView({ space }: { space: Space }) {
         !error && <Loading />
       ) : (
         <>
-          <p>{t("report.members", { n: fmtNumber(memberCount) })}</p>
+          <p>
+            {t("report.members", { n: fmtNumber(memberCount) })}{" "}
+            <span class="ws-muted">
+              ({ROLES.map((r) => `${roleName(r)} ${fmtNumber(data.members[r] ?? 0)}`).join(", ")})
+            </span>
+          </p>
           <table class="ws-table" id="report-table">
             <caption class="sr-only">{t("admin.tab.report")}</caption>
             <thead>
               <tr>
                 <th scope="col">{t("report.week")}</th>
+                <th scope="col">{t("report.membersCol")}</th>
                 <th scope="col">{t("report.messages")}</th>
+                <th scope="col">{t("report.meetings")}</th>
                 <th scope="col">{t("report.minutes")}</th>
               </tr>
             </thead>
             <tbody>
               {data.weeks.map((w) => (
-                <tr key={w.week}>
-                  <th scope="row">{/^\d{4}-\d{2}-\d{2}/.test(w.week) ? fmtDate(w.week) : w.week}</th>
+                <tr key={w.week_start}>
+                  <th scope="row">{fmtDate(w.week_start + "T00:00:00Z")}</th>
+                  <td>{fmtNumber(w.members)}</td>
                   <td>{fmtNumber(w.messages)}</td>
-                  <td>{fmtNumber(w.meeting_minutes)}</td>
+                  <td>{fmtNumber(w.meetings)}</td>
+                  <td>{fmtNumber(Math.round(w.meeting_minutes))}</td>
                 </tr>
               ))}
             </tbody>

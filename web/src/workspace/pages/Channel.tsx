@@ -39,7 +39,7 @@ export function ChannelPage(props: { space?: number; channel: number; thread?: n
     api.getChannel(props.channel).then(
       (c) => {
         setInfo(c);
-        if (readAtOpen.current === null) readAtOpen.current = c.last_read_seq ?? c.read_seq ?? null;
+        if (readAtOpen.current === null) readAtOpen.current = c.read_seq;
         if (!conv.loaded.value) void conv.loadLatest(c.last_seq);
         else void conv.catchUp().catch(() => conv.loadLatest(c.last_seq));
       },

@@ -6,13 +6,9 @@ import * as api from "../api";
 import { fmtDate } from "../format";
 import { t } from "../i18n";
 import { go, paths } from "../router";
-import { loadMe, loadSpaces, me, personName } from "../store";
+import { loadMe, loadSpaces, me } from "../store";
 import type { InvitationInfo } from "../types";
 import { ErrorNote, Loading, useAction } from "../ui";
-
-function spaceName(i: InvitationInfo): string {
-  return typeof i.space === "string" ? i.space : i.space.name;
-}
 
 export function InvitePage({ token }: { token: string }) {
   const [info, setInfo] = useState<InvitationInfo | null>(null);
@@ -24,11 +20,9 @@ export function InvitePage({ token }: { token: string }) {
   const m = me.value;
   const accept = useAction(async () => {
     const done = await api.acceptInvitation(token, m?.signedIn ? undefined : name.trim());
-    const space =
-      typeof done.space === "number" ? done.space : done.space?.id ?? done.space_id ?? (info && typeof info.space !== "string" ? info.space.id : undefined);
     await loadMe();
     await loadSpaces().catch(() => {});
-    go(space ? paths.space(space) : paths.home());
+    go(paths.space(done.space.id));
   });
   if (error)
     return (
@@ -38,10 +32,10 @@ export function InvitePage({ token }: { token: string }) {
       </section>
     );
   if (!info || !m) return <Loading />;
-  const by = typeof info.invited_by === "string" ? info.invited_by : personName(info.invited_by);
+  const by = info.invited_by;
   return (
     <section class="ws-card">
-      <h1 tabIndex={-1}>{t("invitation.title", { name: spaceName(info) })}</h1>
+      <h1 tabIndex={-1}>{t("invitation.title", { name: info.space_name })}</h1>
       {by && <p>{t("invitation.by", { name: by })}</p>}
       <p class="ws-muted">{t("invitation.until", { date: fmtDate(info.expires_at) })}</p>
       <form

@@ -11,7 +11,7 @@ import { Absent, ErrorNote, Link, Loading, useAction } from "../ui";
 
 function target(n: Notice): string {
   if (n.channel_id) {
-    const space = n.space_id ?? findChannel(n.channel_id)?.space_id ?? null;
+    const space = n.space_id ?? findChannel(n.channel_id)?.space ?? null;
     return channelPath(space, n.channel_id, n.message_id ? { message: n.message_id } : undefined);
   }
   if (n.space_id) return paths.space(n.space_id);
@@ -53,7 +53,7 @@ export function NotificationsPage() {
       ) : (
         <ul class="ws-notices">
           {list.map((n) => {
-            const actor = personName(n.actor ?? personById(n.actor_id));
+            const actor = personName(personById(n.actor_id));
             return (
               <li key={n.id} class={n.read ? "read" : "unread"}>
                 <span class="ws-notice-kind">

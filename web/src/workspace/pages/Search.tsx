@@ -5,7 +5,7 @@ import * as api from "../api";
 import { fmtDateTime, fmtNumber } from "../format";
 import { t } from "../i18n";
 import { channelPath, go, paths } from "../router";
-import { findChannel, markAbsent, spaces, absent } from "../store";
+import { markAbsent, spaces, absent } from "../store";
 import type { SearchHit } from "../types";
 import { Absent, ErrorNote, Link, Loading } from "../ui";
 import { authorName } from "../channel/MessageItem";
@@ -21,7 +21,7 @@ export function SearchPage({ q, space }: { q: string; space?: number }) {
     setError(null);
     if (!q.trim()) return;
     api.search(q, space).then(
-      (answer) => setHits(Array.isArray(answer) ? answer : answer.results),
+      (answer) => setHits(answer),
       (e) => {
         if (!markAbsent("search", e)) setError(e);
       },
@@ -64,12 +64,13 @@ export function SearchPage({ q, space }: { q: string; space?: number }) {
           <ol class="ws-results">
             {hits.map((h) => {
               const m = h.message;
-              const channel = h.channel ?? findChannel(m.channel_id);
-              const sid = h.space?.id ?? channel?.space_id ?? null;
-              const where = [h.space?.name ?? spaces.value?.find((s) => s.id === sid)?.name, channel?.name && "#" + channel.name]
-                .filter(Boolean)
-                .join(" · ");
-              const href = channelPath(sid, m.channel_id, m.thread_id ? { thread: m.thread_id, message: m.id } : { message: m.id });
+              const spaceName = spaces.value?.find((s) => s.id === h.space)?.name;
+              const where = [spaceName, h.channel_name && "#" + h.channel_name].filter(Boolean).join(" · ");
+              const href = channelPath(
+                h.space,
+                h.channel,
+                m.thread_id ? { thread: m.thread_id, message: m.id } : { message: m.id },
+              );
               return (
                 <li key={m.id} class="ws-result">
                   <Link href={href} class="ws-result-link">
@@ -80,11 +81,7 @@ export function SearchPage({ q, space }: { q: string; space?: number }) {
                       · {fmtDateTime(m.created_at)}
                     </time>
                   </Link>
-                  {h.snippet ? (
-                    <p class="ws-msg-body ws-plain">{h.snippet}</p>
-                  ) : (
-                    <div class="ws-msg-body" dangerouslySetInnerHTML={{ __html: m.html }} />
-                  )}
+                  <div class="ws-msg-body" dangerouslySetInnerHTML={{ __html: h.excerpt || m.html }} />
                 </li>
               );
             })}

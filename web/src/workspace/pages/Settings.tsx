@@ -126,7 +126,7 @@ function Tokens() {
     void load();
   }, []);
   const create = useAction(async () => {
-    const tok = await api.createToken(name.trim(), write ? ["read", "write"] : ["read"], days ? Number(days) * 86400 : undefined);
+    const tok = await api.createToken(name.trim(), write ? "read write" : "read", days ? Number(days) * 86400 : undefined);
     setMade(tok);
     setName("");
     await load();
@@ -161,7 +161,7 @@ function Tokens() {
                 {list.map((tok) => (
                   <tr key={tok.id}>
                     <td>{tok.name}</td>
-                    <td>{tok.scopes.join(" ")}</td>
+                    <td>{tok.scopes === "read" ? t("tokens.readOnly") : t("tokens.readWrite")}</td>
                     <td>{tok.expires_at ? fmtDate(tok.expires_at) : t("tokens.never")}</td>
                     <td>
                       <button type="button" class="btn small" onClick={() => setRevoke(tok)}>

@@ -85,7 +85,7 @@ export function MeetingBox({ space, compact }: { space: Space; compact?: boolean
   }, [space.id]);
   if (space.access.meeting === "none") return null;
   const room = meeting?.room || space.room;
-  const people = (meeting?.participants ?? []).map((p) => (typeof p === "string" ? p : p.display_name || p.name));
+  const people = meeting?.participants ?? [];
   return (
     <div class={compact ? "ws-meeting compact" : "ws-meeting"} aria-live="polite">
       {meeting?.live ? (
