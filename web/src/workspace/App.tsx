@@ -8,7 +8,7 @@ import { liveState, startLive } from "./live";
 import { route, go, paths, type Route } from "./router";
 import { announcement, loadDirects, loadMe, loadNotices, loadSpaces, me, unreadNotices } from "./store";
 import { Sidebar } from "./Sidebar";
-import { Link, Loading, ErrorNote } from "./ui";
+import { ErrorNote, Icon, Link, Loading } from "./ui";
 import { HomePage } from "./pages/Home";
 import { SpacePage } from "./pages/Space";
 import { ChannelPage } from "./pages/Channel";
@@ -186,7 +186,7 @@ function Frame(props: {
             aria-controls="ws-nav"
             onClick={props.onNav}
           >
-            <span aria-hidden="true">☰</span>
+            <Icon name="menu" />
             <span class="sr-only">{t("nav.menu")}</span>
           </button>
         )}
@@ -215,7 +215,7 @@ function Frame(props: {
               />
             </form>
             <Link href={paths.notifications()} class="btn icon-btn ws-bell" id="ws-notifications-link">
-              <span aria-hidden="true">🔔</span>
+              <Icon name="bell" />
               <span class="sr-only">{t("nav.notifications")}</span>
               {n > 0 && (
                 <span class="ws-badge mention">
@@ -225,7 +225,7 @@ function Frame(props: {
               )}
             </Link>
             <Link href={paths.settings()} class="btn icon-btn" id="ws-settings-link">
-              <span aria-hidden="true">⚙</span>
+              <Icon name="gear" />
               <span class="sr-only">{t("nav.settings")}</span>
             </Link>
           </>

@@ -6,7 +6,7 @@ import { t, tn } from "./i18n";
 import { route, paths } from "./router";
 import { channels, directs, loadChannels, me, personName, spaces, spaceCounts } from "./store";
 import type { Channel } from "./types";
-import { Badge, Link } from "./ui";
+import { Badge, Icon, Link } from "./ui";
 
 export function directTitle(d: Channel): string {
   const others = d.members.filter((p) => p.name !== me.value?.name);
@@ -57,7 +57,7 @@ export function Sidebar({ onClose }: { onClose: () => void }) {
                         aria-current={ch.id === channelId ? "page" : undefined}
                         class={ch.unread ? "unread" : ""}
                       >
-                        <span aria-hidden="true">{ch.private ? "🔒" : "#"}</span>
+                        <Icon name={ch.private ? "lock" : "hash"} />
                         <span class="ws-nav-name">{ch.name}</span>
                         <Badge n={ch.mentions ?? 0} mention label={tn("count.mentions", ch.mentions ?? 0)} />
                         <Badge n={ch.mentions ? 0 : ch.unread ?? 0} label={tn("count.unread", ch.unread ?? 0)} />

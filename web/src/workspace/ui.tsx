@@ -205,7 +205,7 @@ export function Menu(props: { label: string; items: MenuItem[]; icon?: Component
         title={props.label}
         onClick={() => setOpen(!open)}
       >
-        {props.icon ?? <span aria-hidden="true">⋯</span>}
+        {props.icon ?? <Icon name="more" />}
       </button>
       {open && (
         <div class="ws-menu-list" role="menu" id={id} ref={list} onKeyDown={onKey} aria-label={props.label}>
@@ -266,4 +266,26 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]) {
     };
   }, [...deps, n]);
   return { ...state, reload: () => setN((x) => x + 1) };
+}
+
+const ICONS = {
+  bell: "M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.8V3.5a1.5 1.5 0 0 0-3 0v.7A7 7 0 0 0 5 11v5l-2 2v1h18v-1z",
+  gear: "M19.4 13a7.5 7.5 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.4 7.4 0 0 0-1.7-1L15 3.3h-4l-.4 2.6a7.4 7.4 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.5 7.5 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1a7.4 7.4 0 0 0 1.7 1l.4 2.6h4l.4-2.6a7.4 7.4 0 0 0 1.7-1l2.5 1 2-3.5zM12 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z",
+  pin: "M16 3v2l-1 1v5l3 3v2h-5v5l-1 1-1-1v-5H6v-2l3-3V6L8 5V3z",
+  menu: "M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z",
+  close: "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z",
+  smile:
+    "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5a5.5 5.5 0 0 0 5.1-3.5H6.9a5.5 5.5 0 0 0 5.1 3.5z",
+  more: "M12 8a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm0 2a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 6a2 2 0 1 0 0 4 2 2 0 0 0 0-4z",
+  lock: "M17 9h-1V7a4 4 0 0 0-8 0v2H7a2 2 0 0 0-2 2v9a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-9a2 2 0 0 0-2-2zm-7-2a2 2 0 0 1 4 0v2h-4z",
+  hash: "M10 3 9.4 8H6v2h3.2l-.5 4H5v2h3.5L8 21h2l.5-5h4l-.5 5h2l.5-5H20v-2h-3.2l.5-4H21V8h-3.5L18 3h-2l-.5 5h-4l.5-5zm1.3 7h4l-.5 4h-4z",
+} as const;
+
+/** An icon from the workspace's few (drawn paths: no icon font, no emoji font needed). */
+export function Icon({ name }: { name: keyof typeof ICONS }) {
+  return (
+    <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d={ICONS[name]} />
+    </svg>
+  );
 }

@@ -8,7 +8,7 @@ import { fmtDateTime, fmtTime } from "../format";
 import { t, tn } from "../i18n";
 import { isMine, myId, personName } from "../store";
 import type { Message, Reaction } from "../types";
-import { Confirm, ErrorNote, Menu, type MenuItem } from "../ui";
+import { Confirm, ErrorNote, Icon, Menu, type MenuItem } from "../ui";
 
 export const EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢", "👀", "✅"];
 
@@ -83,7 +83,7 @@ export function MessageItem(props: {
         </time>
         {m.pinned_at && (
           <span class="ws-pinned" title={t("msg.pinned")}>
-            <span aria-hidden="true">📌</span>
+            <Icon name="pin" />
             <span class="sr-only">{t("msg.pinned")}</span>
           </span>
         )}
@@ -92,7 +92,7 @@ export function MessageItem(props: {
             {props.canWrite && !deleted && (
               <Menu
                 label={t("msg.react", { name: who })}
-                icon={<span aria-hidden="true">☺</span>}
+                icon={<Icon name="smile" />}
                 class="ws-react-menu"
                 items={EMOJIS.map((e) => {
                   const r = reactions.find((x) => x.emoji === e);

@@ -7,7 +7,7 @@ import * as api from "../api";
 import type { Conversation } from "../conversation";
 import { t } from "../i18n";
 import type { Message, Person } from "../types";
-import { ErrorNote, Link, Loading } from "../ui";
+import { ErrorNote, Icon, Link, Loading } from "../ui";
 import { Composer } from "./Composer";
 import { PendingItem } from "./History";
 import { MessageItem, authorName } from "./MessageItem";
@@ -32,7 +32,7 @@ function Panel(props: { title: string; onClose: () => void; children: ComponentC
           {props.title}
         </h2>
         <button type="button" class="btn icon-btn" onClick={props.onClose} aria-label={t("panel.close")}>
-          <span aria-hidden="true">✕</span>
+          <Icon name="close" />
         </button>
       </div>
       {props.children}

@@ -16,7 +16,7 @@ import {
   patchChannel,
 } from "../store";
 import type { Channel, ChannelNotify, Message, Person } from "../types";
-import { ErrorNote, Loading, Menu } from "../ui";
+import { ErrorNote, Icon, Loading, Menu } from "../ui";
 import { Composer } from "../channel/Composer";
 import { History } from "../channel/History";
 import { PinsPanel, ThreadPanel } from "../channel/Panels";
@@ -103,7 +103,7 @@ export function ChannelPage(props: { space?: number; channel: number; thread?: n
         <header class="ws-channel-head">
           <div class="ws-channel-name">
             <h1 id="channel-title" tabIndex={-1}>
-              {!direct && <span aria-hidden="true">{info.private ? "🔒 " : "# "}</span>}
+              {!direct && <Icon name={info.private ? "lock" : "hash"} />}
               {title}
             </h1>
             {info.topic && <p class="ws-muted ws-topic">{info.topic}</p>}
@@ -117,11 +117,11 @@ export function ChannelPage(props: { space?: number; channel: number; thread?: n
               aria-expanded={pinsOpen}
               onClick={() => setPinsOpen(!pinsOpen)}
             >
-              <span aria-hidden="true">📌</span> {t("pins.open")}
+              <Icon name="pin" /> {t("pins.open")}
             </button>
             <Menu
               label={t("notify.channel")}
-              icon={<span aria-hidden="true">🔔</span>}
+              icon={<Icon name="bell" />}
               items={NOTIFY.map((level) => ({
                 label: t(("notify." + level) as "notify.all"),
                 checked: (info.notify ?? "default") === level,

@@ -16,9 +16,10 @@ import {
   spaceById,
   upsertSpace,
   absent,
+  me,
 } from "../store";
 import { MODULES, type Level, type Member, type Space } from "../types";
-import { Absent, Badge, ErrorNote, Link, Loading, useAction } from "../ui";
+import { Absent, Badge, ErrorNote, Icon, Link, Loading, useAction } from "../ui";
 
 export function useSpace(id: number | undefined) {
   const [error, setError] = useState<unknown>(null);
@@ -133,7 +134,7 @@ function ChannelsBox({ space }: { space: Space }) {
           {list.map((c) => (
             <li key={c.id}>
               <Link href={paths.channel(space.id, c.id)} class="ws-channel-link">
-                <span aria-hidden="true">{c.private ? "🔒 " : "# "}</span>
+                <Icon name={c.private ? "lock" : "hash"} />
                 {c.name}
                 {c.private && <span class="sr-only"> ({t("channel.private")})</span>}
               </Link>
@@ -253,9 +254,16 @@ function PersonItem({ p }: { p: Member }) {
         @{p.name} · {t(("role." + p.role) as "role.owner")}
         {p.email && <> · {p.email}</>}
       </span>
-      <button type="button" class="btn small" onClick={() => void open.run()} aria-label={t("direct.with", { name: personName(p) })}>
-        {t("direct.write")}
-      </button>
+      {p.name !== me.value?.name && (
+        <button
+          type="button"
+          class="btn small"
+          onClick={() => void open.run()}
+          aria-label={t("direct.with", { name: personName(p) })}
+        >
+          {t("direct.write")}
+        </button>
+      )}
       <ErrorNote error={open.error} />
     </li>
   );
