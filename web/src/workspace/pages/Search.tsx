@@ -32,7 +32,6 @@ export function SearchPage({ q, space }: { q: string; space?: number }) {
       <h1 tabIndex={-1}>{t("search.title")}</h1>
       <form
         class="ws-form ws-search-page"
-        role="search"
         onSubmit={(e) => {
           e.preventDefault();
           go(paths.search(text.trim(), scope ? Number(scope) : undefined));
