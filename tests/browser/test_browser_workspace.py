@@ -41,6 +41,19 @@ POST_JS = """async ([space, body]) => {
     body: JSON.stringify({body, client_id: crypto.randomUUID()})});
   return r.status;
 }"""
+MANY_JS = """async ([space, n, text]) => {
+  const csrf = (await (await fetch('/api/me')).json()).csrf;
+  const channels = await (await fetch(`/api/spaces/${space}/channels`)).json();
+  const out = [];
+  for (let i = 1; i <= n; i++) {
+    const r = await fetch(`/api/channels/${channels[0].id}/messages`, {method: 'POST',
+      headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
+      body: JSON.stringify({body: text || `Message ${i} of ${n}`,
+                            client_id: crypto.randomUUID()})});
+    out.push(r.status);
+  }
+  return out;
+}"""
 SEARCH_JS = """async (q) =>
   (await (await fetch('/api/search?q=' + encodeURIComponent(q))).json()).length"""
 
@@ -226,6 +239,55 @@ async def test_workspace_three_people(
         await alice.wait_for_selector("#thread-panel li.ws-msg:has-text('Je serai là')")
         await assert_axe_clean(alice, "thread")
         await alice.keyboard.press("Escape")
+
+    # Edits and deletes show as such on the others' pages; a long history pages backwards as
+    # one scrolls up, and the "new messages" line marks where Bob stopped reading.
+    if general is not None:
+        await bob.goto(f"{base}/spaces/{space_id}")  # Bob leaves the channel
+        await bob.wait_for_selector("h1:has-text('Projet Alpha')")
+        await alice.click(
+            "li.ws-msg:has-text('Réunion de lancement') button[aria-label^='Actions']"
+        )
+        await alice.click("[role=menuitem]:has-text('Edit')")
+        await alice.fill("li.ws-msg textarea", "Réunion de lancement vendredi, @bob")
+        await alice.keyboard.press("Enter")
+        await alice.wait_for_selector("li.ws-msg:has-text('vendredi') .ws-edited")
+        posted = await alice.evaluate(MANY_JS, [space_id, 70])
+        assert posted == [201] * 70, posted
+        await alice.wait_for_selector("li.ws-msg:has-text('Message 70 of 70')")
+        doomed = await message_item(alice, "Message 70 of 70")
+        await doomed.locator("button[aria-label^='Actions']").click()
+        await alice.click("[role=menuitem]:has-text('Delete')")
+        await alice.click("dialog .btn.danger")
+        await alice.wait_for_selector("li.ws-msg.deleted")
+        await bob.goto(general)
+        await bob.wait_for_selector("li.ws-msg.deleted:has-text('This message was deleted')")
+        await bob.wait_for_selector("#unread-line")
+        assert await bob.locator("li.ws-msg:has-text('vendredi')").count() == 0  # not loaded
+        for _ in range(5):  # scrolling up loads the earlier pages, down to the first
+            if await bob.locator("li.ws-msg:has-text('vendredi')").count():
+                break
+            held = await bob.locator("li.ws-msg").count()
+            await bob.eval_on_selector(".ws-history", "el => { el.scrollTop = 0; }")
+            await bob.wait_for_function(
+                "n => document.querySelectorAll('li.ws-msg').length > n"
+                " || !document.querySelector('#load-older')",
+                arg=held,
+            )
+        edited = await message_item(bob, "Réunion de lancement vendredi")
+        assert await edited.locator(".ws-edited").count() == 1
+        await bob.wait_for_selector("text=This is the beginning of the conversation.")
+        assert await bob.locator("li.ws-msg:has-text('Message 1 of 70')").count() == 1
+
+    # Live after a gap: Bob's network drops, Alice posts, Bob's page reconnects and catches
+    # up from its cursor (GET /api/channels/{cid}/changes).
+    if general is not None and landed.has("changes", "GET /api/channels/{}/changes"):
+        await bob.context.set_offline(True)
+        await bob.wait_for_selector(".ws-offline")
+        assert await alice.evaluate(MANY_JS, [space_id, 1, "Posted while Bob was away"]) == [201]
+        await bob.context.set_offline(False)
+        await bob.wait_for_selector("li.ws-msg:has-text('Posted while Bob was away')")
+        await bob.wait_for_selector(".ws-offline", state="detached")
 
     # Search finds the message, and the result opens it in its channel.
     if chat and members and landed.has("search", "GET /api/search"):

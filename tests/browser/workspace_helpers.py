@@ -95,14 +95,19 @@ class Landed:
             for path, ops in description["paths"].items()
             for method in ops
         }
-        self.missing: list[str] = []
+        self.waiting: dict[str, list[str]] = {}
 
     def has(self, part: str, *endpoints: str) -> bool:
         """`endpoints` like "GET /api/spaces/{}/members"."""
         absent = [e for e in endpoints if tuple(e.split(" ", 1)) not in self.served]
         if absent:
-            self.missing.append(f"{part} (waits for {', '.join(absent)})")
+            known = self.waiting.setdefault(part, [])
+            known.extend(e for e in absent if e not in known)
         return not absent
+
+    @property
+    def missing(self) -> list[str]:
+        return [f"{part} (waits for {', '.join(e)})" for part, e in self.waiting.items()]
 
 
 def invitation_link(message: Any, base: str) -> str:

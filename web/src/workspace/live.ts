@@ -49,10 +49,14 @@ export function startLive(): () => void {
   const online = () => {
     if (liveState.value !== "open") reconnectNow();
   };
+  // The browser knows the network is gone: the socket is dead, whether it noticed or not.
+  const offline = () => ws?.close();
   window.addEventListener("online", online);
+  window.addEventListener("offline", offline);
   return () => {
     stopped = true;
     window.removeEventListener("online", online);
+    window.removeEventListener("offline", offline);
     clearTimeout(timer);
     ws?.close();
     ws = null;
