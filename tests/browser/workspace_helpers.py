@@ -97,6 +97,18 @@ class Landed:
         }
         self.waiting: dict[str, list[str]] = {}
 
+    async def has_live(self, base: str) -> bool:
+        """Whether /api/live takes WebSockets: one not signed in is let in and told why it is
+        refused; a server without it refuses the handshake itself."""
+        import websockets
+
+        try:
+            async with websockets.connect("ws" + base.removeprefix("http") + "/api/live"):
+                return True
+        except websockets.InvalidStatus:
+            self.waiting.setdefault("live", ["WebSocket /api/live"])
+            return False
+
     def has(self, part: str, *endpoints: str) -> bool:
         """`endpoints` like "GET /api/spaces/{}/members"."""
         absent = [e for e in endpoints if tuple(e.split(" ", 1)) not in self.served]
