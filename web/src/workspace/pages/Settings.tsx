@@ -24,6 +24,11 @@ export function SettingsPage() {
           {m?.displayName} <span class="ws-muted">@{m?.name}</span>
         </p>
         <p class="ws-hint">{t("settings.youHint")}</p>
+        <p>
+          <a href="/auth/logout" id="settings-sign-out">
+            {t("account.signOut")}
+          </a>
+        </p>
         <label for="settings-lang">{t("lang.label")}</label>
         <select id="settings-lang" value={lang.value} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
           <option value="en" lang="en">
