@@ -7,9 +7,10 @@ import struct
 import pytest
 
 from palabre.media import rtcp, rtp, sdp, twcc
+from palabre.media.codecs import MID_URI, TWCC_URI
 from palabre.media.connection import MediaConnection
 from palabre.media.dtls import Certificate
-from palabre.media.publisher import MID_URI, Publisher
+from palabre.media.publisher import Publisher
 from palabre.media.subscriber import Subscriber
 from palabre.media.track import Track
 from palabre.media.transport import MediaTransport
@@ -562,11 +563,11 @@ def test_transport_wide_feedback_negotiated(harness: Harness, client_cert: Certi
     offer_text, _ = subscriber.create_offer()
     offer = sdp.parse(offer_text)
     for section in offer.media:
-        assert section.extmap()[twcc.EXTENSION_URI] == 5
+        assert section.extmap()[TWCC_URI] == 5
         assert any(v.endswith(" transport-cc") for v in section.get_all("rtcp-fb"))
     assert any(v.endswith(" rrtr") for v in offer.media[1].get_all("rtcp-fb"))
     answer = sdp.parse(client_answer(client_cert, offer_text))
-    answer.media[1].attributes.append(("extmap", f"7 {twcc.EXTENSION_URI}"))
+    answer.media[1].attributes.append(("extmap", f"7 {TWCC_URI}"))
     subscriber.apply_answer(sdp.serialize(answer))
     audio_down, video_down = (s.downtrack for s in subscriber.slots)
     assert audio_down is not None and video_down is not None

@@ -330,3 +330,15 @@ def test_vp8_functions_never_raise_unexpectedly(payload: bytes) -> None:
         assert offset < len(payload)
         assert payload[0] & 0x10
         assert not payload[offset] & 0x01
+
+
+@given(st.binary(min_size=12, max_size=80))
+def test_payload_offset_agrees_with_the_header_parser(packet: bytes) -> None:
+    packet = bytes([0x80 | (packet[0] & 0x1F)]) + packet[1:]  # version 2
+    offset = rtp.payload_offset(packet, packet[0])
+    try:
+        header = rtp.parse_header(packet, with_extensions=False)
+    except ValueError:
+        assert offset > len(packet) or packet[0] & 0x20  # truncated, or bad padding
+        return
+    assert offset == header.payload_offset

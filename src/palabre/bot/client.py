@@ -15,6 +15,17 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from ..media import rtcp, sdp
+from ..media.codecs import (
+    AUDIO_LEVEL_URI,
+    CODECS,
+    MID_URI,
+    OPUS_PT,
+    REPAIRED_RID_URI,
+    RID_URI,
+    RTX_PT,
+    VP8_PT,
+    rtx_attributes,
+)
 from ..media.dtls import Certificate
 from ..media.rtp import (
     RTP_HEADER,
@@ -22,17 +33,13 @@ from ..media.rtp import (
     parse_header,
     vp8_is_keyframe_start,
     vp8_keyframe_size,
+    vp8_picture_ids,
 )
 from .clip import Clip, ClipPacket
 from .peer import BotTransport
 
-OPUS_PT, VP8_PT, RTX_PT = 111, 96, 97
-AUDIO_LEVEL_ID = 1
-AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+AUDIO_LEVEL_ID = 1  # the ids the bot's publish offer gives the extensions it sends
 MID_ID, RID_ID, REPAIRED_RID_ID = 4, 10, 11
-MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
-RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
-REPAIRED_RID_URI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
 SENT_CACHE = 512  # video packets kept to answer the SFU's NACKs
 SIMULCAST_RIDS = ("q", "h", "f")
 PACING = 0.0004  # seconds between two packets of one frame
@@ -67,9 +74,8 @@ class ReceivedTrack:
 
 def _picture_id(payload: bytes) -> int | None:
     """The 15-bit VP8 picture id of a payload descriptor (RFC 7741), if it has one."""
-    if len(payload) >= 4 and payload[0] & 0x80 and payload[1] & 0x80 and payload[2] & 0x80:
-        return (payload[2] & 0x7F) << 8 | payload[3]
-    return None
+    ids = vp8_picture_ids(payload)
+    return ids[0] if ids else None
 
 
 class _Outgoing:
@@ -370,15 +376,14 @@ class Bot:
             section = sections.get(kind)
             if section is None:
                 mid = str(len(sections))
-                codec = "opus/48000/2" if kind == "audio" else "VP8/90000"
+                codec = CODECS[kind]
                 section = sdp.MediaSection(kind, 9, "UDP/TLS/RTP/SAVPF", [str(outgoing.pt)])
                 section.attributes += [("mid", mid), ("sendonly", None), ("rtcp-mux", None)]
                 section.attributes += self.publish_transport.local_attributes("actpass")
-                section.attributes.append(("rtpmap", f"{outgoing.pt} {codec}"))
+                section.attributes.append(("rtpmap", codec.rtpmap(outgoing.pt)))
                 if kind == "video":
                     section.formats.append(str(RTX_PT))
-                    section.attributes.append(("rtpmap", f"{RTX_PT} rtx/90000"))
-                    section.attributes.append(("fmtp", f"{RTX_PT} apt={outgoing.pt}"))
+                    section.attributes += rtx_attributes(RTX_PT, outgoing.pt)
                 section.attributes.append(("extmap", f"{MID_ID} {MID_URI}"))
                 if kind == "audio":
                     section.attributes.append(("extmap", f"{AUDIO_LEVEL_ID} {AUDIO_LEVEL_URI}"))

@@ -9,20 +9,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import nack, rtcp, sdp
+from .codecs import (
+    AUDIO_LEVEL_URI,
+    CODECS,
+    MID_URI,
+    PUBLISH_EXTENSIONS,
+    PUBLISH_FEEDBACK,
+    REPAIRED_RID_URI,
+    RID_URI,
+    payload_attributes,
+    rtx_attributes,
+)
 from .connection import MediaConnection
-from .rtp import parse_header
+from .rtp import parse_header, payload_offset
 from .track import Layer, Track
 
-OPUS_PT = 111
-VP8_PT = 96
-MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
-RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
-REPAIRED_RID_URI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
-AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
-ACCEPTED_EXTENSIONS = {
-    "audio": (MID_URI, AUDIO_LEVEL_URI),
-    "video": (MID_URI, RID_URI, REPAIRED_RID_URI),
-}
 MAX_LAYERS = 3
 PUBLISHER_MAX_BITRATE = 2_500_000  # bits per second a publisher may send, all layers
 SOURCES = {"audio": ("microphone",), "video": ("camera", "screen")}
@@ -208,24 +209,13 @@ class Publisher:
         attrs.append(("rtcp-mux", None))
         attrs.append(("rtcp", "9 IN IP4 0.0.0.0"))
         extmap = offered.extmap()
-        for uri in ACCEPTED_EXTENSIONS[kind]:
+        for uri in PUBLISH_EXTENSIONS[kind]:
             if uri in extmap:
                 attrs.append(("extmap", f"{extmap[uri]} {uri}"))
-        pt = codec.payload_type
-        channels = f"/{codec.channels}" if kind == "audio" else ""
-        attrs.append(("rtpmap", f"{pt} {codec.name}/{codec.clock_rate}{channels}"))
-        if kind == "audio":
-            attrs.append(("fmtp", f"{pt} minptime=10;useinbandfec=1"))
-        else:
-            attrs += [
-                ("rtcp-fb", f"{pt} nack"),
-                ("rtcp-fb", f"{pt} nack pli"),
-                ("rtcp-fb", f"{pt} ccm fir"),
-                ("rtcp-fb", f"{pt} goog-remb"),
-            ]
-            if rtx is not None:  # RFC 4588: the repairs of our NACKs come on their own streams
-                attrs.append(("rtpmap", f"{rtx.payload_type} rtx/{rtx.clock_rate}"))
-                attrs.append(("fmtp", f"{rtx.payload_type} apt={pt}"))
+        pt = codec.payload_type  # the browser's numbering, in our answer
+        attrs += payload_attributes(CODECS[kind], PUBLISH_FEEDBACK[kind], pt)
+        if rtx is not None:  # RFC 4588: the repairs of our NACKs come on their own streams
+            attrs += rtx_attributes(rtx.payload_type, pt, rtx.clock_rate)
         rids = _simulcast_rids(offered) if kind == "video" else []
         if rids:
             attrs += [("rid", f"{rid} recv") for rid in rids]
@@ -267,9 +257,7 @@ class Publisher:
         track, layer = found
         if (b1 & 0x7F) != track.payload_type:
             return
-        offset = 12 + 4 * (b0 & 0x0F)
-        if b0 & 0x10:
-            offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
+        offset = payload_offset(packet, b0)
         if offset > len(packet):
             return
         tracker = layer.nack
@@ -317,11 +305,7 @@ class Publisher:
         """An RTX packet: the original sequence number first in its payload (RFC 4588)."""
         if (b1 & 0x7F) != track.rtx_payload_type or layer.ssrc is None:
             return
-        offset = 12 + 4 * (b0 & 0x0F)
-        if b0 & 0x10:
-            if offset + 4 > len(packet):
-                return
-            offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
+        offset = payload_offset(packet, b0)
         end = len(packet) - (packet[-1] if b0 & 0x20 else 0)
         if end - offset < 3:  # padding only (a bandwidth probe), or nothing to repair
             return

@@ -36,6 +36,17 @@ class RtpHeader:
     extensions: dict[int, bytes]
 
 
+def payload_offset(packet: bytes, b0: int) -> int:
+    """Where the payload starts: after the fixed header, the CSRCs and the header extension
+    (`b0`: the packet's first byte, already read). Past the packet's end if it is truncated."""
+    offset = 12 + 4 * (b0 & 0x0F)
+    if b0 & 0x10:
+        if offset + 4 > len(packet):
+            return len(packet) + 1
+        offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
+    return offset
+
+
 def parse_header(packet: bytes, *, with_extensions: bool = True) -> RtpHeader:
     """Parse and validate an RTP header; ValueError if the packet is malformed."""
     if len(packet) < 12:

@@ -27,14 +27,19 @@ from typing import cast
 from . import rtcp, sdp, twcc
 from .allocation import AUDIO_ALLOWANCE, Demand, Probe, allocate, layer_for_height
 from .bwe import OVERUSE, Estimator
+from .codecs import (
+    ABS_SEND_TIME_ID,
+    ABS_SEND_TIME_URI,
+    CODECS,
+    RTX_PT,
+    SUBSCRIBE_FEEDBACK,
+    TWCC_ID,
+    TWCC_URI,
+    payload_attributes,
+    rtx_attributes,
+)
 from .connection import MediaConnection
-from .publisher import OPUS_PT, VP8_PT
 from .track import DownTrack, RtxStream, Track
-
-ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
-ABS_SEND_TIME_ID = 3
-TWCC_ID = 5
-RTX_PT = 97
 
 # Probing (transport-wide feedback only, see bwe.py): a cluster lasts PROBE_DURATION and
 # offers up to PROBE_GROWTH times the current estimate (PROBE_RETRY_GROWTH after a failed
@@ -148,7 +153,7 @@ class Subscriber:
             free = (s for s in self.slots if s.downtrack is None and s.kind == track.kind)
             slot = next(free, None) or self._new_slot(track.kind)
             slot.rejected = False
-            pt = OPUS_PT if track.kind == "audio" else VP8_PT
+            pt = CODECS[track.kind].payload_type
             down = DownTrack(track, self.connection, slot.mid, pt)
             # Carry on the slot's stream: same SSRC, numbering and counts (module docstring).
             down.ssrc, down.packets, down.octets = slot.ssrc, slot.packets, slot.octets
@@ -222,7 +227,8 @@ class Subscriber:
 
     def _section(self, slot: Slot, transport: sdp.TransportParameters) -> sdp.MediaSection:
         audio = slot.kind == "audio"
-        pt = OPUS_PT if audio else VP8_PT
+        codec = CODECS[slot.kind]
+        pt = codec.payload_type
         formats = [str(pt)] if audio else [str(pt), str(RTX_PT)]
         section = sdp.MediaSection(slot.kind, 9, "UDP/TLS/RTP/SAVPF", formats)
         attrs = section.attributes
@@ -232,30 +238,12 @@ class Subscriber:
         attrs.append(("sendonly" if down is not None else "inactive", None))
         attrs.append(("rtcp-mux", None))
         attrs.append(("rtcp", "9 IN IP4 0.0.0.0"))
-        attrs.append(("extmap", f"{TWCC_ID} {twcc.EXTENSION_URI}"))
-        if audio:
-            attrs += [
-                ("rtpmap", f"{pt} opus/48000/2"),
-                ("rtcp-fb", f"{pt} transport-cc"),
-                ("fmtp", f"{pt} minptime=10;useinbandfec=1"),
-            ]
-        else:
-            attrs += [
-                ("extmap", f"{ABS_SEND_TIME_ID} {ABS_SEND_TIME_URI}"),
-                ("rtpmap", f"{pt} VP8/90000"),
-                ("rtcp-fb", f"{pt} goog-remb"),
-                ("rtcp-fb", f"{pt} transport-cc"),
-                # RFC 3611 receiver reference time: a receiver that sends nothing learns its
-                # round-trip time from our DLRR echo; Chromium's jitter buffer then waits for
-                # retransmissions instead of freezing. Chromium answers it only if its page
-                # adds it to the answer (web/src/session.ts).
-                ("rtcp-fb", f"{pt} rrtr"),
-                ("rtcp-fb", f"{pt} nack"),
-                ("rtcp-fb", f"{pt} nack pli"),
-                ("rtcp-fb", f"{pt} ccm fir"),
-                ("rtpmap", f"{RTX_PT} rtx/90000"),
-                ("fmtp", f"{RTX_PT} apt={pt}"),
-            ]
+        attrs.append(("extmap", f"{TWCC_ID} {TWCC_URI}"))
+        if not audio:
+            attrs.append(("extmap", f"{ABS_SEND_TIME_ID} {ABS_SEND_TIME_URI}"))
+        attrs += payload_attributes(codec, SUBSCRIBE_FEEDBACK[slot.kind])
+        if not audio:
+            attrs += rtx_attributes(RTX_PT, pt)
         if down is not None:
             stream, track_id = down.track.participant_id, down.track.id
             attrs.append(("msid", f"{stream} {track_id}"))
@@ -290,7 +278,7 @@ class Subscriber:
                     None if ast is None else bytes([0xBE, 0xDE, 0, 1, ast << 4 | 2])
                 )
                 # Transport-wide feedback replaces the receiver's REMB when it is accepted.
-                tcc = extmap.get(twcc.EXTENSION_URI)
+                tcc = extmap.get(TWCC_URI)
                 down.twcc = None if tcc is None else self.bwe
                 down.twcc_element = 0 if tcc is None else tcc << 4 | 1
                 # RFC 4588 retransmissions when the answer kept our rtx format.

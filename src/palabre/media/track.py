@@ -18,6 +18,7 @@ from .nack import NackTracker
 from .rtp import (
     RTP_HEADER,
     audio_level,
+    payload_offset,
     vp8_is_keyframe_start,
     vp8_keyframe_size,
     vp8_picture_ids,
@@ -516,9 +517,7 @@ class DownTrack:
         if packet is None:
             return 0
         b0, b1, _, ts, _ = RTP_HEADER.unpack_from(packet)
-        offset = 12 + 4 * (b0 & 0x0F)
-        if b0 & 0x10:
-            offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
+        offset = payload_offset(packet, b0)
         marker, out_ts = b1 & 0x80, (ts + self.ts_offset) & 0xFFFFFFFF
         payload = packet[offset:]
         vp8 = vp8_picture_ids(payload) if self.track.is_video else None

@@ -25,7 +25,6 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-EXTENSION_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
 FMT = 15
 DELTA_UNIT = 0.000250  # seconds
 REFERENCE_UNIT = 0.064  # seconds
