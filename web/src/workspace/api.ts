@@ -18,8 +18,9 @@ import type {
   Message,
   MessagePage,
   Module,
-  Notice,
+  NoticePage,
   NotifyLevel,
+  Preferences,
   Report,
   Role,
   SearchHit,
@@ -195,9 +196,11 @@ export const search = (q: string, space?: number, limit = 50) =>
 
 // Notifications
 export const notifications = (before?: number, limit = 50) =>
-  call<Notice[]>("GET", "/api/notifications", undefined, { before, limit });
+  call<NoticePage>("GET", "/api/notifications", undefined, { before, limit });
 export const readNotifications = (ids?: number[]) =>
-  call<void>("POST", "/api/notifications/read", ids ? { ids } : { all: true });
+  call<{ unread: number }>("POST", "/api/notifications/read", ids ? { ids } : { all: true });
+export const getPreferences = () => call<Preferences>("GET", "/api/me/settings");
+export const setPreferences = (p: Preferences) => call<Preferences>("PATCH", "/api/me/settings", p);
 
 // Tokens
 export const listTokens = () => call<Token[]>("GET", "/api/tokens");

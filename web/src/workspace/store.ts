@@ -12,6 +12,7 @@ export const channels = signal<Record<number, Channel[]>>({});
 export const members = signal<Record<number, Member[]>>({});
 export const directs = signal<Channel[] | null>(null);
 export const notices = signal<Notice[] | null>(null);
+export const moreNotices = signal(false);
 export const unreadNotices = signal(0);
 export const meetings = signal<Record<number, Meeting>>({});
 /** Parts of the server this one does not serve yet, by name: pages say so. */
@@ -95,6 +96,17 @@ export async function loadMembers(space: number): Promise<Member[]> {
   }
 }
 
+/** The page of notifications before the oldest held. */
+export async function loadOlderNotices(): Promise<void> {
+  const list = notices.value ?? [];
+  const last = list[list.length - 1];
+  if (!last) return;
+  const page = await api.notifications(last.id);
+  notices.value = [...list, ...page.notifications.filter((n) => !list.some((x) => x.id === n.id))];
+  moreNotices.value = page.more;
+  unreadNotices.value = page.unread;
+}
+
 export async function loadDirects(): Promise<void> {
   try {
     directs.value = await api.listDirect();
@@ -106,9 +118,10 @@ export async function loadDirects(): Promise<void> {
 
 export async function loadNotices(): Promise<void> {
   try {
-    const list = await api.notifications();
-    notices.value = list;
-    unreadNotices.value = list.filter((n) => !n.read).length;
+    const page = await api.notifications();
+    notices.value = page.notifications;
+    moreNotices.value = page.more;
+    unreadNotices.value = page.unread;
   } catch (e) {
     if (markAbsent("notifications", e)) notices.value = [];
     else throw e;

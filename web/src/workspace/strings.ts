@@ -163,6 +163,7 @@ export const en = {
   "notices.markRead": "Mark as read",
   "notices.new": "new",
   "notices.open": "Open",
+  "notices.more": "Earlier notifications",
   "notices.unread.one": "{n} unread notification",
   "notices.unread.other": "{n} unread notifications",
   "notices.kind.mention": "Mention",
@@ -172,6 +173,8 @@ export const en = {
   "settings.title": "Settings",
   "settings.you": "You",
   "settings.youHint": "Your name is the one of your account; your e-mail address is shown to nobody.",
+  "settings.mailLang": "Language of your e-mails",
+  "settings.mailLangDefault": "The server's",
   "settings.notify": "Notifications",
   "settings.notifyHint":
     "Per space: every message, mentions only, or nothing; each channel may follow its space or choose. What you miss is e-mailed in a digest.",
@@ -441,6 +444,7 @@ export const fr: Record<Key, string> = {
   "notices.markRead": "Marquer comme lu",
   "notices.new": "nouveau",
   "notices.open": "Ouvrir",
+  "notices.more": "Notifications plus anciennes",
   "notices.unread.one": "{n} notification non lue",
   "notices.unread.other": "{n} notifications non lues",
   "notices.kind.mention": "Mention",
@@ -450,6 +454,8 @@ export const fr: Record<Key, string> = {
   "settings.title": "Paramètres",
   "settings.you": "Vous",
   "settings.youHint": "Votre nom est celui de votre compte ; votre adresse e-mail n’est montrée à personne.",
+  "settings.mailLang": "Langue de vos e-mails",
+  "settings.mailLangDefault": "Celle du serveur",
   "settings.notify": "Notifications",
   "settings.notifyHint":
     "Par espace : tous les messages, les mentions seulement, ou rien ; chaque canal suit son espace ou choisit. Ce que vous manquez vous est envoyé par e-mail en un résumé.",

@@ -126,6 +126,16 @@ export interface Notice {
   read: boolean;
 }
 
+export interface NoticePage {
+  notifications: Notice[]; // newest first
+  unread: number; // all the person's unread notifications
+  more: boolean; // older ones follow: before=<the last id>
+}
+
+export interface Preferences {
+  language: "fr" | "en" | null; // the language of their e-mail; null: not chosen
+}
+
 export interface Invitation {
   id: number;
   email: string;

@@ -5,7 +5,17 @@ import * as api from "../api";
 import { fmtDateTime } from "../format";
 import { t } from "../i18n";
 import { channelPath, paths } from "../router";
-import { absent, findChannel, loadNotices, notices, personById, personName, unreadNotices } from "../store";
+import {
+  absent,
+  findChannel,
+  loadNotices,
+  loadOlderNotices,
+  moreNotices,
+  notices,
+  personById,
+  personName,
+  unreadNotices,
+} from "../store";
 import type { Notice } from "../types";
 import { Absent, ErrorNote, Link, Loading, useAction } from "../ui";
 
@@ -18,10 +28,17 @@ function target(n: Notice): string {
   return paths.notifications();
 }
 
-function markLocal(ids: number[] | null): void {
+function markLocal(ids: number[] | null, unread: number): void {
   const list = notices.value ?? [];
   notices.value = list.map((n) => (ids === null || ids.includes(n.id) ? { ...n, read: true } : n));
-  unreadNotices.value = notices.value.filter((n) => !n.read).length;
+  unreadNotices.value = unread;
+}
+
+function markRead(id: number): void {
+  api.readNotifications([id]).then(
+    (answer) => markLocal([id], answer.unread),
+    () => {},
+  );
 }
 
 export function NotificationsPage() {
@@ -30,8 +47,8 @@ export function NotificationsPage() {
   }, []);
   const list = notices.value;
   const all = useAction(async () => {
-    await api.readNotifications();
-    markLocal(null);
+    const answer = await api.readNotifications();
+    markLocal(null, answer.unread);
   });
   return (
     <section class="ws-card">
@@ -63,11 +80,7 @@ export function NotificationsPage() {
                 <Link
                   href={target(n)}
                   onClick={() => {
-                    if (!n.read)
-                      api.readNotifications([n.id]).then(
-                        () => markLocal([n.id]),
-                        () => {},
-                      );
+                    if (!n.read) markRead(n.id);
                   }}
                 >
                   {actor && <strong>{actor}: </strong>}
@@ -80,7 +93,7 @@ export function NotificationsPage() {
                   <button
                     type="button"
                     class="btn small"
-                    onClick={() => api.readNotifications([n.id]).then(() => markLocal([n.id]), () => {})}
+                    onClick={() => markRead(n.id)}
                   >
                     {t("notices.markRead")}
                   </button>
@@ -89,6 +102,11 @@ export function NotificationsPage() {
             );
           })}
         </ul>
+      )}
+      {moreNotices.value && (
+        <button type="button" class="btn" onClick={() => void loadOlderNotices().catch(() => {})}>
+          {t("notices.more")}
+        </button>
       )}
     </section>
   );

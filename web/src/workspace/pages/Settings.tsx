@@ -38,6 +38,7 @@ export function SettingsPage() {
             Français
           </option>
         </select>
+        <MailLanguage />
       </section>
       <section class="ws-card" aria-labelledby="notify-title">
         <h2 id="notify-title">{t("settings.notify")}</h2>
@@ -47,6 +48,43 @@ export function SettingsPage() {
         ))}
       </section>
       <Tokens />
+    </>
+  );
+}
+
+/** The language the server writes e-mail (invitations, digests) to the person in. */
+function MailLanguage() {
+  const [value, setValue] = useState<"" | "fr" | "en" | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api.getPreferences().then(
+      (p) => setValue(p.language ?? ""),
+      (e) => {
+        if (!markAbsent("preferences", e)) setError(e);
+      },
+    );
+  }, []);
+  if (value === null) return <ErrorNote error={error} />;
+  return (
+    <>
+      <label for="settings-mail-lang">{t("settings.mailLang")}</label>
+      <select
+        id="settings-mail-lang"
+        value={value}
+        onChange={(e) => {
+          const next = e.currentTarget.value as "" | "fr" | "en";
+          api.setPreferences({ language: next || null }).then(() => setValue(next), setError);
+        }}
+      >
+        <option value="">{t("settings.mailLangDefault")}</option>
+        <option value="en" lang="en">
+          English
+        </option>
+        <option value="fr" lang="fr">
+          Français
+        </option>
+      </select>
+      <ErrorNote error={error} />
     </>
   );
 }
