@@ -8,8 +8,10 @@ import { channelPath, paths } from "../router";
 import {
   absent,
   findChannel,
+  loadMembers,
   loadNotices,
   loadOlderNotices,
+  members,
   moreNotices,
   notices,
   personById,
@@ -46,6 +48,11 @@ export function NotificationsPage() {
     void loadNotices().catch(() => {});
   }, []);
   const list = notices.value;
+  // Who did it: the members of the spaces the notifications come from.
+  const spaceIds = [...new Set((list ?? []).map((n) => n.space_id).filter((s): s is number => s !== null))];
+  useEffect(() => {
+    for (const s of spaceIds) if (!members.value[s]) void loadMembers(s).catch(() => {});
+  }, [spaceIds.join(",")]);
   const all = useAction(async () => {
     const answer = await api.readNotifications();
     markLocal(null, answer.unread);
