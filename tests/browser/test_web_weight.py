@@ -1,18 +1,22 @@
-"""The meeting page's first load stays light: under 250 KB compressed, as served."""
+"""First loads stay light, as served (compressed): the meeting page under 250 KB, the
+workspace (/spaces, signed in) under 150 KB; neither contacts another origin."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from browser_helpers import join_from_prejoin, new_page
+from workspace_helpers import add_account, sign_in
 
 pytestmark = pytest.mark.browser
 
 BUDGET = 250 * 1024
+WORKSPACE_BUDGET = 150 * 1024
 COUNTED = {"document", "script", "stylesheet", "image", "font", "manifest", "other"}
 
 
@@ -73,11 +77,68 @@ async def test_meeting_first_load_under_budget(
 
     kinds = {Path(u.split("?")[0]).suffix for u in files}
     assert {".js", ".css"} <= kinds, files
+    # The workspace's code is not part of the meeting page's load.
+    assert not any("/assets/workspace-" in f for f in files), files
     assert any(f == "/weight-room" for f in files), files
     for name, f in files.items():
         if name.endswith((".js", ".css")) or name == "/weight-room":
             assert f["encoding"] == "gzip", (name, f)
     assert total < BUDGET, files
+
+
+async def test_workspace_first_load_under_budget(
+    browser: Any, server_factory: Callable[..., Any], tmp_path: Path, artifacts: Path
+) -> None:
+    add_account(tmp_path / "data", "wanda", "Wanda")
+    server = server_factory()
+    base = server.http_url
+    page, log = await new_page(browser, "workspace-weight")
+    await sign_in(page, base, "wanda", "/")  # the sign-in itself is not the workspace's load
+    urls: list[str] = []
+    requested: list[str] = []
+
+    def on_response(resp: Any) -> None:
+        req = resp.request
+        if (
+            resp.url.startswith(base)
+            and req.method == "GET"
+            and req.resource_type in COUNTED
+            and "/api/" not in resp.url
+            and resp.url not in urls
+        ):
+            urls.append(resp.url)
+
+    page.on("response", on_response)
+    page.on("request", lambda req: requested.append(req.url))
+    page.on("websocket", lambda ws: requested.append(ws.url))
+    # A fresh load of the workspace's home, as after a bookmark; the cache is not counted.
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    await page.goto(base + "/spaces")
+    await page.wait_for_selector("#new-space-name")
+    await page.wait_for_load_state("networkidle")
+
+    ws_base = "ws" + base.removeprefix("http")
+    own = (base + "/", ws_base + "/", "data:", "blob:")
+    assert [u for u in requested if not u.startswith(own)] == []
+    assert log.csp_violations() == []
+
+    files: dict[str, dict[str, Any]] = {}
+    async with httpx.AsyncClient() as client:
+        for url in urls:
+            size, encoding = await served_size(client, url)
+            files[url.removeprefix(base)] = {"bytes": size, "encoding": encoding}
+    total = sum(f["bytes"] for f in files.values())
+    (artifacts / "workspace-weight.json").write_text(
+        json.dumps({"total_bytes": total, "files": files}, indent=2)
+    )
+    print(f"workspace first load: {total} bytes compressed ({total / 1024:.1f} KiB)")
+    # The workspace's own code came (loaded lazily: it is not in the meeting page's load).
+    assert any("/assets/workspace-" in f and f.endswith(".js") for f in files), files
+    for name, f in files.items():
+        if name.endswith((".js", ".css")):
+            assert f["encoding"] == "gzip", (name, f)
+    assert total < WORKSPACE_BUDGET, files
 
 
 async def test_installable_manifest(web_server: Any) -> None:

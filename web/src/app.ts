@@ -64,6 +64,30 @@ export function mount(root: HTMLElement, next: (root: HTMLElement) => Dispose): 
   dispose = next(root);
 }
 
+/** The workspace's pages: /spaces/... and /invite/<token> (web/src/workspace/). */
+export function isWorkspacePath(pathname: string): boolean {
+  return /^\/(spaces|invite)(\/|$)/.test(pathname);
+}
+
+let workspaceShown = false;
+/** The workspace, loaded on its first page only; a later workspace address just follows. */
+export async function enterWorkspace(root: HTMLElement): Promise<void> {
+  const ws = await import("./workspace");
+  if (!isWorkspacePath(location.pathname)) return; // the person went elsewhere meanwhile
+  if (workspaceShown) {
+    ws.followAddress();
+    return;
+  }
+  mount(root, (r) => {
+    workspaceShown = true;
+    const stop = ws.mountWorkspace(r, (path) => navigate(path));
+    return () => {
+      workspaceShown = false;
+      stop();
+    };
+  });
+}
+
 export async function enterMeeting(root: HTMLElement, opts: JoinOptions): Promise<void> {
   const { startMeeting } = await import("./meeting");
   mount(root, (r) => startMeeting(r, opts));
@@ -100,7 +124,13 @@ export function account(): HTMLElement {
     if (!m || !(m.signedIn || m.secureDomain || m.oidc)) return;
     const next = encodeURIComponent(location.pathname);
     if (m.signedIn) {
+      const spaces = tr(h("a", { href: "/spaces", id: "spaces-link" }), "auth.spaces");
+      spaces.addEventListener("click", (e) => {
+        e.preventDefault();
+        navigate("/spaces");
+      });
       box.append(
+        spaces,
         tr(h("span", { class: "who" }), "auth.signedInAs", { name: m.displayName ?? m.name ?? "" }),
         tr(h("a", { href: "/auth/logout", id: "sign-out" }), "auth.signOut"),
       );

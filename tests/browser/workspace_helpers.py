@@ -1,0 +1,131 @@
+"""What the workspace browser tests share: accounts made before the server starts, signing in
+through the real form, axe-core with the page's CSP left on, the phone-width checks, and which
+parts of the workspace API this server serves (so a part not landed yet is named, not hidden)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+from browser_helpers import AXE, Console
+
+PASSWORD = "s3cret-pass"
+
+
+def add_account(data_dir: Path, name: str, display_name: str) -> None:
+    """An organisation account, made with the CLI in the data directory the server will use."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-m", "palabre", "user", "add", name, "--display-name", display_name,
+         "--password-stdin", "--data-dir", str(data_dir)],
+        input=PASSWORD + "\n", text=True, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+async def person(
+    browser: Any, name: str, locale: str = "en-US", **kw: Any
+) -> tuple[Any, Any, Console]:
+    """A browser context of its own (cookies, language), with axe-core injected by the
+    browser itself: the page's Content-Security-Policy stays on, so a violation shows."""
+    kw.setdefault("viewport", {"width": 1100, "height": 760})
+    ctx = await browser.new_context(locale=locale, **kw)
+    await ctx.add_init_script(path=str(AXE))
+    page = await ctx.new_page()
+    return ctx, page, Console(page, name)
+
+
+async def sign_in(page: Any, base: str, name: str, next_path: str = "/spaces") -> None:
+    await page.goto(f"{base}/auth/login?next={next_path}")
+    await page.fill("input[name=username]", name)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"**{next_path}")
+
+
+async def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Every axe-core violation (any impact) on the page as it is now."""
+    result: dict[str, Any] = await page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["html"][:160] for n in v["nodes"]][:4]}
+        for v in result["violations"]
+    ]
+
+
+async def assert_axe_clean(page: Any, screen: str) -> None:
+    found = await axe_violations(page)
+    assert found == [], f"axe-core on {screen}: {found}"
+
+
+# At phone width: nothing wider than the screen, and every visible control a target of at
+# least 24 by 24 CSS pixels (WCAG 2.2, 2.5.8), or inline text.
+PHONE_JS = """() => {
+  const small = [];
+  const controls = 'button, a[href], input, select, textarea, [role=menuitem]';
+  for (const el of document.querySelectorAll(controls)) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
+    const inline = el.tagName === 'A' && getComputedStyle(el).display === 'inline';
+    if (!inline && (r.width < 24 || r.height < 24))
+      small.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} ${r.width}x${r.height}`);
+  }
+  return {scrollW: document.documentElement.scrollWidth, vw: innerWidth, small};
+}"""
+
+
+async def assert_fits_phone(page: Any, screen: str) -> None:
+    fit: dict[str, Any] = await page.evaluate(PHONE_JS)
+    assert fit["scrollW"] <= fit["vw"], f"{screen} scrolls sideways: {fit}"
+    assert fit["small"] == [], f"{screen}: targets under 24 px: {fit['small']}"
+
+
+class Landed:
+    """Which parts of the workspace API this server serves, from its /api/openapi.json: a
+    part whose endpoints are missing is recorded, and the test says which at the end."""
+
+    def __init__(self, base: str) -> None:
+        description = httpx.get(base + "/api/openapi.json", timeout=10).json()
+        self.served = {
+            (method.upper(), re.sub(r"\{\w+\}", "{}", path))
+            for path, ops in description["paths"].items()
+            for method in ops
+        }
+        self.waiting: dict[str, list[str]] = {}
+
+    async def has_live(self, base: str) -> bool:
+        """Whether /api/live takes WebSockets: one not signed in is let in and told why it is
+        refused; a server without it refuses the handshake itself."""
+        import websockets
+
+        try:
+            async with websockets.connect("ws" + base.removeprefix("http") + "/api/live"):
+                return True
+        except websockets.InvalidStatus:
+            self.waiting.setdefault("live", ["WebSocket /api/live"])
+            return False
+
+    def has(self, part: str, *endpoints: str) -> bool:
+        """`endpoints` like "GET /api/spaces/{}/members"."""
+        absent = [e for e in endpoints if tuple(e.split(" ", 1)) not in self.served]
+        if absent:
+            known = self.waiting.setdefault(part, [])
+            known.extend(e for e in absent if e not in known)
+        return not absent
+
+    @property
+    def missing(self) -> list[str]:
+        return [f"{part} (waits for {', '.join(e)})" for part, e in self.waiting.items()]
+
+
+def invitation_link(message: Any, base: str) -> str:
+    """The /invite/<token> link of an invitation e-mail (its text part)."""
+    part = message.get_body(preferencelist=("plain",))
+    text = part.get_content() if part is not None else message.get_content()
+    match = re.search(r"(https?://\S+)?(/invite/[A-Za-z0-9._~-]+)", text)
+    assert match, f"no invitation link in the mail:\n{text}"
+    return base + match.group(2)

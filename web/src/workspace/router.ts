@@ -1,0 +1,109 @@
+// The workspace's routes under /spaces, and /invite/<token>: parsed from the address bar,
+// changed with go() (history.pushState), so Back and Forward work as everywhere.
+
+import { signal } from "@preact/signals";
+import { isWorkspacePath } from "../app";
+
+export { isWorkspacePath };
+
+export type Route =
+  | { name: "home" }
+  | { name: "space"; space: number }
+  | { name: "channel"; space: number; channel: number; thread?: number; message?: number }
+  | { name: "admin"; space: number; tab?: string }
+  | { name: "directs" }
+  | { name: "direct"; channel: number; thread?: number; message?: number }
+  | { name: "search"; q: string; space?: number }
+  | { name: "notifications" }
+  | { name: "settings" }
+  | { name: "invite"; token: string }
+  | { name: "notfound" };
+
+const int = (s: string | undefined | null): number | undefined => {
+  if (!s || !/^\d+$/.test(s)) return undefined;
+  return Number(s);
+};
+
+export function parse(pathname: string, search: string): Route {
+  const q = new URLSearchParams(search);
+  const seg = pathname.replace(/\/+$/, "").split("/").slice(1).map(decodeURIComponent);
+  if (seg[0] === "invite" && seg[1]) return { name: "invite", token: seg[1] };
+  if (seg[0] !== "spaces") return { name: "notfound" };
+  const [, a, b, c, d] = seg;
+  if (a === undefined) return { name: "home" };
+  if (a === "search") return { name: "search", q: q.get("q") ?? "", space: int(q.get("space")) };
+  if (a === "notifications" && !b) return { name: "notifications" };
+  if (a === "settings" && !b) return { name: "settings" };
+  const thread = int(q.get("thread"));
+  const message = int(q.get("message"));
+  if (a === "direct") {
+    if (b === undefined) return { name: "directs" };
+    const channel = int(b);
+    return channel ? { name: "direct", channel, thread, message } : { name: "notfound" };
+  }
+  const space = int(a);
+  if (space === undefined) return { name: "notfound" };
+  if (b === undefined) return { name: "space", space };
+  if (b === "admin" && !d) return { name: "admin", space, tab: c };
+  const channel = int(c);
+  if (b === "channels" && channel !== undefined && !d)
+    return { name: "channel", space, channel, thread, message };
+  return { name: "notfound" };
+}
+
+export const route = signal<Route>(parse(location.pathname, location.search));
+
+/** The address bar changed (Back, Forward, or the app's router): follow it. */
+export function sync(): void {
+  route.value = parse(location.pathname, location.search);
+}
+
+let leave: (path: string) => void = (path) => {
+  location.assign(path);
+};
+/** How to leave the workspace for another page of the client (the meeting). */
+export function setLeave(fn: (path: string) => void): void {
+  leave = fn;
+}
+
+export function go(path: string, replace = false): void {
+  const u = new URL(path, location.origin);
+  if (!isWorkspacePath(u.pathname)) {
+    leave(u.pathname + u.search);
+    return;
+  }
+  if (replace) history.replaceState(null, "", u.pathname + u.search + u.hash);
+  else history.pushState(null, "", u.pathname + u.search + u.hash);
+  sync();
+}
+
+export const paths = {
+  home: () => "/spaces",
+  space: (s: number) => `/spaces/${s}`,
+  channel: (s: number, c: number, extra?: { thread?: number; message?: number }) =>
+    `/spaces/${s}/channels/${c}${query(extra)}`,
+  admin: (s: number, tab?: string) => `/spaces/${s}/admin${tab ? "/" + tab : ""}`,
+  directs: () => "/spaces/direct",
+  direct: (c: number, extra?: { thread?: number; message?: number }) =>
+    `/spaces/direct/${c}${query(extra)}`,
+  search: (q: string, space?: number) => `/spaces/search${query({ q, space })}`,
+  notifications: () => "/spaces/notifications",
+  settings: () => "/spaces/settings",
+};
+
+function query(extra?: Record<string, string | number | undefined>): string {
+  if (!extra) return "";
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== "") q.set(k, String(v));
+  const s = q.toString();
+  return s ? "?" + s : "";
+}
+
+/** The path of a channel, whether it belongs to a space or is a direct conversation. */
+export function channelPath(
+  space: number | null | undefined,
+  channel: number,
+  extra?: { thread?: number; message?: number },
+): string {
+  return space ? paths.channel(space, channel, extra) : paths.direct(channel, extra);
+}
