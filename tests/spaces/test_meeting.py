@@ -3,6 +3,7 @@ stranger cannot open it, and /api/spaces/{id}/meeting tells who is in."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -51,3 +52,43 @@ def test_a_guest_account_is_no_host(sqlite_workspace: Workspace) -> None:
         assert refused["type"] == "error" and refused["code"] == "host_required"
     finally:
         secure.close()
+
+
+def test_a_kept_meeting_is_in_the_report_and_its_chat_in_general(workspace: Workspace) -> None:
+    from palabre.signaling.observer import ChatLine, MeetingEnded
+    from palabre.web.api.meeting import keep_meeting
+
+    alice = workspace.person("alice", "Alice Liddell")
+    space = alice.post("/api/spaces", json={"name": "Équipe"}).json()
+    start = time.time() - 3600
+    summary = MeetingEnded(
+        room=space["room"],
+        opened_at=start,
+        ended_at=start + 1800,
+        person_seconds=3600.0,
+        save_chat_by="alice",
+        chat=(ChatLine("Alice Liddell", "On livre lundi @alice", start + 60),),
+    )
+    with workspace.db.session() as session:
+        events = keep_meeting(session, summary)
+    assert [event["type"] for _, event in events] == ["message.posted"]
+    (general,) = [c for c in alice.get(f"/api/spaces/{space['id']}/channels").json()
+                  if c["name"] == "general"]  # fmt: skip
+    page = alice.get(f"/api/channels/{general['id']}/messages").json()
+    (kept,) = page["messages"]
+    assert "On livre lundi" in kept["html"] and "Discussion de la réunion" in kept["html"]
+    assert alice.get("/api/notifications").json()["unread"] == 0  # the @ in it notified nobody
+    weeks = alice.get(f"/api/spaces/{space['id']}/report").json()["weeks"]
+    assert sum(w["meetings"] for w in weeks) == 1 and sum(w["person_minutes"] for w in weeks) == 60
+
+
+def test_without_asking_the_chat_is_not_kept(sqlite_workspace: Workspace) -> None:
+    from palabre.signaling.observer import ChatLine, MeetingEnded
+    from palabre.web.api.meeting import keep_meeting
+
+    alice = sqlite_workspace.person("alice")
+    space = alice.post("/api/spaces", json={"name": "Équipe"}).json()
+    summary = MeetingEnded(space["room"], 0.0, 60.0, 60.0, None, (ChatLine("A", "secret", 1.0),))
+    with sqlite_workspace.db.session() as session:
+        assert keep_meeting(session, summary) == []
+    assert alice.get("/api/search", params={"q": "secret"}).json() == []

@@ -3,7 +3,8 @@
 - GET /api/spaces/{id}/meeting: the room and the people present (members with meeting
   access at least "read").
 - `SpaceMeetings`, the hub's RoomObserver in the process that holds the rooms: it tells the
-  space's open pages when its meeting starts, changes or ends (`meeting.changed`).
+  space's open pages when its meeting starts, changes or ends (`meeting.changed`), and at
+  the end keeps its minutes (the space's report) and, if a moderator asked, its chat.
 """
 
 from __future__ import annotations
@@ -11,20 +12,31 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...accounts.principal import principal_for_user
-from ...bus import space_topic
+from ...accounts.users import User
+from ...bus import Event, space_topic
+from ...errors import Refusal
 from ...meeting.names import SPACE_ROOM_PREFIX
+from ...messaging.models import Channel
+from ...messaging.rules import GENERAL
+from ...messaging.store import post_message
+from ...messaging.transcript import transcript
 from ...signaling.observer import MeetingEnded
 from ...spaces import store
 from ...spaces.policy import authorize
+from ...spaces.report import record_meeting
 from .endpoints import ApiContext, Call, Endpoint
 
 log = logging.getLogger(__name__)
+
+Events = list[tuple[str, Event]]
 
 
 class MeetingView(msgspec.Struct, kw_only=True):
@@ -53,6 +65,41 @@ ENDPOINTS = [
     Endpoint("GET", "/api/spaces/{space_id:int}/meeting", "The space's meeting: room, who is in",
              get_meeting, response=MeetingView, tags=("meeting",)),
 ]  # fmt: skip
+
+
+def keep_meeting(session: Session, summary: MeetingEnded) -> Events:
+    """Record the meeting in its space's report; post its chat into the space's general
+    channel as the moderator who asked, if they still may (else it is lost, as it would
+    have been without their asking)."""
+    started = datetime.fromtimestamp(summary.opened_at, UTC)
+    ended = datetime.fromtimestamp(max(summary.ended_at, summary.opened_at), UTC)
+    if not record_meeting(session, summary.room, started, ended, summary.person_seconds / 60):
+        return []
+    if summary.save_chat_by is None or not summary.chat:
+        return []
+    user = session.scalar(select(User).where(User.name == summary.save_chat_by))
+    space_id = store.space_of_room(session, summary.room)
+    channel_id = session.scalar(
+        select(Channel.id).where(Channel.space_id == space_id, Channel.name == GENERAL)
+    )
+    if user is None or channel_id is None:
+        return []
+    bodies = transcript(
+        [(line.name, line.text, line.time) for line in summary.chat],
+        summary.opened_at,
+        summary.ended_at,
+        user.language or "fr",
+    )
+    events: Events = []
+    for index, body in enumerate(bodies):
+        client_id = f"meeting-{summary.opened_at:.3f}-{index}"
+        try:
+            _, _, posted = post_message(session, user.id, channel_id, body, client_id)
+        except Refusal as refusal:
+            log.info("a meeting's chat was not kept: %s", refusal)
+            return events
+        events += posted
+    return events
 
 
 class SpaceMeetings:
@@ -88,6 +135,16 @@ class SpaceMeetings:
     def meeting_ended(self, summary: MeetingEnded) -> None:
         if summary.room.startswith(SPACE_ROOM_PREFIX):
             self._spaces.pop(summary.room, None)
+            self._spawn(self._keep(summary))
+
+    async def _keep(self, summary: MeetingEnded) -> None:
+        """The meeting's minutes for its space's report, and its chat if it is to be kept."""
+        try:
+            events = await self.ctx.run(keep_meeting, summary)
+        except Exception:
+            log.exception("a space's meeting could not be kept")
+            return
+        await self.ctx.publish(events)
 
     async def close(self) -> None:
         for task in list(self._tasks):
