@@ -1,4 +1,5 @@
-"""Every spaces, members, invitations and tokens endpoint tried by everyone: not signed in, a
+"""Every spaces, members, invitations, tokens, meeting, notifications and settings endpoint
+(tests/messaging/test_permissions.py does messaging's) tried by everyone: not signed in, a
 stranger (an organisation account outside the space), a guest of another space, a guest, a
 member, an admin and the owner of the space. A stranger gets 404 and learns nothing (not the
 space's name, not its people); a member who may not gets 403; anyone else, the answer.
@@ -17,7 +18,18 @@ from palabre.accounts.api_tokens import create_token
 from palabre.db import utcnow
 from palabre.spaces.invitations import token_hash
 from palabre.spaces.models import Invitation, Member, Space
-from palabre.web.api import activity, invitations, lifecycle, members, spaces, tokens
+from palabre.web.api import (
+    activity,
+    invitations,
+    lifecycle,
+    me,
+    meeting,
+    members,
+    notify,
+    sign_in_links,
+    spaces,
+    tokens,
+)
 from space_kit import count, new_space, user_id
 from workspace import Workspace
 
@@ -67,6 +79,15 @@ CASES = [
     Case("GET", "/api/tokens", 200, "signed_in"),
     Case("POST", "/api/tokens", 201, "signed_in", {"name": "script"}),
     Case("DELETE", "/api/tokens/{token_id}", 204, "signed_in"),
+    Case("GET", S + "/meeting", 200, "guest"),
+    Case("PUT", S + "/notify", 200, "guest", {"level": "mentions"}),
+    Case("GET", "/api/notifications", 200, "signed_in"),
+    Case("POST", "/api/notifications/read", 200, "signed_in", {"all": True}),
+    Case("GET", "/api/me/settings", 200, "signed_in"),
+    Case("PATCH", "/api/me/settings", 200, "signed_in", {"language": "en"}),
+    Case("POST", "/api/sign-in-links", 202, "public", {"email": "someone@example.org"}),
+    # An invitation's secret is no sign-in link: refused alike, whoever asks.
+    Case("POST", "/api/sign-in-links/{token}", 404, "public"),
 ]
 
 
@@ -171,10 +192,21 @@ def test_the_matrix_tries_every_endpoint() -> None:
         (e.method, e.path.replace("{space_id:int}", "{space}")
          .replace("{user_id:int}", "{target}").replace("{invitation_id:int}", "{invitation}")
          .replace("{token_id:int}", "{token_id}"))
-        for module in (spaces, lifecycle, activity, members, invitations, tokens)
+        for module in (spaces, lifecycle, activity, members, invitations, tokens, meeting, notify,
+                       me, sign_in_links)
         for e in module.ENDPOINTS
     }  # fmt: skip
     assert served == table
+
+
+def test_every_endpoint_of_the_api_is_in_a_matrix() -> None:
+    from palabre.web.api import ENDPOINTS
+    from palabre.web.api import messaging as messaging_api
+
+    here = {spaces, lifecycle, activity, members, invitations, tokens, meeting, notify, me,
+            sign_in_links}  # fmt: skip
+    covered = {id(e) for module in (*here, messaging_api) for e in module.ENDPOINTS}
+    assert [f"{e.method} {e.path}" for e in ENDPOINTS if id(e) not in covered] == []
 
 
 def test_ids_from_another_space_are_not_found(workspace: Workspace) -> None:
