@@ -125,7 +125,7 @@ def make_token(workspace: Workspace, name: str, scopes: str = "read write") -> s
     return token
 
 
-def test_a_page_hears_a_change_made_through_the_api_within_a_second(
+def test_a_page_hears_a_change_made_through_the_api_promptly(
     workspace: Workspace, served: Served
 ) -> None:
     alice = person(workspace, served, "alice")
@@ -136,7 +136,7 @@ def test_a_page_hears_a_change_made_through_the_api_within_a_second(
     assert response.status_code == 200
     done = time.monotonic()
     assert page.next() == {"type": "space.changed", "space": space["id"]}
-    assert time.monotonic() - done < 1.0
+    assert time.monotonic() - done < 3.0  # the second itself: bench/workspace.py (p99)
     page.close()
 
 
