@@ -64,7 +64,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import forward
+import flows
 from janus_adapter import ROOM as JANUS_ROOM
 from janus_adapter import JanusBot, janus_available, start_janus
 
@@ -114,14 +114,14 @@ def _stamp(packet: bytes) -> bytes:
     return packet[:-8] + TAG + (now & STAMP_MASK).to_bytes(6, "big")
 
 
-class Group(forward.BotGroup):
+class Group(flows.BotGroup):
     """Some bots of the room (Palabre or Janus), with latency probes on their packets."""
 
     def __init__(
         self,
         server: str,
         url: str,
-        specs: list[forward.BotSpec],
+        specs: list[flows.BotSpec],
         audio_only: bool,
         sample_every: int = 8,
     ):
@@ -172,7 +172,7 @@ class Group(forward.BotGroup):
                 await bot.publish(start_media=False)
             self.join_ms.append(1000 * (time.monotonic() - started))
 
-    def snapshot(self, baseline: bool = False) -> forward.Snapshot:
+    def snapshot(self, baseline: bool = False) -> flows.Snapshot:
         for bot in self.bots:
             bot.subscribe_transport.settle()  # the counting path's counts, up to date
         return super().snapshot(baseline)
@@ -192,7 +192,7 @@ def _worker(
     conn: Connection,
     server: str,
     url: str,
-    specs: list[forward.BotSpec],
+    specs: list[flows.BotSpec],
     audio_only: bool,
     sample_every: int,
     priority: int,
@@ -233,7 +233,7 @@ def _worker(
                 conn.send(("stopped", None))
                 return
 
-    with asyncio.Runner(loop_factory=forward._new_event_loop) as runner:
+    with asyncio.Runner(loop_factory=flows.new_event_loop) as runner:
         runner.run(main())
 
 
@@ -242,7 +242,7 @@ class Remote:
         self,
         server: str,
         url: str,
-        specs: list[forward.BotSpec],
+        specs: list[flows.BotSpec],
         audio_only: bool,
         sample_every: int = 8,
         priority: int = 0,
@@ -268,8 +268,8 @@ class Remote:
             raise RuntimeError(f"bot process {self.process.pid}: {reply[1]}")
         return reply[1]
 
-    async def snapshot(self) -> forward.Snapshot:
-        return forward.Snapshot.from_dict(await self.call("snap"))
+    async def snapshot(self) -> flows.Snapshot:
+        return flows.Snapshot.from_dict(await self.call("snap"))
 
     async def stop(self) -> None:
         with contextlib.suppress(Exception):
@@ -295,7 +295,7 @@ class Running:
         return [process, *process.children(recursive=True)]
 
     def cpu(self) -> float:
-        return sum(forward._cpu_seconds(p) for p in self.processes())
+        return sum(flows.cpu_seconds(p) for p in self.processes())
 
     def rss(self) -> int:
         return sum(int(p.memory_info().rss) for p in self.processes())
@@ -305,7 +305,7 @@ def start(name: str, publishers: int) -> Running:
     if name == "janus":
         janus = start_janus(max(16, publishers + 8))
         return Running(name, janus.ws_url, janus.pid, janus.stop, janus.log_tail)
-    palabre = forward.start_server("warning", [])
+    palabre = flows.start_server("warning", [])
     assert palabre.pid is not None
     return Running(name, palabre.ws_url, palabre.pid, palabre.stop, palabre.log_tail)
 
@@ -372,7 +372,7 @@ async def join_probe(server: Running, audio_only: bool, index: int) -> float:
     if server.name == "janus":
         bot: Any = JanusBot(server.url, JANUS_ROOM, f"probe-{index}", video=not audio_only)
     else:
-        bot = Bot(server.url, forward.ROOM, f"probe-{index}", video=not audio_only)
+        bot = Bot(server.url, flows.ROOM, f"probe-{index}", video=not audio_only)
     started = time.monotonic()
     try:
         await bot.join()
@@ -405,8 +405,8 @@ async def measure(
     try:
         await asyncio.sleep(0.5)
         rss_idle = server.rss()
-        specs = [forward.BotSpec(f"pub-{i}", True) for i in range(scenario.publishers)]
-        specs += [forward.BotSpec(f"sub-{i}", False) for i in range(scenario.subscribers)]
+        specs = [flows.BotSpec(f"pub-{i}", True) for i in range(scenario.publishers)]
+        specs += [flows.BotSpec(f"sub-{i}", False) for i in range(scenario.subscribers)]
         processes = max(1, min(args.bot_processes, len(specs)))
         progress.log(label, f"{len(specs)} bots joining ({processes} bot processes)")
         started = time.monotonic()
@@ -432,11 +432,11 @@ async def measure(
         )
         await asyncio.gather(*(g.call("play") for g in groups))
 
-        async def snapshot() -> forward.Snapshot:
-            return forward.merge(list(await asyncio.gather(*(g.snapshot() for g in groups))))
+        async def snapshot() -> flows.Snapshot:
+            return flows.merge(list(await asyncio.gather(*(g.snapshot() for g in groups))))
 
         deadline = time.monotonic() + 30 + len(specs)
-        while missing := forward.missing_flows(await snapshot()):
+        while missing := flows.missing_flows(await snapshot()):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{missing} bot-publisher pairs have no media")
             await asyncio.sleep(0.2)
@@ -451,9 +451,9 @@ async def measure(
         await asyncio.sleep(args.warmup)
 
         await asyncio.gather(*(g.call(("record", True)) for g in groups))
-        machine_before = forward.machine_cpu()
+        machine_before = flows.machine_cpu()
         cpu_before = server.cpu()
-        drops_before = forward.udp_drops(server.pid)
+        drops_before = flows.udp_drops(server.pid)
         before = await snapshot()
         end = time.monotonic() + args.duration
         while (left := end - time.monotonic()) > 0:
@@ -464,8 +464,8 @@ async def measure(
                 label, f"measuring {done:4.0f}/{args.duration:g} s, server CPU {cpu:.0f} %"
             )
         cpu_after = server.cpu()
-        machine_after = forward.machine_cpu()
-        drops_after = forward.udp_drops(server.pid)
+        machine_after = flows.machine_cpu()
+        drops_after = flows.udp_drops(server.pid)
         rss = server.rss()
         after = await snapshot()
         latencies: list[int] = []
@@ -473,7 +473,7 @@ async def measure(
             latencies += await group.call("latencies")
         await asyncio.gather(*(g.call(("record", False)) for g in groups))
 
-        counted = forward.window(before, after)
+        counted = flows.window(before, after)
         result.duration = after.taken - before.taken
         result.packets_in_per_s = counted.packets_in / result.duration
         result.forwarded_per_s = counted.received / result.duration
@@ -751,9 +751,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.nice:
         prioritise(args.nice)
-    with asyncio.Runner(loop_factory=forward._new_event_loop) as runner:
+    with asyncio.Runner(loop_factory=flows.new_event_loop) as runner:
         results = runner.run(run(args))
-    info = forward.machine()
+    info = flows.machine()
     print(
         f"\nPalabre vs Janus (bench/compare.py), {info['nproc']} CPUs, {info['cpu']}, "
         f"Python {info['python']}, code {info['revision']}, window {args.duration:g} s "

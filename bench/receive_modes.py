@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from forward import start_server
+from flows import start_server
 from palabre.bot import Bot, load_clip
 
 PARTICIPANTS = 6
