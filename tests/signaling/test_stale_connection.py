@@ -4,6 +4,7 @@ must not touch the seat (docs/protocol.md, "Resuming after a drop")."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any, cast
 
@@ -81,3 +82,35 @@ async def test_a_suspended_connection_cannot_publish() -> None:
     assert not [m for m in _sent(bob) if m["type"] == "tracks"]
     room = next(iter(hub.rooms))
     assert room.participants[ada].tracks == ()
+
+
+class _HungUp:
+    """A client that sent `leave` and closed: our writes to it fail, its leave is still to
+    be read."""
+
+    def __init__(self, frames: list[dict[str, Any]]) -> None:
+        self.frames = frames
+
+    async def accept(self) -> None:
+        pass
+
+    async def receive(self) -> dict[str, Any]:
+        await asyncio.sleep(0.05)  # the writer finds the client gone first
+        return self.frames.pop(0) if self.frames else {"type": "websocket.disconnect"}
+
+    async def send_text(self, text: str) -> None:
+        raise RuntimeError("the client hung up")
+
+    async def close(self, code: int = 1000) -> None:
+        pass
+
+
+async def test_a_leave_read_after_the_client_hung_up_still_ends_the_seat() -> None:
+    hub = _hub()
+    socket = _HungUp([{"type": "websocket.receive", "text": json.dumps({"type": "leave"})}])
+    session = Session(hub, cast(WebSocket, socket))
+    ada = _join(session, "Ada")["you"]["id"]
+    session.send({"type": "something"})  # a write that will fail
+    await session.run()
+    assert ada not in hub.members
+    assert not list(hub.rooms)  # left for good: no seat kept for a resume

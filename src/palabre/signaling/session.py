@@ -73,11 +73,18 @@ class Session:
         try:
             while not self._closing:
                 frame = await self.websocket.receive()
-                if frame["type"] == "websocket.disconnect" or self._closing:
-                    # Closing (replaced by a resume, suspended, too slow): what the client
-                    # sent meanwhile belongs to a connection it has given up.
+                if frame["type"] == "websocket.disconnect":
                     break
                 text = frame.get("text")
+                if self._closing:
+                    # Closing (replaced by a resume, suspended, too slow, or our write failed
+                    # because the client hung up): what the client sent meanwhile belongs to a
+                    # connection it has given up, but for its goodbye: a `leave` still ends
+                    # the seat rather than keeping it for a resume (a replaced connection's
+                    # leave is dropped by _dispatch, the seat being no longer its own).
+                    if text is not None and _is_leave(text):
+                        self._handle(text)
+                    break
                 if text is None:
                     self._reply_error(
                         messages.ProtocolError("bad_message", "send JSON text frames")
@@ -225,3 +232,10 @@ def _with_ref(message: dict[str, Any], ref: int | None) -> dict[str, Any]:
     if ref is not None:
         message["ref"] = ref
     return message
+
+
+def _is_leave(text: str) -> bool:
+    try:
+        return isinstance(messages.decode(text), messages.Leave)
+    except messages.ProtocolError:
+        return False
