@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import socket
 from collections.abc import Coroutine
 from pathlib import Path
 from types import FrameType
@@ -45,6 +46,18 @@ def installation_secret(data_dir: Path) -> bytes:
     return secret
 
 
+def public_url(settings: Settings) -> str:
+    """Where people open Palabre: `public_url`, else this machine's address and port."""
+    if settings.public_url:
+        return settings.public_url
+    host = settings.host
+    if host in ("127.0.0.1", "::1", "localhost"):
+        host = "localhost"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
 def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
     """Our uvicorn settings, with logging that keeps no IP address."""
     config = uvicorn.Config(
@@ -61,6 +74,8 @@ def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
     if settings.log_level != "debug":
         # uvicorn logs each WebSocket with the client's address; we keep no IP address.
         logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+        # Alembic names each of its plugins as it loads them: noise, not news.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     # Every handler, uvicorn's included (configured by uvicorn.Config above): no IP address.
     own = {settings.host, settings.media_bind, *settings.announced_addresses}
     logs.install(settings.log_ip, keep=own)
@@ -71,9 +86,17 @@ class GracefulServer(uvicorn.Server):
     """uvicorn, whose first SIGINT/SIGTERM calls `graceful_exit` on the event loop (a second
     one stops at once). By default: tell the hub's participants goodbye, then stop."""
 
-    def __init__(self, config: uvicorn.Config, hub: Hub | None = None) -> None:
+    def __init__(
+        self, config: uvicorn.Config, hub: Hub | None = None, url: str | None = None
+    ) -> None:
         super().__init__(config)
         self.hub = hub
+        self.url = url  # said once listening: the last line `make run` shows
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self.url:
+            log.info("Palabre is serving at %s", self.url)
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         if not self.should_exit:

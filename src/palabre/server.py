@@ -12,7 +12,14 @@ from .cluster.front import serve_cluster
 from .config import Settings
 from .db import Database
 from .meeting.codes import MeetingCodes
-from .runtime import GracefulServer, Node, installation_secret, run_on_uvloop, uvicorn_config
+from .runtime import (
+    GracefulServer,
+    Node,
+    installation_secret,
+    public_url,
+    run_on_uvloop,
+    uvicorn_config,
+)
 from .web.app import create_app
 from .web.backend import LocalBackend
 
@@ -34,7 +41,7 @@ async def serve(settings: Settings) -> None:
     if isinstance(bus, RedisBus):
         await bus.start()  # a Redis that cannot be reached is logged now, and retried
     app = create_app(backend, settings, auth=Auth(settings, database), secret=secret, bus=bus)
-    server = GracefulServer(uvicorn_config(app, settings), node.hub)
+    server = GracefulServer(uvicorn_config(app, settings), node.hub, public_url(settings))
     transport = node.sfu.transport
     log.info(
         "media on udp/%d tcp/%s, announced as %s",

@@ -27,7 +27,7 @@ from ..config import Settings
 from ..db import Database
 from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
-from ..runtime import GracefulServer, installation_secret, uvicorn_config
+from ..runtime import GracefulServer, installation_secret, public_url, uvicorn_config
 from ..signaling.messages import MAX_MESSAGE_BYTES
 from ..signaling.observer import RoomObserver
 from ..web.app import create_app
@@ -132,8 +132,10 @@ class Front:
 class FrontServer(GracefulServer):
     """On SIGTERM, every worker says goodbye to its participants (relayed) before we stop."""
 
-    def __init__(self, config: uvicorn.Config, workers: Workers, front: Front) -> None:
-        super().__init__(config)
+    def __init__(
+        self, config: uvicorn.Config, workers: Workers, front: Front, url: str | None = None
+    ) -> None:
+        super().__init__(config, url=url)
         self.workers = workers
         self.front = front
 
@@ -165,7 +167,8 @@ async def serve_cluster(settings: Settings) -> None:
         if isinstance(bus, RedisBus):
             await bus.start()
         app = create_app(front, settings, auth=Auth(settings, database), secret=secret, bus=bus)
-        await FrontServer(uvicorn_config(app, settings), workers, front).serve()
+        config = uvicorn_config(app, settings)
+        await FrontServer(config, workers, front, public_url(settings)).serve()
     finally:
         await bus.close()
         await workers.stop()
