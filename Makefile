@@ -43,7 +43,7 @@ typecheck: $(BIN)/palabre
 	$(BIN)/mypy
 
 pytest: $(BIN)/palabre web deps-system
-	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider --durations=25 $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
