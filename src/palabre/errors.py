@@ -6,6 +6,8 @@ from another space): it says nothing more than a wrong id would.
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 
 class Refusal(Exception):
     """An operation refused, with a stable `code` and a message for the person."""
@@ -49,3 +51,21 @@ class Unavailable(Refusal):
 
     code = "unavailable"
     status = 502
+
+
+class SaidRefusal(Refusal):
+    """A refusal said in the person's language, for those who meet it with nothing else to go
+    by (an invitee, a guest signing in): REASONS maps a reason to (status, code, English,
+    French)."""
+
+    REASONS: ClassVar[dict[str, tuple[int, str, str, str]]] = {}
+
+    def __init__(self, reason: str, lang: str = "en") -> None:
+        status, code, english, french = self.REASONS[reason]
+        super().__init__(french if lang == "fr" else english)
+        self.reason = reason
+        self.status = status
+        self.code = code
+
+    def said_in(self, lang: str) -> Self:
+        return type(self)(self.reason, lang)

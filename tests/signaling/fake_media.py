@@ -1,10 +1,12 @@
 """A media plane that sends nothing: it records the verbs the hub speaks (signaling/media.py),
-so the hub's logic is tested without sockets, SRTP or SDP."""
+so the hub's logic is tested without sockets, SRTP or SDP; and a peer that keeps what the hub
+sends it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -112,3 +114,22 @@ class FakeMediaPlane:
     @property
     def connection_count(self) -> int:
         return 2 * len(self.sessions)
+
+
+class FakePeer:
+    """A participant's signaling connection that keeps what it is sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.sent.append(message)
+
+    def close(self, reason: str) -> None:
+        pass
+
+    def admitted(self, member: object) -> None:
+        pass
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [message for message in self.sent if message["type"] == kind]

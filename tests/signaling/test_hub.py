@@ -3,36 +3,17 @@ publishing, subscribing, muting, ICE restarts and leaving, without any media."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from palabre.meeting.admission import JoinRights
 from palabre.meeting.codes import MeetingCodes
 from palabre.signaling import messages as m
 from palabre.signaling.collab import act as handle
 from palabre.signaling.hub import Hub, Member
 
-from .fake_media import FakeMediaPlane
+from .fake_media import FakeMediaPlane, FakePeer
 
 
-class Peer:
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    def send(self, message: dict[str, Any]) -> None:
-        self.sent.append(message)
-
-    def close(self, reason: str) -> None:
-        pass
-
-    def admitted(self, member: Member) -> None:
-        pass
-
-    def of(self, kind: str) -> list[dict[str, Any]]:
-        return [message for message in self.sent if message["type"] == kind]
-
-
-def seated(hub: Hub, name: str) -> tuple[Member, Peer]:
-    peer = Peer()
+def seated(hub: Hub, name: str) -> tuple[Member, FakePeer]:
+    peer = FakePeer()
     member = hub.join(peer, "room", name, JoinRights())
     assert isinstance(member, Member)
     return member, peer

@@ -3,8 +3,6 @@ only when a moderator asked to keep it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from palabre.media.sfu import Sfu
@@ -15,6 +13,8 @@ from palabre.signaling.hub import Hub, Member
 from palabre.signaling.messages import ProtocolError
 from palabre.signaling.moderation import act
 from palabre.signaling.observer import MeetingEnded
+
+from .fake_media import FakePeer
 
 
 class Recorder:
@@ -27,20 +27,6 @@ class Recorder:
 
     def meeting_ended(self, summary: MeetingEnded) -> None:
         self.ended.append(summary)
-
-
-class FakePeer:
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    def send(self, message: dict[str, Any]) -> None:
-        self.sent.append(message)
-
-    def close(self, reason: str) -> None:
-        pass
-
-    def admitted(self, member: Member) -> None:
-        pass
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, String, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..db import Base, Moment, utcnow
-from ..errors import Refusal
+from ..errors import SaidRefusal
 from .users import User, UserInfo
 
 LIFETIME = timedelta(hours=1)
@@ -53,18 +53,10 @@ REASONS: dict[str, tuple[int, str, str, str]] = {
 }  # fmt: skip
 
 
-class LinkRefused(Refusal):
+class LinkRefused(SaidRefusal):
     """A sign-in link that cannot be used, said in the person's language."""
 
-    def __init__(self, reason: str, lang: str = "en") -> None:
-        status, code, english, french = REASONS[reason]
-        super().__init__(french if lang == "fr" else english)
-        self.reason = reason
-        self.status = status
-        self.code = code
-
-    def said_in(self, lang: str) -> LinkRefused:
-        return LinkRefused(self.reason, lang)
+    REASONS = REASONS
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ..accounts.emails import clean_email
 from ..accounts.users import User, UserError, UserInfo, guest_user
 from ..db import utcnow
-from ..errors import Conflict, Forbidden, Invalid, NotFound, Refusal
+from ..errors import Conflict, Forbidden, Invalid, NotFound, SaidRefusal
 from ..notify.store import add_notification
 from .members import enrol
 from .models import Invitation, Member, Space
@@ -85,18 +85,10 @@ REASONS: dict[str, tuple[int, str, str, str]] = {
 }  # fmt: skip
 
 
-class InvitationRefused(Refusal):
+class InvitationRefused(SaidRefusal):
     """A link that cannot be used, and why, in the invitee's language."""
 
-    def __init__(self, reason: str, lang: str = "en") -> None:
-        status, code, english, french = REASONS[reason]
-        super().__init__(french if lang == "fr" else english)
-        self.reason = reason
-        self.status = status
-        self.code = code
-
-    def said_in(self, lang: str) -> InvitationRefused:
-        return InvitationRefused(self.reason, lang)
+    REASONS = REASONS
 
 
 class InvitationView(msgspec.Struct, kw_only=True):
