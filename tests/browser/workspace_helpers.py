@@ -122,6 +122,13 @@ class Landed:
         return [f"{part} (waits for {', '.join(e)})" for part, e in self.waiting.items()]
 
 
+async def message_item(page: Any, text: str) -> Any:
+    """The (sent, not pending) message of a history holding `text`, once it shows."""
+    item = page.locator("li.ws-msg:not(.pending)", has_text=text).first
+    await item.wait_for()
+    return item
+
+
 def invitation_link(message: Any, base: str) -> str:
     """The /invite/<token> link of an invitation e-mail (its text part)."""
     part = message.get_body(preferencelist=("plain",))
