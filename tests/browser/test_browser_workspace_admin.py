@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from browser_helpers import wait_for
 from workspace_helpers import (
+    LiveSocket,
     add_account,
     assert_axe_clean,
     message_item,
@@ -47,6 +48,7 @@ async def test_workspace_directs_pins_admin(
 
     # Alice makes a space and adds Bob; both open its general channel.
     _, alice, log_a = await person(browser, "alice")
+    alice_live = LiveSocket(alice)
     await sign_in(alice, base, "alice")
     await alice.fill("#new-space-name", SPACE)
     await alice.click("#create-space")
@@ -63,11 +65,13 @@ async def test_workspace_directs_pins_admin(
     channel_id = int(general.split("?")[0].rstrip("/").split("/")[-1])
 
     _, bob, log_b = await person(browser, "bob")
+    bob_live = LiveSocket(bob)
     await sign_in(bob, base, "bob", next_path=general.removeprefix(base))
     await bob.wait_for_selector("#composer:not([disabled])")
+    await bob_live.opened()
 
     # (1) A direct conversation, from the space's members: Bob's sidebar gets it live.
-    await alice.goto(f"{base}/spaces/{space_id}")
+    await alice_live.goto(f"{base}/spaces/{space_id}")
     await alice.click("button[aria-label='Write to Bob Durand']")
     await alice.wait_for_url("**/spaces/direct/*")
     await alice.wait_for_selector("#composer")
@@ -76,12 +80,14 @@ async def test_workspace_directs_pins_admin(
     await direct.wait_for(timeout=15_000)
     await direct.click()
     await message_item(bob, "Un mot en privé, Bob")
+    await assert_axe_clean(bob, "direct conversation")
     await send(bob, "Bien reçu, Alice")
     await message_item(alice, "Bien reçu, Alice")  # live, no reload
     direct_url = alice.url
 
     # (2) Alice pins a message in general; Bob sees it in the pins panel.
-    await bob.goto(general)
+    await bob_live.goto(general)
+    await bob.wait_for_selector("#composer")
     await alice.goto(general)
     await alice.wait_for_selector("#composer")
     await send(alice, "Le planning est dans le wiki")
@@ -92,6 +98,7 @@ async def test_workspace_directs_pins_admin(
     await message_item(bob, "Le planning est dans le wiki")
     await bob.click("#open-pins")
     await bob.wait_for_selector("#pins-panel li:has-text('Le planning est dans le wiki')")
+    await assert_axe_clean(bob, "pins panel")
     await bob.click("#open-pins")
     await bob.wait_for_selector("#pins-panel", state="detached")
 
@@ -114,7 +121,7 @@ async def test_workspace_directs_pins_admin(
     assert "mention muette" not in notices, notices
 
     # (4) Archive: Bob's composer goes read-only, live; un-archive: writable again.
-    await bob.goto(general)
+    await bob_live.goto(general)
     await bob.wait_for_selector("#composer:not([disabled])")
     await alice.goto(f"{base}/spaces/{space_id}/admin/space")
     await alice.click("#archive-space")
