@@ -22,6 +22,7 @@ from workspace_helpers import (
     assert_axe_clean,
     assert_fits_phone,
     invitation_link,
+    message_item,
     person,
     sign_in,
 )
@@ -60,12 +61,6 @@ SEARCH_JS = """async (q) =>
 
 async def text_of(page: Any, selector: str) -> str:
     return str(await page.locator(selector).first.inner_text())
-
-
-async def message_item(page: Any, text: str) -> Any:
-    item = page.locator("li.ws-msg:not(.pending)", has_text=text).first
-    await item.wait_for()
-    return item
 
 
 async def test_workspace_three_people(

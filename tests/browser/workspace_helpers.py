@@ -4,6 +4,7 @@ parts of the workspace API this server serves (so a part not landed yet is named
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from browser_helpers import AXE, Console
+from browser_helpers import AXE, Console, wait_for
 
 PASSWORD = "s3cret-pass"
 
@@ -120,6 +121,44 @@ class Landed:
     @property
     def missing(self) -> list[str]:
         return [f"{part} (waits for {', '.join(e)})" for part, e in self.waiting.items()]
+
+
+class LiveSocket:
+    """Counts the "hello" frames a page's /api/live socket receives: the server sends it once
+    the page is subscribed, so after a navigation, waiting for the next one means what
+    happens from then on reaches the page live (nothing falls between its load and its
+    socket)."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.hellos = 0
+        page.on("websocket", self._socket)
+
+    def _socket(self, ws: Any) -> None:
+        if ws.url.endswith("/api/live"):
+            ws.on("framereceived", self._frame)
+
+    def _frame(self, payload: str | bytes) -> None:
+        if isinstance(payload, str) and payload.startswith('{"type":"hello"'):
+            self.hellos += 1
+
+    async def goto(self, url: str) -> None:
+        """Loads `url` and waits until its page's live socket is subscribed."""
+        seen = self.hellos
+        await self.page.goto(url)
+        await self.opened(seen)
+
+    async def opened(self, seen: int = 0, timeout: float = 20.0) -> None:
+        await wait_for(
+            lambda: asyncio.sleep(0, self.hellos), lambda n: n > seen, timeout, "/api/live hello"
+        )
+
+
+async def message_item(page: Any, text: str) -> Any:
+    """The (sent, not pending) message of a history holding `text`, once it shows."""
+    item = page.locator("li.ws-msg:not(.pending)", has_text=text).first
+    await item.wait_for()
+    return item
 
 
 def invitation_link(message: Any, base: str) -> str:
