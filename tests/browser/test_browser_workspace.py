@@ -5,8 +5,8 @@ message; the guest sees nothing of Bob's other space; Alice starts the space's m
 it and Bob's channel shows it live. Every screen is checked with axe-core (the page's CSP left
 on) and the guest's at 390x844, in French.
 
-Parts whose server endpoints have not landed on this branch yet are skipped and named: the
-test then ends as xfail, listing them (Landed in workspace_helpers.py)."""
+Every endpoint it needs has landed: one the server lacks fails the test, named (Landed in
+workspace_helpers.py), after the parts that do not need it ran."""
 
 from __future__ import annotations
 
@@ -343,4 +343,4 @@ async def test_workspace_three_people(
         assert errors == [], errors
 
     if landed.missing:
-        pytest.xfail("not landed on this server yet: " + "; ".join(landed.missing))
+        pytest.fail("missing on this server: " + "; ".join(landed.missing))
