@@ -66,6 +66,14 @@ class ApiContext:
 
         return await run_in_threadpool(transaction)
 
+    async def apply(
+        self, operation: Callable[..., tuple[T, Sequence[tuple[str, Event]]]], *args: Any
+    ) -> T:
+        """`run` a change that returns (its result, its bus events), then publish them."""
+        result, events = await self.run(operation, *args)
+        await self.publish(events)
+        return result
+
     async def publish(self, events: Sequence[tuple[str, Event]]) -> None:
         """Tell the open pages, once the change is committed."""
         for topic, event in events:

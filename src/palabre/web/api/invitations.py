@@ -48,7 +48,7 @@ def invitation_link(call: Call, token: str) -> str:
 
 async def create_invitation(call: Call) -> InvitationMade:
     body: NewInvitation = call.body
-    made, events = await call.ctx.run(
+    made = await call.ctx.apply(
         invitations.invite,
         call.me.user_id,
         call.param("space_id"),
@@ -69,7 +69,6 @@ async def create_invitation(call: Call) -> InvitationMade:
             await call.ctx.run(invitations.withdraw, view.id)
             raise Unavailable("the invitation e-mail could not be sent: try again later") from None
         await call.ctx.run(invitations.mark_sent, view.id)
-    await call.ctx.publish(events)
     return InvitationMade(
         invitation=msgspec.structs.replace(made.view, mailed=mailed),
         mailed=mailed,

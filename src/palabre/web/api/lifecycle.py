@@ -17,37 +17,29 @@ class Deletion(msgspec.Struct, forbid_unknown_fields=True):
 
 
 async def archive_space(call: Call) -> SpaceView:
-    view, events = await call.ctx.run(
-        store.archive_space, call.me.user_id, call.param("space_id"), True
-    )
-    await call.ctx.publish(events)
+    view = await call.ctx.apply(store.archive_space, call.me.user_id, call.param("space_id"), True)
     return view
 
 
 async def unarchive_space(call: Call) -> SpaceView:
-    view, events = await call.ctx.run(
-        store.archive_space, call.me.user_id, call.param("space_id"), False
-    )
-    await call.ctx.publish(events)
+    view = await call.ctx.apply(store.archive_space, call.me.user_id, call.param("space_id"), False)
     return view
 
 
 async def delete_space(call: Call) -> SpaceView:
     body: Deletion = call.body
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         store.request_deletion,
         call.me.user_id,
         call.param("space_id"),
         body.confirm,
         call.ctx.settings.space_delete_grace,
     )
-    await call.ctx.publish(events)
     return view
 
 
 async def restore_space(call: Call) -> SpaceView:
-    view, events = await call.ctx.run(store.restore_space, call.me.user_id, call.param("space_id"))
-    await call.ctx.publish(events)
+    view = await call.ctx.apply(store.restore_space, call.me.user_id, call.param("space_id"))
     return view
 
 

@@ -27,16 +27,15 @@ async def list_members(call: Call) -> list[MemberView]:
 
 async def add_member(call: Call) -> MemberView:
     body: NewMember = call.body
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         members.add_member, call.me.user_id, call.param("space_id"), body.user, body.role
     )
-    await call.ctx.publish(events)
     return view
 
 
 async def change_member(call: Call) -> MemberView:
     body: MemberEdit = call.body
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         members.change_member,
         call.me.user_id,
         call.param("space_id"),
@@ -44,7 +43,6 @@ async def change_member(call: Call) -> MemberView:
         body.role,
         body.access,
     )
-    await call.ctx.publish(events)
     return view
 
 

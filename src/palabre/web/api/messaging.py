@@ -114,18 +114,16 @@ async def edit_channel(call: Call) -> ChannelView:
 
 
 async def archive_channel(call: Call) -> ChannelView:
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         channels.archive_channel, call.me.user_id, call.param("channel_id"), True
     )
-    await call.ctx.publish(events)
     return view
 
 
 async def unarchive_channel(call: Call) -> ChannelView:
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         channels.archive_channel, call.me.user_id, call.param("channel_id"), False
     )
-    await call.ctx.publish(events)
     return view
 
 
@@ -143,11 +141,10 @@ async def add_channel_member(call: Call) -> list[PersonView]:
 
 
 async def remove_channel_member(call: Call) -> list[PersonView]:
-    listed, events = await call.ctx.run(
+    listed = await call.ctx.apply(
         channels.remove_channel_member, call.me.user_id, call.param("channel_id"),
         call.param("user_id"),
     )  # fmt: skip
-    await call.ctx.publish(events)
     return listed
 
 
@@ -225,18 +222,14 @@ async def post_message(call: Call) -> Response:
 
 async def edit_message(call: Call) -> MessageView:
     body: MessageEdit = call.body
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         store.edit_message, call.me.user_id, call.param("message_id"), body.body
     )
-    await call.ctx.publish(events)
     return view
 
 
 async def delete_message(call: Call) -> MessageView:
-    view, events = await call.ctx.run(
-        store.delete_message, call.me.user_id, call.param("message_id")
-    )
-    await call.ctx.publish(events)
+    view = await call.ctx.apply(store.delete_message, call.me.user_id, call.param("message_id"))
     return view
 
 
@@ -249,22 +242,19 @@ async def add_reaction(call: Call) -> MessageView:
 
 
 async def remove_reaction(call: Call) -> MessageView:
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         store.react, call.me.user_id, call.param("message_id"), call.param("emoji"), False
     )
-    await call.ctx.publish(events)
     return view
 
 
 async def pin_message(call: Call) -> MessageView:
-    view, events = await call.ctx.run(store.pin, call.me.user_id, call.param("message_id"), True)
-    await call.ctx.publish(events)
+    view = await call.ctx.apply(store.pin, call.me.user_id, call.param("message_id"), True)
     return view
 
 
 async def unpin_message(call: Call) -> MessageView:
-    view, events = await call.ctx.run(store.pin, call.me.user_id, call.param("message_id"), False)
-    await call.ctx.publish(events)
+    view = await call.ctx.apply(store.pin, call.me.user_id, call.param("message_id"), False)
     return view
 
 

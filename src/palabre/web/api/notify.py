@@ -51,17 +51,15 @@ async def list_notifications(call: Call) -> NotificationPage:
 
 async def mark_read(call: Call) -> Unread:
     body: MarkRead = call.body
-    unread, events = await call.ctx.run(inbox.mark_read, call.me.user_id, body.ids, body.everything)
-    await call.ctx.publish(events)
+    unread = await call.ctx.apply(inbox.mark_read, call.me.user_id, body.ids, body.everything)
     return Unread(unread)
 
 
 async def set_level(call: Call) -> SpaceLevel:
     body: Level = call.body
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         set_space_level, call.me.user_id, call.param("space_id"), body.level
     )
-    await call.ctx.publish(events)
     return view
 
 

@@ -47,10 +47,9 @@ def spaces_with_counts(session: Session, user_id: int) -> list[SpaceView]:
 
 async def create_space(call: Call) -> SpaceView:
     body: NewSpace = call.body
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         create_space_with_general, call.me.user_id, body.name, body.description
     )
-    await call.ctx.publish(events)
     return view
 
 
@@ -64,10 +63,9 @@ async def get_space(call: Call) -> SpaceView:
 
 async def edit_space(call: Call) -> SpaceView:
     body: SpaceEdit = call.body
-    view, events = await call.ctx.run(
+    view = await call.ctx.apply(
         store.edit_space, call.me.user_id, call.param("space_id"), body.name, body.description
     )
-    await call.ctx.publish(events)
     return view
 
 
