@@ -309,9 +309,16 @@ async def test_workspace_three_people(
             await bob.wait_for_selector(".ws-notices li.unread", state="detached")
         assert await bob.locator("#ws-notifications-link .ws-badge").count() == 0
 
-    # Settings: notification levels and tokens.
+    # Settings: her name (renamed, then back), notification levels and tokens.
     await alice.goto(f"{base}/spaces/settings")
     await alice.wait_for_selector("#notify-title")
+    for name in ("Alice Martin-Lefèvre", "Alice Martin"):
+        await alice.fill("#settings-name", name)
+        await alice.click("form:has(#settings-name) button[type=submit]")
+        # The status appears once the server has answered (typing hides it).
+        await alice.wait_for_selector("form:has(#settings-name) [role=status]")
+        saved = await alice.evaluate("async () => (await (await fetch('/api/me')).json())")
+        assert saved["displayName"] == name, saved
     if landed.has("tokens", "GET /api/tokens", "POST /api/tokens"):
         await alice.fill("#token-name", "robot")
         await alice.click("form:has(#token-name) button[type=submit]")

@@ -80,7 +80,8 @@ def normalize_user_name(text: str) -> str:
     return name
 
 
-def _clean_display_name(text: str | None, fallback: str) -> str:
+def clean_display_name(text: str | None, fallback: str) -> str:
+    """One line of at most 128 visible characters (spaces collapsed, controls dropped)."""
     text = " ".join((text or "").split())
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
     return text[:128] or fallback
@@ -97,7 +98,7 @@ def add_user(
             raise UserError(f"user {name!r} exists")
         user = User(
             name=name,
-            display_name=_clean_display_name(display_name, name),
+            display_name=clean_display_name(display_name, name),
             password_hash=hash_password(password) if password is not None else None,
         )
         session.add(user)
@@ -170,13 +171,13 @@ def oidc_user(
                 name = base[: MAX_NAME - len(suffix)] + suffix
             user = User(
                 name=name,
-                display_name=_clean_display_name(display_name, name),
+                display_name=clean_display_name(display_name, name),
                 oidc_issuer=issuer,
                 oidc_subject=subject,
             )
             session.add(user)
         elif display_name:
-            user.display_name = _clean_display_name(display_name, user.name)
+            user.display_name = clean_display_name(display_name, user.name)
         session.flush()
         return UserInfo.of(user)
 
@@ -190,7 +191,7 @@ def guest_user(session: Session, email: str, display_name: str) -> User:
     ("Hélène Durand" -> guest-helene-durand), with a number if taken: the prefix keeps guests
     apart from the organisation's names. UserError if the display name is empty; an
     IntegrityError if a concurrent transaction took the same name (try the whole again)."""
-    display = _clean_display_name(display_name, "")
+    display = clean_display_name(display_name, "")
     if not display:
         raise UserError("choose the name others will see")
     plain = "".join(

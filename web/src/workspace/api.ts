@@ -21,6 +21,7 @@ import type {
   NoticePage,
   NotifyLevel,
   Preferences,
+  PreferencesEdit,
   Report,
   Role,
   SearchHit,
@@ -200,7 +201,7 @@ export const notifications = (before?: number, limit = 50) =>
 export const readNotifications = (ids?: number[]) =>
   call<{ unread: number }>("POST", "/api/notifications/read", ids ? { ids } : { all: true });
 export const getPreferences = () => call<Preferences>("GET", "/api/me/settings");
-export const setPreferences = (p: Preferences) => call<Preferences>("PATCH", "/api/me/settings", p);
+export const setPreferences = (p: PreferencesEdit) => call<Preferences>("PATCH", "/api/me/settings", p);
 
 // Tokens
 export const listTokens = () => call<Token[]>("GET", "/api/tokens");

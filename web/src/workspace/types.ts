@@ -134,7 +134,12 @@ export interface NoticePage {
 
 export interface Preferences {
   language: "fr" | "en" | null; // the language of their e-mail; null: not chosen
+  display_name: string; // the name the people of their spaces see
+  email: string | null; // the address Palabre knows, shown to them only
+  email_visible: boolean; // co-members see it
 }
+
+export type PreferencesEdit = Partial<Pick<Preferences, "language" | "display_name" | "email_visible">>;
 
 export interface Invitation {
   id: number;

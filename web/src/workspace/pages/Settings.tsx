@@ -7,7 +7,7 @@ import * as api from "../api";
 import { fmtDate } from "../format";
 import { lang, t } from "../i18n";
 import { absent, channels, loadChannels, markAbsent, me, patchChannel, spaces, upsertSpace } from "../store";
-import type { ChannelNotify, NotifyLevel, Space, Token } from "../types";
+import type { ChannelNotify, NotifyLevel, Preferences, PreferencesEdit, Space, Token } from "../types";
 import { Absent, Confirm, ErrorNote, Loading, useAction } from "../ui";
 
 const SPACE_LEVELS: NotifyLevel[] = ["all", "mentions", "none"];
@@ -23,7 +23,6 @@ export function SettingsPage() {
         <p>
           {m?.displayName} <span class="ws-muted">@{m?.name}</span>
         </p>
-        <p class="ws-hint">{t("settings.youHint")}</p>
         <p>
           <a href="/auth/logout" id="settings-sign-out">
             {t("account.signOut")}
@@ -39,6 +38,7 @@ export function SettingsPage() {
           </option>
         </select>
         <MailLanguage />
+        <Profile />
       </section>
       <section class="ws-card" aria-labelledby="notify-title">
         <h2 id="notify-title">{t("settings.notify")}</h2>
@@ -48,6 +48,72 @@ export function SettingsPage() {
         ))}
       </section>
       <Tokens />
+    </>
+  );
+}
+
+/** The name the people of the person's spaces see, and whether they see the e-mail address. */
+function Profile() {
+  const [prefs, setPrefs] = useState<Preferences | null>(null);
+  const [name, setName] = useState("");
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    api.getPreferences().then(
+      (p) => {
+        setPrefs(p);
+        setName(p.display_name);
+      },
+      (e) => {
+        if (!markAbsent("preferences", e)) setError(e);
+      },
+    );
+  }, []);
+  if (prefs === null) return <ErrorNote error={error} />;
+  const change = (edit: PreferencesEdit) =>
+    api.setPreferences(edit).then((p) => {
+      setPrefs(p);
+      setName(p.display_name);
+      setError(null);
+      setSaved(true);
+      if (me.value) me.value = { ...me.value, displayName: p.display_name };
+    }, setError);
+  return (
+    <>
+      <form
+        class="ws-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void change({ display_name: name });
+        }}
+      >
+        <label for="settings-name">{t("settings.displayName")}</label>
+        <input
+          id="settings-name"
+          value={name}
+          maxLength={128}
+          required
+          onInput={(e) => {
+            setName(e.currentTarget.value);
+            setSaved(false);
+          }}
+        />
+        <button type="submit">{t("settings.saveName")}</button>
+        {saved && <span role="status">{t("settings.saved")}</span>}
+      </form>
+      <p class="ws-hint">{t("settings.youHint")}</p>
+      {prefs.email && (
+        <label class="ws-check">
+          <input
+            type="checkbox"
+            id="settings-show-email"
+            checked={prefs.email_visible}
+            onChange={(e) => void change({ email_visible: e.currentTarget.checked })}
+          />
+          {t("settings.showEmail", { email: prefs.email })}
+        </label>
+      )}
+      <ErrorNote error={error} />
     </>
   );
 }
