@@ -8,6 +8,7 @@ from sqlalchemy import update
 
 from palabre.accounts.users import User
 from palabre.messaging.models import Channel, ChannelMember
+from palabre.notify.store import add_notification
 from palabre.spaces.models import Member
 from space_kit import count, join, new_space, published, user_id
 from workspace import Workspace
@@ -150,7 +151,10 @@ def test_a_removed_member_loses_the_space_at_once(workspace: Workspace) -> None:
         session.add(channel)
         session.flush()
         session.add(ChannelMember(channel_id=channel.id, user_id=bob_id))
+        add_notification(session, bob_id, "mention", space_id=sid, text="le budget secret")
+        add_notification(session, bob_id, "direct", text="ailleurs")  # not of the space
     assert bob.get(f"/api/spaces/{sid}").status_code == 200
+    assert bob.get("/api/notifications").json()["unread"] == 2
     events = published(workspace)
     assert alice.delete(f"/api/spaces/{sid}/members/{bob_id}").status_code == 204
     assert (f"user:{bob_id}", {"type": "access.revoked", "space": sid}) in events
@@ -158,6 +162,8 @@ def test_a_removed_member_loses_the_space_at_once(workspace: Workspace) -> None:
     assert bob.get(f"/api/spaces/{sid}/members").status_code == 404
     assert bob.get("/api/spaces").json() == []
     assert count(workspace, ChannelMember, ChannelMember.user_id == bob_id) == 0
+    left = bob.get("/api/notifications").json()  # what he may no longer read is gone
+    assert [n["text"] for n in left["notifications"]] == ["ailleurs"] and left["unread"] == 1
     join(alice, sid, "bob")  # back later: no old place in the private channel
     assert count(workspace, ChannelMember, ChannelMember.user_id == bob_id) == 0
 

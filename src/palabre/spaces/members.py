@@ -17,6 +17,7 @@ from ..accounts.users import User
 from ..bus import space_topic, user_topic
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..messaging.models import Channel, ChannelMember
+from ..notify.models import Notification
 from . import rules
 from .models import Member, Space
 from .policy import authorize
@@ -155,6 +156,11 @@ def remove_member(session: Session, user_id: int, space_id: int, target_id: int)
     session.execute(
         delete(ChannelMember)
         .where(ChannelMember.user_id == target_id, ChannelMember.channel_id.in_(channels))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        delete(Notification)
+        .where(Notification.user_id == target_id, Notification.space_id == space_id)
         .execution_options(synchronize_session=False)
     )
     session.delete(member)
