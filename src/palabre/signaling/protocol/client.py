@@ -39,7 +39,7 @@ class Mute(Request, tag="mute"):
 
 
 class Ping(Request, tag="ping"):
-    """`ping`."""
+    """Are you there? Answered by `pong`, joined or not."""
 
 
 class RestartIce(Request, tag="restart_ice"):
@@ -47,7 +47,7 @@ class RestartIce(Request, tag="restart_ice"):
 
 
 class Leave(Request, tag="leave"):
-    """`leave`."""
+    """Leave the room for good (no resume), or the lobby."""
 
 
 # --- moderation (docs/protocol.md, "Moderation") ---
@@ -111,7 +111,7 @@ class SaveChat(Request, tag="save_chat"):
 
 
 class EndMeeting(Request, tag="end_meeting"):
-    """`end_meeting`."""
+    """End the meeting for everyone, the lobby included."""
 
 
 ModeratorMessage = (
@@ -164,11 +164,11 @@ class NotesUpdate(Request, tag="notes_update"):
 
 
 class NotesSync(Request, tag="notes_sync"):
-    """`notes_sync`."""
+    """Ask for the whole shared notes document (answered by `notes_state`)."""
 
 
 class SpeakerStatsRequest(Request, tag="speaker_stats"):
-    """`speaker_stats`."""
+    """Ask for talk times (answered by `speaker_stats`)."""
 
 
 class Receive(Request, tag="receive"):
