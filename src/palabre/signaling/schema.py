@@ -44,12 +44,9 @@ def json_schema() -> dict[str, Any]:
 
 def typescript() -> str:
     defs: dict[str, Any] = json_schema()["$defs"]
-    parts = [
-        HEADER,
-        f"/** The protocol version this client speaks. */\nexport const PROTOCOL_VERSION = {CURRENT};\n",
-    ]
-    for name, schema in defs.items():
-        parts.append(_declaration(name, schema))
+    version = "/** The protocol version this client speaks. */\n"
+    version += f"export const PROTOCOL_VERSION = {CURRENT};\n"
+    parts = [HEADER, version, *(_declaration(name, schema) for name, schema in defs.items())]
     return "\n".join(parts)
 
 
