@@ -10,6 +10,8 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from palabre.signaling.protocol import server
 from palabre.signaling.protocol.base import encode
@@ -72,3 +74,14 @@ def test_optional_fields_are_left_out_and_required_ones_kept() -> None:
 def test_an_unknown_type_is_refused() -> None:
     with pytest.raises(msgspec.ValidationError):
         server.decode('{"type": "teleport"}')
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=200) | st.binary(max_size=200))
+def test_arbitrary_frames_raise_only_decode_errors(frame: str | bytes) -> None:
+    """What the bot reads from a server: anything but an event is a msgspec error."""
+    try:
+        event = server.decode(frame)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return
+    assert type(event) in server.TYPES.values()
