@@ -15,7 +15,8 @@ $(BIN)/palabre: pyproject.toml
 # The web client, built into the package's static files (skipped until web/ has a client).
 web: $(BIN)/palabre
 	@if [ -f web/package.json ]; then \
-	  cd web && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && npm run build; \
+	  cd web && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && \
+	  PYTHON=$(abspath $(BIN))/python npm run build; \
 	fi
 
 # Debian packages the tests need: Chromium, Firefox ESR and WebKitGTK's driver for the browser

@@ -26,8 +26,8 @@ from .config import Settings
 from .media.sfu import Sfu
 from .meeting.codes import MeetingCodes
 from .signaling.hub import Hub
-from .signaling.messages import MAX_MESSAGE_BYTES
 from .signaling.observer import RoomObserver
+from .signaling.protocol.base import MAX_MESSAGE_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,10 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
+from palabre.signaling.protocol.server import ServerMessage
+
 
 @dataclass(frozen=True)
 class FakeTrack:
@@ -117,13 +121,16 @@ class FakeMediaPlane:
 
 
 class FakePeer:
-    """A participant's signaling connection that keeps what it is sent."""
+    """A participant's signaling connection that keeps what it is sent, as it goes on the
+    wire (a JSON object), and which events, as the hub made them."""
 
     def __init__(self) -> None:
         self.sent: list[dict[str, Any]] = []
+        self.events: list[ServerMessage] = []
 
-    def send(self, message: dict[str, Any]) -> None:
-        self.sent.append(message)
+    def send(self, message: ServerMessage) -> None:
+        self.events.append(message)
+        self.sent.append(msgspec.json.decode(msgspec.json.encode(message)))
 
     def close(self, reason: str) -> None:
         pass

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from palabre.meeting.admission import JoinRights
 from palabre.meeting.codes import MeetingCodes
-from palabre.signaling import messages as m
 from palabre.signaling.collab import act as handle
 from palabre.signaling.hub import Hub, Member
+from palabre.signaling.protocol import client as m
 
 from .fake_media import FakeMediaPlane, FakePeer
 

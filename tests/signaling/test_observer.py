@@ -8,11 +8,12 @@ import pytest
 from palabre.media.sfu import Sfu
 from palabre.meeting.admission import JoinRights
 from palabre.meeting.codes import MeetingCodes
-from palabre.signaling import messages as m
 from palabre.signaling.hub import Hub, Member
-from palabre.signaling.messages import ProtocolError
 from palabre.signaling.moderation import act
 from palabre.signaling.observer import MeetingEnded
+from palabre.signaling.protocol import client as m
+from palabre.signaling.protocol.client import ProtocolError
+from palabre.signaling.views import settings
 
 from .fake_media import FakePeer
 
@@ -62,7 +63,7 @@ def test_a_moderator_keeps_the_chat(hub: tuple[Hub, Recorder]) -> None:
     alice = hub_.join(FakePeer(), "space-x", "Alice", MEMBER)
     assert isinstance(alice, Member)
     act(hub_, alice, m.SaveChat(save=True))
-    assert alice.room.settings()["chatSaved"] is True
+    assert settings(alice.room).chat_saved is True
     alice.room.chat.post(alice.id, "Alice", "decided: ship it")
     hub_.leave(alice)
     (ended,) = seen.ended

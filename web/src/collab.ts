@@ -5,16 +5,11 @@ import { h, icon, newId } from "./dom";
 import { formatTime } from "./format";
 import { t, tr, type Key } from "./i18n";
 import type { Session } from "./session";
+import type { Chat, ChatView, Reaction } from "./protocol.gen";
 import type { Participant } from "./types";
 
-export interface ChatMessage {
-  id: number;
-  from: string;
-  fromName: string;
-  text: string;
-  time: number;
-  to?: string;
-}
+/** A chat message as the server sends it. */
+export type ChatMessage = ChatView;
 
 export interface CollabHost {
   session: Session;
@@ -33,7 +28,7 @@ export interface CollabHost {
   personExtra?(pid: string): HTMLElement | null;
 }
 
-export const REACTIONS = ["👍", "👏", "😂", "😮", "❤️", "🎉"];
+export const REACTIONS: readonly Reaction["emoji"][] = ["👍", "👏", "😂", "😮", "❤️", "🎉"];
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/gi;
 
 /** Text with its http(s) links as safe anchors; nothing else becomes markup. */
@@ -204,9 +199,9 @@ export class Collab {
   private send(): void {
     const text = this.input.value.trim();
     if (!text) return;
-    const m: { type: string; text: string; to?: string } = { type: "chat", text };
+    const m: Omit<Chat, "id"> = { type: "chat", text };
     if (this.toSelect.value) m.to = this.toSelect.value;
-    if (!this.host.sendChat?.(text, m.to)) this.host.session.send(m);
+    if (!this.host.sendChat?.(text, m.to ?? undefined)) this.host.session.send(m);
     this.input.value = "";
   }
 
@@ -312,7 +307,7 @@ export class Collab {
   }
 
   showReaction(pid: string, emoji: string): void {
-    if (!REACTIONS.includes(emoji)) return;
+    if (!REACTIONS.some((r) => r === emoji)) return;
     const tile = this.host.tileOf(pid);
     if (!tile) return;
     const el = h("span", { class: "reaction", "aria-hidden": "true" }, emoji);
@@ -365,8 +360,9 @@ export class Collab {
   private async loadStats(): Promise<void> {
     try {
       const r = await this.host.session.call({ type: "speaker_stats" });
+      if (r.type !== "speaker_stats") return;
       this.talk = new Map(
-        ((r.stats as { participant: string; talkTime: number }[]) ?? []).map((s) => [
+        r.stats.map((s) => [
           s.participant,
           s.talkTime,
         ]),

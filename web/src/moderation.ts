@@ -5,7 +5,7 @@
 import { confirmAction } from "./confirm";
 import { h, icon, newId } from "./dom";
 import { t, tr, type Key } from "./i18n";
-import type { Knocker, RoomSettings, Session } from "./session";
+import type { Knocker, Outgoing, RoomSettings, Session } from "./session";
 
 export interface ModerationHost {
   session: Session;
@@ -50,8 +50,7 @@ export class Moderation {
     tr(close, "mod.close");
     close.addEventListener("click", () => this.toggle(false));
 
-    type Cmd = Record<string, unknown> & { type: string };
-    const check = (key: Key, name: string, send: (v: boolean) => Cmd) => {
+    const check = (key: Key, name: string, send: (v: boolean) => Outgoing) => {
       const cid = newId("mod");
       const input = h("input", { type: "checkbox", id: cid, name });
       input.addEventListener("change", () => void this.send(send(input.checked)));
@@ -137,7 +136,7 @@ export class Moderation {
     this.host.togglePanel(this.panel, this.button, open);
   }
 
-  private async send(m: Record<string, unknown> & { type: string }): Promise<void> {
+  private async send(m: Outgoing): Promise<void> {
     try {
       await this.host.session.call(m);
     } catch (e) {
@@ -209,7 +208,7 @@ export class Moderation {
     );
     const label = () => btn.setAttribute("aria-label", t("mod.actionsFor", { name: name() }));
     label();
-    const item = (key: Key, m: Record<string, unknown> & { type: string }) => {
+    const item = (key: Key, m: Outgoing) => {
       const b = tr(h("button", { type: "button", class: "menu-item", "data-action": m.type }), key);
       b.addEventListener("click", async () => {
         this.closeMenu(wrap);

@@ -3,6 +3,17 @@
 // a media path broke and the WebSocket still answers, by an ICE restart on the same session;
 // otherwise by a new WebSocket that resumes the same participant.
 
+import {
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type Join,
+  type Joined,
+  type KnockerView,
+  type Receive,
+  type ServerMessage,
+  type SettingsView,
+  type SubscribeOffer,
+} from "./protocol.gen";
 import type { Participant, RemoteTrackInfo, Source } from "./types";
 import { FrameHooks, canEncrypt, pcConfig } from "./e2ee/support";
 
@@ -10,21 +21,8 @@ export interface RemoteTrack extends RemoteTrackInfo {
   media: MediaStreamTrack;
 }
 
-export interface RoomSettings {
-  locked: boolean;
-  lobby: boolean;
-  passwordSet: boolean;
-  startMuted: { audio: boolean; video: boolean };
-  /** Media and chat are encrypted end to end. */
-  e2ee?: boolean;
-  /** A moderator asked to keep the chat in the room's space when the meeting ends. */
-  chatSaved?: boolean;
-}
-
-export interface Knocker {
-  id: string;
-  name: string;
-}
+export type RoomSettings = SettingsView;
+export type Knocker = KnockerView;
 
 export interface JoinedInfo {
   room: string;
@@ -34,11 +32,20 @@ export interface JoinedInfo {
   settings?: RoomSettings;
   lobby: Knocker[];
   /** The whole `joined` message: chat history, hands and what comes next. */
-  raw: Msg;
+  raw: Joined;
 }
 
 export type Status = "connecting" | "connected" | "reconnecting" | "lobby";
-export type Msg = { type: string; [k: string]: unknown };
+/** What the server sends (docs/protocol.md, generated from the server's structs). */
+export type Msg = ServerMessage;
+/** What the client sends, without the request `id` that `request` adds. */
+export type Outgoing = ClientMessage extends infer M
+  ? M extends { id?: unknown }
+    ? Omit<M, "id">
+    : never
+  : never;
+type ReceiveVideo = Receive["video"];
+const RECEIVE_VIDEO: readonly ReceiveVideo[] = ["off", "low", "standard", "high"];
 
 export interface SessionEvents {
   joined(info: JoinedInfo): void;
@@ -167,7 +174,7 @@ export class Session {
   private attempt = 0;
   private closed = false;
   password: string | null = null;
-  private receive = "standard";
+  private receive: ReceiveVideo = "standard";
   private lastError: { code: string; message: string } | null = null;
   private timers = new Set<number>();
   private subChain: Promise<void> = Promise.resolve();
@@ -196,12 +203,14 @@ export class Session {
 
   /** What video to receive: off (audio only), low, standard or high. */
   setReceive(video: string): void {
-    this.receive = video;
-    this.send({ type: "receive", video });
+    const chosen = RECEIVE_VIDEO.find((v) => v === video);
+    if (chosen === undefined) return;
+    this.receive = chosen;
+    this.send({ type: "receive", video: chosen });
   }
 
   /** A request that the server answers (or refuses with an error carrying our id). */
-  call(m: Msg): Promise<Msg> {
+  call(m: Outgoing): Promise<Msg> {
     return this.request(m);
   }
 
@@ -230,7 +239,12 @@ export class Session {
 
   private async onOpen(gen: number): Promise<void> {
     let reply: Msg;
-    const join: Msg = { type: "join", room: this.room, name: this.name };
+    const join: Omit<Join, "id"> = {
+      type: "join",
+      room: this.room,
+      name: this.name,
+      versions: [PROTOCOL_VERSION],
+    };
     if (this.password) join.password = this.password;
     if (canEncrypt) join.e2ee = true;
     // After a drop: come back as the same participant (id, role, hand), past the lobby.
@@ -256,22 +270,26 @@ export class Session {
       this.ev.status("lobby"); // `joined` comes when a moderator lets us in
       return;
     }
+    if (reply.type !== "joined") {
+      this.drop(`join: unexpected ${reply.type}`);
+      return;
+    }
     await this.onJoined(gen, reply);
   }
 
-  private async onJoined(gen: number, joined: Msg): Promise<void> {
+  private async onJoined(gen: number, joined: Joined): Promise<void> {
     if (gen !== this.gen) return;
     this.joins += 1;
-    this.you = joined.you as Participant;
-    this.room = (joined.room as string) ?? this.room;
-    this.resumeToken = typeof joined.resume === "string" ? joined.resume : null;
+    this.you = joined.you;
+    this.room = joined.room;
+    this.resumeToken = joined.resume;
     this.ev.joined({
       room: this.room,
-      code: joined.code as string | undefined,
+      code: joined.code,
       you: this.you,
-      participants: (joined.participants as Participant[]) ?? [],
-      settings: joined.settings as RoomSettings | undefined,
-      lobby: (joined.lobby as Knocker[] | undefined) ?? [],
+      participants: joined.participants,
+      settings: joined.settings,
+      lobby: joined.lobby ?? [],
       raw: joined,
     });
     if (this.receive !== "standard") this.send({ type: "receive", video: this.receive });
@@ -376,13 +394,13 @@ export class Session {
 
   // ---- messages ----
 
-  send(m: Msg): void {
+  send(m: Outgoing): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(m));
   }
 
   /** Sends `m` with a new id and waits for the reply. With `gen`, only on that generation's
    * WebSocket: a negotiation of an older one must not reach a newer one. */
-  private request(m: Msg, timeout = REQUEST_TIMEOUT, gen = this.gen): Promise<Msg> {
+  private request(m: Outgoing, timeout = REQUEST_TIMEOUT, gen = this.gen): Promise<Msg> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (gen !== this.gen || this.ws?.readyState !== WebSocket.OPEN) {
@@ -406,24 +424,24 @@ export class Session {
     } catch {
       return;
     }
-    const ref = typeof m.ref === "number" ? m.ref : null;
+    const ref = "ref" in m && typeof m.ref === "number" ? m.ref : null;
     if (ref !== null && this.pending.has(ref)) {
       const p = this.pending.get(ref)!;
       this.pending.delete(ref);
       window.clearTimeout(p.timer);
-      if (m.type === "error") p.reject(new SignalError(String(m.code), String(m.message ?? "")));
+      if (m.type === "error") p.reject(new SignalError(m.code, m.message));
       else p.resolve(m);
       return;
     }
     switch (m.type) {
       case "participant_joined":
-        this.ev.participantJoined(m.participant as Participant);
+        this.ev.participantJoined(m.participant);
         break;
       case "participant_left":
-        this.ev.participantLeft(m.id as string);
+        this.ev.participantLeft(m.id);
         break;
       case "participant_updated":
-        this.ev.participantUpdated(m.participant as Participant);
+        this.ev.participantUpdated(m.participant);
         break;
       case "subscribe_offer":
         this.subChain = this.subChain
@@ -442,11 +460,11 @@ export class Session {
         });
         break;
       case "error":
-        this.lastError = { code: String(m.code), message: String(m.message ?? "") };
+        this.lastError = { code: m.code, message: m.message };
         this.ev.error(this.lastError.code, this.lastError.message);
         break;
       case "bye": {
-        const reason = String(m.reason ?? "");
+        const reason = m.reason;
         if (reason === "shutdown" || reason === "media_timeout") this.drop(`bye: ${reason}`);
         else {
           this.close();
@@ -583,10 +601,11 @@ export class Session {
       for (const [src, t] of Object.entries(this.tx) as [Source, RTCRtpTransceiver][]) {
         if (t.mid !== null && t.direction === "sendonly") sources[t.mid] = src;
       }
-      const offer = { type: "publish", sdp: pc.localDescription!.sdp, sources };
+      const offer = { type: "publish" as const, sdp: pc.localDescription!.sdp, sources };
       const ans = await this.request(offer, REQUEST_TIMEOUT, gen);
       if (gen !== this.gen) return;
-      await pc.setRemoteDescription({ type: "answer", sdp: String(ans.sdp) });
+      if (ans.type !== "publish_answer") throw new Error(`publish: unexpected ${ans.type}`);
+      await pc.setRemoteDescription({ type: "answer", sdp: ans.sdp });
     };
     const p = this.pubChain.then(run);
     this.pubChain = p.catch(() => {});
@@ -604,7 +623,7 @@ export class Session {
 
   // ---- subscribe ----
 
-  private async onSubscribeOffer(gen: number, m: Msg): Promise<void> {
+  private async onSubscribeOffer(gen: number, m: SubscribeOffer): Promise<void> {
     if (gen !== this.gen) return;
     if (!this.sub) {
       this.sub = new RTCPeerConnection(PC_CONFIG);
@@ -613,14 +632,14 @@ export class Session {
     const pc = this.sub;
     await this.frames.ready();
     if (gen !== this.gen) return;
-    await pc.setRemoteDescription({ type: "offer", sdp: String(m.sdp) });
+    await pc.setRemoteDescription({ type: "offer", sdp: m.sdp });
     if (gen !== this.gen) return;
     this.frames.receivers(pc);
-    const infos = (m.tracks as RemoteTrackInfo[]) ?? [];
+    const infos: RemoteTrackInfo[] = m.tracks;
     const answer = await pc.createAnswer();
     await pc.setLocalDescription({
       type: "answer",
-      sdp: keepRrtr(String(m.sdp), answer.sdp ?? ""),
+      sdp: keepRrtr(m.sdp, answer.sdp ?? ""),
     });
     if (gen !== this.gen) return;
     this.send({ type: "subscribe_answer", sdp: pc.localDescription!.sdp });

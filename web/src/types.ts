@@ -1,4 +1,7 @@
-// Shapes shared by the pages and the meeting.
+// Shapes shared by the pages and the meeting. What the server sends is typed in
+// protocol.gen.ts, generated from the server's structs (`npm run protocol`).
+
+import type { OfferedTrack, ParticipantView } from "./protocol.gen";
 
 export interface JoinOptions {
   room: string;
@@ -11,22 +14,10 @@ export interface JoinOptions {
   token?: string;
 }
 
-export interface Participant {
-  id: string;
-  name: string;
-  role?: "moderator" | "participant";
-  audioMuted: boolean;
-  videoMuted: boolean;
-  /** Its connection dropped; the server keeps its seat for a while. */
-  reconnecting?: boolean;
-}
+/** A participant as the server shows it. */
+export type Participant = ParticipantView;
 
-export type Source = "microphone" | "camera" | "screen";
+/** Which remote track an m-section of the subscribe connection carries. */
+export type RemoteTrackInfo = OfferedTrack;
 
-export interface RemoteTrackInfo {
-  mid: string;
-  track: string;
-  participant: string;
-  kind: "audio" | "video";
-  source: Source;
-}
+export type Source = OfferedTrack["source"];

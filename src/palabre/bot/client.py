@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -35,6 +36,8 @@ from ..media.rtp import (
     vp8_keyframe_size,
     vp8_picture_ids,
 )
+from ..signaling.protocol import server as ev
+from ..signaling.protocol.version import SPOKEN
 from .clip import Clip, ClipPacket
 from .peer import BotTransport
 
@@ -262,12 +265,14 @@ class Bot:
 
     async def join(self, timeout: float = 10) -> dict[str, Any]:
         await self.connect()
-        joined = await self.request({"type": "join", "room": self.room, "name": self.name}, timeout)
-        if joined["type"] != "joined":
+        join = {"type": "join", "room": self.room, "name": self.name, "versions": list(SPOKEN)}
+        joined = await self.request(join, timeout)
+        event = msgspec.convert(joined, ev.ServerMessage)
+        if not isinstance(event, ev.Joined):
             raise RuntimeError(f"join refused: {joined}")
-        self.id = joined["you"]["id"]
-        for participant in joined["participants"]:
-            self.participants[participant["id"]] = participant
+        self.id = event.you.id
+        for participant in event.participants:
+            self.participants[participant.id] = msgspec.to_builtins(participant)
         return joined
 
     async def send(self, message: dict[str, Any]) -> None:
@@ -306,28 +311,33 @@ class Bot:
             async for text in self._ws:
                 message = json.loads(text)
                 self.messages.append(message)
+                try:
+                    event = ev.decode(text)
+                except msgspec.ValidationError as exc:  # not in the protocol: say so
+                    self.errors.append({"type": "error", "code": "bot", "message": str(exc)})
+                    continue
                 # The server may close right after its last messages (a `bye` at shutdown):
                 # an answer that can no longer be sent must not stop us reading them.
                 with contextlib.suppress(ConnectionClosed):
-                    await self._handle(message)
+                    await self._handle(event, message)
                 for waiter in list(self._waiters):
                     predicate, future = waiter
                     if not future.done() and predicate(message):
                         future.set_result(message)
                         self._waiters.remove(waiter)
 
-    async def _handle(self, message: dict[str, Any]) -> None:
-        kind = message.get("type")
-        if kind == "participant_joined" or kind == "participant_updated":
-            self.participants[message["participant"]["id"]] = message["participant"]
-        elif kind == "participant_left":
-            self.participants.pop(message["id"], None)
-        elif kind == "subscribe_offer":
-            await self._answer_subscription(message)
-        elif kind == "error":
-            self.errors.append(message)
-        elif kind == "bye":
-            self.bye = message["reason"]
+    async def _handle(self, event: ev.ServerMessage, message: dict[str, Any]) -> None:
+        match event:
+            case ev.ParticipantJoined() | ev.ParticipantUpdated():
+                self.participants[event.participant.id] = msgspec.to_builtins(event.participant)
+            case ev.ParticipantLeft():
+                self.participants.pop(event.id, None)
+            case ev.SubscribeOffer():
+                await self._answer_subscription(event)
+            case ev.Error():
+                self.errors.append(message)
+            case ev.Bye():
+                self.bye = event.reason
 
     # --- publishing ---
 
@@ -336,9 +346,10 @@ class Bot:
         start_media() is called."""
         offer = self._publish_offer()
         reply = await self.request({"type": "publish", "sdp": offer}, timeout)
-        if reply["type"] != "publish_answer":
+        answer = msgspec.convert(reply, ev.ServerMessage)
+        if not isinstance(answer, ev.PublishAnswer):
             raise RuntimeError(f"publish refused: {reply}")
-        await self.publish_transport.start(sdp.parse(reply["sdp"]))
+        await self.publish_transport.start(sdp.parse(answer.sdp))
         await asyncio.wait_for(self.publish_transport.connected.wait(), timeout)
         if start_media:
             self.start_media()
@@ -468,9 +479,9 @@ class Bot:
 
     # --- subscribing ---
 
-    async def _answer_subscription(self, message: dict[str, Any]) -> None:
-        offer = sdp.parse(message["sdp"])
-        by_mid = {t["mid"]: t for t in message["tracks"]}
+    async def _answer_subscription(self, message: ev.SubscribeOffer) -> None:
+        offer = sdp.parse(message.sdp)
+        by_mid = {t.mid: t for t in message.tracks}
         answer = sdp.SessionDescription(origin=f"- {random.getrandbits(32)} 1 IN IP4 0.0.0.0")
         answer.attributes = [a for a in offer.attributes if a[0] == "group"]
         ssrc_map: dict[int, ReceivedTrack] = {}
@@ -492,12 +503,10 @@ class Bot:
                 if parts[:1] == ["FID"] and len(parts) == 3:
                     rtx_map[int(parts[2])] = int(parts[1])
             if info is not None and ssrcs:
-                track = self.received.get(info["track"])
+                track = self.received.get(info.track)
                 if track is None:
-                    track = ReceivedTrack(
-                        info["track"], info["participant"], info["kind"], info["source"]
-                    )
-                    self.received[info["track"]] = track
+                    track = ReceivedTrack(info.track, info.participant, info.kind, info.source)
+                    self.received[info.track] = track
                 ssrc_map[ssrcs[0]] = track
         self._ssrc_to_track = ssrc_map
         self._rtx_to_ssrc = rtx_map

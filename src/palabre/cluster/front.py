@@ -28,8 +28,8 @@ from ..db import Database
 from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
 from ..runtime import GracefulServer, installation_secret, public_url, uvicorn_config
-from ..signaling.messages import MAX_MESSAGE_BYTES
 from ..signaling.observer import RoomObserver
+from ..signaling.protocol.base import MAX_MESSAGE_BYTES
 from ..web.app import create_app
 from . import grant
 from .placement import NoWorker, Placement

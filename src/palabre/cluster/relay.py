@@ -1,7 +1,8 @@
 """A client's signaling WebSocket in the main process, relayed to the worker of its room.
 
-Until the client joins, the main process answers it itself, as a worker's Session would:
-`pong` to `ping`, `error` to a bad message or to anything but `join`. A valid `join` is
+Until the client joins, the main process answers it itself, through the same gate as a
+worker's Session (signaling/gate.py): `pong` to `ping`, `error` to a bad message or to
+anything but `join`. A valid `join` is
 forwarded unchanged over a connection to the room's worker, whose first reply is the join's
 answer: `joined` or `lobby_waiting` and the relay carries frames both ways until either side
 closes; an `error` (a refusal: full, locked, password...) goes back to the client, the
@@ -16,17 +17,17 @@ import contextlib
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import replace
 
-import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from ..meeting.admission import JoinRights
-from ..meeting.names import InvalidName, clean_display_name, normalize_room_name
-from ..signaling import messages
-from ..signaling.limits import ExcessNotice, TokenBucket
+from ..signaling.gate import Gate, JoinRequest, Rights, check_join
+from ..signaling.protocol import client
+from ..signaling.protocol import server as ev
+from ..signaling.protocol.base import encode
+from ..signaling.protocol.client import ProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +47,14 @@ class Relay:
         self,
         websocket: WebSocket,
         dial: Dial,
-        rights: Callable[[str], JoinRights],
+        rights: Rights,
         rate: float = 20,
         burst: float = 40,
     ) -> None:
         self.websocket = websocket
         self.dial = dial
         self.rights = rights
-        self._bucket = TokenBucket(rate, burst)
-        self._excess = ExcessNotice()
+        self._gate = Gate(rate, burst)
         self.joined = False  # relaying to a worker (joined, or in the lobby)
 
     async def run(self) -> None:
@@ -64,8 +64,8 @@ class Relay:
                 frame = await self.websocket.receive()
                 if frame["type"] == "websocket.disconnect":
                     return
-                room = await self._before_join(frame.get("text"))
-                if room is not None and await self._joined(room, frame["text"]):
+                join = await self._before_join(frame.get("text"))
+                if join is not None and await self._joined(join, frame["text"]):
                     return
         except (WebSocketDisconnect, OSError, RuntimeError):
             pass  # the client went away (sending to a closed WebSocket raises these)
@@ -73,75 +73,43 @@ class Relay:
             with contextlib.suppress(Exception):
                 await self.websocket.close(1000)
 
-    async def _send(self, message: dict[str, object]) -> None:
-        await self.websocket.send_text(messages.encode(message).decode())
+    async def _send(self, message: ev.ServerMessage) -> None:
+        await self.websocket.send_text(encode(message).decode())
 
-    async def _before_join(self, text: str | None) -> str | None:
-        """Answer a message sent before joining; for a valid join, the room it names."""
-        if text is None:
-            await self._error(messages.ProtocolError("bad_message", "send JSON text frames"))
-            return None
-        if not self._bucket.allow():
-            # The first excess message of each second is answered, the others dropped.
-            if self._excess.answer():
-                await self._error(
-                    messages.ProtocolError(
-                        "rate_limited", "too many messages; slow down", messages.peek_ref(text)
-                    )
-                )
-            return None
+    async def _before_join(self, text: str | None) -> JoinRequest | None:
+        """Answer a message sent before joining; a valid join passes."""
         try:
-            message = messages.decode(text)
-            if isinstance(message, messages.Ping):
-                pong: dict[str, object] = {"type": "pong"}
-                if message.id is not None:
-                    pong["ref"] = message.id
-                await self._send(pong)
+            message = self._gate.admit(text)
+            if message is None:
                 return None
-            if not isinstance(message, messages.Join):
-                raise messages.ProtocolError("not_joined", "send join first", message.id)
-            return self._check_join(message)
-        except messages.ProtocolError as exc:
-            await self._error(exc)
+            if isinstance(message, client.Ping):
+                await self._send(ev.Pong(ref=message.id))
+                return None
+            if not isinstance(message, client.Join):
+                raise ProtocolError("not_joined", "send join first", message.id)
+            return check_join(message, self.rights)
+        except ProtocolError as exc:
+            await self._send(ev.Error(code=exc.code, message=exc.message, ref=exc.ref))
             return None
 
-    def _check_join(self, message: messages.Join) -> str:
-        """The checks a worker's Session makes before the hub: the same errors, here."""
-        ref = message.id
-        try:
-            room = normalize_room_name(message.room)
-        except InvalidName as exc:
-            raise messages.ProtocolError("invalid", f"room: {exc}", ref) from None
-        rights = replace(self.rights(room), password=message.password)
-        try:
-            clean_display_name(rights.name or message.name)
-        except InvalidName as exc:
-            raise messages.ProtocolError("invalid", f"name: {exc}", ref) from None
-        return room
-
-    async def _error(self, error: messages.ProtocolError) -> None:
-        await self._send(messages.error(error.code, error.message, error.ref))
-
-    async def _joined(self, room: str, join: str) -> bool:
+    async def _joined(self, join: JoinRequest, text: str) -> bool:
         """Forward the join to the room's worker. True when the connection has ended (the
         session ran its course); False when the join was refused and the client may retry."""
-        ref = msgspec.json.decode(join).get("id")
         try:
-            async with self.dial(room, self.rights(room)) as upstream:
-                await upstream.send(join)
+            async with self.dial(join.room, self.rights(join.room)) as upstream:
+                await upstream.send(text)
                 answer = await asyncio.wait_for(upstream.recv(), JOIN_TIMEOUT)
                 assert isinstance(answer, str)
                 await self.websocket.send_text(answer)
-                if msgspec.json.decode(answer).get("type") == "error":
+                if isinstance(ev.decode(answer), ev.Error):
                     return False
                 self.joined = True
                 await self._pump(upstream)
                 return True
         except (WorkerUnavailable, OSError, TimeoutError, ConnectionClosed) as exc:
             log.warning("media worker unreachable: %s", exc)
-            await self._send(
-                messages.error("unavailable", "the meeting server is busy; try again", ref)
-            )
+            busy = "the meeting server is busy; try again"
+            await self._send(ev.Error(code="unavailable", message=busy, ref=join.ref))
             return False
 
     async def _pump(self, upstream: ClientConnection) -> None:

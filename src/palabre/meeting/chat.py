@@ -28,18 +28,6 @@ class ChatMessage:
     time: float
     to: str | None = None  # a participant id for a private message
 
-    def public(self) -> dict[str, object]:
-        data: dict[str, object] = {
-            "id": self.id,
-            "from": self.sender,
-            "fromName": self.sender_name,
-            "text": self.text,
-            "time": self.time,
-        }
-        if self.to is not None:
-            data["to"] = self.to
-        return data
-
 
 def clean_text(text: str) -> str:
     """Trimmed, without control characters other than line breaks; 1 to MAX_TEXT characters.

@@ -57,19 +57,6 @@ class Participant:
     def moderator(self) -> bool:
         return self.role == MODERATOR
 
-    def public(self) -> dict[str, object]:
-        view: dict[str, object] = {
-            "id": self.id,
-            "name": self.name,
-            "role": self.role,
-            "e2ee": self.e2ee,
-            "audioMuted": self.audio_muted,
-            "videoMuted": self.video_muted,
-        }
-        if self.reconnecting:
-            view["reconnecting"] = True  # absent while connected
-        return view
-
 
 @dataclass
 class Knocker:
@@ -77,9 +64,6 @@ class Knocker:
 
     id: str
     name: str
-
-    def public(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name}
 
 
 @dataclass
@@ -135,16 +119,6 @@ class Room:
 
     def moderators(self) -> list[Participant]:
         return [p for p in self.participants.values() if p.moderator]
-
-    def settings(self) -> dict[str, object]:
-        return {
-            "locked": self.locked,
-            "lobby": self.lobby_enabled,
-            "passwordSet": self.password_hash is not None,
-            "startMuted": {"audio": self.start_audio_muted, "video": self.start_video_muted},
-            "e2ee": self.e2ee,
-            "chatSaved": self.save_chat_by is not None,
-        }
 
     def leave(self, participant_id: str) -> Participant | None:
         self.hands.lower(participant_id)

@@ -60,9 +60,3 @@ class SpeakerStats:
             p for p in present if p not in self.recent
         ]
         return set(order[:n])
-
-    def public(self, names: dict[str, str]) -> list[dict[str, object]]:
-        return [
-            {"participant": pid, "name": names.get(pid, ""), "talkTime": round(seconds, 1)}
-            for pid, seconds in sorted(self.talk_time.items(), key=lambda item: -item[1])
-        ]

@@ -7,9 +7,11 @@ import base64
 from ..meeting.chat import InvalidMessage
 from ..meeting.names import InvalidName, clean_display_name
 from ..meeting.notes import InvalidUpdate
-from . import messages as m
+from . import views
 from .hub import Hub, Member
-from .messages import ProtocolError
+from .protocol import client as m
+from .protocol import server as ev
+from .protocol.client import ProtocolError
 
 QUALITY_LAYERS = {"low": 0, "standard": 1, "high": 2}
 
@@ -32,7 +34,7 @@ def act(hub: Hub, member: Member, message: m.CollabMessage) -> None:
                 )
             except InvalidMessage as exc:
                 raise ProtocolError("invalid", f"text: {exc}", ref) from None
-            event = {"type": "chat", "message": posted.public()}
+            event = ev.ChatPosted(message=views.chat(posted))
             if recipient is None:
                 hub.broadcast(room, event)
             else:  # a private message reaches its recipient and its sender, no one else
@@ -45,67 +47,53 @@ def act(hub: Hub, member: Member, message: m.CollabMessage) -> None:
                 raise ProtocolError("invalid", f"name: {exc}", ref) from None
             if name != member.participant.name:
                 member.participant.name = name
-                renamed = {
-                    "type": "participant_updated",
-                    "participant": member.participant.public(),
-                }
-                hub.broadcast(room, renamed)
+                hub.broadcast(room, hub.updated(member.participant))
         case m.Hand():
             changed = (
                 room.hands.raise_hand(member.id) if message.raised else room.hands.lower(member.id)
             )
             if changed:
-                hub.broadcast(room, {"type": "hands", "order": room.hands.order})
+                hub.broadcast(room, ev.Hands(order=list(room.hands.order)))
         case m.LowerHand():
             if not member.participant.moderator and message.participant != member.id:
                 raise ProtocolError("forbidden", "only a moderator may lower another's hand", ref)
             if room.hands.lower(message.participant):
-                hub.broadcast(room, {"type": "hands", "order": room.hands.order})
+                hub.broadcast(room, ev.Hands(order=list(room.hands.order)))
         case m.Reaction():
-            hub.broadcast(
-                room, {"type": "reaction", "participant": member.id, "emoji": message.emoji}
-            )
+            hub.broadcast(room, ev.ReactionShown(participant=member.id, emoji=message.emoji))
         case m.NotesUpdate():
             try:
                 update = base64.b64decode(message.update, validate=True)
                 room.notes.apply(update)
             except (ValueError, InvalidUpdate) as exc:
                 raise ProtocolError("invalid", f"update: {exc}", ref) from None
-            event = {"type": "notes_update", "update": message.update, "from": member.id}
-            for other in room.others(member.id):
-                peer = hub.members.get(other.id)
-                if peer is not None:
-                    peer.peer.send(event)
+            _to_others(hub, member, ev.NotesUpdated(update=message.update, from_=member.id))
         case m.NotesSync():
             state = base64.b64encode(room.notes.state()).decode()
-            member.peer.send(_with_ref({"type": "notes_state", "update": state}, ref))
+            member.peer.send(ev.NotesState(update=state, ref=ref))
         case m.SpeakerStatsRequest():
-            stats = room.speakers.public(room.names)
-            member.peer.send(_with_ref({"type": "speaker_stats", "stats": stats}, ref))
+            stats = views.talk_times(room.speakers, room.names)
+            member.peer.send(ev.SpeakerStats(stats=stats, ref=ref))
         case m.Receive():
             member.media.receive(None if message.video == "off" else QUALITY_LAYERS[message.video])
         case m.E2eeMessage():
             recipient = hub.members.get(message.to)
             if recipient is None or recipient.room is not room or recipient is member:
                 raise ProtocolError("not_found", "to: no other participant with this id here", ref)
-            recipient.peer.send(
-                {"type": "e2ee_message", "from": member.id, "payload": message.payload}
-            )
+            recipient.peer.send(ev.E2eeMessageRelayed(from_=member.id, payload=message.payload))
         case m.E2eeChat():
             if not room.e2ee:
                 raise ProtocolError(
                     "invalid", "payload: this meeting is not encrypted end to end", ref
                 )
-            event = {"type": "e2ee_chat", "from": member.id, "payload": message.payload}
-            for other in room.others(member.id):
-                peer = hub.members.get(other.id)
-                if peer is not None:
-                    peer.peer.send(event)
+            _to_others(hub, member, ev.E2eeChatRelayed(from_=member.id, payload=message.payload))
         case m.Constraints():
             member.media.constrain(dict(message.tracks))
 
 
-def _with_ref(message: dict[str, object], ref: int | None) -> dict[str, object]:
-    if ref is not None:
-        message["ref"] = ref
-    return message
+def _to_others(hub: Hub, member: Member, event: ev.ServerMessage) -> None:
+    """To everyone in the member's room but itself."""
+    for other in member.room.others(member.id):
+        peer = hub.members.get(other.id)
+        if peer is not None:
+            peer.peer.send(event)

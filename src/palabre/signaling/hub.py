@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from functools import partial
-from typing import Any, Protocol
+from typing import Protocol
 
 from ..meeting.admission import JoinRights, Outcome, decide
 from ..meeting.codes import MeetingCodes
@@ -21,8 +21,11 @@ from ..meeting.room import (
     Rooms,
     TrackInfo,
 )
+from . import views
 from .media import MediaPlane, MediaSession
 from .observer import ChatLine, MeetingEnded, RoomObserver
+from .protocol import server as ev
+from .protocol.version import CURRENT
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,7 @@ log = logging.getLogger(__name__)
 class Peer(Protocol):
     """A participant's signaling connection, as the hub sees it."""
 
-    def send(self, message: dict[str, Any]) -> None: ...
+    def send(self, message: ev.ServerMessage) -> None: ...
 
     def close(self, reason: str) -> None: ...
 
@@ -64,7 +67,7 @@ class Member:
 class Waiter:
     """Someone in a room's lobby: has no media and receives no room events."""
 
-    __slots__ = ("account", "e2ee", "knocker", "peer", "room")
+    __slots__ = ("account", "e2ee", "knocker", "peer", "room", "version")
 
     def __init__(
         self,
@@ -73,12 +76,14 @@ class Waiter:
         peer: Peer,
         e2ee: bool = False,
         account: str | None = None,
+        version: int = CURRENT,
     ) -> None:
         self.room = room
         self.knocker = knocker
         self.peer = peer
         self.e2ee = e2ee
         self.account = account
+        self.version = version  # of the protocol its connection speaks
 
     @property
     def id(self) -> str:
@@ -113,11 +118,13 @@ class Hub:
         display_name: str,
         rights: JoinRights,
         resume: str | None = None,
+        version: int = CURRENT,
     ) -> Member | Waiter:
         """Admit, seat in the lobby, or raise JoinRefused; RoomFull and InvalidName as well.
-        A valid `resume` token seats its participant again as itself, past lobby and lock."""
+        A valid `resume` token seats its participant again as itself, past lobby and lock.
+        `version`: the protocol version negotiated for this connection, told in the reply."""
         if resume is not None:
-            resumed = self._resume(peer, room_name, resume)
+            resumed = self._resume(peer, room_name, resume, version)
             if resumed is not None:
                 return resumed
         room = self.rooms.get(room_name) or Room(room_name)
@@ -128,13 +135,20 @@ class Hub:
         if not room.code:
             room.code = self.codes.code_for(room.name)
         if decision.outcome is Outcome.WAIT:
-            waiter = Waiter(room, room.knock(display_name), peer, rights.e2ee, rights.account)
+            knocker = room.knock(display_name)
+            waiter = Waiter(room, knocker, peer, rights.e2ee, rights.account, version)
             self.waiting[waiter.id] = waiter
-            peer.send({"type": "lobby_waiting", "room": room.name, "id": waiter.id})
-            self._to_moderators(room, {"type": "lobby_knock", "knocker": waiter.knocker.public()})
+            peer.send(ev.LobbyWaiting(version=version, room=room.name, id=waiter.id))
+            self._to_moderators(room, ev.LobbyKnock(knocker=views.knocker(knocker)))
             return waiter
         return self._seat(
-            room, peer, display_name, decision.role, e2ee=rights.e2ee, account=rights.account
+            room,
+            peer,
+            display_name,
+            decision.role,
+            e2ee=rights.e2ee,
+            account=rights.account,
+            version=version,
         )
 
     def _seat(
@@ -147,13 +161,14 @@ class Hub:
         *,
         e2ee: bool = False,
         account: str | None = None,
+        version: int = CURRENT,
     ) -> Member:
         participant = room.join(display_name, role, participant_id)
         participant.e2ee = e2ee
         participant.account = account
-        return self._connect(room, participant, peer)
+        return self._connect(room, participant, peer, version)
 
-    def _resume(self, peer: Peer, room_name: str, token: str) -> Member | None:
+    def _resume(self, peer: Peer, room_name: str, token: str, version: int) -> Member | None:
         room = self.rooms.get(room_name)
         if room is None:
             return None
@@ -165,11 +180,17 @@ class Hub:
             self._disconnect(old)
             old.peer.close("replaced")
         log.info("participant resumed after a drop")
-        member = self._connect(room, participant, peer, resumed=True)
+        member = self._connect(room, participant, peer, version, resumed=True)
         return member
 
     def _connect(
-        self, room: Room, participant: Participant, peer: Peer, *, resumed: bool = False
+        self,
+        room: Room,
+        participant: Participant,
+        peer: Peer,
+        version: int,
+        *,
+        resumed: bool = False,
     ) -> Member:
         media = self.sfu.add_participant(
             participant.id, lambda: self._media_timeout(participant.id)
@@ -177,25 +198,30 @@ class Hub:
         media.on_audio_level(partial(room.speakers.packet, participant.id))
         member = Member(room, participant, peer, media)
         self.members[participant.id] = member
-        joined: dict[str, Any] = {
-            "type": "joined",
-            "room": room.name,
-            "code": room.code,
-            "you": participant.public(),
-            "participants": [p.public() for p in room.others(participant.id)],
-            "settings": room.settings(),
-            "chat": [message.public() for message in room.chat.history],
-            "hands": room.hands.order,
-            "resume": participant.resume_token,
-        }
-        if participant.moderator:
-            joined["lobby"] = [k.public() for k in room.lobby.values()]
+        lobby = [views.knocker(k) for k in room.lobby.values()] if participant.moderator else None
+        joined = ev.Joined(
+            version=version,
+            room=room.name,
+            code=room.code,
+            you=views.participant(participant),
+            participants=[views.participant(p) for p in room.others(participant.id)],
+            settings=views.settings(room),
+            chat=[views.chat(message) for message in room.chat.history],
+            hands=list(room.hands.order),
+            resume=participant.resume_token,
+            lobby=lobby,
+        )
         peer.send(joined)
         for other in room.others(participant.id):
             if other.tracks:
                 peer.send(self._tracks_message(other))
-        kind = "participant_updated" if resumed else "participant_joined"
-        self._broadcast(room, {"type": kind, "participant": participant.public()}, participant.id)
+        view = views.participant(participant)
+        news = (
+            ev.ParticipantUpdated(participant=view)
+            if resumed
+            else ev.ParticipantJoined(participant=view)
+        )
+        self._broadcast(room, news, participant.id)
         self._update_subscriptions(room)
         if not resumed:
             self._roster_changed(room)
@@ -209,7 +235,7 @@ class Hub:
             return None
         room = waiter.room
         room.lobby.pop(waiter.id, None)
-        self._to_moderators(room, {"type": "lobby_left", "id": waiter.id, "admitted": True})
+        self._to_moderators(room, ev.LobbyLeft(id=waiter.id, admitted=True))
         member = self._seat(
             room,
             waiter.peer,
@@ -218,6 +244,7 @@ class Hub:
             waiter.id,
             e2ee=waiter.e2ee,
             account=waiter.account,
+            version=waiter.version,
         )
         waiter.peer.admitted(member)
         return member
@@ -228,9 +255,9 @@ class Hub:
             return
         room = waiter.room
         room.lobby.pop(waiter.id, None)
-        self._to_moderators(room, {"type": "lobby_left", "id": waiter.id, "admitted": False})
+        self._to_moderators(room, ev.LobbyLeft(id=waiter.id, admitted=False))
         if reason != "left":
-            waiter.peer.send({"type": "bye", "reason": reason})
+            waiter.peer.send(ev.Bye(reason=reason))
         waiter.peer.close(reason)
         self.rooms.discard_if_empty(room)
 
@@ -249,10 +276,10 @@ class Hub:
             return
         room = member.room
         room.suspend(member.id, time.monotonic() if now is None else now)
-        member.peer.send({"type": "bye", "reason": reason})
+        member.peer.send(ev.Bye(reason=reason))
         member.peer.close(reason)
         participant = member.participant
-        self._broadcast(room, {"type": "participant_updated", "participant": participant.public()})
+        self._broadcast(room, self.updated(participant))
         self._broadcast(room, self._tracks_message(participant))
         self._update_subscriptions(room)
 
@@ -266,14 +293,14 @@ class Hub:
     def leave(self, member: Member, reason: str = "left") -> None:
         if not self._disconnect(member):
             return
-        member.peer.send({"type": "bye", "reason": reason})
+        member.peer.send(ev.Bye(reason=reason))
         member.peer.close(reason)
         self._depart(member.room, member.id)
 
     def _depart(self, room: Room, participant_id: str) -> None:
         if room.leave(participant_id) is None:
             return
-        self._broadcast(room, {"type": "participant_left", "id": participant_id})
+        self._broadcast(room, ev.ParticipantLeft(id=participant_id))
         if room.empty:
             for waiter in [w for w in self.waiting.values() if w.room is room]:
                 self.turn_away(waiter, "ended")
@@ -313,11 +340,11 @@ class Hub:
             return
         participant.role = role
         room = self.members[participant.id].room
-        self._broadcast(room, {"type": "participant_updated", "participant": participant.public()})
+        self._broadcast(room, self.updated(participant))
         if participant.moderator:
             member = self.members[participant.id]
             for knocker in room.lobby.values():
-                member.peer.send({"type": "lobby_knock", "knocker": knocker.public()})
+                member.peer.send(ev.LobbyKnock(knocker=views.knocker(knocker)))
 
     def publish(self, member: Member, offer: str, sources: dict[str, str]) -> str:
         """Answer a publish offer; SdpError leaves everything as it was."""
@@ -330,11 +357,8 @@ class Hub:
             self._update_subscriptions(member.room)
         if change.refused:
             # The browser thinks it sends these: tell the person nobody receives them.
-            refused = [
-                {"mid": r.mid, "kind": r.kind, "source": r.source, "reason": r.reason}
-                for r in change.refused
-            ]
-            member.peer.send({"type": "tracks_refused", "tracks": refused})
+            refused = [views.refused(r) for r in change.refused]
+            member.peer.send(ev.TracksRefused(tracks=refused))
         return answer
 
     def subscribe_answer(self, member: Member, answer: str) -> None:
@@ -352,8 +376,7 @@ class Hub:
         too. The SFU enforces it: a muted participant's media is not forwarded at all."""
         if member.room.set_muted(member.id, kind, muted):
             self.apply_media_mute(member)
-            message = {"type": "participant_updated", "participant": member.participant.public()}
-            self._broadcast(member.room, message)
+            self._broadcast(member.room, self.updated(member.participant))
 
     @staticmethod
     def apply_media_mute(member: Member) -> None:
@@ -367,7 +390,7 @@ class Hub:
         for room in self.rooms:
             speaker = room.speakers.update_dominant()
             if speaker is not None and speaker in room.participants:
-                self._broadcast(room, {"type": "dominant_speaker", "participant": speaker})
+                self._broadcast(room, ev.DominantSpeaker(participant=speaker))
                 for pid in room.participants:
                     member = self.members.get(pid)
                     if member is not None:
@@ -388,16 +411,21 @@ class Hub:
         if member is not None:
             self.suspend(member, "media_timeout")
 
-    def _to_moderators(self, room: Room, message: dict[str, Any]) -> None:
+    def _to_moderators(self, room: Room, message: ev.ServerMessage) -> None:
         for participant in room.moderators():
             member = self.members.get(participant.id)
             if member is not None:
                 member.peer.send(message)
 
-    def broadcast(self, room: Room, message: dict[str, Any]) -> None:
+    def broadcast(self, room: Room, message: ev.ServerMessage) -> None:
         self._broadcast(room, message)
 
-    def _broadcast(self, room: Room, message: dict[str, Any], exclude: str | None = None) -> None:
+    @staticmethod
+    def updated(participant: Participant) -> ev.ParticipantUpdated:
+        """The news that a participant changed (its name, role, mutes, connection)."""
+        return ev.ParticipantUpdated(participant=views.participant(participant))
+
+    def _broadcast(self, room: Room, message: ev.ServerMessage, exclude: str | None = None) -> None:
         for participant_id in room.participants:
             if participant_id != exclude:
                 member = self.members.get(participant_id)
@@ -405,14 +433,10 @@ class Hub:
                     member.peer.send(message)
 
     @staticmethod
-    def _tracks_message(participant: Participant) -> dict[str, Any]:
-        return {
-            "type": "tracks",
-            "participant": participant.id,
-            "tracks": [
-                {"id": t.id, "kind": t.kind, "source": t.source} for t in participant.tracks
-            ],
-        }
+    def _tracks_message(participant: Participant) -> ev.Tracks:
+        return ev.Tracks(
+            participant=participant.id, tracks=[views.track(t) for t in participant.tracks]
+        )
 
     def _update_subscriptions(self, room: Room) -> None:
         """Everyone receives every other participant's tracks (video: last-N only)."""
@@ -436,29 +460,15 @@ class Hub:
             )
             if member.media.forward_video_from(chosen):
                 video = None if chosen is None else sorted(chosen)
-                member.peer.send({"type": "forwarded_video", "participants": video})
+                member.peer.send(ev.ForwardedVideo(participants=video))
 
     def _renegotiate(self, member: Member) -> None:
         next_offer = member.media.next_offer()
         if next_offer is None:
             return
         offer, offered = next_offer
-        member.peer.send(
-            {
-                "type": "subscribe_offer",
-                "sdp": offer,
-                "tracks": [
-                    {
-                        "mid": o.mid,
-                        "track": o.track.id,
-                        "participant": o.track.participant_id,
-                        "kind": o.track.kind,
-                        "source": o.track.source,
-                    }
-                    for o in offered
-                ],
-            }
-        )
+        tracks = [views.offered(o) for o in offered]
+        member.peer.send(ev.SubscribeOffer(sdp=offer, tracks=tracks))
 
 
 __all__ = ["Hub", "JoinRefused", "Member", "Peer", "Waiter"]

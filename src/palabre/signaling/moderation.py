@@ -8,9 +8,12 @@ from __future__ import annotations
 from ..meeting.admission import hash_password
 from ..meeting.names import SPACE_ROOM_PREFIX
 from ..meeting.room import MODERATOR
-from . import messages as m
+from . import views
 from .hub import Hub, Member
-from .messages import ProtocolError
+from .protocol import client as m
+from .protocol import server as ev
+from .protocol.base import Kind
+from .protocol.client import ProtocolError
 
 
 def act(hub: Hub, actor: Member, message: m.ModeratorMessage) -> None:
@@ -63,7 +66,7 @@ def act(hub: Hub, actor: Member, message: m.ModeratorMessage) -> None:
                     _mute(hub, actor, member, message.kind)
         case m.AskUnmute():
             who = target(message.participant)
-            who.peer.send({"type": "unmute_requested", "kind": message.kind, "by": actor.id})
+            who.peer.send(ev.UnmuteRequested(kind=message.kind, by=actor.id))
         case m.Remove():
             who = target(message.participant)
             if who is actor:
@@ -99,13 +102,11 @@ def act(hub: Hub, actor: Member, message: m.ModeratorMessage) -> None:
 
 
 def _settings_changed(hub: Hub, actor: Member) -> None:
-    hub.broadcast(
-        actor.room, {"type": "room_updated", "settings": actor.room.settings(), "by": actor.id}
-    )
+    hub.broadcast(actor.room, ev.RoomUpdated(settings=views.settings(actor.room), by=actor.id))
 
 
-def _mute(hub: Hub, actor: Member, member: Member, kind: str) -> None:
+def _mute(hub: Hub, actor: Member, member: Member, kind: Kind) -> None:
     already = member.participant.audio_muted if kind == "audio" else member.participant.video_muted
     hub.mute(member, kind, True)
     if not already:
-        member.peer.send({"type": "muted", "kind": kind, "by": actor.id})
+        member.peer.send(ev.Muted(kind=kind, by=actor.id))

@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
-from dataclasses import replace
-from typing import Any
 
+import msgspec
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..media.sdp import SdpError
 from ..meeting.admission import JoinRights
-from ..meeting.names import InvalidName, clean_display_name, normalize_room_name
 from ..meeting.room import RoomFull
-from . import collab, messages, moderation
+from . import collab, moderation
+from .gate import Gate, Rights, check_join
 from .hub import Hub, JoinRefused, Member, Waiter
-from .limits import ExcessNotice, TokenBucket
+from .protocol import client
+from .protocol import server as ev
+from .protocol.base import encode
+from .protocol.client import ProtocolError
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class Session:
         websocket: WebSocket,
         rate: float = 20,
         burst: float = 40,
-        rights: Callable[[str], JoinRights] | None = None,
+        rights: Rights | None = None,
     ):
         self.hub = hub
         self.websocket = websocket
@@ -39,14 +40,13 @@ class Session:
         self.waiter: Waiter | None = None
         # What this connection proved (sign-in, invitation), as rights in a given room.
         self.rights = rights or (lambda room: JoinRights())
-        self._bucket = TokenBucket(rate, burst)
+        self._gate = Gate(rate, burst)
         self._outbox: asyncio.Queue[str | None] = asyncio.Queue()
         self._closing = False
-        self._excess = ExcessNotice()
 
     # --- Peer protocol, used by the hub ---
 
-    def send(self, message: dict[str, Any]) -> None:
+    def send(self, message: ev.ServerMessage) -> None:
         if self._closing:
             return
         if self._outbox.qsize() >= SEND_QUEUE_LIMIT:
@@ -54,7 +54,7 @@ class Session:
             self._closing = True
             self._outbox.put_nowait(None)
             return
-        self._outbox.put_nowait(messages.encode(message).decode())
+        self._outbox.put_nowait(encode(message).decode())
 
     def admitted(self, member: Member) -> None:
         self.waiter = None
@@ -85,11 +85,6 @@ class Session:
                     if text is not None and _is_leave(text):
                         self._handle(text)
                     break
-                if text is None:
-                    self._reply_error(
-                        messages.ProtocolError("bad_message", "send JSON text frames")
-                    )
-                    continue
                 self._handle(text)
         except WebSocketDisconnect:
             pass
@@ -117,93 +112,80 @@ class Session:
         with contextlib.suppress(Exception):
             await self.websocket.close(1000)
 
-    def _reply_error(self, error: messages.ProtocolError) -> None:
-        self.send(messages.error(error.code, error.message, error.ref))
+    def _reply_error(self, error: ProtocolError) -> None:
+        self.send(ev.Error(code=error.code, message=error.message, ref=error.ref))
 
-    def _handle(self, text: str) -> None:
-        if not self._bucket.allow():
-            # The first excess message of each second is answered, the others dropped.
-            if self._excess.answer():
-                self._reply_error(
-                    messages.ProtocolError(
-                        "rate_limited", "too many messages; slow down", messages.peek_ref(text)
-                    )
-                )
-            return
+    def _handle(self, text: str | None) -> None:
         try:
-            message = messages.decode(text)
-            self._dispatch(message)
-        except messages.ProtocolError as exc:
+            message = self._gate.admit(text)
+            if message is not None:
+                self._dispatch(message)
+        except ProtocolError as exc:
             self._reply_error(exc)
 
-    def _dispatch(self, message: messages.ClientMessage) -> None:
+    def _dispatch(self, message: client.ClientMessage) -> None:
         ref = message.id
-        if isinstance(message, messages.Ping):
-            self.send(_with_ref({"type": "pong"}, ref))
+        if isinstance(message, client.Ping):
+            self.send(ev.Pong(ref=ref))
             return
-        if isinstance(message, messages.Join):
+        if isinstance(message, client.Join):
             if self.member is not None or self.waiter is not None:
-                raise messages.ProtocolError(
-                    "already_joined", "this connection has joined already", ref
-                )
-            try:
-                room = normalize_room_name(message.room)
-            except InvalidName as exc:
-                raise messages.ProtocolError("invalid", f"room: {exc}", ref) from None
-            rights = replace(self.rights(room), password=message.password, e2ee=message.e2ee)
-            try:
-                name = clean_display_name(rights.name or message.name)
-            except InvalidName as exc:
-                raise messages.ProtocolError("invalid", f"name: {exc}", ref) from None
+                raise ProtocolError("already_joined", "this connection has joined already", ref)
+            request = check_join(message, self.rights)
             try:
                 joined = self.hub.join(
-                    _Replier(self, ref), room, name, rights, resume=message.resume
+                    _Replier(self, ref),
+                    request.room,
+                    request.name,
+                    request.rights,
+                    resume=message.resume,
+                    version=request.version,
                 )
             except RoomFull as exc:
-                raise messages.ProtocolError("room_full", str(exc), ref) from None
+                raise ProtocolError("room_full", str(exc), ref) from None
             except JoinRefused as exc:
-                raise messages.ProtocolError(exc.code, exc.message, ref) from None
+                raise ProtocolError(exc.code, exc.message, ref) from None
             if isinstance(joined, Waiter):
                 self.waiter = joined
             else:
                 self.member = joined
             return
         if self.waiter is not None:
-            if isinstance(message, messages.Leave):
+            if isinstance(message, client.Leave):
                 waiter, self.waiter = self.waiter, None
                 self.hub.turn_away(waiter, "left")
                 return
-            raise messages.ProtocolError("waiting", "you are waiting in the lobby", ref)
+            raise ProtocolError("waiting", "you are waiting in the lobby", ref)
         member = self.member
         if member is None:
-            raise messages.ProtocolError("not_joined", "send join first", ref)
+            raise ProtocolError("not_joined", "send join first", ref)
         if self.hub.members.get(member.id) is not member:
             # This connection's seat went on without it (a resume replaced it, or the seat
             # was suspended): a late message from it, a publish offer or an ICE restart of
             # peer connections the browser has closed, must not touch the seat's new ones.
             return
-        if isinstance(message, messages.ModeratorMessage):
+        if isinstance(message, client.ModeratorMessage):
             moderation.act(self.hub, member, message)
             return
-        if isinstance(message, messages.CollabMessage):
+        if isinstance(message, client.CollabMessage):
             collab.act(self.hub, member, message)
             return
-        if isinstance(message, messages.Publish):
+        if isinstance(message, client.Publish):
             try:
                 answer = self.hub.publish(member, message.sdp, message.sources)
             except SdpError as exc:
-                raise messages.ProtocolError("bad_sdp", f"sdp: {exc}", ref) from None
-            self.send(_with_ref({"type": "publish_answer", "sdp": answer}, ref))
-        elif isinstance(message, messages.SubscribeAnswer):
+                raise ProtocolError("bad_sdp", f"sdp: {exc}", ref) from None
+            self.send(ev.PublishAnswer(sdp=answer, ref=ref))
+        elif isinstance(message, client.SubscribeAnswer):
             try:
                 self.hub.subscribe_answer(member, message.sdp)
             except SdpError as exc:
-                raise messages.ProtocolError("bad_sdp", f"sdp: {exc}", ref) from None
-        elif isinstance(message, messages.RestartIce):
+                raise ProtocolError("bad_sdp", f"sdp: {exc}", ref) from None
+        elif isinstance(message, client.RestartIce):
             self.hub.restart_ice(member)
-        elif isinstance(message, messages.Mute):
+        elif isinstance(message, client.Mute):
             self.hub.mute(member, message.kind, message.muted)
-        elif isinstance(message, messages.Leave):
+        elif isinstance(message, client.Leave):
             self.member = None
             self.hub.leave(member, "left")
 
@@ -215,9 +197,9 @@ class _Replier:
         self._session = session
         self._ref = ref
 
-    def send(self, message: dict[str, Any]) -> None:
-        if self._ref is not None and message.get("type") in ("joined", "lobby_waiting"):
-            message = _with_ref(message, self._ref)
+    def send(self, message: ev.ServerMessage) -> None:
+        if self._ref is not None and isinstance(message, ev.Joined | ev.LobbyWaiting):
+            message = msgspec.structs.replace(message, ref=self._ref)
             self._ref = None
         self._session.send(message)
 
@@ -228,14 +210,8 @@ class _Replier:
         self._session.admitted(member)
 
 
-def _with_ref(message: dict[str, Any], ref: int | None) -> dict[str, Any]:
-    if ref is not None:
-        message["ref"] = ref
-    return message
-
-
 def _is_leave(text: str) -> bool:
     try:
-        return isinstance(messages.decode(text), messages.Leave)
-    except messages.ProtocolError:
+        return isinstance(client.decode(text), client.Leave)
+    except ProtocolError:
         return False

@@ -34,7 +34,8 @@ from ..meeting.names import (
     normalize_room_name,
 )
 from ..notify.mail import Mailer, mailer_for
-from ..signaling.messages import encode, error
+from ..signaling.protocol.base import encode
+from ..signaling.protocol.server import Error
 from .api import ApiContext, api_routes, run_jobs
 from .api.meeting import SpaceMeetings, meeting_rooms_of
 from .auth import auth_routes
@@ -115,7 +116,8 @@ def create_app(
         except InvitationError as exc:
             # A bad invitation is refused outright rather than treated as a guest.
             await websocket.accept()
-            await websocket.send_text(encode(error(exc.code, f"token: {exc}")).decode())
+            refusal = Error(code=exc.code, message=f"token: {exc}")
+            await websocket.send_text(encode(refusal).decode())
             await websocket.close(1008)
             return
         rooms = (

@@ -112,7 +112,7 @@ export class NotesEditor {
   /** The whole document from the server, then the updates that came meanwhile. */
   async start(early: string[]): Promise<void> {
     const r = await this.host.session.call({ type: "notes_sync" });
-    if (typeof r.update === "string") Y.applyUpdate(this.doc, fromBase64(r.update), REMOTE);
+    if (r.type === "notes_state") Y.applyUpdate(this.doc, fromBase64(r.update), REMOTE);
     for (const u of early) this.remote(u);
     this.area.readOnly = false;
     this.render();
@@ -122,7 +122,7 @@ export class NotesEditor {
   async resync(): Promise<void> {
     try {
       const r = await this.host.session.call({ type: "notes_sync" });
-      if (typeof r.update !== "string") return;
+      if (r.type !== "notes_state") return;
       const server = fromBase64(r.update);
       Y.applyUpdate(this.doc, server, REMOTE);
       const missing = Y.encodeStateAsUpdate(this.doc, Y.encodeStateVectorFromUpdate(server));

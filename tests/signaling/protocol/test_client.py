@@ -12,10 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from palabre.signaling import messages
-from palabre.signaling.messages import ProtocolError, decode
+from palabre.signaling.protocol import base, client
+from palabre.signaling.protocol import client as messages
+from palabre.signaling.protocol.client import ProtocolError, decode
+from palabre.signaling.protocol.server import Error
 
-PROTOCOL = Path(__file__).parents[2] / "docs" / "protocol.md"
+PROTOCOL = Path(__file__).parents[3] / "docs" / "protocol.md"
 
 
 def documented_examples(section: str) -> list[dict[str, object]]:
@@ -35,14 +37,14 @@ SERVER_EXAMPLES = documented_examples("Server to client")
 
 
 def test_the_protocol_documents_every_client_message() -> None:
-    assert {e["type"] for e in CLIENT_EXAMPLES} == set(messages._TYPES)
+    assert {e["type"] for e in CLIENT_EXAMPLES} == set(client.TYPES)
 
 
 @pytest.mark.parametrize("example", CLIENT_EXAMPLES, ids=lambda e: str(e["type"]))
 def test_documented_client_messages_decode(example: dict[str, object]) -> None:
     text = json.dumps(example)
     message = decode(text)
-    assert type(message) is messages._TYPES[str(example["type"])]
+    assert type(message) is client.TYPES[str(example["type"])]
     decoded = msgspec.to_builtins(message)
     assert {k: decoded[k] for k in example} == example
     assert decoded.get("id") == example.get("id")
@@ -67,7 +69,7 @@ def test_server_messages_are_not_client_messages(example: dict[str, object]) -> 
     same type (chat, reaction, ...), as invalid."""
     with pytest.raises(ProtocolError) as info:
         decode(json.dumps(example))
-    expected = "invalid" if example["type"] in messages._TYPES else "unknown_type"
+    expected = "invalid" if example["type"] in client.TYPES else "unknown_type"
     assert info.value.code == expected
 
 
@@ -148,11 +150,11 @@ def test_unknown_type_keeps_the_ref() -> None:
 
 
 def test_too_large() -> None:
-    padding = "x" * (messages.MAX_MESSAGE_BYTES - 40)
+    padding = "x" * (base.MAX_MESSAGE_BYTES - 40)
     ok = json.dumps({"type": "publish", "sdp": padding})
-    assert len(ok.encode()) <= messages.MAX_MESSAGE_BYTES
+    assert len(ok.encode()) <= base.MAX_MESSAGE_BYTES
     assert isinstance(decode(ok), messages.Publish)
-    for text in ("x" * (messages.MAX_MESSAGE_BYTES + 1), b"x" * (messages.MAX_MESSAGE_BYTES + 1)):
+    for text in ("x" * (base.MAX_MESSAGE_BYTES + 1), b"x" * (base.MAX_MESSAGE_BYTES + 1)):
         with pytest.raises(ProtocolError) as info:
             decode(text)
         assert info.value.code == "too_large"
@@ -161,18 +163,18 @@ def test_too_large() -> None:
 def test_too_large_counts_bytes_not_characters() -> None:
     # 30 000 characters of 3 bytes each: 90 000 bytes on the wire.
     text = json.dumps({"type": "publish", "sdp": "€" * 30_000}, ensure_ascii=False)
-    assert len(text) < messages.MAX_MESSAGE_BYTES < len(text.encode())
+    assert len(text) < base.MAX_MESSAGE_BYTES < len(text.encode())
     with pytest.raises(ProtocolError) as info:
         decode(text)
     assert info.value.code == "too_large"
 
 
 def test_too_large_carries_the_ref_when_it_can() -> None:
-    huge = json.dumps({"type": "chat", "id": 41, "text": "x" * messages.MAX_MESSAGE_BYTES})
+    huge = json.dumps({"type": "chat", "id": 41, "text": "x" * base.MAX_MESSAGE_BYTES})
     with pytest.raises(ProtocolError) as info:
         decode(huge)
     assert (info.value.code, info.value.ref) == ("too_large", 41)
-    not_json = "x" * (messages.MAX_MESSAGE_BYTES + 1)
+    not_json = "x" * (base.MAX_MESSAGE_BYTES + 1)
     for unreadable in (not_json, '{"id": true, "t": "' + "x" * 70_000):
         with pytest.raises(ProtocolError) as info:
             decode(unreadable)
@@ -189,14 +191,14 @@ def test_peek_ref() -> None:
 
 
 def test_error_reply() -> None:
-    assert messages.error("invalid", "room: bad", 2) == {
+    assert msgspec.to_builtins(Error(code="invalid", message="room: bad", ref=2)) == {
         "type": "error",
         "code": "invalid",
         "message": "room: bad",
         "ref": 2,
     }
-    assert "ref" not in messages.error("rate_limited", "slow down")
-    assert json.loads(messages.encode(messages.error("x", "é"))) == {
+    assert "ref" not in msgspec.to_builtins(Error(code="rate_limited", message="slow down"))
+    assert json.loads(base.encode(Error(code="x", message="é"))) == {
         "type": "error",
         "code": "x",
         "message": "é",
@@ -229,7 +231,7 @@ json_values = st.recursive(
 @given(
     st.dictionaries(
         st.sampled_from(["type", "id", "room", "name", "sdp", "sources", "kind", "muted", "x"]),
-        json_values | st.sampled_from(list(messages._TYPES)),
+        json_values | st.sampled_from(list(client.TYPES)),
         max_size=6,
     )
 )

@@ -1,0 +1,299 @@
+"""Client to server: the requests a participant's browser (or bot) sends, checked on arrival."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+import msgspec
+
+from .base import MAX_MESSAGE_BYTES, Kind, ParticipantId, Request
+from .version import Versions
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Sdp = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_MESSAGE_BYTES)]
+
+
+class Join(Request, tag="join"):
+    room: Name
+    name: Name
+    password: Annotated[str, msgspec.Meta(max_length=128)] | None = None
+    e2ee: bool = False  # this browser can encrypt media end to end
+    # The `resume` token of a previous `joined`: come back as that same participant.
+    resume: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    # The protocol versions this client speaks; none named: version 1, the first.
+    versions: Versions | None = None
+
+
+class Publish(Request, tag="publish"):
+    sdp: Sdp
+    sources: Annotated[dict[str, str], msgspec.Meta(max_length=16)] = {}
+
+
+class SubscribeAnswer(Request, tag="subscribe_answer"):
+    sdp: Sdp
+
+
+class Mute(Request, tag="mute"):
+    kind: Literal["audio", "video"]
+    muted: bool
+
+
+class Ping(Request, tag="ping"):
+    """Are you there? Answered by `pong`, joined or not."""
+
+
+class RestartIce(Request, tag="restart_ice"):
+    """The subscribe connection lost its path: send a new offer with new ICE credentials."""
+
+
+class Leave(Request, tag="leave"):
+    """Leave the room for good (no resume), or the lobby."""
+
+
+# --- moderation (docs/protocol.md, "Moderation") ---
+
+
+class Admit(Request, tag="admit"):
+    participant: ParticipantId
+
+
+class Deny(Request, tag="deny"):
+    participant: ParticipantId
+
+
+class SetLobby(Request, tag="lobby"):
+    enabled: bool
+
+
+class SetLock(Request, tag="lock"):
+    locked: bool
+
+
+class SetPassword(Request, tag="set_password"):
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=128)] | None
+
+
+class StartMuted(Request, tag="start_muted"):
+    audio: bool
+    video: bool
+
+
+class GrantModerator(Request, tag="grant_moderator"):
+    participant: ParticipantId
+
+
+class MuteParticipant(Request, tag="mute_participant"):
+    participant: ParticipantId
+    kind: Kind
+
+
+class MuteAll(Request, tag="mute_all"):
+    kind: Kind
+
+
+class AskUnmute(Request, tag="ask_unmute"):
+    participant: ParticipantId
+    kind: Kind
+
+
+class Remove(Request, tag="remove"):
+    participant: ParticipantId
+
+
+class SetE2ee(Request, tag="e2ee"):
+    enabled: bool
+
+
+class SaveChat(Request, tag="save_chat"):
+    """Keep the chat in the room's space when the meeting ends (a space's meeting only)."""
+
+    save: bool
+
+
+class EndMeeting(Request, tag="end_meeting"):
+    """End the meeting for everyone, the lobby included."""
+
+
+ModeratorMessage = (
+    Admit
+    | Deny
+    | SetLobby
+    | SetLock
+    | SetPassword
+    | StartMuted
+    | GrantModerator
+    | MuteParticipant
+    | MuteAll
+    | AskUnmute
+    | Remove
+    | SetE2ee
+    | SaveChat
+    | EndMeeting
+)
+
+
+# --- collaboration (docs/protocol.md, "Collaboration") ---
+
+REACTIONS = ("👍", "👏", "😂", "😮", "❤️", "🎉")
+Base64 = Annotated[str, msgspec.Meta(max_length=60_000, pattern="^[A-Za-z0-9+/]*={0,2}$")]
+
+
+class Chat(Request, tag="chat"):
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+    to: ParticipantId | None = None
+
+
+class Hand(Request, tag="hand"):
+    raised: bool
+
+
+class Rename(Request, tag="rename"):
+    name: str
+
+
+class LowerHand(Request, tag="lower_hand"):
+    participant: ParticipantId
+
+
+class Reaction(Request, tag="reaction"):
+    emoji: Literal["👍", "👏", "😂", "😮", "❤️", "🎉"]
+
+
+class NotesUpdate(Request, tag="notes_update"):
+    update: Base64
+
+
+class NotesSync(Request, tag="notes_sync"):
+    """Ask for the whole shared notes document (answered by `notes_state`)."""
+
+
+class SpeakerStatsRequest(Request, tag="speaker_stats"):
+    """Ask for talk times (answered by `speaker_stats`)."""
+
+
+class Receive(Request, tag="receive"):
+    video: Literal["off", "low", "standard", "high"]
+
+
+Opaque = Annotated[str, msgspec.Meta(min_length=1, max_length=16_384)]
+
+
+class E2eeMessage(Request, tag="e2ee_message"):
+    """Key exchange between two participants: ciphertext the server relays and cannot read."""
+
+    to: ParticipantId
+    payload: Opaque
+
+
+class E2eeChat(Request, tag="e2ee_chat"):
+    """A chat message encrypted end to end, relayed to everyone else and kept nowhere."""
+
+    payload: Opaque
+
+
+class Constraints(Request, tag="constraints"):
+    tracks: Annotated[
+        dict[
+            Annotated[str, msgspec.Meta(max_length=64)], Annotated[int, msgspec.Meta(ge=0, le=4320)]
+        ],
+        msgspec.Meta(max_length=100),
+    ]
+
+
+CollabMessage = (
+    Chat
+    | Hand
+    | Rename
+    | LowerHand
+    | Reaction
+    | NotesUpdate
+    | NotesSync
+    | SpeakerStatsRequest
+    | Receive
+    | Constraints
+    | E2eeMessage
+    | E2eeChat
+)
+
+ClientMessage = (
+    Join
+    | Publish
+    | SubscribeAnswer
+    | RestartIce
+    | Mute
+    | Ping
+    | Leave
+    | ModeratorMessage
+    | CollabMessage
+)
+
+# The table of types, derived from the structs' tags.
+TYPES: dict[str, type[ClientMessage]] = {
+    message.__struct_config__.tag: message for message in get_args(ClientMessage)
+}
+
+
+class ProtocolError(Exception):
+    """A message we refuse; `code` and `message` go back to the client in an `error`."""
+
+    def __init__(self, code: str, message: str, ref: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.ref = ref
+
+
+class _Ref(msgspec.Struct):
+    id: int | None = None
+
+
+_ref_decoder = msgspec.json.Decoder(_Ref)
+
+
+def peek_ref(text: str | bytes) -> int | None:
+    """The `id` of a frame we refuse without reading it (too large, rate limited), if any."""
+    try:
+        return _ref_decoder.decode(text).id
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError):
+        return None
+
+
+def decode(text: str | bytes) -> ClientMessage:
+    """Decode and validate one client frame; ProtocolError says what is wrong."""
+    # A str counts in UTF-8 bytes, as it came over the wire (up to 4 bytes a character).
+    if len(text) > MAX_MESSAGE_BYTES or (
+        isinstance(text, str)
+        and len(text) * 4 > MAX_MESSAGE_BYTES
+        and len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES
+    ):
+        raise ProtocolError(
+            "too_large", f"messages are limited to {MAX_MESSAGE_BYTES} bytes", peek_ref(text)
+        )
+    try:
+        raw: Any = msgspec.json.decode(text)
+    except msgspec.DecodeError as exc:
+        raise ProtocolError("bad_message", f"not valid JSON: {exc}") from None
+    except RecursionError:  # deeply nested arrays or objects
+        raise ProtocolError("bad_message", "not valid JSON: nested too deeply") from None
+    except UnicodeError:  # a str holding lone surrogates cannot be UTF-8
+        raise ProtocolError("bad_message", "not valid JSON: invalid text") from None
+    if not isinstance(raw, dict):
+        raise ProtocolError("bad_message", "a message must be a JSON object")
+    ref = raw.get("id") if type(raw.get("id")) is int else None  # not bool
+    kind = raw.get("type")
+    message_type = TYPES.get(kind) if isinstance(kind, str) else None
+    if message_type is None:
+        raise ProtocolError("unknown_type", f"unknown message type {str(kind)[:40]!r}", ref)
+    try:
+        return msgspec.convert(raw, message_type)
+    except msgspec.ValidationError as exc:
+        raise ProtocolError("invalid", _describe(exc), ref) from None
+
+
+def _describe(exc: msgspec.ValidationError) -> str:
+    """msgspec says "Expected `str`, got `int` - at `$.room`"; we say "room: expected ..."."""
+    text = str(exc)
+    detail, sep, where = text.rpartition(" - at `$.")
+    if sep:
+        return f"{where.rstrip('`')}: {detail[0].lower()}{detail[1:]}"
+    return text
