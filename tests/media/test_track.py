@@ -34,15 +34,22 @@ class FakePath:
 
 
 class FakeConnection:
-    """What DownTrack uses of a MediaConnection: srtp, path and send_rtp."""
+    """What DownTrack uses of a MediaConnection (connected, send_rtp), over a fake SRTP
+    context and path that a test can take away."""
 
     def __init__(self) -> None:
         self.srtp: FakeSrtp | None = FakeSrtp()
         self.path: FakePath | None = FakePath()
 
-    def send_rtp(self, packet: bytes) -> None:
-        if self.srtp is not None and self.path is not None:
-            self.path.send(self.srtp.protect(packet))
+    @property
+    def connected(self) -> bool:
+        return self.srtp is not None and self.path is not None
+
+    def send_rtp(self, packet: bytes) -> bool:
+        if self.srtp is None or self.path is None:
+            return False
+        self.path.send(self.srtp.protect(packet))
+        return True
 
     @property
     def sent(self) -> list[rtp.RtpHeader]:
@@ -136,8 +143,8 @@ def test_audio_fan_out_rewrites_per_subscriber() -> None:
             (first.timestamp + 960 * i) & 0xFFFFFFFF for i in range(5)
         ]
         assert conn.payloads() == [bytes([i]) * 20 for i in range(5)]
-        assert down.packets == 5 and down.octets == 100
-        assert down.last_out_ts == headers[-1].timestamp
+        assert down.stream.packets == 5 and down.stream.octets == 100
+        assert down.stream.last_ts == headers[-1].timestamp
     assert down_a.ssrc != down_b.ssrc
     assert track.packets == 5
 
@@ -180,7 +187,7 @@ def test_inactive_or_unconnected_subscribers_get_nothing() -> None:
     conn_no_srtp.srtp = None
     send(track, 1, 1, b"x")
     assert conn_inactive.sent == []
-    assert inactive.packets == no_path.packets == no_srtp.packets == 0
+    assert inactive.stream.packets == no_path.stream.packets == no_srtp.stream.packets == 0
     assert conn_no_srtp.sent == []
 
 
