@@ -399,3 +399,25 @@ def test_a_layer_switch_continues_numbering_and_picture_ids() -> None:
     assert ids == [(7000, 50), (7001, 51), (7002, 52), (7003, 53), (7004, 54)]
     assert conn.payloads()[3][5:] == vp8(302, 11, keyframe=True)[5:]  # the keyframe itself
     assert down.layer == 1
+
+
+def test_the_clock_is_read_once_per_packet_whatever_the_subscribers() -> None:
+    readings: list[float] = []
+
+    def clock() -> float:
+        readings.append(50.0)
+        return 50.0
+
+    track = Track("pub-1", "pub", "audio", "microphone", "1", 0xAAAA, 111, 48000,
+                  lambda _t, _l: None, clock=clock)  # fmt: skip
+    subscribers = [subscribe(track) for _ in range(5)]
+    readings.clear()
+    send(track, 1, 960, b"x")
+    assert len(readings) == 1
+    assert all(len(conn.sent) == 1 for _, conn in subscribers)
+    assert {down.stream.last_sent for down, _ in subscribers} == {50.0}
+    # A publisher passes the arrival time it read: the track reads no clock of its own.
+    packet = rtp.build_packet(111, 2, 1920, 0xAAAA, b"y")
+    track.receive(packet, packet[0], packet[1], 2, 1920, 12, None, 60.0)
+    assert len(readings) == 1
+    assert {down.stream.last_sent for down, _ in subscribers} == {60.0}
