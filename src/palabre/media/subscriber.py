@@ -6,12 +6,17 @@ every join and leave.
 
 A slot's RTP stream outlives the tracks it carries: one SSRC for the slot's whole life, with
 sequence numbers, timestamps and sender-report counts that go on from where the previous
-track left them (DownTrack continues a stream whose counts are not zero). A receiver sees an
+track left them (the slot owns an OutgoingStream, stream.py, that each of its DownTracks
+forwards and retransmits on). A receiver sees an
 m-section pause and resume. It need not handle a new SSRC in a renegotiated m-section: aiortc,
 for one, keeps demultiplexing by the SSRCs of the first negotiation and drops the rest, and
 with no MID header extension in our RTP the SSRC is all a receiver can demultiplex by. The
 numbering must go on, not restart: SRTP estimates a packet's index from its sequence number
 (RFC 3711, 3.3.1) and drops a stream that jumps back under the same SSRC as replayed.
+
+How much this participant may be sent, and what is sent again, is congestion.py's business:
+the subscriber tells it what the layers use and need, and passes it the receiver's REMB,
+transport-wide feedback and NACKs.
 """
 
 from __future__ import annotations
