@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from palabre.media import rtcp, rtp, sdp, twcc
+from palabre.media import nack, rtcp, rtp, sdp, twcc
 from palabre.media.codecs import MID_URI, TWCC_URI
 from palabre.media.connection import MediaConnection
 from palabre.media.dtls import Certificate
@@ -16,6 +16,7 @@ from palabre.media.track import Track
 from palabre.media.transport import MediaTransport
 
 from .chrome_offer import AUDIO_SSRC, CHROME_OFFER, VIDEO_SSRC
+from .fake_scheduler import FakeScheduler
 from .firefox_offer import FIREFOX_OFFER
 
 CANDIDATES = (
@@ -313,6 +314,33 @@ def test_publisher_rtcp_and_receiver_reports(harness: Harness, client_cert: Cert
     assert block.fraction_lost == (1 << 8) // 4
     assert block.lsr == 0xAAAABBBB
     assert block.dlsr == 65536
+
+
+def test_nacks_to_the_publisher_wait_on_its_scheduler(
+    harness: Harness, client_cert: Certificate
+) -> None:
+    clock = FakeScheduler(now=0.0)
+    publisher = Publisher(
+        "alice",
+        harness.connection(),
+        harness.transport_parameters,
+        lambda _track, _layer: None,
+        scheduler=clock,
+    )
+    publisher.negotiate(bot_offer(client_cert, AV), {})
+    sent: list[bytes] = []
+    publisher.connection.send_rtcp = sent.append  # type: ignore[method-assign]
+    for seq in (1, 2, 5):  # 3 and 4 lost
+        publisher.on_rtp(rtp.build_packet(96, seq, 0, 2222, b"\x10\x00\x00"))
+    assert clock.pending == 1 and sent == []
+    clock.advance(nack.DELAY)  # a burst's gaps in one request, asked a little later
+    (request,) = rtcp.parse(sent[0])
+    assert isinstance(request, rtcp.Nack)
+    assert (request.media_ssrc, request.lost) == (2222, [3, 4])
+    clock.advance(nack.RETRY)
+    assert len(sent) == 2  # asked again
+    publisher.close()
+    assert clock.pending == 0
 
 
 # --- subscriber ---

@@ -34,15 +34,22 @@ class FakePath:
 
 
 class FakeConnection:
-    """What DownTrack uses of a MediaConnection: srtp, path and send_rtp."""
+    """What DownTrack uses of a MediaConnection (connected, send_rtp), over a fake SRTP
+    context and path that a test can take away."""
 
     def __init__(self) -> None:
         self.srtp: FakeSrtp | None = FakeSrtp()
         self.path: FakePath | None = FakePath()
 
-    def send_rtp(self, packet: bytes) -> None:
-        if self.srtp is not None and self.path is not None:
-            self.path.send(self.srtp.protect(packet))
+    @property
+    def connected(self) -> bool:
+        return self.srtp is not None and self.path is not None
+
+    def send_rtp(self, packet: bytes) -> bool:
+        if self.srtp is None or self.path is None:
+            return False
+        self.path.send(self.srtp.protect(packet))
+        return True
 
     @property
     def sent(self) -> list[rtp.RtpHeader]:
@@ -136,8 +143,8 @@ def test_audio_fan_out_rewrites_per_subscriber() -> None:
             (first.timestamp + 960 * i) & 0xFFFFFFFF for i in range(5)
         ]
         assert conn.payloads() == [bytes([i]) * 20 for i in range(5)]
-        assert down.packets == 5 and down.octets == 100
-        assert down.last_out_ts == headers[-1].timestamp
+        assert down.stream.packets == 5 and down.stream.octets == 100
+        assert down.stream.last_ts == headers[-1].timestamp
     assert down_a.ssrc != down_b.ssrc
     assert track.packets == 5
 
@@ -180,7 +187,7 @@ def test_inactive_or_unconnected_subscribers_get_nothing() -> None:
     conn_no_srtp.srtp = None
     send(track, 1, 1, b"x")
     assert conn_inactive.sent == []
-    assert inactive.packets == no_path.packets == no_srtp.packets == 0
+    assert inactive.stream.packets == no_path.stream.packets == no_srtp.stream.packets == 0
     assert conn_no_srtp.sent == []
 
 
@@ -392,3 +399,25 @@ def test_a_layer_switch_continues_numbering_and_picture_ids() -> None:
     assert ids == [(7000, 50), (7001, 51), (7002, 52), (7003, 53), (7004, 54)]
     assert conn.payloads()[3][5:] == vp8(302, 11, keyframe=True)[5:]  # the keyframe itself
     assert down.layer == 1
+
+
+def test_the_clock_is_read_once_per_packet_whatever_the_subscribers() -> None:
+    readings: list[float] = []
+
+    def clock() -> float:
+        readings.append(50.0)
+        return 50.0
+
+    track = Track("pub-1", "pub", "audio", "microphone", "1", 0xAAAA, 111, 48000,
+                  lambda _t, _l: None, clock=clock)  # fmt: skip
+    subscribers = [subscribe(track) for _ in range(5)]
+    readings.clear()
+    send(track, 1, 960, b"x")
+    assert len(readings) == 1
+    assert all(len(conn.sent) == 1 for _, conn in subscribers)
+    assert {down.stream.last_sent for down, _ in subscribers} == {50.0}
+    # A publisher passes the arrival time it read: the track reads no clock of its own.
+    packet = rtp.build_packet(111, 2, 1920, 0xAAAA, b"y")
+    track.receive(packet, packet[0], packet[1], 2, 1920, 12, None, 60.0)
+    assert len(readings) == 1
+    assert {down.stream.last_sent for down, _ in subscribers} == {60.0}

@@ -6,10 +6,8 @@ then by the addresses its STUN checks validated.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -17,6 +15,7 @@ import pylibsrtp
 
 from . import stun
 from .dtls import Certificate, DtlsEndpoint, DtlsError, Role
+from .scheduler import LoopScheduler, Scheduler, Timer
 from .sdp import RemoteTransport, SdpError
 from .srtp import SrtpContext
 
@@ -41,8 +40,10 @@ class MediaConnection:
         on_rtp: Callable[[bytes], None],
         on_rtcp: Callable[[bytes], None],
         on_connected: Callable[[], None],
+        scheduler: Scheduler | None = None,
     ) -> None:
         self._transport = transport
+        self._scheduler = LoopScheduler() if scheduler is None else scheduler
         self._certificate = certificate
         self.ufrag = random_ice_string(8)
         self.pwd = random_ice_string(24)
@@ -52,20 +53,22 @@ class MediaConnection:
         self.srtp: SrtpContext | None = None
         self.path: Path | None = None
         self._paths: dict[object, Path] = {}
-        self.created = time.monotonic()
+        self.created = self._scheduler.time()
         self.last_consent: float | None = None
         self.negotiated_at: float | None = None
         self.closed = False
+        # SRTP keys and a path, and not closed: what the forward path checks per packet, so
+        # kept up to date (_update_connected) rather than computed each time.
+        self.connected = False
         self._on_rtp = on_rtp
         self._on_rtcp = on_rtcp
         self._on_connected = on_connected
-        self._dtls_timer: asyncio.TimerHandle | None = None
+        self._dtls_timer: Timer | None = None
         self.errors = 0
         transport.register(self)
 
-    @property
-    def connected(self) -> bool:
-        return self.srtp is not None and self.path is not None and not self.closed
+    def _update_connected(self) -> None:
+        self.connected = self.srtp is not None and self.path is not None and not self.closed
 
     def restart_ice(self) -> None:
         """New local ICE credentials (RFC 8445 section 9): STUN checks must use them, so the
@@ -90,7 +93,7 @@ class MediaConnection:
             self.restart_ice()
         self.remote = remote
         if self.negotiated_at is None:
-            self.negotiated_at = time.monotonic()
+            self.negotiated_at = self._scheduler.time()
         if self.dtls is None:
             self.dtls = DtlsEndpoint(self._certificate, Role.SERVER, remote.fingerprint)
 
@@ -109,15 +112,17 @@ class MediaConnection:
             self._paths[key] = path
             self._transport.bind_path(key, self)
         path.send(stun.binding_success(request, address, self._pwd_bytes))
-        self.last_consent = time.monotonic()
+        self.last_consent = self._scheduler.time()
         # ICE-lite: the controlling peer nominates; until it does, use the first valid path.
         if self.path is None or "USE-CANDIDATE" in request.attributes:
             self.path = path
+            self._update_connected()
 
     def path_closed(self, path: Path) -> None:
         self._paths = {k: p for k, p in self._paths.items() if p is not path}
         if self.path is path:
             self.path = next(iter(self._paths.values()), None)
+            self._update_connected()
 
     # --- DTLS and SRTP ---
 
@@ -158,6 +163,7 @@ class MediaConnection:
             except DtlsError as exc:
                 log.info("SRTP setup failed: %s", exc)
                 return
+            self._update_connected()
             self._on_connected()
         self._arm_dtls_timer()
 
@@ -167,8 +173,7 @@ class MediaConnection:
             self._dtls_timer = None
         timeout = self.dtls.timeout() if self.dtls else None
         if timeout is not None and not self.closed:
-            loop = asyncio.get_running_loop()
-            self._dtls_timer = loop.call_later(max(timeout, 0.01), self._on_dtls_timer)
+            self._dtls_timer = self._scheduler.call_later(max(timeout, 0.01), self._on_dtls_timer)
 
     def _on_dtls_timer(self) -> None:
         self._dtls_timer = None
@@ -181,10 +186,18 @@ class MediaConnection:
             for datagram in datagrams:
                 self.path.send(datagram)
 
-    def send_rtp(self, packet: bytes) -> None:
+    def send_rtp(self, packet: bytes) -> bool:
+        """Protect and send one RTP packet; False if it could not go (not connected, or an
+        SRTP error, counted: this connection's problem only, the caller goes on)."""
         srtp, path = self.srtp, self.path
-        if srtp is not None and path is not None:
+        if srtp is None or path is None:
+            return False
+        try:
             path.send(srtp.protect(packet))
+        except pylibsrtp.Error:
+            self.errors += 1
+            return False
+        return True
 
     def send_rtcp(self, packet: bytes) -> None:
         srtp, path = self.srtp, self.path
@@ -205,6 +218,7 @@ class MediaConnection:
         self._transport.unregister(self)
         self.srtp = None
         self.path = None
+        self.connected = False
         self._paths.clear()
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import struct
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +20,7 @@ from .codecs import (
 )
 from .connection import MediaConnection
 from .rtp import parse_header, payload_offset
+from .scheduler import LoopScheduler, Scheduler, Timer
 from .track import Layer, Track
 
 MAX_LAYERS = 3
@@ -55,8 +54,10 @@ class Publisher:
         connection: MediaConnection,
         server_transport: Callable[[MediaConnection, str], sdp.TransportParameters],
         request_keyframe: Callable[[Track, Layer], None],
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.participant_id = participant_id
+        self._scheduler = LoopScheduler() if scheduler is None else scheduler
         self.connection = connection
         self._server_transport = server_transport
         self._request_keyframe = request_keyframe
@@ -69,7 +70,7 @@ class Publisher:
         self._version = 0
         self.unknown_packets = 0
         self.rtcp_ssrc = 1  # the sender SSRC of our feedback (the SFU's)
-        self._nack_timer: asyncio.TimerHandle | None = None
+        self._nack_timer: Timer | None = None
         self.nacks_sent = 0  # RTCP NACK packets sent to this publisher
         self.repaired = 0  # lost packets the publisher sent again (RTX)
 
@@ -234,6 +235,7 @@ class Publisher:
             clock_rate=codec.clock_rate,
             request_keyframe=self._request_keyframe,
             rids=rids,
+            clock=self._scheduler.time,
         )
         if kind == "audio":
             track.audio_level_id = extmap.get(AUDIO_LEVEL_URI)
@@ -260,26 +262,24 @@ class Publisher:
         offset = payload_offset(packet, b0)
         if offset > len(packet):
             return
+        now = self._scheduler.time()  # the packet's arrival, for every subscriber
         tracker = layer.nack
         if seq == tracker.expected:
             tracker.expected = (seq + 1) & 0xFFFF
-        elif track.is_video and tracker.arrived(seq, time.monotonic()):
+        elif track.is_video and tracker.arrived(seq, now):
             self._schedule_nacks(nack.DELAY)
-        track.receive(packet, b0, b1, seq, ts, offset, layer)
+        track.receive(packet, b0, b1, seq, ts, offset, layer, now)
 
     # --- losses from the publisher: NACK (RFC 4585) and RTX (RFC 4588) ---
 
     def _schedule_nacks(self, delay: float) -> None:
         if self._nack_timer is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:  # no loop (a unit test feeding packets): the caller flushes
-                return
-            self._nack_timer = loop.call_later(delay, self._on_nack_timer)
+            # None outside an event loop (a unit test feeding packets): the caller flushes.
+            self._nack_timer = self._scheduler.call_later(delay, self._on_nack_timer)
 
     def _on_nack_timer(self) -> None:
         self._nack_timer = None
-        if self.send_nacks(time.monotonic()):
+        if self.send_nacks(self._scheduler.time()):
             self._schedule_nacks(nack.RETRY)
 
     def close(self) -> None:

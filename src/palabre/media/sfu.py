@@ -15,6 +15,7 @@ from .connection import MediaConnection
 from .dtls import Certificate
 from .heap import release_freed_heap
 from .publisher import Publisher, TrackChange
+from .scheduler import LoopScheduler, Scheduler
 from .sdp import Candidate, TransportParameters
 from .subscriber import OfferedTrack, Subscriber
 from .track import Layer, Track
@@ -116,7 +117,10 @@ class Sfu:
         *,
         consent_timeout: float = 30.0,
         connect_timeout: float = 30.0,
+        scheduler: Scheduler | None = None,
     ) -> None:
+        # Time and timers for every connection, publisher and subscriber.
+        self.scheduler = LoopScheduler() if scheduler is None else scheduler
         self.certificate = Certificate()
         self.transport = MediaTransport()
         self.announce = announce
@@ -181,7 +185,7 @@ class Sfu:
         subscriber: Subscriber
 
         def publisher_rtcp(packet: bytes) -> None:
-            publisher.on_rtcp(packet, time.monotonic())
+            publisher.on_rtcp(packet, self.scheduler.time())
 
         pub_conn = MediaConnection(
             self.transport,
@@ -189,6 +193,7 @@ class Sfu:
             on_rtp=lambda p: publisher.on_rtp(p),
             on_rtcp=publisher_rtcp,
             on_connected=lambda: None,
+            scheduler=self.scheduler,
         )
         sub_conn = MediaConnection(
             self.transport,
@@ -196,12 +201,19 @@ class Sfu:
             on_rtp=lambda p: None,  # subscribers send no media to us
             on_rtcp=lambda p: subscriber.on_rtcp(p),
             on_connected=lambda: subscriber.on_connected(),
+            scheduler=self.scheduler,
         )
         publisher = Publisher(
-            participant_id, pub_conn, self.transport_parameters, self.request_keyframe
+            participant_id,
+            pub_conn,
+            self.transport_parameters,
+            self.request_keyframe,
+            scheduler=self.scheduler,
         )
         publisher.rtcp_ssrc = self.ssrc
-        subscriber = Subscriber(participant_id, sub_conn, self.transport_parameters)
+        subscriber = Subscriber(
+            participant_id, sub_conn, self.transport_parameters, scheduler=self.scheduler
+        )
         participant = MediaParticipant(
             participant_id, publisher, subscriber, on_timeout, self.participants
         )
@@ -245,7 +257,7 @@ class Sfu:
         if self._heap_to_release:
             self._heap_to_release = False
             release_freed_heap()
-        now = time.monotonic()
+        now = self.scheduler.time()
         now_unix = time.time()
         for participant in list(self.participants.values()):
             if self._expired(participant, now):

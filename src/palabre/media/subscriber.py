@@ -6,27 +6,29 @@ every join and leave.
 
 A slot's RTP stream outlives the tracks it carries: one SSRC for the slot's whole life, with
 sequence numbers, timestamps and sender-report counts that go on from where the previous
-track left them (DownTrack continues a stream whose counts are not zero). A receiver sees an
+track left them (the slot owns an OutgoingStream, stream.py, that each of its DownTracks
+forwards and retransmits on). A receiver sees an
 m-section pause and resume. It need not handle a new SSRC in a renegotiated m-section: aiortc,
 for one, keeps demultiplexing by the SSRCs of the first negotiation and drops the rest, and
 with no MID header extension in our RTP the SSRC is all a receiver can demultiplex by. The
 numbering must go on, not restart: SRTP estimates a packet's index from its sequence number
 (RFC 3711, 3.3.1) and drops a stream that jumps back under the same SSRC as replayed.
+
+How much this participant may be sent, and what is sent again, is congestion.py's business:
+the subscriber tells it what the layers use and need, and passes it the receiver's REMB,
+transport-wide feedback and NACKs.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
 from . import rtcp, sdp, twcc
-from .allocation import AUDIO_ALLOWANCE, Demand, Probe, allocate, layer_for_height
-from .bwe import OVERUSE, Estimator
+from .allocation import AUDIO_ALLOWANCE, Demand, allocate, layer_for_height
+from .bwe import Estimator
 from .codecs import (
     ABS_SEND_TIME_ID,
     ABS_SEND_TIME_URI,
@@ -38,41 +40,11 @@ from .codecs import (
     payload_attributes,
     rtx_attributes,
 )
+from .congestion import CongestionControl
 from .connection import MediaConnection
-from .track import DownTrack, RtxStream, Track
-
-# Probing (transport-wide feedback only, see bwe.py): a cluster lasts PROBE_DURATION and
-# offers up to PROBE_GROWTH times the current estimate (PROBE_RETRY_GROWTH after a failed
-# one); a failed one waits before the next, doubling up to PROBE_WAIT_MAX. A probe into a
-# full path delays what follows it (measured, behind 500 kbit/s and a 400 ms queue: 60 ms
-# at three times the estimate made a freeze of 0.3 s; 40 ms at twice, none).
-PROBE_DURATION = 0.04
-PROBE_GROWTH = 3.0
-PROBE_RETRY_GROWTH = 2.0
-PROBE_HEADROOM = 1.4  # probe this much above what the wanted layers need
-PROBE_WAIT_MIN, PROBE_WAIT_MAX = 1.0, 4.0
-PROBE_TIMEOUT = 1.5  # feedback of a cluster lost: forget it after this long
-PROBE_TICKS = 6  # the cluster's packets go out in this many steps, evenly spaced
-# A layer not forwarded yet must fit in this share of a send-side estimate: the estimate
-# from a probe into a full path is the path's whole rate, which a layer's keyframes, its
-# retransmissions and the probes cannot share (measured: at 0.9 a viewer capped at 500 kbit/s
-# was given the 400 kbit/s layer, and lost a third of its packets until it went back down).
-UPGRADE_SHARE = 0.8
-# Repairing what feedback reports lost adds traffic: not on a path losing this much (that is
-# congestion, which more packets make worse; the receiver's NACKs still get answers).
-REPAIR_MAX_LOSS = 0.15
-# Retransmissions get at most this share of the estimate (NACKs and repairs alike): on a
-# path that drops most of what it gets, answering every NACK multiplied the traffic, and the
-# loss with it (measured: 93 % lost behind a 500 kbit/s cap). A burst of RETRANSMIT_BURST
-# seconds of it is allowed, for the packets of a keyframe.
-RETRANSMIT_SHARE = 0.3
-RETRANSMIT_BURST = 0.5
-RETRANSMIT_COST = 8_000  # bits: about one video packet
-# On a path losing at least this share of packets, a NACK is answered twice, 10 ms apart: a
-# lost retransmission otherwise costs another round trip, a freeze (measured behind 5 % loss
-# and 100 ms: about one freeze in ten seconds came from those).
-DUPLICATE_LOSS = 0.02
-DUPLICATE_DELAY = 0.01
+from .scheduler import LoopScheduler, Scheduler
+from .stream import OutgoingStream, RtxStream
+from .track import DownTrack, Track
 
 log = logging.getLogger(__name__)
 
@@ -83,14 +55,9 @@ class Slot:
     kind: str
     downtrack: DownTrack | None = None
     rejected: bool = False
-    # The slot's RTP stream, kept between tracks (see the module docstring).
-    ssrc: int = field(default_factory=lambda: random.getrandbits(32) or 1)
-    packets: int = 0
-    octets: int = 0
-    last_seq: int = 0
-    last_ts: int = 0
-    last_sent: float = 0.0
-    rtx: RtxStream = field(default_factory=lambda: RtxStream(random.getrandbits(32) or 1))
+    # The slot's RTP streams, which every track it carries goes on (the module docstring).
+    stream: OutgoingStream = field(default_factory=OutgoingStream)
+    rtx: RtxStream = field(default_factory=RtxStream)
 
 
 @dataclass(frozen=True)
@@ -105,9 +72,11 @@ class Subscriber:
         participant_id: str,
         connection: MediaConnection,
         server_transport: Callable[[MediaConnection, str], sdp.TransportParameters],
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.participant_id = participant_id
         self.connection = connection
+        self._scheduler = LoopScheduler() if scheduler is None else scheduler
         self._server_transport = server_transport
         self.slots: list[Slot] = []
         self._by_ssrc: dict[int, DownTrack] = {}
@@ -119,19 +88,22 @@ class Subscriber:
         self.receive_video = True
         self.max_layer = 2  # from the receive setting: 0 low, 1 standard, 2 high
         self.heights: dict[str, int] = {}  # wanted height per track id (tile sizes)
-        self.estimate: float | None = None  # the receiver's REMB, bits per second
         self.priority_participant: str | None = None  # the dominant speaker, served first
-        self._probe = Probe()  # stepping up on REMB
-        # Send-side estimation, when the receiver gives transport-wide feedback.
-        self.bwe = Estimator()
-        self._probe_wait = PROBE_WAIT_MIN
-        self._next_probe = 0.0
-        self._probe_started = 0.0
-        self._probe_seen: tuple[float, float, float] | None = None
-        self._retransmit_tokens = 0.0
-        self._retransmit_refilled = 0.0
+        self.congestion = CongestionControl(
+            self._scheduler, lambda: not connection.closed, participant_id
+        )
         # Last-N: whose camera video is forwarded (None: everyone's). Screen shares always are.
         self.video_from: set[str] | None = None
+
+    @property
+    def estimate(self) -> float | None:
+        """Bits per second this subscriber may be sent (REMB or send-side), if known."""
+        return self.congestion.estimate
+
+    @property
+    def bwe(self) -> Estimator:
+        """The send-side estimator, which numbers the packets of transport-wide feedback."""
+        return self.congestion.estimator
 
     # --- which tracks ---
 
@@ -154,11 +126,8 @@ class Subscriber:
             slot = next(free, None) or self._new_slot(track.kind)
             slot.rejected = False
             pt = CODECS[track.kind].payload_type
-            down = DownTrack(track, self.connection, slot.mid, pt)
-            # Carry on the slot's stream: same SSRC, numbering and counts (module docstring).
-            down.ssrc, down.packets, down.octets = slot.ssrc, slot.packets, slot.octets
-            down.last_out_seq, down.last_out_ts = slot.last_seq, slot.last_ts
-            down.last_sent = slot.last_sent
+            # On the slot's stream: same SSRC, numbering and counts (module docstring).
+            down = DownTrack(track, self.connection, slot.mid, pt, slot.stream)
             slot.downtrack = down
             track.downtracks.append(down)
             self._by_ssrc[down.ssrc] = down
@@ -179,12 +148,6 @@ class Subscriber:
         if down is None:
             return
         slot.downtrack = None
-        slot.packets, slot.octets = down.packets, down.octets
-        slot.last_seq, slot.last_ts, slot.last_sent = (
-            down.last_out_seq,
-            down.last_out_ts,
-            down.last_sent,
-        )
         self._by_ssrc.pop(down.ssrc, None)
         if down in down.track.downtracks:
             down.track.downtracks.remove(down)
@@ -334,24 +297,19 @@ class Subscriber:
             demands.append(Demand(down, bitrates, wanted, down.target, priority))
         if not demands:
             return
-        budget = None
-        now = time.monotonic()
         in_use = sum(_rate_of(d) for d in demands) + audio * AUDIO_ALLOWANCE
-        if self.bwe.feedbacks:
-            budget = UPGRADE_SHARE * self.bwe.estimate - audio * AUDIO_ALLOWANCE
-            need = sum(_rate_of(d, d.max_layer) for d in demands) + audio * AUDIO_ALLOWANCE
-            self._consider_probe(need, in_use, now)
-        elif self.estimate is not None:
-            budget = self._probe.budget(self.estimate, in_use, now) - audio * AUDIO_ALLOWANCE
+        need = sum(_rate_of(d, d.max_layer) for d in demands) + audio * AUDIO_ALLOWANCE
+        budget = self.congestion.budget(in_use, need, self._probe_source)
+        if budget is not None:
+            budget -= audio * AUDIO_ALLOWANCE
         ups = downs = 0
         for key, layer in allocate(demands, budget).items():
             down = cast(DownTrack, key)
             ups += layer > down.target
             downs += layer < down.target
             down.set_target(layer)
-        if (downs or ups) and not self.bwe.feedbacks:
-            self._probe.changed(up=not downs, now=now)
         if downs or ups:
+            self.congestion.layers_changed(up=not downs)
             log.debug(
                 "layers of %s: %d up, %d down (estimate %s, budget %s)",
                 self.participant_id,
@@ -361,36 +319,9 @@ class Subscriber:
                 budget,
             )
 
-    def _consider_probe(self, need: float, in_use: float, now: float) -> None:
-        """Send a probe when the wanted layers need more than the estimate allows."""
-        bwe = self.bwe
-        seen = bwe.last_probe
-        if seen is not None and seen is not self._probe_seen:
-            self._probe_seen = seen
-            _, target, result = seen
-            if result >= 0.9 * target:
-                self._probe_wait = PROBE_WAIT_MIN
-            else:
-                self._probe_wait = min(self._probe_wait * 2, PROBE_WAIT_MAX)
-            self._next_probe = now + self._probe_wait
-            log.debug(
-                "probe of %s at %.0f: %.0f, estimate %.0f",
-                self.participant_id,
-                target,
-                result,
-                bwe.estimate,
-            )
-        if bwe.probing:
-            if now - self._probe_started < PROBE_TIMEOUT:
-                return
-            bwe.forget_probes()
-            self._next_probe = now + self._probe_wait
-        if now < self._next_probe or UPGRADE_SHARE * bwe.estimate >= need:
-            return
-        if bwe.state == OVERUSE or bwe.loss > 0.1:
-            return  # congested now: a probe would only add to it
-        growth = PROBE_GROWTH if self._probe_wait == PROBE_WAIT_MIN else PROBE_RETRY_GROWTH
-        target = min(PROBE_HEADROOM * need, growth * max(bwe.estimate, in_use))
+    def _probe_source(self) -> DownTrack | None:
+        """The stream a probe copies packets of: the busiest one with retransmissions of
+        its own (copies on the media stream would be duplicates to the receiver)."""
         sources = [
             slot.downtrack
             for slot in self.slots
@@ -399,47 +330,7 @@ class Subscriber:
             and slot.downtrack.started
             and slot.downtrack.rtx is not None
         ]
-        if not sources or self.connection.closed:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # called outside the event loop (tests): nothing to pace with
-            return
-        source = max(sources, key=lambda d: d.packets)
-        # All of it in padding: the media sent meanwhile comes on top, but it comes in bursts,
-        # and a cluster short of its target cannot vouch for it (the result is capped there).
-        padding = target * PROBE_DURATION / 8
-        cluster = bwe.start_probe(target)
-        self._probe_started = now
-        progress = [0, 0]  # bytes sent, packets copied
-        for tick in range(PROBE_TICKS):
-            due = padding * (tick + 1) / PROBE_TICKS
-            loop.call_later(
-                tick * PROBE_DURATION / (PROBE_TICKS - 1),
-                self._probe_step,
-                source,
-                cluster,
-                progress,
-                due,
-                tick == PROBE_TICKS - 1,
-            )
-
-    def _probe_step(
-        self, down: DownTrack, cluster: object, progress: list[int], due: float, last: bool
-    ) -> None:
-        """Send copies of the last packets (padding the receiver can use) until `due` bytes
-        of the cluster are out."""
-        if self.bwe.cluster is not cluster or self.connection.closed:
-            return  # forgotten, or the connection went
-        misses = 0
-        while progress[0] < due and misses < 8:
-            back = progress[1] % 8
-            progress[1] += 1
-            sent = down.retransmit((down.last_out_seq - back) & 0xFFFF, probe=True)
-            misses = 0 if sent else misses + 1
-            progress[0] += sent
-        if last:
-            self.bwe.end_probe()
+        return max(sources, key=lambda d: d.stream.packets, default=None)
 
     def set_video_from(self, participants: set[str] | None) -> bool:
         """Forward camera video only from these participants (last-N); True if that changed."""
@@ -492,22 +383,15 @@ class Subscriber:
             if isinstance(report, rtcp.Nack):
                 down = self._by_ssrc.get(report.media_ssrc)
                 if down is not None:
-                    self._answer_nack(down, report.lost[:64])
+                    self.nacks_answered += self.congestion.answer_nack(down, report.lost[:64])
             elif isinstance(report, rtcp.ReceiverReferenceTime):
                 sender = next(iter(self._by_ssrc), 1)
                 middle = (report.ntp_timestamp >> 16) & 0xFFFFFFFF
                 self.connection.send_rtcp(rtcp.dlrr(sender, report.ssrc, middle, 0.0))
             elif isinstance(report, twcc.TransportFeedback):
-                self._on_feedback(report)
+                self.nacks_answered += self.congestion.on_feedback(report)
             elif isinstance(report, rtcp.Remb):
-                if self.bwe.feedbacks:
-                    continue  # the send-side estimate is better informed
-                # Smoothed: one estimate swings with a keyframe burst; the trend decides.
-                value = float(report.bitrate)
-                self.estimate = value if self.estimate is None else 0.5 * (self.estimate + value)
-                log.debug(
-                    "REMB %.0f from %s, smoothed %.0f", value, self.participant_id, self.estimate
-                )
+                self.congestion.on_remb(float(report.bitrate))
             elif isinstance(report, rtcp.Pli):
                 down = self._by_ssrc.get(report.media_ssrc)
                 if down is not None:
@@ -518,81 +402,15 @@ class Subscriber:
                     if down is not None:
                         down.track.request_keyframe()
 
-    def _answer_nack(self, down: DownTrack, lost: list[int]) -> None:
-        answered = [seq for seq in lost if self._may_retransmit() and down.retransmit(seq)]
-        self.nacks_answered += len(answered)
-        if answered and self.bwe.feedbacks and self.bwe.loss >= DUPLICATE_LOSS:
-            asyncio.get_running_loop().call_later(DUPLICATE_DELAY, self._duplicate, down, answered)
-
-    def _duplicate(self, down: DownTrack, sequences: list[int]) -> None:
-        if self.connection.closed or not down.active:
-            return
-        for seq in sequences:
-            if self._may_retransmit():
-                down.retransmit(seq)
-
-    def _may_retransmit(self) -> bool:
-        """Is there room for one more retransmission (RETRANSMIT_SHARE)?"""
-        if self.estimate is None:
-            return True
-        now = time.monotonic()
-        rate = RETRANSMIT_SHARE * self.estimate
-        elapsed, self._retransmit_refilled = now - self._retransmit_refilled, now
-        self._retransmit_tokens = min(
-            self._retransmit_tokens + elapsed * rate, RETRANSMIT_BURST * rate
-        )
-        if self._retransmit_tokens < RETRANSMIT_COST:
-            return False
-        self._retransmit_tokens -= RETRANSMIT_COST
-        return True
-
-    def _on_feedback(self, feedback: twcc.TransportFeedback) -> None:
-        state, before = self.bwe.state, self.bwe.estimate
-        losses = self.bwe.on_feedback(feedback, time.monotonic())
-        if self.bwe.loss > REPAIR_MAX_LOSS or self.bwe.state == OVERUSE:
-            losses = []
-        repaired: dict[DownTrack, list[int]] = {}
-        for lost in losses:
-            down = cast(DownTrack, lost.down)
-            # Audio is not retransmitted (Opus conceals); video is, if a NACK was not quicker.
-            if (
-                down.track.is_video
-                and down.active
-                and self._may_retransmit()
-                and down.repair(lost.out_sequence, lost.sent_at)
-            ):
-                self.nacks_answered += 1
-                repaired.setdefault(down, []).append(lost.out_sequence)
-        # These are already late (their NACK was lost): twice too, as NACK answers are.
-        if repaired and self.bwe.loss >= DUPLICATE_LOSS:
-            loop = asyncio.get_running_loop()
-            for down, sequences in repaired.items():
-                loop.call_later(DUPLICATE_DELAY, self._duplicate, down, sequences)
-        self.estimate = self.bwe.estimate
-        if self.bwe.state != state or self.bwe.estimate < 0.9 * before:
-            log.debug(
-                "bandwidth of %s: %s, estimate %.0f, acknowledged %.0f, loss %.3f",
-                self.participant_id,
-                self.bwe.state,
-                self.bwe.estimate,
-                self.bwe.acked_rate,
-                self.bwe.loss,
-            )
-
     def sender_reports(self, now_unix: float) -> bytes | None:
         """One SR per started stream, mapping our RTP clock to wall time for lip sync."""
-        packets = []
-        now = time.monotonic()
-        for down in self._by_ssrc.values():
-            if not down.started:
-                continue
-            elapsed = max(0.0, now - down.last_sent)
-            rtp_ts = (down.last_out_ts + int(elapsed * down.track.clock_rate)) & 0xFFFFFFFF
-            report = rtcp.SenderReport(
-                down.ssrc, rtcp.ntp_now(now_unix), rtp_ts, down.packets, down.octets
-            )
-            packets.append(rtcp.sender_report(report))
-        return b"".join(packets) or None
+        now = self._scheduler.time()
+        reports = [
+            rtcp.sender_report(down.stream.sender_report(now, now_unix, down.track.clock_rate))
+            for down in self._by_ssrc.values()
+            if down.started
+        ]
+        return b"".join(reports) or None
 
 
 def _rate_of(demand: Demand, layer: int | None = None) -> float:

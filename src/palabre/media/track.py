@@ -1,18 +1,16 @@
 """Forwarding: a published stream (Track) fanned out to per-subscriber rewriters (DownTrack).
 
-This is the media hot path. Per packet: one cache store, then per subscriber one header pack,
-one SRTP protect and one send. No per-packet coroutine, no parsed-object allocation.
+This is the media hot path. Per packet: one clock reading and one cache store, then per
+subscriber one header pack and one send through its connection (an SRTP protect and a
+sendto). No per-packet coroutine, no parsed-object allocation.
 """
 
 from __future__ import annotations
 
-import random
 import struct
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-import pylibsrtp
+from typing import TYPE_CHECKING, Protocol
 
 from .nack import NackTracker
 from .rtp import (
@@ -22,12 +20,11 @@ from .rtp import (
     vp8_is_keyframe_start,
     vp8_keyframe_size,
     vp8_picture_ids,
-    vp8_rewrite_picture_ids,
 )
+from .stream import OutgoingStream, RtxStream
 
 if TYPE_CHECKING:
     from .bwe import Estimator
-    from .connection import MediaConnection
 
 # An RTP header with one one-byte extension element: the transport-wide sequence number
 # (RFC 8285 "BEDE" profile, one word: element header, two bytes, one byte of padding).
@@ -181,6 +178,7 @@ class Track:
         clock_rate: int,
         request_keyframe: Callable[[Track, Layer], None],
         rids: list[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.id = track_id
         self.participant_id = participant_id
@@ -204,6 +202,8 @@ class Track:
         self.audio_level_id: int | None = None
         self.on_audio_level: Callable[[int, bool, float], None] | None = None
         self._last_level_ts: int | None = None
+        # Read once per packet received, whatever the number of subscribers.
+        self.clock = clock
 
     @property
     def ssrc(self) -> int | None:
@@ -235,11 +235,14 @@ class Track:
         ts: int,
         payload_offset: int,
         layer: Layer | None = None,
+        now: float | None = None,
     ) -> None:
-        """Forward one decrypted RTP packet to every subscriber of its layer."""
+        """Forward one decrypted RTP packet to every subscriber of its layer; `now`, its
+        arrival (default: the track's clock), is the one clock reading they all use."""
         layer = layer or self.layers[0]
         self.packets += 1
-        now = time.monotonic()
+        if now is None:
+            now = self.clock()
         layer.stats.update(seq, ts, now)
         layer.last_packet = now
         layer.octets += len(packet) - payload_offset
@@ -263,7 +266,7 @@ class Track:
         else:
             keyframe = True
         for down in self.downtracks:
-            down.forward(index, payload, padding, marker, seq, ts, keyframe, vp8)
+            down.forward(index, payload, padding, marker, seq, ts, keyframe, vp8, now)
         if keyframe and self.is_video:
             layer.keyframe_pending = self.waiting_for_keyframe(index)
 
@@ -296,7 +299,7 @@ class Track:
     def request_keyframe(self, index: int | None = None) -> None:
         """Ask the publisher for a keyframe of a layer (default: every layer a subscriber
         waits for), at most once per interval whoever asks."""
-        now = time.monotonic()
+        now = self.clock()
         indexes = [index] if index is not None else sorted({d.target for d in self.downtracks})
         for i in indexes or [0]:
             layer = self.layers[min(max(i, 0), len(self.layers) - 1)]
@@ -312,28 +315,26 @@ class Track:
     def highest_active_layer(self, now: float | None = None) -> int:
         """The highest layer the publisher sent lately: a browser sends only the layers its
         bandwidth estimate allows, and waiting for a keyframe of another would show nothing."""
-        now = time.monotonic() if now is None else now
+        now = self.clock() if now is None else now
         active = [la.index for la in self.layers if now - la.last_packet < LAYER_TIMEOUT]
         return max(active) if active else len(self.layers) - 1
 
 
-class RtxStream:
-    """An RFC 4588 retransmission stream: its own SSRC and sequence numbers, payload type 97."""
+class RtpSender(Protocol):
+    """What a DownTrack needs of its subscriber's connection (a MediaConnection)."""
 
-    __slots__ = ("payload_type", "sequence", "ssrc")
+    connected: bool
 
-    def __init__(self, ssrc: int, payload_type: int = 97) -> None:
-        self.ssrc = ssrc
-        self.payload_type = payload_type
-        self.sequence = random.getrandbits(15)
+    def send_rtp(self, packet: bytes) -> bool: ...
 
 
 class DownTrack:
-    """One track as one subscriber receives it, under the subscriber's own SSRC and numbering.
+    """One track as one subscriber receives it: forwarded and retransmitted on the slot's
+    OutgoingStream (our SSRC and numbering, stream.py), sent through the connection.
 
-    The offsets are fixed when forwarding starts (on a keyframe for video) and again at each
-    switch of simulcast layer (on a keyframe of the new layer), continuing the numbering, so
-    the subscriber sees one continuous stream whatever the publisher's layers and numbering.
+    Forwarding starts on a keyframe (video) and switches simulcast layer at a keyframe of the
+    new one; each time the stream's offsets are fixed again, continuing our numbering, so the
+    subscriber sees one continuous stream whatever the publisher's layers and numbering.
     """
 
     __slots__ = (
@@ -341,58 +342,39 @@ class DownTrack:
         "accepted",
         "active",
         "connection",
-        "last_out_seq",
-        "last_out_ts",
-        "last_pid",
-        "last_sent",
-        "last_tl0",
         "layer",
         "mid",
-        "octets",
-        "packets",
         "payload_type",
-        "pid_offset",
         "retransmitted",
         "rtx",
-        "seq_offset",
-        "ssrc",
         "started",
-        "switch_seq",
+        "stream",
         "target",
-        "tl0_offset",
         "track",
-        "ts_offset",
         "twcc",
         "twcc_element",
     )
 
     def __init__(
-        self, track: Track, connection: MediaConnection, mid: str, payload_type: int
+        self,
+        track: Track,
+        connection: RtpSender,
+        mid: str,
+        payload_type: int,
+        stream: OutgoingStream | None = None,
     ) -> None:
         self.track = track
         self.connection = connection
         self.mid = mid
         self.payload_type = payload_type
-        self.ssrc = random.getrandbits(32) or 1
+        # The slot's stream, which goes on from track to track (a new one on its own).
+        self.stream = OutgoingStream() if stream is None else stream
         self.accepted = False  # the subscriber's answer accepted this m-section
         self.active = False  # accepted and wanted: the forward path checks only this
-        self.started = False
+        self.started = False  # the stream's offsets are fixed for this track and layer
         self.layer = 0  # the layer forwarded now
         # The layer wanted, switched to at its keyframe: the highest the publisher sends now.
         self.target = track.highest_active_layer()
-        self.seq_offset = 0
-        self.ts_offset = 0
-        self.packets = 0
-        self.octets = 0
-        self.last_out_seq = 0
-        self.last_out_ts = 0
-        self.last_sent = 0.0
-        self.switch_seq = 0  # our first sequence number since forwarding (re)started
-        # VP8 picture ids go on across layer switches too (0: as the publisher numbers them).
-        self.pid_offset = 0
-        self.tl0_offset = 0
-        self.last_pid = -1
-        self.last_tl0 = -1
         # The one-byte header extension prefix for abs-send-time (receivers' REMB needs it).
         self.abs_send_time: bytes | None = None
         self.rtx: RtxStream | None = None  # where retransmissions go, if the receiver has RTX
@@ -401,6 +383,15 @@ class DownTrack:
         self.twcc: Estimator | None = None
         self.twcc_element = 0  # its one-byte extension element header: id << 4 | 1
         self.retransmitted: dict[int, float] = {}  # our sequence number -> when last resent
+
+    @property
+    def ssrc(self) -> int:
+        return self.stream.ssrc
+
+    @property
+    def repairable(self) -> bool:
+        """Worth repairing a loss of: forwarded now, and video (Opus conceals a loss)."""
+        return self.active and self.track.is_video
 
     def forward(
         self,
@@ -411,22 +402,24 @@ class DownTrack:
         seq: int,
         ts: int,
         keyframe: bool,
-        vp8: tuple[int, int] | None = None,
+        vp8: tuple[int, int] | None,
+        now: float,
     ) -> None:
+        """Send one packet of the track (its layer `layer`) as ours; `now` is its arrival."""
         connection = self.connection
-        srtp = connection.srtp
-        if not self.active or srtp is None or connection.path is None:
+        if not self.active or not connection.connected:
             return
+        stream = self.stream
         if layer != self.layer or not self.started:
             if not keyframe or layer != self.target:
                 return
             self.layer = layer
-            self._start(seq, ts, vp8)
+            self.started = True
+            stream.start(seq, ts, vp8, now, self.track.clock_rate)
         if vp8 is not None:
-            payload = self._picture_ids(payload, vp8)
-        out_seq = (seq + self.seq_offset) & 0xFFFF
-        out_ts = (ts + self.ts_offset) & 0xFFFFFFFF
-        now = time.monotonic()
+            payload = stream.picture_ids(payload, vp8)
+        out_seq = (seq + stream.seq_offset) & 0xFFFF
+        out_ts = (ts + stream.ts_offset) & 0xFFFFFFFF
         twcc = self.twcc
         if twcc is not None:
             header = TWCC_HEADER.pack(
@@ -434,7 +427,7 @@ class DownTrack:
                 marker | self.payload_type,
                 out_seq,
                 out_ts,
-                self.ssrc,
+                stream.ssrc,
                 0xBEDE,
                 1,
                 self.twcc_element,
@@ -442,55 +435,25 @@ class DownTrack:
             )
         elif self.abs_send_time is None:
             header = RTP_HEADER.pack(
-                0x80 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
+                0x80 | padding, marker | self.payload_type, out_seq, out_ts, stream.ssrc
             )
         else:
             header = (
                 RTP_HEADER.pack(
-                    0x90 | padding, marker | self.payload_type, out_seq, out_ts, self.ssrc
+                    0x90 | padding, marker | self.payload_type, out_seq, out_ts, stream.ssrc
                 )
                 + self.abs_send_time
                 + (int(now * 262144) & 0xFFFFFF).to_bytes(3, "big")
             )
-        try:
-            connection.path.send(srtp.protect(header + payload))
-        except pylibsrtp.Error:  # this subscriber's problem only: the others still get it
-            connection.errors += 1
-            return
-        self.packets += 1
-        self.octets += len(payload) - (payload[-1] if padding else 0)  # RFC 3550: no padding
+        if not connection.send_rtp(header + payload):
+            return  # this subscriber's problem only (the connection counts it)
+        stream.packets += 1
+        stream.octets += len(payload) - (payload[-1] if padding else 0)  # RFC 3550: no padding
         # A late packet (repaired by the publisher's retransmission) leaves the count alone.
-        if (out_seq - self.last_out_seq) & 0xFFFF < 0x8000 or self.packets == 1:
-            self.last_out_seq = out_seq
-            self.last_out_ts = out_ts
-        self.last_sent = now
-
-    def _picture_ids(self, payload: bytes, vp8: tuple[int, int]) -> bytes:
-        pid, tl0 = vp8
-        out_pid = (pid + self.pid_offset) & 0x7FFF
-        out_tl0 = (tl0 + self.tl0_offset) & 0xFF if tl0 >= 0 else -1
-        self.last_pid, self.last_tl0 = out_pid, out_tl0
-        if self.pid_offset == 0 and self.tl0_offset == 0:
-            return payload  # never switched: nothing to rewrite, no copy
-        return vp8_rewrite_picture_ids(payload, out_pid, out_tl0)
-
-    def _start(self, seq: int, ts: int, vp8: tuple[int, int] | None = None) -> None:
-        """Fix the offsets so that our stream goes on where it stopped, if it ever ran."""
-        self.started = True
-        if vp8 is not None and self.last_pid >= 0:
-            pid, tl0 = vp8
-            self.pid_offset = (self.last_pid + 1 - pid) & 0x7FFF
-            if tl0 >= 0 and self.last_tl0 >= 0:
-                self.tl0_offset = (self.last_tl0 + 1 - tl0) & 0xFF
-        if self.packets == 0:
-            self.seq_offset = (random.getrandbits(15) - seq) & 0xFFFF
-            self.ts_offset = (random.getrandbits(31) - ts) & 0xFFFFFFFF
-        else:
-            elapsed = max(time.monotonic() - self.last_sent, 0.001)
-            next_ts = self.last_out_ts + int(elapsed * self.track.clock_rate)
-            self.seq_offset = (self.last_out_seq + 1 - seq) & 0xFFFF
-            self.ts_offset = (next_ts - ts) & 0xFFFFFFFF
-        self.switch_seq = (seq + self.seq_offset) & 0xFFFF
+        if (out_seq - stream.last_seq) & 0xFFFF < 0x8000 or stream.packets == 1:
+            stream.last_seq = out_seq
+            stream.last_ts = out_ts
+        stream.last_sent = now
 
     def resync(self) -> None:
         """The source jumped (pause, new publisher stream): restart at the next keyframe,
@@ -506,32 +469,32 @@ class DownTrack:
         if layer != self.layer or not self.started:
             self.track.request_keyframe(layer)
 
-    def retransmit(self, out_sequence: int, probe: bool = False) -> int:
+    def retransmit(self, out_sequence: int, probe: bool = False, now: float | None = None) -> int:
         """Answer a NACK for one of our sequence numbers from the layer's cache (or, for a
         probe, send a copy of a recent packet: padding the receiver can use). The bytes
         sent: 0 when the packet is not ours or no longer cached."""
-        if not self.started or (out_sequence - self.switch_seq) & 0xFFFF >= 0x8000:
+        stream = self.stream
+        seq = stream.source_sequence(out_sequence) if self.started else None
+        if seq is None:
             return 0  # not ours, or sent before the source switched
-        seq = (out_sequence - self.seq_offset) & 0xFFFF
         packet = self.track.layers[self.layer].cache.get(seq)
         if packet is None:
             return 0
         b0, b1, _, ts, _ = RTP_HEADER.unpack_from(packet)
         offset = payload_offset(packet, b0)
-        marker, out_ts = b1 & 0x80, (ts + self.ts_offset) & 0xFFFFFFFF
+        marker, out_ts = b1 & 0x80, (ts + stream.ts_offset) & 0xFFFFFFFF
         payload = packet[offset:]
         vp8 = vp8_picture_ids(payload) if self.track.is_video else None
-        if vp8 is not None and (self.pid_offset or self.tl0_offset):
-            pid, tl0 = vp8
-            out_tl0 = (tl0 + self.tl0_offset) & 0xFF if tl0 >= 0 else -1
-            payload = vp8_rewrite_picture_ids(payload, (pid + self.pid_offset) & 0x7FFF, out_tl0)
+        if vp8 is not None:
+            payload = stream.resent_picture_ids(payload, vp8)
         rtx = self.rtx
-        now = time.monotonic()
+        if now is None:
+            now = self.track.clock()
         if not probe:
             self._note_retransmission(out_sequence, now)
         if rtx is None:  # the same packet again, on the media stream
             header = RTP_HEADER.pack(
-                0x80 | (b0 & 0x20), marker | self.payload_type, out_sequence, out_ts, self.ssrc
+                0x80 | (b0 & 0x20), marker | self.payload_type, out_sequence, out_ts, stream.ssrc
             )
             body = payload
         else:
@@ -555,6 +518,11 @@ class DownTrack:
         self.connection.send_rtp(header + body)
         return len(header) + len(body)
 
+    def probe_copy(self, back: int, now: float) -> int:
+        """Send again the packet `back` before our last one, as a probe's padding; the bytes
+        sent (0 if it is not cached)."""
+        return self.retransmit((self.stream.last_seq - back) & 0xFFFF, probe=True, now=now)
+
     def _note_retransmission(self, out_sequence: int, now: float) -> None:
         retransmitted = self.retransmitted
         if len(retransmitted) >= 1024:  # older ones are past any repair
@@ -563,9 +531,9 @@ class DownTrack:
         retransmitted.pop(out_sequence, None)  # re-insert: the dict stays in time order
         retransmitted[out_sequence] = now
 
-    def repair(self, out_sequence: int, sent_at: float) -> int:
+    def repair(self, out_sequence: int, sent_at: float, now: float | None = None) -> int:
         """Feedback said a packet we sent at `sent_at` was lost: resend it, unless a copy
         went out since (a NACK was quicker, and that copy may still be on its way)."""
         if self.retransmitted.get(out_sequence, float("-inf")) > sent_at:
             return 0
-        return self.retransmit(out_sequence)
+        return self.retransmit(out_sequence, now=now)
