@@ -60,9 +60,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def must_run_alone(item: pytest.Item) -> bool:
     """Whether a test goes in the serial group (see the module's docstring)."""
     parts = Path(str(item.path)).resolve().relative_to(TESTS).parts
-    return (len(parts) > 1 and parts[0] in SERIAL_FOLDERS) or item.get_closest_marker(
-        "slow"
-    ) is not None
+    in_folder = len(parts) > 1 and parts[0] in SERIAL_FOLDERS
+    return in_folder or item.get_closest_marker("slow") is not None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

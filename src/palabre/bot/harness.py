@@ -117,14 +117,20 @@ class ServerProcess:
 
     def stop(self) -> int:
         """SIGTERM (its graceful exit), then SIGKILL if it has not gone in 10 s."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        return self.process.returncode
+        return stop_process(self.process)
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float = 10.0) -> int:
+    """Stops a child: SIGTERM, then SIGKILL if it has not gone in `grace` seconds. Its exit
+    code."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+    return process.returncode
 
 
 def _die_with_parent() -> None:
