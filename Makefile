@@ -43,8 +43,12 @@ lint: $(BIN)/palabre
 typecheck: $(BIN)/palabre
 	$(BIN)/mypy
 
+# Two processes: the tests that need the machine to themselves (browsers, network namespaces,
+# benchmarks, media through real servers, `slow`) stay in one xdist group, run one at a time
+# on one worker, while the rest runs on the other (tests/conftest.py says which are which).
+# PYTEST_ARGS="-n 0 tests/media" etc. runs a part in one process.
 pytest: $(BIN)/palabre web deps-system
-	$(BIN)/pytest -q -p no:cacheprovider --durations=25 $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider --durations=25 -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

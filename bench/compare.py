@@ -49,7 +49,6 @@ import asyncio
 import contextlib
 import json
 import math
-import multiprocessing
 import os
 import shutil
 import subprocess
@@ -237,7 +236,9 @@ def _worker(
         runner.run(main())
 
 
-class Remote:
+class Remote(flows.BotProcess):
+    """A bot process of the comparison: a Group of bots on Palabre or Janus."""
+
     def __init__(
         self,
         server: str,
@@ -247,36 +248,13 @@ class Remote:
         sample_every: int = 8,
         priority: int = 0,
     ) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(
-            target=_worker,
-            args=(child, server, url, specs, audio_only, sample_every, priority),
-            daemon=True,
-        )
-        self.process.start()
-        child.close()
+        super().__init__(_worker, server, url, specs, audio_only, sample_every, priority)
 
     async def call(self, command: object, timeout: float = 30) -> Any:
-        loop = asyncio.get_running_loop()
-        if command is not None:
-            self.conn.send(command)
-        if not await loop.run_in_executor(None, self.conn.poll, timeout):
-            raise RuntimeError(f"bot process {self.process.pid} did not answer {command!r}")
-        reply: tuple[str, Any] = self.conn.recv()
-        if reply[0] == "error":
-            raise RuntimeError(f"bot process {self.process.pid}: {reply[1]}")
-        return reply[1]
+        return (await self._call(command, timeout))[1]
 
     async def snapshot(self) -> flows.Snapshot:
         return flows.Snapshot.from_dict(await self.call("snap"))
-
-    async def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.call("stop", 30)
-        self.process.join(10)
-        if self.process.is_alive():
-            self.process.kill()
 
 
 # --- the servers ---

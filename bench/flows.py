@@ -349,7 +349,38 @@ def _worker(
         runner.run(main())
 
 
-class RemoteBots:
+class BotProcess:
+    """The controller's handle on a process that runs `target(conn, *args)` and answers each
+    command sent on its pipe with (what, data), or ("error", text)."""
+
+    def __init__(self, target: Callable[..., None], *args: object) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=target, args=(child, *args), daemon=True)
+        self.process.start()
+        child.close()
+
+    async def _call(self, command: object, timeout: float) -> tuple[str, Any]:
+        """Sends a command (None: only waits for the first word) and returns the reply."""
+        loop = asyncio.get_running_loop()
+        if command is not None:
+            self.conn.send(command)
+        if not await loop.run_in_executor(None, self.conn.poll, timeout):
+            raise RuntimeError(f"bot process {self.process.pid} did not answer {command!r}")
+        reply: tuple[str, Any] = self.conn.recv()
+        if reply[0] == "error":
+            raise RuntimeError(f"bot process {self.process.pid}: {reply[1]}")
+        return reply
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self._call("stop", 30)
+        self.process.join(10)
+        if self.process.is_alive():
+            self.process.kill()
+
+
+class RemoteBots(BotProcess):
     """The controller's handle on a bot process."""
 
     def __init__(
@@ -361,26 +392,7 @@ class RemoteBots:
         nice: int | None = None,
         simulcast: bool = False,
     ) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(
-            target=_worker,
-            args=(child, url, specs, bitrate, audio_only, nice, simulcast),
-            daemon=True,
-        )
-        self.process.start()
-        child.close()
-
-    async def _call(self, command: object, timeout: float) -> tuple[str, Any]:
-        loop = asyncio.get_running_loop()
-        if command is not None:
-            self.conn.send(command)
-        if not await loop.run_in_executor(None, self.conn.poll, timeout):
-            raise RuntimeError(f"bot process {self.process.pid} did not answer {command!r}")
-        reply: tuple[str, Any] = self.conn.recv()
-        if reply[0] == "error":
-            raise RuntimeError(f"bot process {self.process.pid}: {reply[1]}")
-        return reply
+        super().__init__(_worker, url, specs, bitrate, audio_only, nice, simulcast)
 
     async def start(self) -> None:
         await self._call(None, 120)
@@ -395,13 +407,6 @@ class RemoteBots:
 
     async def stagger(self, delays: dict[str, float]) -> None:
         await self._call(("stagger", delays), 10 + max(delays.values(), default=0))
-
-    async def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            await self._call("stop", 30)
-        self.process.join(10)
-        if self.process.is_alive():
-            self.process.kill()
 
 
 class LocalBots:

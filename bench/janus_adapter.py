@@ -38,6 +38,8 @@ from typing import Any
 from websockets.asyncio.client import connect
 
 from palabre.bot import Bot, ReceivedTrack
+from palabre.bot.client import receiving_section
+from palabre.bot.harness import stop_process
 from palabre.bot.peer import BotTransport
 from palabre.media import sdp
 
@@ -77,13 +79,7 @@ class JanusServer:
         return ""
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_process(self.process)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -367,14 +363,7 @@ class JanusBot(Bot):
         ssrc_map: dict[int, ReceivedTrack] = {}
         for section in offer.media:
             mid = section.mid or ""
-            reply = sdp.MediaSection(section.kind, section.port, section.proto, section.formats)
-            direction = "recvonly" if section.direction == "sendonly" else "inactive"
-            reply.attributes += [("mid", mid), (direction, None), ("rtcp-mux", None)]
-            reply.attributes += self.subscribe_transport.local_attributes("active")
-            reply.attributes += [
-                (k, v) for k, v in section.attributes if k in ("rtpmap", "fmtp", "rtcp-fb")
-            ]
-            answer.media.append(reply)
+            answer.media.append(receiving_section(section, self.subscribe_transport, section.port))
             info = by_mid.get(mid)
             ssrcs = section.ssrcs()
             if info is None or not ssrcs or "feed_id" not in info:

@@ -1,4 +1,11 @@
-"""Shared fixtures: a real `palabre serve` process on free loopback ports."""
+"""Shared fixtures: a real `palabre serve` process on free loopback ports.
+
+`make test` runs pytest on two processes (pytest-xdist, `-n 2 --dist loadgroup`). The tests
+that must not share the machine (browsers, network namespaces, benchmarks, media flowing
+between bots and servers, anything marked slow) go in one group, run one after another on
+one worker; the rest runs beside them on the other. Each worker takes its free ports from
+a block of its own (palabre.bot.harness.use_port_block), and session fixtures (PostgreSQL)
+start once per worker, each on its own port and directory."""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from palabre.accounts.identity import Auth
-from palabre.bot.harness import ServerProcess, free_port
+from palabre.bot.harness import ServerProcess, free_port, use_port_block
 from palabre.bot.harness import start_server as harness_start_server
 from palabre.config import Settings
 from palabre.db import Database
@@ -27,6 +34,40 @@ from smtp_server import SmtpServer
 from workspace import Workspace
 
 PalabreServer = ServerProcess  # the name the tests know
+
+TESTS = Path(__file__).resolve().parent
+# Folders whose tests need the machine to themselves: real browsers, network namespaces,
+# benchmarks, and media flowing through real servers (a loss or time threshold).
+SERIAL_FOLDERS = ("browser", "netns", "bench", "cluster", "integration")
+SERIAL_GROUP = "serial"
+
+
+def _worker_index() -> tuple[int, int] | None:
+    """(this worker's index, how many workers) under pytest-xdist; None otherwise."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    count = os.environ.get("PYTEST_XDIST_WORKER_COUNT", "")
+    if worker.startswith("gw") and worker[2:].isdigit() and count.isdigit():
+        return int(worker[2:]), int(count)
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    worker = _worker_index()
+    if worker is not None:
+        use_port_block(*worker)
+
+
+def must_run_alone(item: pytest.Item) -> bool:
+    """Whether a test goes in the serial group (see the module's docstring)."""
+    parts = Path(str(item.path)).resolve().relative_to(TESTS).parts
+    in_folder = len(parts) > 1 and parts[0] in SERIAL_FOLDERS
+    return in_folder or item.get_closest_marker("slow") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if must_run_alone(item):
+            item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
 
 
 def start_server(tmp_path: Path, *args: str) -> PalabreServer:

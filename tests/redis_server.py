@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from palabre.bot.harness import free_port
+from palabre.bot.harness import free_port, stop_process
 
 
 class RedisServer:
@@ -84,12 +84,7 @@ class RedisServer:
         self.launch()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        if self.process is not None:
+            stop_process(self.process)
         self.process = None
         shutil.rmtree(self.root, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -108,6 +109,12 @@ async def join_from_prejoin(page: Any, name: str) -> None:
     await wait_connected(page)
 
 
+async def join_room(page: Any, base: str, room: str, name: str) -> None:
+    """Opens the meeting's link, then the prejoin page."""
+    await page.goto(f"{base}/{room}")
+    await join_from_prejoin(page, name)
+
+
 async def join_from_home(page: Any, base: str, target: str, name: str) -> None:
     """Home page: type a meeting name, link or code, then the prejoin page."""
     await page.goto(base + "/")
@@ -115,6 +122,14 @@ async def join_from_home(page: Any, base: str, target: str, name: str) -> None:
     await page.click("#join-button")
     await page.wait_for_selector("#display-name")
     await join_from_prejoin(page, name)
+
+
+async def meet(browser: Any, base: str, room: str, *names: str) -> list[Any]:
+    """A page per name, each joined to the room from the home page, in that order."""
+    pages = [(await new_page(browser, name))[0] for name in names]
+    for page, name in zip(pages, names, strict=True):
+        await join_from_home(page, base, room, name)
+    return pages
 
 
 async def my_id(page: Any) -> str:
@@ -147,6 +162,15 @@ async def remote_tiles(page: Any, source: str = "camera") -> list[str]:
     return sorted(ids)
 
 
+async def tile_attr(page: Any, pid: str, attr: str, source: str = "camera") -> str | None:
+    """A data attribute of a participant's tile (audioMuted, videoMuted, speaking...)."""
+    sel = f'#tiles li.tile[data-participant="{pid}"][data-source="{source}"]'
+    value: str | None = await page.eval_on_selector_all(
+        sel, f"els => els.length ? els[0].dataset.{attr} : null"
+    )
+    return value
+
+
 async def assert_media_flowing(
     page: Any, participants: list[str], source: str = "camera", audio: bool = True
 ) -> None:
@@ -173,11 +197,14 @@ async def assert_media_flowing(
             assert a1["energy"] > 0, f"audio of {p} is silent"
 
 
-async def run_axe(page: Any) -> list[dict[str, Any]]:
-    """Serious or critical axe-core violations on the page as it is now."""
+async def run_axe(page: Any, within: str | None = None) -> list[dict[str, Any]]:
+    """Serious or critical axe-core violations on the page as it is now (or inside the
+    element `within` selects)."""
     await page.add_script_tag(path=str(AXE))
     result: dict[str, Any] = await page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
+        "async (sel) => await axe.run(sel ? document.querySelector(sel) : document,"
+        " {resultTypes: ['violations']})",
+        within,
     )
     return [
         {
@@ -189,3 +216,37 @@ async def run_axe(page: Any) -> list[dict[str, Any]]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+# ---- end-to-end encryption ----
+
+E2EE_STATE_JS = "async () => window.__palabre.e2ee ? await window.__palabre.e2ee.state() : null"
+
+
+async def e2ee_state(page: Any) -> dict[str, Any] | None:
+    state: dict[str, Any] | None = await page.evaluate(E2EE_STATE_JS)
+    return state
+
+
+async def enable_e2ee(page: Any) -> None:
+    """The moderator turns end-to-end encryption on from the moderation panel."""
+    for _ in range(3):
+        await page.click("#toggle-moderation")
+        with contextlib.suppress(Exception):
+            await page.wait_for_selector("#mod-panel:not([hidden])", timeout=5_000)
+            break
+    await page.check("#mod-panel input[name=e2ee]")
+    await page.wait_for_selector("#e2ee-bar:not([hidden])")
+    await page.click("#close-moderation")
+
+
+async def wait_keys(page: Any, others: list[str]) -> dict[str, Any]:
+    """This page holds a media key of each of the others."""
+    state = await wait_for(
+        lambda: e2ee_state(page),
+        lambda s: bool(s) and all(s["keys"].get(p) for p in others),
+        timeout=20,
+        what=f"media keys of {others}",
+    )
+    assert state is not None
+    return state

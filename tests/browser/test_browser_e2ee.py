@@ -13,12 +13,15 @@ import pytest
 from browser_helpers import (
     assert_media_flowing,
     by_key,
+    e2ee_state,
+    enable_e2ee,
     join_from_home,
-    join_from_prejoin,
+    join_room,
     my_id,
     new_page,
     remote_stats,
     wait_for,
+    wait_keys,
 )
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -29,42 +32,7 @@ from palabre.media.rtp import RTP_HEADER, parse_header, vp8_payload_header_offse
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-STATE_JS = "async () => window.__palabre.e2ee ? await window.__palabre.e2ee.state() : null"
 TRAILER = 13  # IV (12) and the 0xE2 format byte
-
-
-async def e2ee_state(page: Any) -> dict[str, Any] | None:
-    state: dict[str, Any] | None = await page.evaluate(STATE_JS)
-    return state
-
-
-async def enable_e2ee(page: Any) -> None:
-    """The moderator turns end-to-end encryption on from the moderation panel."""
-    for _ in range(3):
-        await page.click("#toggle-moderation")
-        with contextlib.suppress(Exception):
-            await page.wait_for_selector("#mod-panel:not([hidden])", timeout=5_000)
-            break
-    await page.check("#mod-panel input[name=e2ee]")
-    await page.wait_for_selector("#e2ee-bar:not([hidden])")
-    await page.click("#close-moderation")
-
-
-async def join_room(page: Any, base: str, room: str, name: str) -> None:
-    await page.goto(f"{base}/{room}")
-    await join_from_prejoin(page, name)
-
-
-async def wait_keys(page: Any, others: list[str]) -> dict[str, Any]:
-    """This page holds a media key of each of the others."""
-    state = await wait_for(
-        lambda: e2ee_state(page),
-        lambda s: bool(s) and all(s["keys"].get(p) for p in others),
-        timeout=20,
-        what=f"media keys of {others}",
-    )
-    assert state is not None
-    return state
 
 
 # ---- the frame format, as a receiver that holds the key reads it ----

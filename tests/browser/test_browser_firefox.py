@@ -9,15 +9,17 @@ from typing import Any
 import pytest
 from browser_helpers import (
     assert_media_flowing,
+    e2ee_state,
+    enable_e2ee,
     join_from_home,
     join_from_prejoin,
     my_id,
     new_page,
     remote_tiles,
     wait_for,
+    wait_keys,
 )
 from firefox import FirefoxPage
-from test_browser_e2ee import e2ee_state, enable_e2ee, wait_keys
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -12,21 +12,15 @@ from browser_helpers import (
     assert_media_flowing,
     join_from_home,
     join_from_prejoin,
+    meet,
     my_id,
     new_page,
     remote_tiles,
+    tile_attr,
     wait_for,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-async def tile_attr(page: Any, pid: str, attr: str, source: str = "camera") -> str | None:
-    sel = f'#tiles li.tile[data-participant="{pid}"][data-source="{source}"]'
-    value: str | None = await page.eval_on_selector_all(
-        sel, f"els => els.length ? els[0].dataset.{attr} : null"
-    )
-    return value
 
 
 async def test_three_participants_meet(browser: Any, web_server: Any, artifacts: Path) -> None:
@@ -140,10 +134,7 @@ async def test_three_participants_meet(browser: Any, web_server: Any, artifacts:
 async def test_reconnects_after_websocket_drop(browser: Any, web_server: Any) -> None:
     base = web_server.http_url
     room = "reconnect-test"
-    ada, _ = await new_page(browser, "Ada")
-    bob, _ = await new_page(browser, "Bob")
-    await join_from_home(ada, base, room, "Ada")
-    await join_from_home(bob, base, room, "Bob")
+    ada, bob = await meet(browser, base, room, "Ada", "Bob")
     bob_id = await my_id(bob)
     await assert_media_flowing(ada, [bob_id])
 
@@ -162,10 +153,7 @@ async def test_reconnects_after_websocket_drop(browser: Any, web_server: Any) ->
 async def test_rejoined_participant_reaches_the_others(browser: Any, web_server: Any) -> None:
     base = web_server.http_url
     room = "rejoin-media-test"
-    ada, _ = await new_page(browser, "Ada")
-    bob, _ = await new_page(browser, "Bob")
-    await join_from_home(ada, base, room, "Ada")
-    await join_from_home(bob, base, room, "Bob")
+    ada, bob = await meet(browser, base, room, "Ada", "Bob")
     await assert_media_flowing(bob, [await my_id(ada)])
     await ada.reload()
     await ada.wait_for_selector(".meeting[data-status=connected]", timeout=20_000)

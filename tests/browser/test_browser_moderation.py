@@ -8,21 +8,15 @@ import pytest
 from browser_helpers import (
     join_from_home,
     join_from_prejoin,
+    meet,
     my_id,
     new_page,
     remote_tiles,
+    tile_attr,
     wait_for,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-async def tile_attr(page: Any, pid: str, attr: str) -> str | None:
-    sel = f'#tiles li.tile[data-participant="{pid}"][data-source="camera"]'
-    value: str | None = await page.eval_on_selector_all(
-        sel, f"els => els.length ? els[0].dataset.{attr} : null"
-    )
-    return value
 
 
 async def tile_action(page: Any, pid: str, action: str) -> None:
@@ -158,10 +152,7 @@ async def test_moderator_controls_the_room(browser: Any, web_server: Any) -> Non
 async def test_moderator_role_passes_on(browser: Any, web_server: Any) -> None:
     base = web_server.http_url
     room = "succession-test"
-    ada, _ = await new_page(browser, "Ada")
-    bob, _ = await new_page(browser, "Bob")
-    await join_from_home(ada, base, room, "Ada")
-    await join_from_home(bob, base, room, "Bob")
+    ada, bob = await meet(browser, base, room, "Ada", "Bob")
     assert await bob.locator("#toggle-moderation").count() == 0
     await ada.click("#leave")
     await bob.wait_for_selector("#toggle-moderation", timeout=10_000)

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from browser_helpers import (
-    AXE,
     assert_media_flowing,
     join_from_home,
     join_from_prejoin,
+    meet,
     my_id,
     new_page,
+    run_axe,
     wait_for,
 )
 
@@ -48,20 +49,6 @@ async def download_text(page: Any, selector: str) -> tuple[str, str]:
     path = await download.path()
     text = await asyncio.to_thread(Path(path).read_text, encoding="utf-8")
     return download.suggested_filename, text
-
-
-async def axe_in(page: Any, selector: str) -> list[dict[str, Any]]:
-    """Serious or critical axe-core violations inside one element."""
-    await page.add_script_tag(path=str(AXE))
-    result: dict[str, Any] = await page.evaluate(
-        "async (sel) => await axe.run(document.querySelector(sel), {resultTypes: ['violations']})",
-        selector,
-    )
-    return [
-        {"id": v["id"], "nodes": [n["html"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 async def test_notes_coediting_export_and_destroyed_at_the_end(
@@ -176,7 +163,7 @@ async def test_notes_coediting_export_and_destroyed_at_the_end(
         lambda n: n == 2,
         what="tinted text",
     )
-    assert await axe_in(chloe, "#notes-panel") == []
+    assert await run_axe(chloe, "#notes-panel") == []
 
     # Escape closes the notes and gives the focus back to their button.
     await chloe.focus("#notes-text")
@@ -200,10 +187,7 @@ async def test_notes_coediting_export_and_destroyed_at_the_end(
 async def test_microphone_shortcuts_shown_to_others(browser: Any, web_server: Any) -> None:
     base = web_server.http_url
     room = "mic-keys"
-    ada, _ = await new_page(browser, "Ada")
-    bob, _ = await new_page(browser, "Bob")
-    await join_from_home(ada, base, room, "Ada")
-    await join_from_home(bob, base, room, "Bob")
+    ada, bob = await meet(browser, base, room, "Ada", "Bob")
     bob_id = await my_id(bob)
     tile = f'#tiles li.tile[data-participant="{bob_id}"][data-source="camera"]'
 
@@ -255,10 +239,7 @@ async def test_microphone_shortcuts_shown_to_others(browser: Any, web_server: An
 async def test_connection_quality_popover(browser: Any, web_server: Any) -> None:
     base = web_server.http_url
     room = "netq-test"
-    ada, _ = await new_page(browser, "Ada")
-    bob, _ = await new_page(browser, "Bob")
-    await join_from_home(ada, base, room, "Ada")
-    await join_from_home(bob, base, room, "Bob")
+    ada, bob = await meet(browser, base, room, "Ada", "Bob")
     bob_id = await my_id(bob)
     await assert_media_flowing(ada, [bob_id])
 
@@ -353,10 +334,7 @@ async def test_notes_written_while_disconnected_arrive_after_the_rejoin(
 ) -> None:
     base = web_server.http_url
     room = "notes-offline"
-    ada, _ = await new_page(browser, "Ada")
-    bob, _ = await new_page(browser, "Bob")
-    await join_from_home(ada, base, room, "Ada")
-    await join_from_home(bob, base, room, "Bob")
+    ada, bob = await meet(browser, base, room, "Ada", "Bob")
     for page in (ada, bob):
         await open_notes(page)
     await ada.click("#notes-text")

@@ -19,6 +19,7 @@ from browser_helpers import (
     STATIC_INDEX,
     assert_media_flowing,
     join_from_home,
+    meet,
     my_id,
     new_page,
     remote_tiles,
@@ -58,10 +59,7 @@ def _serve_again(port: int, media_port: int, data_dir: Path, log: Path) -> subpr
 async def test_rejoins_after_the_server_restarts(browser: Any, server: Any, tmp_path: Path) -> None:
     base = server.http_url
     room = "restart-test"
-    ada, _ = await new_page(browser, "Ada")
-    bob, _ = await new_page(browser, "Bob")
-    await join_from_home(ada, base, room, "Ada")
-    await join_from_home(bob, base, room, "Bob")
+    ada, bob = await meet(browser, base, room, "Ada", "Bob")
     await assert_media_flowing(ada, [await my_id(bob)])
 
     # The server dies without a word: both show the banner.

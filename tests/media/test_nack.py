@@ -11,7 +11,7 @@ from palabre.media.nack import NackTracker
 from palabre.media.publisher import Publisher
 
 from .chrome_offer import CHROME_OFFER, VIDEO_RTX_SSRC, VIDEO_SSRC
-from .test_publisher_subscriber import Harness, harness, server_cert  # noqa: F401
+from .negotiation import Harness
 
 
 def _feed(tracker: NackTracker, seqs: list[int], now: float = 0.0) -> list[bool]:
@@ -92,7 +92,7 @@ def _rtx(osn: int, rtx_seq: int) -> bytes:
 
 
 @pytest.fixture
-def publisher(harness: Harness) -> tuple[Publisher, list[bytes]]:  # noqa: F811
+def publisher(harness: Harness) -> tuple[Publisher, list[bytes]]:
     pub = harness.publisher()
     pub.negotiate(CHROME_OFFER, {})
     pub.rtcp_ssrc = 4242

@@ -8,72 +8,13 @@ import pytest
 
 from palabre.media import nack, rtcp, rtp, sdp, twcc
 from palabre.media.codecs import MID_URI, TWCC_URI
-from palabre.media.connection import MediaConnection
 from palabre.media.dtls import Certificate
-from palabre.media.publisher import Publisher
-from palabre.media.subscriber import Subscriber
 from palabre.media.track import Track
-from palabre.media.transport import MediaTransport
 
 from .chrome_offer import AUDIO_SSRC, CHROME_OFFER, VIDEO_SSRC
 from .fake_scheduler import FakeScheduler
 from .firefox_offer import FIREFOX_OFFER
-
-CANDIDATES = (
-    sdp.Candidate("1", "udp", "127.0.0.1", 10000, 2130706431),
-    sdp.Candidate("101", "tcp", "127.0.0.1", 10000, 1015022079),
-)
-
-
-@pytest.fixture(scope="module")
-def server_cert() -> Certificate:
-    return Certificate()
-
-
-@pytest.fixture(scope="module")
-def client_cert() -> Certificate:
-    return Certificate()
-
-
-class Harness:
-    """The parts of the SFU that negotiation needs, without sockets."""
-
-    def __init__(self, certificate: Certificate) -> None:
-        self.certificate = certificate
-        self.transport = MediaTransport()
-        self.keyframe_requests: list[Track] = []
-
-    def transport_parameters(
-        self, connection: MediaConnection, setup: str
-    ) -> sdp.TransportParameters:
-        return sdp.TransportParameters(
-            connection.ufrag, connection.pwd, self.certificate.fingerprint, setup, CANDIDATES
-        )
-
-    def connection(self) -> MediaConnection:
-        return MediaConnection(
-            self.transport,
-            self.certificate,
-            on_rtp=lambda _: None,
-            on_rtcp=lambda _: None,
-            on_connected=lambda: None,
-        )
-
-    def publisher(self, participant_id: str = "alice") -> Publisher:
-        return Publisher(
-            participant_id,
-            self.connection(),
-            self.transport_parameters,
-            lambda track, _layer: self.keyframe_requests.append(track),
-        )
-
-    def subscriber(self, participant_id: str = "bob") -> Subscriber:
-        return Subscriber(participant_id, self.connection(), self.transport_parameters)
-
-
-@pytest.fixture
-def harness(server_cert: Certificate) -> Harness:
-    return Harness(server_cert)
+from .negotiation import CANDIDATES, Harness
 
 
 def client_transport(cert: Certificate, setup: str) -> list[tuple[str, str | None]]:

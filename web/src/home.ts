@@ -23,10 +23,8 @@ export function parseTarget(raw: string): { code: string } | { name: string } | 
   return { name: s };
 }
 
-export function renderHome(root: HTMLElement): Dispose {
-  const error = h("p", { class: "error", id: "join-error", role: "alert" });
-  const fail = (key: Key) => tr(error, key);
-
+/** "New meeting": a fresh room, then its prejoin page. */
+function newMeetingButton(fail: (key: Key) => void): HTMLButtonElement {
   const newBtn = h("button", { type: "button", class: "btn primary big", id: "new-meeting" });
   newBtn.append(tr(h("span"), "home.new"));
   newBtn.addEventListener("click", async () => {
@@ -39,7 +37,13 @@ export function renderHome(root: HTMLElement): Dispose {
       newBtn.disabled = false;
     }
   });
+  newBtn.setAttribute("aria-describedby", "new-hint");
+  newBtn.prepend(icon("cam"));
+  return newBtn;
+}
 
+/** "Join": a meeting's name, link or numeric code. */
+function joinForm(error: HTMLElement, fail: (key: Key) => void): HTMLFormElement {
   const input = h("input", {
     id: "join-target",
     name: "target",
@@ -80,7 +84,12 @@ export function renderHome(root: HTMLElement): Dispose {
       input.focus();
     }
   });
+  return form;
+}
 
+export function renderHome(root: HTMLElement): Dispose {
+  const error = h("p", { class: "error", id: "join-error", role: "alert" });
+  const fail = (key: Key) => tr(error, key);
   const main = h(
     "main",
     { class: "home", id: "main" },
@@ -92,15 +101,13 @@ export function renderHome(root: HTMLElement): Dispose {
       h(
         "div",
         { class: "new" },
-        newBtn,
+        newMeetingButton(fail),
         tr(h("p", { class: "hint", id: "new-hint" }), "home.newHint"),
       ),
       h("hr", { "aria-hidden": "true" }),
-      form,
+      joinForm(error, fail),
     ),
   );
-  newBtn.setAttribute("aria-describedby", "new-hint");
-  newBtn.prepend(icon("cam"));
   root.append(topbar(), main);
   focusHeading(root);
   return () => {};

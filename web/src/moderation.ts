@@ -17,6 +17,7 @@ export interface ModerationHost {
   toast(key: Key): void;
 }
 
+
 export class Moderation {
   readonly button: HTMLButtonElement;
   readonly panel: HTMLElement;
@@ -50,14 +51,63 @@ export class Moderation {
     tr(close, "mod.close");
     close.addEventListener("click", () => this.toggle(false));
 
-    const check = (key: Key, name: string, send: (v: boolean) => Outgoing) => {
-      const cid = newId("mod");
-      const input = h("input", { type: "checkbox", id: cid, name });
-      input.addEventListener("change", () => void this.send(send(input.checked)));
-      this.checks[name] = input;
-      return h("div", { class: "check" }, input, tr(h("label", { for: cid }), key));
-    };
+    this.passwordState = h("p", { class: "hint", id: "password-state" });
+    const pwForm = this.passwordForm();
+    const actions = this.meetingActions();
+    this.lobbyList = h("ul", { class: "lobby-list", id: "lobby-list" });
+    this.lobbyEmpty = tr(h("p", { class: "hint" }), "mod.nobodyWaiting");
+    const titleId = "mod-title";
+    const waitId = "lobby-title";
+    this.panel = h(
+      "aside",
+      { class: "panel", id, "aria-labelledby": titleId },
+      h("div", { class: "panel-head" }, tr(h("h2", { id: titleId, tabindex: "-1" }), "mod.panel"), close),
+      h(
+        "section",
+        { "aria-labelledby": waitId },
+        tr(h("h3", { id: waitId }), "mod.waiting"),
+        this.lobbyEmpty,
+        this.lobbyList,
+      ),
+      ...this.settingChecks(),
+      pwForm,
+      actions,
+    );
+    this.panel.hidden = true;
+    document.addEventListener("click", this.onDocClick);
+  }
 
+  /** A room setting's checkbox; a change sends the command `send` makes. */
+  private check(key: Key, name: string, send: (v: boolean) => Outgoing): HTMLElement {
+    const cid = newId("mod");
+    const input = h("input", { type: "checkbox", id: cid, name });
+    input.addEventListener("change", () => void this.send(send(input.checked)));
+    this.checks[name] = input;
+    return h("div", { class: "check" }, input, tr(h("label", { for: cid }), key));
+  }
+
+  private settingChecks(): HTMLElement[] {
+    const check = (key: Key, name: string, send: (v: boolean) => Outgoing) => this.check(key, name, send);
+    return [
+      check("mod.lobby", "lobby", (v) => ({ type: "lobby", enabled: v })),
+      check("mod.lock", "locked", (v) => ({ type: "lock", locked: v })),
+      check("mod.e2ee", "e2ee", (v) => ({ type: "e2ee", enabled: v })),
+      ...(this.host.spaceRoom ? [check("mod.saveChat", "saveChat", (v) => ({ type: "save_chat", save: v }))] : []),
+      check("mod.startAudioMuted", "startAudio", (v) => ({
+        type: "start_muted",
+        audio: v,
+        video: this.checks.startVideo!.checked,
+      })),
+      check("mod.startVideoMuted", "startVideo", (v) => ({
+        type: "start_muted",
+        audio: this.checks.startAudio!.checked,
+        video: v,
+      })),
+    ];
+  }
+
+  /** The room's password: set or cleared. */
+  private passwordForm(): HTMLFormElement {
     const pw = h("input", { type: "password", id: "mod-password", autocomplete: "new-password" });
     const setPw = tr(h("button", { type: "button", class: "btn small", id: "set-password" }), "mod.passwordSet");
     const clearPw = tr(h("button", { type: "button", class: "btn small", id: "clear-password" }), "mod.passwordClear");
@@ -67,7 +117,6 @@ export class Moderation {
       pw.value = "";
     });
     clearPw.addEventListener("click", () => void this.send({ type: "set_password", password: null }));
-    this.passwordState = h("p", { class: "hint", id: "password-state" });
     // In a form, so password managers and the browser treat the field as one.
     const user = h("input", { type: "text", autocomplete: "username", hidden: true, value: "" });
     user.setAttribute("aria-hidden", "true");
@@ -84,7 +133,11 @@ export class Moderation {
       e.preventDefault();
       setPw.click();
     });
+    return pwForm;
+  }
 
+  /** Mute everyone, end the meeting (each confirmed first). */
+  private meetingActions(): HTMLElement {
     const muteAll = tr(h("button", { type: "button", class: "btn", id: "mute-all" }), "mod.muteAll");
     muteAll.addEventListener("click", async () => {
       if (await confirmAction("confirm.muteAllTitle", "confirm.muteAllBody", "confirm.muteAllOk"))
@@ -95,41 +148,7 @@ export class Moderation {
       if (await confirmAction("confirm.endTitle", "confirm.endBody", "confirm.endOk"))
         void this.send({ type: "end_meeting" });
     });
-
-    this.lobbyList = h("ul", { class: "lobby-list", id: "lobby-list" });
-    this.lobbyEmpty = tr(h("p", { class: "hint" }), "mod.nobodyWaiting");
-    const titleId = "mod-title";
-    const waitId = "lobby-title";
-    this.panel = h(
-      "aside",
-      { class: "panel", id, "aria-labelledby": titleId },
-      h("div", { class: "panel-head" }, tr(h("h2", { id: titleId, tabindex: "-1" }), "mod.panel"), close),
-      h(
-        "section",
-        { "aria-labelledby": waitId },
-        tr(h("h3", { id: waitId }), "mod.waiting"),
-        this.lobbyEmpty,
-        this.lobbyList,
-      ),
-      check("mod.lobby", "lobby", (v) => ({ type: "lobby", enabled: v })),
-      check("mod.lock", "locked", (v) => ({ type: "lock", locked: v })),
-      check("mod.e2ee", "e2ee", (v) => ({ type: "e2ee", enabled: v })),
-      ...(host.spaceRoom ? [check("mod.saveChat", "saveChat", (v) => ({ type: "save_chat", save: v }))] : []),
-      check("mod.startAudioMuted", "startAudio", (v) => ({
-        type: "start_muted",
-        audio: v,
-        video: this.checks.startVideo!.checked,
-      })),
-      check("mod.startVideoMuted", "startVideo", (v) => ({
-        type: "start_muted",
-        audio: this.checks.startAudio!.checked,
-        video: v,
-      })),
-      pwForm,
-      h("div", { class: "actions" }, muteAll, endAll),
-    );
-    this.panel.hidden = true;
-    document.addEventListener("click", this.onDocClick);
+    return h("div", { class: "actions" }, muteAll, endAll);
   }
 
   toggle(open = this.panel.hidden): void {

@@ -44,27 +44,22 @@ export function toggleButton(
   return { btn, set };
 }
 
-export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
-  let disposed = false;
-  let room = requested;
-  let code: string | undefined;
-  const prefs: DevicePrefs = loadPrefs();
-  let mic: MediaStreamTrack | null = null;
-  let cam: MediaStreamTrack | null = null;
-  let micOn = true;
-  let camOn = true;
-  let stopMeter: (() => void) | null = null;
-  document.title = `${room} — Palabre`;
+/** A labelled device select. */
+function deviceSelect(id: string, label: Key): { sel: HTMLSelectElement; field: HTMLElement } {
+  const sel = h("select", { id });
+  return { sel, field: h("div", { class: "field" }, tr(h("label", { for: id }), label), sel) };
+}
 
-  const heading = h("h1", { tabindex: "-1", class: "room-name" }, room);
-  const codeLine = h("p", { class: "code", id: "prejoin-code" });
-  const error = h("p", { class: "error", role: "alert", id: "prejoin-error" });
+function fillSelect(sel: HTMLSelectElement, list: MediaDeviceInfo[], current?: string): void {
+  sel.replaceChildren(
+    ...list.map((dev, i) => h("option", { value: dev.deviceId }, dev.label || `${sel.id.split("-")[0]} ${i + 1}`)),
+  );
+  if (!list.length) sel.append(tr(h("option", { value: "" }), "prejoin.default"));
+  if (current && list.some((x) => x.deviceId === current)) sel.value = current;
+}
 
-  // Preview and level meter.
-  const video = h("video", { class: "preview mirror", muted: true, playsinline: true, autoplay: true });
-  video.muted = true;
-  tr(video, "prejoin.preview", undefined, "aria-label");
-  const off = tr(h("div", { class: "preview-off", "aria-hidden": "true" }), "prejoin.noCamera");
+/** The level meter of the microphone. */
+function levelMeter(): { meter: HTMLElement; set(v: number): void } {
   const bar = h("div", { class: "meter-bar" });
   const meter = h(
     "div",
@@ -79,33 +74,165 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
     bar,
   );
   tr(meter, "prejoin.level", undefined, "aria-label");
-  const micT = toggleButton("prejoin-mic", "meeting.mic", "mic", "micOff", micOn);
-  const camT = toggleButton("prejoin-cam", "meeting.cam", "cam", "camOff", camOn);
-  const previewBox = h(
-    "div",
-    { class: "preview-box" },
-    video,
-    off,
-    h("div", { class: "preview-controls" }, micT.btn, camT.btn),
-  );
-
-  // Devices.
-  const select = (id: string, label: Key) => {
-    const sel = h("select", { id });
-    return { sel, field: h("div", { class: "field" }, tr(h("label", { for: id }), label), sel) };
+  const set = (v: number) => {
+    bar.style.transform = `scaleX(${v.toFixed(3)})`;
+    meter.setAttribute("aria-valuenow", String(Math.round(v * 100)));
   };
-  const camSel = select("camera-select", "prejoin.camera");
-  const micSel = select("microphone-select", "prejoin.microphone");
-  const spkSel = select("speaker-select", "prejoin.speaker");
-  const devices = h(
-    "fieldset",
-    { class: "devices" },
-    tr(h("legend"), "prejoin.devices"),
-    camSel.field,
-    micSel.field,
-    canChooseSpeaker ? spkSel.field : null,
-  );
+  return { meter, set };
+}
 
+/** The camera preview, the microphone's level, their toggles and the device choices; the
+ * tracks are handed to the meeting on joining. */
+class PrejoinMedia {
+  disposed = false;
+  micOn = true;
+  camOn = true;
+  private mic: MediaStreamTrack | null = null;
+  private cam: MediaStreamTrack | null = null;
+  private stopMeter: (() => void) | null = null;
+  private readonly prefs: DevicePrefs = loadPrefs();
+  private readonly video = h("video", { class: "preview mirror", muted: true, playsinline: true, autoplay: true });
+  private readonly level = levelMeter();
+  private readonly micT = toggleButton("prejoin-mic", "meeting.mic", "mic", "micOff", this.micOn);
+  private readonly camT = toggleButton("prejoin-cam", "meeting.cam", "cam", "camOff", this.camOn);
+  private readonly camSel = deviceSelect("camera-select", "prejoin.camera");
+  private readonly micSel = deviceSelect("microphone-select", "prejoin.microphone");
+  private readonly spkSel = deviceSelect("speaker-select", "prejoin.speaker");
+  readonly previewBox: HTMLElement;
+  readonly devices: HTMLElement;
+
+  constructor(private error: HTMLElement) {
+    this.video.muted = true;
+    tr(this.video, "prejoin.preview", undefined, "aria-label");
+    const off = tr(h("div", { class: "preview-off", "aria-hidden": "true" }), "prejoin.noCamera");
+    this.previewBox = h(
+      "div",
+      { class: "preview-box" },
+      this.video,
+      off,
+      h("div", { class: "preview-controls" }, this.micT.btn, this.camT.btn),
+    );
+    this.devices = h(
+      "fieldset",
+      { class: "devices" },
+      tr(h("legend"), "prejoin.devices"),
+      this.camSel.field,
+      this.micSel.field,
+      canChooseSpeaker ? this.spkSel.field : null,
+    );
+  }
+
+  get meter(): HTMLElement {
+    return this.level.meter;
+  }
+
+  private showPreview(): void {
+    this.video.srcObject = this.cam ? new MediaStream([this.cam]) : null;
+    this.previewBox.classList.toggle("off", !this.cam);
+  }
+
+  private startMeter(): void {
+    this.stopMeter?.();
+    this.stopMeter = this.mic ? meterLevel(this.mic, (v) => this.level.set(this.micOn ? v : 0)) : null;
+    if (!this.mic) this.level.set(0);
+  }
+
+  private mediaError(e: unknown): void {
+    const msg = e instanceof DOMException ? `${e.name}` : String(e);
+    tr(this.error, "prejoin.errMedia", { msg });
+  }
+
+  async fillDevices(): Promise<void> {
+    const d = await listDevices();
+    const { prefs } = this;
+    fillSelect(this.camSel.sel, d.cameras, this.cam?.getSettings().deviceId ?? prefs.camera);
+    fillSelect(this.micSel.sel, d.microphones, this.mic?.getSettings().deviceId ?? prefs.microphone);
+    fillSelect(this.spkSel.sel, d.speakers, prefs.speaker);
+  }
+
+  async openCamera(): Promise<void> {
+    try {
+      const track = await getCamera(this.prefs.camera);
+      if (this.disposed || !this.camOn) return stopTrack(track);
+      stopTrack(this.cam);
+      this.cam = track;
+      this.showPreview();
+    } catch (e) {
+      this.mediaError(e);
+    }
+  }
+
+  async openMic(): Promise<void> {
+    try {
+      const track = await getMicrophone(this.prefs.microphone);
+      if (this.disposed) return stopTrack(track);
+      stopTrack(this.mic);
+      this.mic = track;
+      this.mic.enabled = this.micOn;
+      this.startMeter();
+    } catch (e) {
+      this.mediaError(e);
+    }
+  }
+
+  private stopCamera(): void {
+    stopTrack(this.cam);
+    this.cam = null;
+    this.showPreview();
+  }
+
+  /** The toggles and the device choices (remembered for the next time). */
+  listen(): void {
+    const { prefs, micT, camT, camSel, micSel, spkSel } = this;
+    micT.btn.addEventListener("click", () => {
+      this.micOn = !this.micOn;
+      micT.set(this.micOn);
+      if (this.mic) this.mic.enabled = this.micOn;
+    });
+    camT.btn.addEventListener("click", () => {
+      this.camOn = !this.camOn;
+      camT.set(this.camOn);
+      if (this.camOn) void this.openCamera();
+      else this.stopCamera();
+    });
+    camSel.sel.addEventListener("change", () => {
+      prefs.camera = camSel.sel.value || undefined;
+      savePrefs(prefs);
+      if (this.camOn) void this.openCamera();
+    });
+    micSel.sel.addEventListener("change", () => {
+      prefs.microphone = micSel.sel.value || undefined;
+      savePrefs(prefs);
+      void this.openMic();
+    });
+    spkSel.sel.addEventListener("change", () => {
+      prefs.speaker = spkSel.sel.value || undefined;
+      savePrefs(prefs);
+    });
+  }
+
+  /** Joining: the tracks go to the meeting (no camera for audio only). */
+  handOver(audioOnly: boolean): void {
+    savePrefs(this.prefs);
+    if (audioOnly) {
+      stopTrack(this.cam);
+      this.cam = null;
+    }
+    this.stopMeter?.();
+    this.stopMeter = null;
+    handOff({ mic: this.mic, cam: this.cam });
+    this.mic = this.cam = null; // now owned by the meeting
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopMeter?.();
+    stopTrack(this.mic);
+    stopTrack(this.cam);
+  }
+}
+
+function nameField(token: string | undefined): HTMLInputElement {
   const nameInput = h("input", {
     id: "display-name",
     name: "name",
@@ -115,30 +242,60 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
     required: true,
     "aria-describedby": "prejoin-error",
   });
-  const token = linkToken();
   nameInput.value = (token && tokenName(token)) || storageGet(NAME_KEY) || "";
   if (!nameInput.value) {
     void me().then((m) => {
       if (m?.displayName && !nameInput.value) nameInput.value = m.displayName;
     });
   }
-  const joinBtn = tr(h("button", { type: "submit", class: "btn primary big", id: "join-meeting" }), "prejoin.join");
-  const audioBtn = tr(h("button", { type: "button", class: "btn", id: "join-audio-only" }), "prejoin.audioOnly");
+  return nameInput;
+}
+
+function backLink(): HTMLAnchorElement {
   const back = tr(h("a", { href: "/", class: "back" }), "prejoin.back");
   back.addEventListener("click", (e) => {
     e.preventDefault();
     navigate("/");
   });
+  return back;
+}
 
+/** The room as the server names it, and its code; `invalid` for a name it refuses. */
+function lookUpRoom(
+  requested: string,
+  gone: () => boolean,
+  then: { found(r: { room: string; code?: string }): void; invalid(): void },
+): void {
+  void getRoom(requested)
+    .then((r) => {
+      if (!gone()) then.found(r);
+    })
+    .catch((e) => {
+      if (!gone() && e instanceof ApiError && e.status === 400) then.invalid();
+    });
+}
+
+export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
+  let room = requested;
+  let code: string | undefined;
+  document.title = `${room} — Palabre`;
+
+  const heading = h("h1", { tabindex: "-1", class: "room-name" }, room);
+  const codeLine = h("p", { class: "code", id: "prejoin-code" });
+  const error = h("p", { class: "error", role: "alert", id: "prejoin-error" });
+  const media = new PrejoinMedia(error);
+  const token = linkToken();
+  const nameInput = nameField(token);
+  const joinBtn = tr(h("button", { type: "submit", class: "btn primary big", id: "join-meeting" }), "prejoin.join");
+  const audioBtn = tr(h("button", { type: "button", class: "btn", id: "join-audio-only" }), "prejoin.audioOnly");
   const form = h(
     "form",
     { class: "prejoin-form", novalidate: true },
     h("div", { class: "field" }, tr(h("label", { for: "display-name" }), "prejoin.name"), nameInput),
-    devices,
+    media.devices,
     error,
     h("div", { class: "actions" }, joinBtn, audioBtn),
   );
-
   const main = h(
     "main",
     { class: "prejoin", id: "main" },
@@ -148,100 +305,13 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
       heading,
       tr(h("p", { class: "tagline" }), "prejoin.title"),
       codeLine,
-      h("div", { class: "prejoin-grid" }, h("div", {}, previewBox, meter), form),
-      back,
+      h("div", { class: "prejoin-grid" }, h("div", {}, media.previewBox, media.meter), form),
+      backLink(),
     ),
   );
   root.append(topbar(), main);
   focusHeading(root);
-
-  const showPreview = () => {
-    video.srcObject = cam ? new MediaStream([cam]) : null;
-    previewBox.classList.toggle("off", !cam);
-  };
-  const setLevel = (v: number) => {
-    bar.style.transform = `scaleX(${v.toFixed(3)})`;
-    meter.setAttribute("aria-valuenow", String(Math.round(v * 100)));
-  };
-  const startMeter = () => {
-    stopMeter?.();
-    stopMeter = mic ? meterLevel(mic, (v) => setLevel(micOn ? v : 0)) : null;
-    if (!mic) setLevel(0);
-  };
-  const mediaError = (e: unknown) => {
-    const msg = e instanceof DOMException ? `${e.name}` : String(e);
-    tr(error, "prejoin.errMedia", { msg });
-  };
-
-  const fillDevices = async () => {
-    const d = await listDevices();
-    const fill = (sel: HTMLSelectElement, list: MediaDeviceInfo[], current?: string) => {
-      sel.replaceChildren(
-        ...list.map((dev, i) =>
-          h("option", { value: dev.deviceId }, dev.label || `${sel.id.split("-")[0]} ${i + 1}`),
-        ),
-      );
-      if (!list.length) sel.append(tr(h("option", { value: "" }), "prejoin.default"));
-      if (current && list.some((x) => x.deviceId === current)) sel.value = current;
-    };
-    fill(camSel.sel, d.cameras, cam?.getSettings().deviceId ?? prefs.camera);
-    fill(micSel.sel, d.microphones, mic?.getSettings().deviceId ?? prefs.microphone);
-    fill(spkSel.sel, d.speakers, prefs.speaker);
-  };
-
-  const openCamera = async () => {
-    try {
-      const tr2 = await getCamera(prefs.camera);
-      if (disposed || !camOn) return stopTrack(tr2);
-      stopTrack(cam);
-      cam = tr2;
-      showPreview();
-    } catch (e) {
-      mediaError(e);
-    }
-  };
-  const openMic = async () => {
-    try {
-      const tr2 = await getMicrophone(prefs.microphone);
-      if (disposed) return stopTrack(tr2);
-      stopTrack(mic);
-      mic = tr2;
-      mic.enabled = micOn;
-      startMeter();
-    } catch (e) {
-      mediaError(e);
-    }
-  };
-
-  micT.btn.addEventListener("click", () => {
-    micOn = !micOn;
-    micT.set(micOn);
-    if (mic) mic.enabled = micOn;
-  });
-  camT.btn.addEventListener("click", () => {
-    camOn = !camOn;
-    camT.set(camOn);
-    if (camOn) void openCamera();
-    else {
-      stopTrack(cam);
-      cam = null;
-      showPreview();
-    }
-  });
-  camSel.sel.addEventListener("change", () => {
-    prefs.camera = camSel.sel.value || undefined;
-    savePrefs(prefs);
-    if (camOn) void openCamera();
-  });
-  micSel.sel.addEventListener("change", () => {
-    prefs.microphone = micSel.sel.value || undefined;
-    savePrefs(prefs);
-    void openMic();
-  });
-  spkSel.sel.addEventListener("change", () => {
-    prefs.speaker = spkSel.sel.value || undefined;
-    savePrefs(prefs);
-  });
+  media.listen();
 
   const join = async (audioOnly: boolean) => {
     const name = nameInput.value.trim();
@@ -254,25 +324,10 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
     // Devices may still be opening (the first capture can take a while).
     joinBtn.disabled = audioBtn.disabled = true;
     await opening;
-    if (disposed) return;
-    savePrefs(prefs);
-    if (audioOnly) {
-      stopTrack(cam);
-      cam = null;
-    }
-    stopMeter?.();
-    stopMeter = null;
-    handOff({ mic, cam });
-    mic = cam = null; // now owned by the meeting
-    void enterMeeting(root, {
-      room,
-      code,
-      name,
-      micOn,
-      camOn: camOn && !audioOnly,
-      audioOnly,
-      token,
-    });
+    if (media.disposed) return;
+    media.handOver(audioOnly);
+    const { micOn, camOn } = media;
+    void enterMeeting(root, { room, code, name, micOn, camOn: camOn && !audioOnly, audioOnly, token });
   };
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -281,9 +336,8 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
   audioBtn.addEventListener("click", () => void join(true));
 
   // Normalize the room name and learn its code.
-  void getRoom(requested)
-    .then((r) => {
-      if (disposed) return;
+  lookUpRoom(requested, () => media.disposed, {
+    found: (r) => {
       room = r.room;
       code = r.code;
       heading.textContent = room;
@@ -291,25 +345,20 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
       if (code) tr(codeLine, "prejoin.code", { code: formatCode(code) });
       if (roomPath(room) !== location.pathname)
         history.replaceState(null, "", roomPath(room) + location.search);
-    })
-    .catch((e) => {
-      if (disposed) return;
-      if (e instanceof ApiError && e.status === 400) {
-        tr(error, "prejoin.badRoom");
-        joinBtn.disabled = audioBtn.disabled = true;
-      }
-    });
+    },
+    invalid: () => {
+      tr(error, "prejoin.badRoom");
+      joinBtn.disabled = audioBtn.disabled = true;
+    },
+  });
 
-  const opening = Promise.all([openMic(), openCamera()]);
-  void opening.then(() => (disposed ? undefined : fillDevices()));
+  const opening = Promise.all([media.openMic(), media.openCamera()]);
+  void opening.then(() => (media.disposed ? undefined : media.fillDevices()));
   // Load the meeting code while the person gets ready.
   const idle = window.setTimeout(() => void import("./meeting"), 300);
 
   return () => {
-    disposed = true;
     window.clearTimeout(idle);
-    stopMeter?.();
-    stopTrack(mic);
-    stopTrack(cam);
+    media.dispose();
   };
 }

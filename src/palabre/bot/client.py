@@ -59,6 +59,21 @@ def _certificate() -> Certificate:
     return _CERTIFICATE
 
 
+def receiving_section(
+    section: sdp.MediaSection, transport: BotTransport, port: int = 9
+) -> sdp.MediaSection:
+    """The answer to one m-section of an offer to subscribe: receive what is sent (inactive
+    otherwise), with the codecs and feedback as offered, on `transport` (DTLS client)."""
+    reply = sdp.MediaSection(section.kind, port, section.proto, section.formats)
+    direction = "recvonly" if section.direction == "sendonly" else "inactive"
+    reply.attributes += [("mid", section.mid or ""), (direction, None), ("rtcp-mux", None)]
+    reply.attributes += transport.local_attributes("active")
+    reply.attributes += [
+        (k, v) for k, v in section.attributes if k in ("rtpmap", "fmtp", "rtcp-fb")
+    ]
+    return reply
+
+
 @dataclass
 class ReceivedTrack:
     track_id: str
@@ -488,14 +503,7 @@ class Bot:
         rtx_map: dict[int, int] = {}  # RFC 4588 retransmission SSRC -> media SSRC
         for section in offer.media:
             mid = section.mid or ""
-            reply = sdp.MediaSection(section.kind, 9, section.proto, section.formats)
-            direction = "recvonly" if section.direction == "sendonly" else "inactive"
-            reply.attributes += [("mid", mid), (direction, None), ("rtcp-mux", None)]
-            reply.attributes += self.subscribe_transport.local_attributes("active")
-            reply.attributes += [
-                (k, v) for k, v in section.attributes if k in ("rtpmap", "fmtp", "rtcp-fb")
-            ]
-            answer.media.append(reply)
+            answer.media.append(receiving_section(section, self.subscribe_transport))
             info = by_mid.get(mid)
             ssrcs = section.ssrcs()
             for group in section.get_all("ssrc-group"):

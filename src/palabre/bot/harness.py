@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -20,20 +21,76 @@ from typing import Any
 from .client import Bot
 from .clip import Clip
 
+# Where free ports come from. By default the kernel chooses (a bind to port 0, in its
+# ephemeral range). A test run split over processes (pytest-xdist) gives each process a block
+# of its own below that range (`use_port_block`): two processes then never pick the same port
+# in the moment between finding it free and a server binding it, and a process walks its
+# block instead of taking a port it has just freed.
+_LOW, _HIGH = 10000, 32000  # under Linux's ephemeral range (32768-60999)
+_block: tuple[int, int] | None = None  # (first port, size)
+_cursor = 0
+
+
+def use_port_block(index: int, count: int) -> None:
+    """Take ports from block `index` of `count` equal blocks of [10000, 32000)."""
+    global _block, _cursor
+    size = (_HIGH - _LOW) // count
+    _block = (_LOW + index * size, size)
+    # A random start: two runs side by side on one machine do not walk their blocks in step.
+    _cursor = random.randrange(size)
+
+
+def _is_free(port: int, host: str) -> bool:
+    """Free for both TCP and UDP on `host` (media uses the same number for both)."""
+    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    with tcp, udp:
+        try:
+            tcp.bind((host, port))
+            udp.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def _kernel_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+        tcp.bind((host, 0))
+        return int(tcp.getsockname()[1])
+
+
+def free_ports(count: int, host: str = "127.0.0.1") -> int:
+    """The first of `count` consecutive ports, each free for both TCP and UDP on `host` (a
+    server with media workers gives worker i the media port + i)."""
+    global _cursor
+    for _ in range(200):
+        if _block is None:
+            first = _kernel_port(host)
+        else:
+            start, size = _block
+            offset = _cursor % size
+            _cursor += count
+            if offset + count > size:
+                continue
+            first = start + offset
+        if first + count <= 65536 and all(_is_free(first + i, host) for i in range(count)):
+            return first
+    raise RuntimeError(f"no {count} free consecutive ports")
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port free for both TCP and UDP on `host` (media uses the same number for both)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind((host, 0))
-            port = int(tcp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                try:
-                    udp.bind((host, port))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port")
+    return free_ports(1, host)
+
+
+def _media_workers(args: tuple[str, ...]) -> int:
+    """How many media ports `palabre serve` with these arguments takes (one per worker)."""
+    for i, arg in enumerate(args):
+        if arg == "--media-workers" and i + 1 < len(args):
+            return max(1, int(args[i + 1]))
+        if arg.startswith("--media-workers="):
+            return max(1, int(arg.partition("=")[2]))
+    return 1
 
 
 @dataclass
@@ -60,14 +117,20 @@ class ServerProcess:
 
     def stop(self) -> int:
         """SIGTERM (its graceful exit), then SIGKILL if it has not gone in 10 s."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        return self.process.returncode
+        return stop_process(self.process)
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float = 10.0) -> int:
+    """Stops a child: SIGTERM, then SIGKILL if it has not gone in `grace` seconds. Its exit
+    code."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+    return process.returncode
 
 
 def _die_with_parent() -> None:
@@ -88,7 +151,9 @@ def start_server(
 ) -> ServerProcess:
     """`palabre serve` on free loopback ports, once /healthz answers. The log goes beside the
     data directory unless `log_path` says where; `timeout` is generous for a loaded machine."""
-    port, media_port = free_port(), free_port()
+    port = free_port()
+    # With --media-workers N, worker i takes media_port + i: the whole range must be free.
+    media_port = free_ports(_media_workers(args))
     if log_path is None:
         log_path = data_dir.parent / f"server-{port}.log"
     command = [

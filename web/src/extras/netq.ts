@@ -147,78 +147,93 @@ export class NetQuality {
       if (!a) acc.set(key, (a = blank(sent)));
       return a;
     };
-    if (sub) {
-      const report = await sub.getStats();
-      const rtt = pairRtt(report);
-      const codecs = codecsOf(report);
-      const byTrack = new Map(this.session.remote.map((r) => [r.media.id, r]));
-      const newest = new Map<string, number>();
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type !== "inbound-rtp") return;
-        const r = byTrack.get(String(s.trackIdentifier));
-        if (!r) return;
-        const key = `${r.participant}:${r.source === "screen" ? "screen" : "camera"}`;
-        const a = get(key, false);
-        a.rtt = rtt;
-        a.bytes += Number(s.bytesReceived ?? 0);
-        a.lost += Math.max(0, Number(s.packetsLost ?? 0));
-        a.recv += Number(s.packetsReceived ?? 0);
-        const codec = codecs.get(String(s.codecId));
-        if (codec && !a.codecs.includes(codec)) a.codecs.push(codec);
-        if (r.kind === "video" && typeof s.frameWidth === "number") {
-          // A reused m-section keeps its old streams' stats: the freshest one tells.
-          const last = Number(s.lastPacketReceivedTimestamp ?? 0);
-          if (last >= (newest.get(key) ?? -1)) {
-            newest.set(key, last);
-            a.width = s.frameWidth;
-            a.height = Number(s.frameHeight ?? 0);
-            a.fps = typeof s.framesPerSecond === "number" ? Math.round(s.framesPerSecond) : null;
-          }
-        }
-      });
-    }
-    if (pub) {
-      const report = await pub.getStats();
-      const rtt = pairRtt(report);
-      const codecs = codecsOf(report);
-      const local = this.session.local;
-      const sourceOf = new Map<string, string>();
-      if (local.mic) sourceOf.set(local.mic.id, "camera");
-      if (local.cam) sourceOf.set(local.cam.id, "camera");
-      if (local.screen) sourceOf.set(local.screen.id, "screen");
-      const mediaSource = new Map<string, string>();
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type === "media-source") {
-          const src = sourceOf.get(String(s.trackIdentifier));
-          if (src) mediaSource.set(String(s.id), src);
-        }
-      });
-      const outbound = new Map<string, string>();
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type !== "outbound-rtp") return;
-        const src = mediaSource.get(String(s.mediaSourceId));
-        if (!src) return;
-        if (s.active === false) return;
-        outbound.set(String(s.id), src);
-        const a = get(`local:${src}`, true);
-        a.rtt = rtt;
-        a.bytes += Number(s.bytesSent ?? 0);
-        const codec = codecs.get(String(s.codecId));
-        if (codec && !a.codecs.includes(codec)) a.codecs.push(codec);
-        if (s.kind === "video" && typeof s.frameWidth === "number" && s.frameWidth > (a.width ?? 0)) {
+    if (sub) this.received(await sub.getStats(), get);
+    if (pub) this.sent(await pub.getStats(), get);
+    this.stats = this.rates(acc, now);
+  }
+
+  /** What arrives on the subscribe connection, by remote tile. */
+  private received(report: RTCStatsReport, get: (key: string, sent: boolean) => Acc): void {
+    const rtt = pairRtt(report);
+    const codecs = codecsOf(report);
+    const byTrack = new Map(this.session.remote.map((r) => [r.media.id, r]));
+    const newest = new Map<string, number>();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.type !== "inbound-rtp") return;
+      const r = byTrack.get(String(s.trackIdentifier));
+      if (!r) return;
+      const key = `${r.participant}:${r.source === "screen" ? "screen" : "camera"}`;
+      const a = get(key, false);
+      a.rtt = rtt;
+      a.bytes += Number(s.bytesReceived ?? 0);
+      a.lost += Math.max(0, Number(s.packetsLost ?? 0));
+      a.recv += Number(s.packetsReceived ?? 0);
+      const codec = codecs.get(String(s.codecId));
+      if (codec && !a.codecs.includes(codec)) a.codecs.push(codec);
+      if (r.kind === "video" && typeof s.frameWidth === "number") {
+        // A reused m-section keeps its old streams' stats: the freshest one tells.
+        const last = Number(s.lastPacketReceivedTimestamp ?? 0);
+        if (last >= (newest.get(key) ?? -1)) {
+          newest.set(key, last);
           a.width = s.frameWidth;
           a.height = Number(s.frameHeight ?? 0);
           a.fps = typeof s.framesPerSecond === "number" ? Math.round(s.framesPerSecond) : null;
         }
-      });
-      report.forEach((s: Record<string, unknown>) => {
-        if (s.type !== "remote-inbound-rtp") return;
-        const src = outbound.get(String(s.localId));
-        if (!src) return;
-        const a = get(`local:${src}`, true);
-        if (typeof s.fractionLost === "number") a.fractions.push(s.fractionLost * 100);
-      });
-    }
+      }
+    });
+  }
+
+  /** Media sources of the publish connection's report, by stats id: camera or screen. */
+  private mediaSources(report: RTCStatsReport): Map<string, string> {
+    const local = this.session.local;
+    const sourceOf = new Map<string, string>();
+    if (local.mic) sourceOf.set(local.mic.id, "camera");
+    if (local.cam) sourceOf.set(local.cam.id, "camera");
+    if (local.screen) sourceOf.set(local.screen.id, "screen");
+    const mediaSource = new Map<string, string>();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.type === "media-source") {
+        const src = sourceOf.get(String(s.trackIdentifier));
+        if (src) mediaSource.set(String(s.id), src);
+      }
+    });
+    return mediaSource;
+  }
+
+  /** What we send on the publish connection, by our tile, with the loss the far end says. */
+  private sent(report: RTCStatsReport, get: (key: string, sent: boolean) => Acc): void {
+    const rtt = pairRtt(report);
+    const codecs = codecsOf(report);
+    const mediaSource = this.mediaSources(report);
+    const outbound = new Map<string, string>();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.type !== "outbound-rtp") return;
+      const src = mediaSource.get(String(s.mediaSourceId));
+      if (!src) return;
+      if (s.active === false) return;
+      outbound.set(String(s.id), src);
+      const a = get(`local:${src}`, true);
+      a.rtt = rtt;
+      a.bytes += Number(s.bytesSent ?? 0);
+      const codec = codecs.get(String(s.codecId));
+      if (codec && !a.codecs.includes(codec)) a.codecs.push(codec);
+      if (s.kind === "video" && typeof s.frameWidth === "number" && s.frameWidth > (a.width ?? 0)) {
+        a.width = s.frameWidth;
+        a.height = Number(s.frameHeight ?? 0);
+        a.fps = typeof s.framesPerSecond === "number" ? Math.round(s.framesPerSecond) : null;
+      }
+    });
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.type !== "remote-inbound-rtp") return;
+      const src = outbound.get(String(s.localId));
+      if (!src) return;
+      const a = get(`local:${src}`, true);
+      if (typeof s.fractionLost === "number") a.fractions.push(s.fractionLost * 100);
+    });
+  }
+
+  /** Bit rates and loss since the previous measure; remembers this one for the next. */
+  private rates(acc: Map<string, Acc>, now: number): Map<string, TileStats> {
     const next = new Map<string, TileStats>();
     for (const [key, a] of acc) {
       const before = this.prev.get(key);
@@ -237,7 +252,7 @@ export class NetQuality {
       next.set(key, stats);
     }
     for (const key of this.prev.keys()) if (!acc.has(key)) this.prev.delete(key);
-    this.stats = next;
+    return next;
   }
 
   /** Puts an indicator on every tile and refreshes the open popover. */

@@ -1,0 +1,49 @@
+"""The web client stays in rooms: no function in web/src longer than LIMIT lines (generated
+files aside). A long function is a closure that several concepts share; split it into
+modules named for what they hold (web/src/meeting/ shows how).
+
+The sources are read with the TypeScript compiler's parser (function_lengths.mjs, run by
+node with web/node_modules' typescript), so braces in strings, regexes and JSX count for
+nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB = ROOT / "web"
+SCRIPT = Path(__file__).with_name("function_lengths.mjs")
+LIMIT = 80
+
+
+def _long_functions(limit: int) -> list[dict[str, object]]:
+    node = shutil.which("node")
+    if node is None or not (WEB / "node_modules" / "typescript").is_dir():
+        pytest.fail("node and web/node_modules are needed: run `make web`")
+    out = subprocess.run(
+        [node, str(SCRIPT), str(WEB), str(limit)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    found: list[dict[str, object]] = json.loads(out)
+    return found
+
+
+def test_no_function_in_the_client_is_longer_than_the_limit() -> None:
+    long = _long_functions(LIMIT)
+    assert not long, "\n".join(
+        f"{f['file']}:{f['line']} {f['name']} is {f['lines']} lines (at most {LIMIT})" for f in long
+    )
+
+
+def test_the_check_sees_a_long_function() -> None:
+    # The counter itself: the longest function of the client is well over a few lines,
+    # so a lower limit must report it (a counter that finds nothing cannot pass this).
+    assert _long_functions(20)
