@@ -9,7 +9,7 @@ import contextlib
 from typing import Any
 
 import websockets
-from pycrdt import Doc, Text, TransactionEvent, XmlElement, XmlFragment, XmlText
+from pycrdt import Decoder, Doc, TransactionEvent, XmlElement, XmlFragment, XmlText
 
 from palabre.documents import protocol
 
@@ -85,6 +85,8 @@ class YClient:
             pass
         finally:
             self.close_code = self.socket.close_code
+            if self.socket.close_reason:
+                self.errors.append(self.socket.close_reason)
             self.closed.set()
 
     # Editing, in the TipTap layout: a paragraph of text per line
@@ -112,8 +114,8 @@ class YClient:
             while not self.outbox.empty():
                 await asyncio.sleep(0.01)
             mine = self.doc.client_id
-            want = _clock(self.doc.get_state(), mine)
-            while not self.saved_states or _clock(self.saved_states[-1], mine) < want:
+            want = clock_of(self.doc.get_state(), mine)
+            while not self.saved_states or clock_of(self.saved_states[-1], mine) < want:
                 if self.closed.is_set():
                     raise ConnectionError(f"closed ({self.close_code}): {self.errors}")
                 await asyncio.sleep(0.01)
@@ -121,15 +123,11 @@ class YClient:
         await asyncio.wait_for(acknowledged(), timeout)
 
 
-def _clock(state_vector: bytes, client: int) -> int:
-    from pycrdt import Decoder
-
+def clock_of(state_vector: bytes, client: int) -> int:
+    """The clock of `client` in a state vector (Y.encodeStateVector's format)."""
     decoder = Decoder(state_vector)
     for _ in range(decoder.read_var_uint()):
         who, clock = decoder.read_var_uint(), decoder.read_var_uint()
         if who == client:
             return clock
     return 0
-
-
-__all__ = ["Text", "YClient"]

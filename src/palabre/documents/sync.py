@@ -69,7 +69,7 @@ class Peer(Protocol):
     async def send(self, data: bytes) -> None: ...
 
     async def refuse(self, code: int, message: str) -> None:
-        """Say why (an error text frame) and close."""
+        """Close, saying why in the close frame."""
         ...
 
 

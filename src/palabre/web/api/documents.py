@@ -352,17 +352,19 @@ class SocketPeer:
         self.closed = True
         with contextlib.suppress(Exception):
             async with self.sending:
-                await self.websocket.send_text(
-                    msgspec.json.encode({"type": "error", "message": message}).decode()
-                )
-        with contextlib.suppress(Exception):
-            await self.websocket.close(code, message[:120])
+                await self.websocket.close(code, _reason(message))
+
+
+def _reason(message: str) -> str:
+    """A close frame's reason: at most 123 bytes of UTF-8."""
+    return message.encode()[:123].decode(errors="ignore")
 
 
 async def _refuse(websocket: WebSocket, code: int, message: str) -> None:
+    """Why, in the close frame only: a y-websocket client decodes every data frame as a
+    binary message (a text frame would throw in it)."""
     await websocket.accept()
-    await websocket.send_text(msgspec.json.encode({"type": "error", "message": message}).decode())
-    await websocket.close(code)
+    await websocket.close(code, _reason(message))
 
 
 async def _caller(websocket: WebSocket, ctx: ApiContext) -> Principal | None:
