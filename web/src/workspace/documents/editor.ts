@@ -45,6 +45,7 @@ export interface Person {
 export interface EditorOptions {
   element: HTMLElement;
   documentId: string;
+  label: string; // the editing area's accessible name (the document's title)
   writable: boolean;
   user: { name: string; color: string };
   people: () => Person[];
@@ -109,7 +110,9 @@ export function openEditor(o: EditorOptions): EditorHandle {
   });
 
   let comments: { id: number; start: Y.RelativePosition; end: Y.RelativePosition; resolved: boolean }[] = [];
-  const mapping = () => ySyncPluginKey.getState(editor.state)?.binding?.mapping;
+  // Set once the editor is made (its plugins run before: nothing to map yet).
+  let made: Editor | null = null;
+  const mapping = () => (made ? ySyncPluginKey.getState(made.state)?.binding?.mapping : undefined);
   const decorate = (state: Editor["state"]) => {
     const map = mapping();
     if (!map) return DecorationSet.empty;
@@ -147,6 +150,7 @@ export function openEditor(o: EditorOptions): EditorHandle {
   const editor = new Editor({
     element: o.element,
     editable: o.writable,
+    injectCSS: false, // a <style> element of its own would break the CSP: workspace.css has it
     extensions: [
       // Undo is Yjs's (per person) with Collaboration; a read-only page adds no trailing
       // paragraph of its own (its update would be refused).
@@ -160,11 +164,13 @@ export function openEditor(o: EditorOptions): EditorHandle {
         suggestion: mentionSuggestion(o.people),
       }),
       Collaboration.configure({ document: doc, field: "default" }),
-      CollaborationCaret.configure({ provider, user: o.user }),
+      // Another's selection as a class, not an inline style (the page's CSP allows none).
+      CollaborationCaret.configure({ provider, user: o.user, selectionRender: () => ({ class: "ws-remote-selection" }) }),
       Comments,
     ],
-    editorProps: { attributes: { class: "ws-editor-body", "aria-label": "document", role: "textbox", "aria-multiline": "true" } },
+    editorProps: { attributes: { class: "ws-editor-body", "aria-label": o.label, role: "textbox", "aria-multiline": "true" } },
   });
+  made = editor;
 
   return {
     editor,

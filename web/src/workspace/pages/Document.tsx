@@ -40,6 +40,7 @@ function Opened({ space, page }: { space: number; page: DocPage }) {
   const [panel, setPanel] = useState<"comments" | "versions" | null>(null);
   const [failed, setFailed] = useState<unknown>(null);
   const [, setTick] = useState(0);
+  const title = doc.title || t("docs.untitled");
   useEffect(() => {
     if (doc.kind !== "text" || !host.current) return;
     let live = true;
@@ -50,6 +51,7 @@ function Opened({ space, page }: { space: number; page: DocPage }) {
       opened = openEditor({
         element: host.current,
         documentId: doc.id,
+        label: title,
         writable,
         user: { name: me.value?.displayName || me.value?.name || "?", color: COLORS[myId % COLORS.length] },
         people: () => (members.value[space] ?? []).map((m) => ({ id: String(m.id), label: m.display_name })),
@@ -63,7 +65,6 @@ function Opened({ space, page }: { space: number; page: DocPage }) {
       opened?.destroy();
     };
   }, [doc.id]);
-  const title = doc.title || t("docs.untitled");
   return (
     <div class={panel ? "ws-document with-panel" : "ws-document"}>
       <section class="ws-card ws-doc-main" aria-labelledby="doc-title">
