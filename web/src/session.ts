@@ -19,6 +19,8 @@ export interface RoomSettings {
   e2ee?: boolean;
   /** A moderator asked to keep the chat in the room's space when the meeting ends. */
   chatSaved?: boolean;
+  /** A moderator asked to keep the shared notes as a document of the room's space. */
+  notesSaved?: boolean;
 }
 
 export interface Knocker {

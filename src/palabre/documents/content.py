@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, cast
 
-from pycrdt import Array, Doc, Map, XmlElement, XmlFragment, XmlText
+from pycrdt import Array, Doc, Map, Text, XmlElement, XmlFragment, XmlText
 
 FIELD = "default"  # TipTap's Collaboration extension `field`
 # ProseMirror nodes whose text ends a line in the plain text.
@@ -148,4 +148,18 @@ def copy_update(source: bytes) -> bytes:
     must not share Yjs item ids with its original: it lives its own life)."""
     doc: Doc[Any] = Doc()
     replace_content(doc, load(source))
+    return doc.get_update()
+
+
+def from_meeting_notes(notes_state: bytes) -> bytes:
+    """A text document's content from a meeting's shared notes (meeting/notes.py: one Y.Text
+    "notes", the meeting client's textarea): a paragraph per line, in the TipTap layout."""
+    notes = load(notes_state).get("notes", type=Text)
+    doc: Doc[Any] = Doc()
+    target = fragment(doc)
+    with doc.transaction():
+        for line in str(notes).split("\n"):
+            paragraph = target.children.append(XmlElement("paragraph"))
+            if line:
+                paragraph.children.append(XmlText(line))
     return doc.get_update()

@@ -143,6 +143,14 @@ class SetE2ee(msgspec.Struct, forbid_unknown_fields=True):
     id: RequestId | None = None
 
 
+class SaveNotes(msgspec.Struct, forbid_unknown_fields=True):
+    """Keep the shared notes as a document of the room's space when the meeting ends."""
+
+    save: bool
+    type: Literal["save_notes"] = "save_notes"
+    id: RequestId | None = None
+
+
 class SaveChat(msgspec.Struct, forbid_unknown_fields=True):
     """Keep the chat in the room's space when the meeting ends (a space's meeting only)."""
 
@@ -170,6 +178,7 @@ ModeratorMessage = (
     | Remove
     | SetE2ee
     | SaveChat
+    | SaveNotes
     | EndMeeting
 )
 
@@ -312,6 +321,7 @@ _TYPES: dict[str, type[ClientMessage]] = {
     "remove": Remove,
     "end_meeting": EndMeeting,
     "save_chat": SaveChat,
+    "save_notes": SaveNotes,
     "e2ee": SetE2ee,
     "e2ee_message": E2eeMessage,
     "e2ee_chat": E2eeChat,
