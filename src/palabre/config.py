@@ -50,6 +50,8 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     invitation_max_age: int = 14 * 24 * 3600
     space_delete_grace: int = 7 * 24 * 3600
     digest_delay: int = 15 * 60  # unread notifications older than this are e-mailed
+    # A document quiet this long is compacted and gets an automatic version.
+    document_quiet: float = 30.0
     # Web security.
     # Reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
     trusted_proxies: list[str] = msgspec.field(default_factory=lambda: ["127.0.0.1", "::1"])
@@ -123,6 +125,8 @@ OPTIONS: list[tuple[str, type, str]] = [
      "during which an owner may take it back (default 604800, a week)"),
     ("digest_delay", int, "seconds after which unread notifications are sent by e-mail in a "
      "digest (default 900)"),
+    ("document_quiet", float, "seconds without an edit after which a document's log is "
+     "compacted and an automatic version taken (default 30)"),
     ("trusted_proxies", str, "addresses of reverse proxies whose X-Forwarded-Proto and "
      "X-Forwarded-For are believed, comma-separated (default 127.0.0.1,::1)"),
     ("frame_ancestors", str, "CSP frame-ancestors: origins that may embed Palabre in a frame "

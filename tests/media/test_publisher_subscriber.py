@@ -9,6 +9,7 @@ import pytest
 from palabre.media import nack, rtcp, rtp, sdp, twcc
 from palabre.media.codecs import MID_URI, TWCC_URI
 from palabre.media.dtls import Certificate
+from palabre.media.publisher import Publisher
 from palabre.media.track import Track
 
 from .chrome_offer import AUDIO_SSRC, CHROME_OFFER, VIDEO_SSRC

@@ -93,6 +93,9 @@ export class Moderation {
       check("mod.lock", "locked", (v) => ({ type: "lock", locked: v })),
       check("mod.e2ee", "e2ee", (v) => ({ type: "e2ee", enabled: v })),
       ...(this.host.spaceRoom ? [check("mod.saveChat", "saveChat", (v) => ({ type: "save_chat", save: v }))] : []),
+      ...(this.host.spaceRoom
+        ? [check("mod.saveNotes", "saveNotes", (v) => ({ type: "save_notes", save: v }))]
+        : []),
       check("mod.startAudioMuted", "startAudio", (v) => ({
         type: "start_muted",
         audio: v,
@@ -160,6 +163,10 @@ export class Moderation {
       await this.host.session.call(m);
     } catch (e) {
       if ((e as { code?: string }).code === "forbidden") this.host.toast("mod.forbidden");
+      else if (m.type === "save_notes" && (e as { code?: string }).code === "invalid") {
+        this.checks.saveNotes!.checked = false;
+        this.host.announce((e as Error).message);
+      }
       else if (m.type === "save_chat" && (e as { code?: string }).code === "invalid") {
         this.checks.saveChat!.checked = false;
         this.host.announce((e as Error).message);
@@ -181,6 +188,7 @@ export class Moderation {
     this.checks.locked!.checked = s.locked;
     this.checks.e2ee!.checked = s.e2ee ?? false;
     if (this.checks.saveChat) this.checks.saveChat.checked = s.chatSaved ?? false;
+    if (this.checks.saveNotes) this.checks.saveNotes.checked = s.notesSaved ?? false;
     this.checks.startAudio!.checked = s.startMuted?.audio ?? false;
     this.checks.startVideo!.checked = s.startMuted?.video ?? false;
     tr(this.passwordState, s.passwordSet ? "mod.passwordIsSet" : "mod.passwordNone");

@@ -4,7 +4,7 @@
 /** The protocol version this client speaks. */
 export const PROTOCOL_VERSION = 1;
 
-export type ClientMessage = Join | Publish | SubscribeAnswer | RestartIce | Mute | Ping | Leave | Admit | Deny | SetLobby | SetLock | SetPassword | StartMuted | GrantModerator | MuteParticipant | MuteAll | AskUnmute | Remove | SetE2ee | SaveChat | EndMeeting | Chat | Hand | Rename | LowerHand | Reaction | NotesUpdate | NotesSync | SpeakerStatsRequest | Receive | Constraints | E2eeMessage | E2eeChat;
+export type ClientMessage = Join | Publish | SubscribeAnswer | RestartIce | Mute | Ping | Leave | Admit | Deny | SetLobby | SetLock | SetPassword | StartMuted | GrantModerator | MuteParticipant | MuteAll | AskUnmute | Remove | SetE2ee | SaveChat | SaveNotes | EndMeeting | Chat | Hand | Rename | LowerHand | Reaction | NotesUpdate | NotesSync | SpeakerStatsRequest | Receive | Constraints | E2eeMessage | E2eeChat;
 
 export type ServerMessage = Joined | ParticipantJoined | ParticipantUpdated | ParticipantLeft | LobbyWaiting | LobbyKnock | LobbyLeft | RoomUpdated | Muted | UnmuteRequested | PublishAnswer | TracksRefused | Tracks | SubscribeOffer | ChatPosted | Hands | ReactionShown | NotesUpdated | NotesState | DominantSpeaker | ForwardedVideo | SpeakerStats | E2eeMessageRelayed | E2eeChatRelayed | Pong | Error | Bye;
 
@@ -139,6 +139,13 @@ export type SaveChat = {
   id?: number | null;
 };
 
+/** Keep the shared notes as a document of the room's space when the meeting ends. */
+export type SaveNotes = {
+  type: "save_notes";
+  save: boolean;
+  id?: number | null;
+};
+
 /** End the meeting for everyone, the lobby included. */
 export type EndMeeting = {
   type: "end_meeting";
@@ -256,6 +263,7 @@ export type SettingsView = {
   startMuted: StartMutedView;
   e2ee: boolean;
   chatSaved: boolean;
+  notesSaved?: boolean;
 };
 
 export type StartMutedView = {

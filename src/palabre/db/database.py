@@ -33,6 +33,7 @@ MODELS = (
     "palabre.spaces.models",
     "palabre.messaging.models",
     "palabre.notify.models",
+    "palabre.documents.models",
 )
 
 

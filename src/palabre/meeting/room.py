@@ -89,6 +89,8 @@ class Room:
     # The account of the moderator who asked for the chat to be kept in the room's space
     # when the meeting ends; None: it is destroyed with the room.
     save_chat_by: str | None = None
+    # Likewise for the shared notes, kept as a document of the space.
+    save_notes_by: str | None = None
 
     def _new_id(self) -> str:
         participant_id = "p" + secrets.token_hex(4)

@@ -333,6 +333,8 @@ class Hub:
                 ChatLine(message.sender_name, message.text, message.time)
                 for message in (room.chat.history if keep else ())
             ),
+            save_notes_by=room.save_notes_by,
+            notes=room.notes.state() if room.save_notes_by is not None else b"",
         )
 
     def set_role(self, participant: Participant, role: str) -> None:

@@ -94,6 +94,14 @@ def act(hub: Hub, actor: Member, message: m.ModeratorMessage) -> None:
                 )
             room.save_chat_by = account if message.save else None
             _settings_changed(hub, actor)
+        case m.SaveNotes():
+            account = actor.participant.account
+            if message.save and (account is None or not room.name.startswith(SPACE_ROOM_PREFIX)):
+                raise ProtocolError(
+                    "invalid", "save: only a signed-in member saves a space meeting's notes", ref
+                )
+            room.save_notes_by = account if message.save else None
+            _settings_changed(hub, actor)  # everyone hears that the notes will be kept
         case m.EndMeeting():
             for waiter in [w for w in hub.waiting.values() if w.room is room]:
                 hub.turn_away(waiter, "ended")

@@ -1,6 +1,6 @@
 """What the hub tells the rest of the server about its rooms, without knowing who listens:
 who is present (a space shows its meeting live), and the end of a meeting (the space keeps
-its minutes and, if a moderator asked, its chat). The web layer implements it
+its minutes and, if a moderator asked, its chat and its notes). The web layer implements it
 (web/api/meeting.py); with no observer, nothing is told."""
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ class MeetingEnded:
     person_seconds: float  # the time each participant spent, summed
     save_chat_by: str | None  # the account of the moderator who asked to keep the chat
     chat: tuple[ChatLine, ...]  # the public chat, only when it is to be kept
+    save_notes_by: str | None = None  # the account of the moderator who asked to keep the notes
+    notes: bytes = b""  # the shared notes' Yjs state, only when they are to be kept
 
 
 class RoomObserver(Protocol):

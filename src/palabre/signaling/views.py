@@ -53,6 +53,7 @@ def settings(room: Room) -> SettingsView:
         start_muted=StartMutedView(audio=room.start_audio_muted, video=room.start_video_muted),
         e2ee=room.e2ee,
         chat_saved=room.save_chat_by is not None,
+        notes_saved=room.save_notes_by is not None,
     )
 
 

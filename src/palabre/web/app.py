@@ -192,6 +192,7 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await jobs
             await meetings.close()
+            await api.rooms.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.auth = auth

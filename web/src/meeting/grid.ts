@@ -3,7 +3,7 @@
 // `constraints` the SFU is told).
 
 import { isPhone } from "../more";
-import type { Msg, RemoteTrack } from "../session";
+import type { Outgoing, RemoteTrack } from "../session";
 import type { Participant } from "../types";
 import { layout, MIN_TILE } from "./layout";
 import { Tile } from "./tile";
@@ -15,7 +15,7 @@ export interface GridHost {
   viewButton: HTMLButtonElement;
   /** Local name shown on our own camera tile. */
   name: string;
-  send(m: Msg): void;
+  send(m: Outgoing): void;
   /** The remote tracks now received. */
   remote(): RemoteTrack[];
 }

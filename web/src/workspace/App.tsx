@@ -18,6 +18,8 @@ import { NotificationsPage } from "./pages/Notifications";
 import { SettingsPage } from "./pages/Settings";
 import { AdminPage } from "./pages/Admin";
 import { InvitePage } from "./pages/Invite";
+import { DocumentsPage } from "./pages/Documents";
+import { DocumentPage } from "./pages/Document";
 
 export function App() {
   const r = route.value;
@@ -109,6 +111,8 @@ const TITLES: Record<Route["name"], Key> = {
   space: "title.space",
   channel: "title.channel",
   admin: "title.admin",
+  documents: "title.documents",
+  document: "title.document",
   directs: "title.directs",
   direct: "title.direct",
   search: "title.search",
@@ -122,7 +126,10 @@ function routeKey(r: Route): string {
   switch (r.name) {
     case "space":
     case "admin":
+    case "documents":
       return `${r.name}:${r.space}`;
+    case "document":
+      return `${r.name}:${r.document}`;
     case "channel":
     case "direct":
       return `${r.name}:${r.channel}`;
@@ -137,6 +144,10 @@ function Page({ r }: { r: Route }) {
       return <HomePage />;
     case "space":
       return <SpacePage key={r.space} space={r.space} />;
+    case "documents":
+      return <DocumentsPage key={r.space} space={r.space} trash={!!r.trash} />;
+    case "document":
+      return <DocumentPage key={r.document} space={r.space} document={r.document} />;
     case "channel":
       return <ChannelPage key={r.channel} space={r.space} channel={r.channel} thread={r.thread} message={r.message} />;
     case "direct":

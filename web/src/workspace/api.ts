@@ -57,6 +57,12 @@ export function getMe(refresh = false): Promise<Me> {
   return mePromise;
 }
 
+/** The CSRF token of this page's sign-in (for writes that are not JSON, e.g. an upload). */
+export async function csrfToken(): Promise<string | null> {
+  if (csrf === null) await getMe().catch(() => null);
+  return csrf;
+}
+
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 function withQuery(path: string, query?: Query): string {

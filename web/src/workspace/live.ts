@@ -42,6 +42,14 @@ let everOpened = false;
 /** The channel the person is looking at (its new messages are not unread). */
 export const viewing = signal<number | null>(null);
 
+type Listener = (event: { type: string; [k: string]: unknown }) => void;
+const listeners = new Set<Listener>();
+/** Hear every live event (a panel that keeps itself current); returns the unsubscribe. */
+export function onLiveEvent(fn: Listener): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
 export function startLive(): () => void {
   stopped = false;
   resumeOutbox();
@@ -95,7 +103,9 @@ function connect(): void {
   };
   sock.onmessage = (e) => {
     try {
-      apply(JSON.parse(String(e.data)) as LiveEvent);
+      const event = JSON.parse(String(e.data)) as LiveEvent;
+      apply(event);
+      for (const fn of listeners) fn(event as unknown as Parameters<Listener>[0]);
     } catch (err) {
       console.warn("live event not applied", err);
     }

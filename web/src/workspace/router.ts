@@ -11,6 +11,8 @@ export type Route =
   | { name: "space"; space: number }
   | { name: "channel"; space: number; channel: number; thread?: number; message?: number }
   | { name: "admin"; space: number; tab?: string }
+  | { name: "documents"; space: number; trash?: boolean }
+  | { name: "document"; space: number; document: string }
   | { name: "directs" }
   | { name: "direct"; channel: number; thread?: number; message?: number }
   | { name: "search"; q: string; space?: number }
@@ -45,6 +47,8 @@ export function parse(pathname: string, search: string): Route {
   if (space === undefined) return { name: "notfound" };
   if (b === undefined) return { name: "space", space };
   if (b === "admin" && !d) return { name: "admin", space, tab: c };
+  if (b === "documents" && c === undefined) return { name: "documents", space, trash: q.get("trash") === "1" };
+  if (b === "documents" && c && /^[0-9a-f]{32}$/.test(c) && !d) return { name: "document", space, document: c };
   const channel = int(c);
   if (b === "channels" && channel !== undefined && !d)
     return { name: "channel", space, channel, thread, message };
@@ -83,6 +87,8 @@ export const paths = {
   channel: (s: number, c: number, extra?: { thread?: number; message?: number }) =>
     `/spaces/${s}/channels/${c}${query(extra)}`,
   admin: (s: number, tab?: string) => `/spaces/${s}/admin${tab ? "/" + tab : ""}`,
+  documents: (s: number, trash?: boolean) => `/spaces/${s}/documents${trash ? "?trash=1" : ""}`,
+  document: (s: number, d: string) => `/spaces/${s}/documents/${d}`,
   directs: () => "/spaces/direct",
   direct: (c: number, extra?: { thread?: number; message?: number }) =>
     `/spaces/direct/${c}${query(extra)}`,

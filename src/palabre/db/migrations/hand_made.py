@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-# The messages' search index (an FTS5 table and its shadow tables on SQLite, a tsvector
-# column and its index on PostgreSQL).
-HAND_MADE_TABLES = ("message_search",)
-HAND_MADE_COLUMNS = {("messages", "search")}
-HAND_MADE_INDEXES = {"ix_messages_search"}
+# The messages' and documents' search indexes (an FTS5 table and its shadow tables on
+# SQLite, a tsvector column and its index on PostgreSQL).
+HAND_MADE_TABLES = ("message_search", "document_search")
+HAND_MADE_COLUMNS = {("messages", "search"), ("documents", "search")}
+HAND_MADE_INDEXES = {"ix_messages_search", "ix_documents_search"}
 
 
 def include_object(

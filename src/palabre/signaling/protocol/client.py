@@ -110,6 +110,12 @@ class SaveChat(Request, tag="save_chat"):
     save: bool
 
 
+class SaveNotes(Request, tag="save_notes"):
+    """Keep the shared notes as a document of the room's space when the meeting ends."""
+
+    save: bool
+
+
 class EndMeeting(Request, tag="end_meeting"):
     """End the meeting for everyone, the lobby included."""
 
@@ -128,6 +134,7 @@ ModeratorMessage = (
     | Remove
     | SetE2ee
     | SaveChat
+    | SaveNotes
     | EndMeeting
 )
 

@@ -54,6 +54,7 @@ class SettingsView(Record):
     start_muted: StartMutedView
     e2ee: bool
     chat_saved: bool
+    notes_saved: bool = False  # omitted while false (the notes are destroyed with the room)
 
 
 class ChatView(Record):

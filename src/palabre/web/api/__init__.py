@@ -8,6 +8,8 @@
   personal access tokens; sign_in_links.py: guests' sign-in links by e-mail. Each
   package's endpoints live in the module named for it.
 - messaging.py: channels, direct conversations, messages, search.
+- documents.py: documents, their tree, versions, comments, images, search, and the
+  WebSocket /api/yjs/{document_id} of live co-editing (y-websocket protocol).
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
@@ -22,6 +24,7 @@ from starlette.routing import BaseRoute, Route
 from ... import __version__
 from . import (
     activity,
+    documents,
     invitations,
     lifecycle,
     live,
@@ -49,6 +52,7 @@ ENDPOINTS: list[Endpoint] = [
     *notify.ENDPOINTS,
     *me.ENDPOINTS,
     *messaging.ENDPOINTS,
+    *documents.ENDPOINTS,
 ]
 
 
@@ -62,6 +66,7 @@ def api_routes(ctx: ApiContext) -> list[BaseRoute]:
         Route("/api/openapi.json", openapi_json, methods=["GET"]),
         *routes(ENDPOINTS, ctx),
         *live.routes(ctx),
+        *documents.routes(ctx),
     ]
 
 

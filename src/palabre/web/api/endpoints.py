@@ -28,6 +28,7 @@ from ...accounts.principal import Principal, principal_for_token, principal_for_
 from ...bus import Bus, Event
 from ...config import Settings
 from ...db import Database
+from ...documents.sync import Rooms
 from ...errors import Forbidden, Invalid, NotFound, Refusal
 from ...notify.mail import Mailer
 from ..auth import csrf_ok
@@ -48,7 +49,7 @@ class Unauthenticated(Refusal):
 @dataclass
 class ApiContext:
     """What every handler may use: the database, the bus, the mailer, the settings, the
-    rooms (the meeting backend)."""
+    meeting rooms (the backend), the documents' sync rooms."""
 
     db: Database
     bus: Bus
@@ -56,6 +57,10 @@ class ApiContext:
     settings: Settings
     auth: Auth
     backend: Backend
+    rooms: Rooms = field(init=False)  # the open documents' sync rooms of this process
+
+    def __post_init__(self) -> None:
+        self.rooms = Rooms(self.run, self.bus, self.settings.document_quiet)
 
     async def run(self, operation: Callable[..., T], *args: Any) -> T:
         """`operation(session, *args)` in one transaction, in a thread (never on the loop)."""

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from ...accounts.principal import principal_for_user
 from ...accounts.users import User
 from ...bus import Event, space_topic
+from ...documents.content import from_meeting_notes
+from ...documents.store import create_document
 from ...errors import Refusal
 from ...meeting.names import SPACE_ROOM_PREFIX
 from ...messaging.models import Channel
@@ -68,13 +70,46 @@ ENDPOINTS = [
 
 
 def keep_meeting(session: Session, summary: MeetingEnded) -> Events:
-    """Record the meeting in its space's report; post its chat into the space's general
-    channel as the moderator who asked, if they still may (else it is lost, as it would
-    have been without their asking)."""
+    """Record the meeting in its space's report; keep its notes as a document and post its
+    chat into the space's general channel, as the moderators who asked for them."""
     started = datetime.fromtimestamp(summary.opened_at, UTC)
     ended = datetime.fromtimestamp(max(summary.ended_at, summary.opened_at), UTC)
     if not record_meeting(session, summary.room, started, ended, summary.person_seconds / 60):
         return []
+    return keep_notes(session, summary) + keep_chat(session, summary)
+
+
+def keep_notes(session: Session, summary: MeetingEnded) -> Events:
+    """The meeting's shared notes as a new document of its space, made by the moderator who
+    asked, if they still may write the space's documents (else the notes are lost, as they
+    would have been without their asking)."""
+    if summary.save_notes_by is None or not summary.notes:
+        return []
+    user = session.scalar(select(User).where(User.name == summary.save_notes_by))
+    space_id = store.space_of_room(session, summary.room)
+    if user is None or space_id is None:
+        return []
+    started = datetime.fromtimestamp(summary.opened_at, UTC)
+    title = (
+        f"Notes de réunion du {started:%d/%m/%Y %H:%M} UTC"
+        if (user.language or "fr") == "fr"
+        else f"Meeting notes, {started:%Y-%m-%d %H:%M} UTC"
+    )
+    try:
+        with session.begin_nested():
+            _, events = create_document(
+                session, user.id, space_id, title, "text", None,
+                from_meeting_notes(summary.notes),
+            )  # fmt: skip
+    except Refusal as refusal:
+        log.info("a meeting's notes were not kept: %s", refusal)
+        return []
+    return events
+
+
+def keep_chat(session: Session, summary: MeetingEnded) -> Events:
+    """The chat, posted into the space's general channel as the moderator who asked, if they
+    still may (else it is lost, as it would have been without their asking)."""
     if summary.save_chat_by is None or not summary.chat:
         return []
     user = session.scalar(select(User).where(User.name == summary.save_chat_by))

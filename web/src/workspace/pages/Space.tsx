@@ -69,6 +69,14 @@ export function SpacePage({ space: id }: { space: number }) {
         <MeetingBox space={space} />
       </section>
       <ChannelsBox space={space} />
+      {space.access.documents !== "none" && (
+        <section class="ws-card" aria-labelledby="space-docs-title">
+          <h2 id="space-docs-title">{t("docs.title")}</h2>
+          <Link href={paths.documents(space.id)} class="btn" id="space-documents">
+            {t("docs.open")}
+          </Link>
+        </section>
+      )}
       <MembersBox space={space} />
       <ModulesBox space={space} />
     </div>
