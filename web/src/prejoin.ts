@@ -275,6 +275,22 @@ function lookUpRoom(
     });
 }
 
+function prejoinPage(heading: HTMLElement, codeLine: HTMLElement, media: PrejoinMedia, form: HTMLElement): HTMLElement {
+  return h(
+    "main",
+    { class: "prejoin", id: "main" },
+    h(
+      "section",
+      { class: "card wide" },
+      heading,
+      tr(h("p", { class: "tagline" }), "prejoin.title"),
+      codeLine,
+      h("div", { class: "prejoin-grid" }, h("div", {}, media.previewBox, media.meter), form),
+      backLink(),
+    ),
+  );
+}
+
 export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
   let room = requested;
   let code: string | undefined;
@@ -296,19 +312,7 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
     error,
     h("div", { class: "actions" }, joinBtn, audioBtn),
   );
-  const main = h(
-    "main",
-    { class: "prejoin", id: "main" },
-    h(
-      "section",
-      { class: "card wide" },
-      heading,
-      tr(h("p", { class: "tagline" }), "prejoin.title"),
-      codeLine,
-      h("div", { class: "prejoin-grid" }, h("div", {}, media.previewBox, media.meter), form),
-      backLink(),
-    ),
-  );
+  const main = prejoinPage(heading, codeLine, media, form);
   root.append(topbar(), main);
   focusHeading(root);
   media.listen();

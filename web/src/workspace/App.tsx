@@ -78,13 +78,7 @@ export function App() {
     return (
       <Frame signedIn={false}>
         <main id="main" class="ws-main solo">
-          <section class="ws-card">
-            <h1 tabIndex={-1}>{t("signin.title")}</h1>
-            <p>{t("signin.body")}</p>
-            <a class="btn primary" href={`/auth/login?next=${encodeURIComponent(location.pathname + location.search)}`}>
-              {t("signin.go")}
-            </a>
-          </section>
+          <SignIn />
         </main>
       </Frame>
     );
@@ -181,8 +175,6 @@ function Frame(props: {
   children: preact.ComponentChildren;
 }) {
   const m = me.value;
-  const [q, setQ] = useState("");
-  const n = unreadNotices.value;
   return (
     <div class="ws-root">
       <a class="skip-link" href="#main">
@@ -204,43 +196,7 @@ function Frame(props: {
         <a href="/" class="brand">
           Palabre
         </a>
-        {props.signedIn && (
-          <>
-            <form
-              class="ws-search-form"
-              role="search"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (q.trim()) go(paths.search(q.trim()));
-              }}
-            >
-              <label for="ws-search" class="sr-only">
-                {t("search.label")}
-              </label>
-              <input
-                id="ws-search"
-                type="search"
-                value={q}
-                placeholder={t("search.placeholder")}
-                onInput={(e) => setQ(e.currentTarget.value)}
-              />
-            </form>
-            <Link href={paths.notifications()} class="btn icon-btn ws-bell" id="ws-notifications-link">
-              <Icon name="bell" />
-              <span class="sr-only">{t("nav.notifications")}</span>
-              {n > 0 && (
-                <span class="ws-badge mention">
-                  <span aria-hidden="true">{n}</span>
-                  <span class="sr-only">{tn("notices.unread", n)}</span>
-                </span>
-              )}
-            </Link>
-            <Link href={paths.settings()} class="btn icon-btn" id="ws-settings-link">
-              <Icon name="gear" />
-              <span class="sr-only">{t("nav.settings")}</span>
-            </Link>
-          </>
-        )}
+        {props.signedIn && <TopbarTools />}
         {m?.signedIn && (
           <div class="account">
             <span class="who">{t("account.as", { name: m.displayName ?? m.name ?? "" })}</span>
@@ -256,6 +212,62 @@ function Frame(props: {
         {announcement.value}
       </p>
     </div>
+  );
+}
+
+/** Signed out: the way to sign in (and back here). */
+function SignIn() {
+  return (
+    <section class="ws-card">
+      <h1 tabIndex={-1}>{t("signin.title")}</h1>
+      <p>{t("signin.body")}</p>
+      <a class="btn primary" href={`/auth/login?next=${encodeURIComponent(location.pathname + location.search)}`}>
+        {t("signin.go")}
+      </a>
+    </section>
+  );
+}
+
+/** The top bar's search, notifications and settings, when signed in. */
+function TopbarTools() {
+  const [q, setQ] = useState("");
+  const n = unreadNotices.value;
+  return (
+    <>
+      <form
+        class="ws-search-form"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (q.trim()) go(paths.search(q.trim()));
+        }}
+      >
+        <label for="ws-search" class="sr-only">
+          {t("search.label")}
+        </label>
+        <input
+          id="ws-search"
+          type="search"
+          value={q}
+          placeholder={t("search.placeholder")}
+          onInput={(e) => setQ(e.currentTarget.value)}
+        />
+      </form>
+      <Link href={paths.notifications()} class="btn icon-btn ws-bell" id="ws-notifications-link">
+        <Icon name="bell" />
+        <span class="sr-only">{t("nav.notifications")}</span>
+        {n > 0 && (
+          <span class="ws-badge mention">
+            <span aria-hidden="true">{n}</span>
+            <span class="sr-only">{tn("notices.unread", n)}</span>
+          </span>
+        )}
+      </Link>
+      <Link href={paths.settings()} class="btn icon-btn" id="ws-settings-link">
+        <Icon name="gear" />
+        <span class="sr-only">{t("nav.settings")}</span>
+      </Link>
+    </>
   );
 }
 
