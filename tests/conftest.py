@@ -1,10 +1,10 @@
 """Shared fixtures: a real `palabre serve` process on free loopback ports.
 
-`make test` runs pytest on two processes (pytest-xdist, `-n 2 --dist loadgroup`). The tests
-that must not share the machine (browsers, network namespaces, benchmarks, media flowing
-between bots and servers, anything marked slow) go in one group, run one after another on
-one worker; the rest runs beside them on the other. Each worker takes its free ports from
-a block of its own (palabre.bot.harness.use_port_block), and session fixtures (PostgreSQL)
+The tests that must not share the machine (browsers, network namespaces, benchmarks, media
+flowing between bots and servers, anything marked slow) are marked `alone`: `make test` runs
+the others first on two processes (pytest-xdist, `-n 2 -m "not alone"`), then these one at
+a time with nothing beside them (`-m alone`). Each xdist worker takes its free ports from a
+block of its own (palabre.bot.harness.use_port_block), and session fixtures (PostgreSQL)
 start once per worker, each on its own port and directory."""
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ TESTS = Path(__file__).resolve().parent
 # Folders whose tests need the machine to themselves: real browsers, network namespaces,
 # benchmarks, and media flowing through real servers (a loss or time threshold).
 SERIAL_FOLDERS = ("browser", "netns", "bench", "cluster", "integration")
-SERIAL_GROUP = "serial"
 
 
 def _worker_index() -> tuple[int, int] | None:
@@ -58,7 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def must_run_alone(item: pytest.Item) -> bool:
-    """Whether a test goes in the serial group (see the module's docstring)."""
+    """Whether a test needs the machine to itself (see the module's docstring)."""
     parts = Path(str(item.path)).resolve().relative_to(TESTS).parts
     in_folder = len(parts) > 1 and parts[0] in SERIAL_FOLDERS
     return in_folder or item.get_closest_marker("slow") is not None
@@ -67,7 +66,7 @@ def must_run_alone(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if must_run_alone(item):
-            item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
+            item.add_marker(pytest.mark.alone)
 
 
 def start_server(tmp_path: Path, *args: str) -> PalabreServer:
