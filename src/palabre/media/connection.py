@@ -220,6 +220,17 @@ class MediaConnection:
         self.path = None
         self.connected = False
         self._paths.clear()
+        # The callbacks reach the publisher or subscriber that owns this connection, which
+        # holds it: a reference cycle, freed only by a full garbage collection, which a busy
+        # server runs rarely (measured: 90 kB of DTLS, SRTP and packet caches kept per
+        # departed participant, 18 MiB over 200 join/leave cycles). Dropping them here lets
+        # reference counting free everything as soon as the participant is gone.
+        self._on_rtp = self._on_rtcp = _ignore
+        self._on_connected = _ignore
+
+
+def _ignore(*_: object) -> None:
+    pass
 
 
 __all__ = ["MediaConnection", "random_ice_string"]
