@@ -4,7 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STATIC  := src/palabre/web/static
 
-.PHONY: run test lint typecheck pytest web deps-system deps-bench bench clean
+.PHONY: run test lint typecheck pytest client deps-system deps-bench bench clean
 
 $(BIN)/palabre: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -12,15 +12,15 @@ $(BIN)/palabre: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# The web client, built into the package's static files (skipped until web/ has a client).
-web: $(BIN)/palabre
-	@if [ -f web/package.json ]; then \
-	  cd web && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && \
+# The browser client (client/), built into the package's static files (skipped until client/ has one).
+client: $(BIN)/palabre
+	@if [ -f client/package.json ]; then \
+	  cd client && (npm ci --no-audit --no-fund || npm install --no-audit --no-fund) && \
 	  PYTHON=$(abspath $(BIN))/python npm run build; \
 	fi
 
 # Debian packages the tests need: Chromium, Firefox ESR and WebKitGTK's driver for the browser
-# tests (docs/browsers.md; Firefox is driven by puppeteer-core from web/node_modules, which
+# tests (docs/browsers.md; Firefox is driven by puppeteer-core from client/node_modules, which
 # downloads no browser; Xvfb gives it a screen to share), nftables for the network-namespace
 # tests (tests/netns) that block UDP, PostgreSQL for the persistence tests
 # (tests/postgres_server.py starts a private server), Redis for the live bus across processes.
@@ -33,7 +33,7 @@ deps-system:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q postgresql; }
 	@command -v redis-server >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q redis-server; }
 
-run: $(BIN)/palabre web
+run: $(BIN)/palabre client
 	$(BIN)/palabre serve
 
 lint: $(BIN)/palabre
@@ -47,10 +47,10 @@ typecheck: $(BIN)/palabre
 # need it to themselves (marked `alone` by tests/conftest.py: browsers, network namespaces,
 # benchmarks, media through real servers, `slow`), one at a time with nothing beside them.
 # (Run beside the first phase, the browsers' media stalled and the wheel's `npm ci` emptied
-# web/node_modules under the client-layout test.) Exit status 5 is a phase with no test:
+# client/node_modules under the client-layout test.) Exit status 5 is a phase with no test:
 # PYTEST_ARGS=tests/media etc. runs a part.
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider --durations=15
-pytest: $(BIN)/palabre web deps-system
+pytest: $(BIN)/palabre client deps-system
 	$(PYTEST) -n 2 -m "not alone" $(PYTEST_ARGS); s=$$?; [ $$s -eq 0 ] || [ $$s -eq 5 ]
 	$(PYTEST) -m alone $(PYTEST_ARGS); s=$$?; [ $$s -eq 0 ] || [ $$s -eq 5 ]
 
@@ -66,4 +66,4 @@ bench: $(BIN)/palabre deps-bench
 	$(BIN)/python bench/compare.py --nice -10 --plot bench/results.png $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(STATIC) web/node_modules
+	rm -rf $(VENV) $(STATIC) client/node_modules

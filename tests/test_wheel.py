@@ -1,4 +1,4 @@
-"""A wheel carries the web client: the Python build builds web/ into the package."""
+"""A wheel carries the web client: the Python build builds client/ into the package."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = ROOT / "client" / "node_modules" / "axe-core" / "axe.min.js"
 STATIC_INDEX = ROOT / "src" / "palabre" / "web" / "static" / "index.html"
 
 T = TypeVar("T")

@@ -36,7 +36,7 @@ CHROMIUM_FLAGS = [
 def web_server(palabre_server: Any) -> Any:
     """The server from tests/conftest.py, once the client is built into its static files."""
     if not STATIC_INDEX.is_file():
-        pytest.fail("the web client is not built: run `make web`")
+        pytest.fail("the web client is not built: run `make client`")
     return palabre_server
 
 

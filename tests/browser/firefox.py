@@ -19,7 +19,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "firefox_driver.mjs"
-PUPPETEER = HERE.parents[1] / "web" / "node_modules" / "puppeteer-core" / "package.json"
+PUPPETEER = HERE.parents[1] / "client" / "node_modules" / "puppeteer-core" / "package.json"
 FIREFOX = os.environ.get("PALABRE_FIREFOX", "/usr/bin/firefox-esr")
 
 XVFB = shutil.which("Xvfb")
@@ -161,7 +161,7 @@ async def firefox() -> AsyncIterator[FirefoxPage]:
     if not HAVE_FIREFOX:
         pytest.skip(f"SKIPPED LOUDLY: no Firefox at {FIREFOX} (make deps-system installs it)")
     if not HAVE_DRIVER:
-        pytest.skip("SKIPPED LOUDLY: no node or no web/node_modules/puppeteer-core (make web)")
+        pytest.skip("SKIPPED LOUDLY: no node or no client/node_modules/puppeteer-core: make client")
     xvfb, display = await start_xvfb() if XVFB else (None, None)
     try:
         page = await FirefoxPage.launch(display)

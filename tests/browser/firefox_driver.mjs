@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 
-// puppeteer-core is a devDependency of the web client: resolve it from web/node_modules.
+// puppeteer-core is a devDependency of the web client: resolve it from client/node_modules.
 const require = createRequire(new URL("../../web/package.json", import.meta.url));
 const puppeteer = require("puppeteer-core");
 

@@ -16,7 +16,7 @@ SECRET = "an-invitation-secret-of-at-least-32-characters"
 @pytest.fixture
 def token_server(server_factory: Callable[..., Any]) -> Any:
     if not STATIC_INDEX.is_file():
-        pytest.fail("the web client is not built: run `make web`")
+        pytest.fail("the web client is not built: run `make client`")
     return server_factory("--jwt-secret", SECRET)
 
 

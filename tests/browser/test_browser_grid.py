@@ -30,7 +30,7 @@ TILE_BOXES_JS = """() => [...document.querySelectorAll('#tiles li.tile')].map(t 
 @pytest.fixture
 def built() -> None:
     if not STATIC_INDEX.is_file():
-        pytest.fail("the web client is not built: run `make web`")
+        pytest.fail("the web client is not built: run `make client`")
 
 
 async def _bots(url: str, room: str, n: int, **kw: Any) -> list[Bot]:

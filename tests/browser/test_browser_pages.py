@@ -184,7 +184,7 @@ async def test_invitation_copies_link_and_code(browser: Any, web_server: Any) ->
     assert f"{code[:3]} {code[3:6]} {code[6:]}" in text
 
 
-@pytest.mark.skipif(not AXE.is_file(), reason="axe-core not installed (cd web && npm ci)")
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core not installed (cd client && npm ci)")
 async def test_axe_no_serious_violations(browser: Any, web_server: Any) -> None:
     base = web_server.http_url
     # axe is injected as an inline script, which the page's CSP rightly forbids.

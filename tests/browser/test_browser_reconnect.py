@@ -33,7 +33,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture
 def server(server_factory: Callable[..., Any]) -> Any:
     if not STATIC_INDEX.is_file():
-        pytest.fail("the web client is not built: run `make web`")
+        pytest.fail("the web client is not built: run `make client`")
     return server_factory()
 
 

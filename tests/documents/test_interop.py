@@ -19,12 +19,12 @@ from workspace import Workspace
 from .kit import Team, team
 from .yclient import YClient
 
-WEB = Path(__file__).resolve().parents[2] / "web"
+CLIENT = Path(__file__).resolve().parents[2] / "client"
 NODE = shutil.which("node")
 
 pytestmark = pytest.mark.skipif(
-    NODE is None or not (WEB / "node_modules" / "y-websocket").is_dir(),
-    reason="needs node and web/node_modules (npm ci in web/)",
+    NODE is None or not (CLIENT / "node_modules" / "y-websocket").is_dir(),
+    reason="needs node and client/node_modules (npm ci in client/)",
 )
 
 
@@ -36,8 +36,8 @@ def crew(sqlite_workspace: Workspace) -> Iterator[Team]:
 
 @pytest.fixture
 def script(tmp_path: Path) -> Path:
-    """The script beside a link to web/node_modules, so that Node finds the packages."""
-    (tmp_path / "node_modules").symlink_to(WEB / "node_modules")
+    """The script beside a link to client/node_modules, so that Node finds the packages."""
+    (tmp_path / "node_modules").symlink_to(CLIENT / "node_modules")
     target = tmp_path / "ystock.mjs"
     shutil.copy(Path(__file__).with_name("ystock.mjs"), target)
     return target

@@ -39,7 +39,7 @@ class Recorder:
 
 
 def notes_update(text: str) -> bytes:
-    """A meeting client's edit: its Y.Text "notes" (web/src/extras/notes-editor.ts)."""
+    """A meeting client's edit: its Y.Text "notes" (client/src/extras/notes-editor.ts)."""
     doc: Doc[Any] = Doc()
     doc.get("notes", type=Text).insert(0, text)
     return doc.get_update()

@@ -7,12 +7,12 @@ from pathlib import Path
 from palabre.signaling import schema
 from palabre.signaling.protocol import client, server
 
-GENERATED = Path(__file__).parents[2] / "web" / "src" / "protocol.gen.ts"
+GENERATED = Path(__file__).parents[2] / "client" / "src" / "protocol.gen.ts"
 
 
 def test_the_generated_typescript_is_up_to_date() -> None:
     assert GENERATED.read_text() == schema.typescript(), (
-        "web/src/protocol.gen.ts is stale: run `cd web && npm run protocol`"
+        "client/src/protocol.gen.ts is stale: run `cd client && npm run protocol`"
     )
 
 

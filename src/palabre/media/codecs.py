@@ -55,7 +55,7 @@ SUBSCRIBE_FEEDBACK = {  # what a subscriber may send us
     # rrtr (RFC 3611 receiver reference time): a receiver that sends nothing learns its
     # round-trip time from our DLRR echo; Chromium's jitter buffer then waits for
     # retransmissions instead of freezing. Chromium answers it only if its page adds it to
-    # the answer (web/src/session.ts).
+    # the answer (client/src/session.ts).
     "video": ("goog-remb", "transport-cc", "rrtr", "nack", "nack pli", "ccm fir"),
 }
 

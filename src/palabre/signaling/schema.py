@@ -1,7 +1,7 @@
 """The protocol's JSON Schema, and the TypeScript types of the browser client made from it.
 
-`python -m palabre.signaling.schema` prints web/src/protocol.gen.ts (`--out FILE` writes it,
-`--json` prints the JSON Schema instead). The web build runs it (web/package.json, `npm run
+`python -m palabre.signaling.schema` prints client/src/protocol.gen.ts (`--out FILE` writes it,
+`--json` prints the JSON Schema instead). The web build runs it (client/package.json, `npm run
 protocol`), so a field renamed in protocol/ fails the client's type check.
 
 Why by hand: msgspec's schemas use a small part of JSON Schema (objects, enums, anyOf, $ref,

@@ -1,7 +1,7 @@
 """Server to client: the events the server sends, and the records inside them.
 
 Every event the hub sends is one of these structs, encoded by msgspec: a renamed field is a
-type error here and, through the generated web/src/protocol.gen.ts, in the browser client.
+type error here and, through the generated client/src/protocol.gen.ts, in the browser client.
 The bot decodes what it reads with `decode`.
 """
 

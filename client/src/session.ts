@@ -84,7 +84,7 @@ export class SignalError extends Error {
   }
 }
 
-// With Chromium's encoded streams, E2EE needs a flag at creation (web/src/e2ee/support.ts).
+// With Chromium's encoded streams, E2EE needs a flag at creation (client/src/e2ee/support.ts).
 const PC_CONFIG: RTCConfiguration = pcConfig({
   bundlePolicy: "max-bundle",
   rtcpMuxPolicy: "require",

@@ -183,7 +183,7 @@ export class Meeting {
     return collab;
   }
 
-  /** web/src/extras: the shared notes panel, connection-quality indicators. */
+  /** client/src/extras: the shared notes panel, connection-quality indicators. */
   private makeExtras(): Extras {
     const { session } = this;
     const extras = startExtras({

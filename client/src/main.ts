@@ -1,7 +1,7 @@
 // Entry point: a single-page app routed on location.pathname.
 //   /        home: new meeting, join by name, link or code
 //   /<room>  prejoin, then the meeting (loaded lazily)
-//   /spaces/..., /invite/<token>  the workspace (web/src/workspace/, loaded lazily)
+//   /spaces/..., /invite/<token>  the workspace (client/src/workspace/, loaded lazily)
 
 import "./style.css";
 import {

@@ -1,6 +1,6 @@
 // End-to-end encryption, the light part loaded with the meeting: can this browser transform
 // encoded frames, the peer-connection option that needs, and a registry of the senders and
-// receivers so that encryption (web/src/e2ee/index.ts, loaded only when a meeting is
+// receivers so that encryption (client/src/e2ee/index.ts, loaded only when a meeting is
 // encrypted) can attach to them at any time.
 
 type EncodedStreams = { readable: ReadableStream; writable: WritableStream };

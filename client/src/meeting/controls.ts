@@ -48,7 +48,7 @@ export class Controls {
   readonly fullscreen = iconButton("toggle-fullscreen", "fullscreen", "view.fullscreen", true);
   readonly keys = iconButton("show-shortcuts", "keyboard", "keys.open", false);
   readonly settings = settingsButton();
-  readonly more = new MoreMenu(); // items: more.add(...), see web/src/more.ts
+  readonly more = new MoreMenu(); // items: more.add(...), see client/src/more.ts
   readonly toolbar = h("div", { class: "toolbar", role: "toolbar", id: "toolbar" });
   readonly quality: HTMLSelectElement;
   /** The quality select with its label, for the header. */

@@ -15,7 +15,7 @@ function modal(view: HTMLElement, dlg: HTMLDialogElement, close: HTMLButtonEleme
   dlg.showModal();
 }
 
-/** The keyboard shortcuts (web/src/meeting/keyboard.ts), as the help dialog lists them. */
+/** The keyboard shortcuts (client/src/meeting/keyboard.ts), as the help dialog lists them. */
 export const SHORTCUTS: [string, Key][] = [
   ["M", "keys.m"],
   ["V", "keys.v"],

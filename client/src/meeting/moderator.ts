@@ -1,4 +1,4 @@
-// The moderator's tools in this meeting: web/src/moderation.ts, loaded only while this
+// The moderator's tools in this meeting: client/src/moderation.ts, loaded only while this
 // participant is a moderator, with the room settings and the lobby kept for it meanwhile.
 
 import type { Key } from "../i18n";

@@ -301,7 +301,7 @@ export class Collab {
     this.reactMenu.hidden = !open;
     this.reactButton.setAttribute("aria-expanded", String(open));
     if (open) this.reactMenu.querySelector("button")?.focus();
-    // At phone width the button is in the "More" menu (web/src/more.ts): back to that one.
+    // At phone width the button is in the "More" menu (client/src/more.ts): back to that one.
     else if (this.reactButton.getClientRects().length) this.reactButton.focus();
     else document.getElementById("toggle-more")?.focus();
   }

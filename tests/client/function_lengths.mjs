@@ -1,7 +1,7 @@
 // Prints, as JSON, every function in the web client's TypeScript longer than a limit:
-// [{file, line, name, lines}]. Run by tests/web/test_client_layout.py with
-// `node function_lengths.mjs WEB_DIR LIMIT`; it reads the sources with the TypeScript
-// compiler that web/node_modules holds (a parser, so braces in strings and regexes count
+// [{file, line, name, lines}]. Run by tests/client/test_client_layout.py with
+// `node function_lengths.mjs CLIENT_DIR LIMIT`; it reads the sources with the TypeScript
+// compiler that client/node_modules holds (a parser, so braces in strings and regexes count
 // for nothing).
 import { createRequire } from "node:module";
 import { readdirSync, readFileSync, statSync } from "node:fs";

@@ -64,7 +64,7 @@ export function mount(root: HTMLElement, next: (root: HTMLElement) => Dispose): 
   dispose = next(root);
 }
 
-/** The workspace's pages: /spaces/... and /invite/<token> (web/src/workspace/). */
+/** The workspace's pages: /spaces/... and /invite/<token> (client/src/workspace/). */
 export function isWorkspacePath(pathname: string): boolean {
   return /^\/(spaces|invite)(\/|$)/.test(pathname);
 }

@@ -1,4 +1,4 @@
-// End-to-end encryption in this meeting: web/src/e2ee, loaded when the room is encrypted;
+// End-to-end encryption in this meeting: client/src/e2ee, loaded when the room is encrypted;
 // the key exchange that comes while it loads waits for it, and no clear frame goes out or
 // in meanwhile.
 
