@@ -13,23 +13,18 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "forward.py"
 
 
+def run_forward(*options: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """bench/forward.py with 2 publishers, 1 subscriber and a short window, as JSON too."""
+    short = ["--publishers", "2", "--subscribers", "1", "--warmup", "1", "--duration", "3"]
+    command = [sys.executable, str(SCRIPT), *options, *short, "--json"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
 @pytest.mark.slow
 def test_forward_benchmark_prints_cpu_per_packet() -> None:
-    command = [
-        sys.executable,
-        str(SCRIPT),
-        "--publishers",
-        "2",
-        "--subscribers",
-        "1",
-        "--warmup",
-        "1",
-        "--duration",
-        "3",
-        "--json",
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_forward(timeout=180)
     figure = re.search(r"server CPU per forwarded packet\s+([0-9.]+) µs", done.stdout)
     assert figure is not None, done.stdout
     assert float(figure.group(1)) > 0
@@ -43,22 +38,7 @@ def test_forward_benchmark_prints_cpu_per_packet() -> None:
 
 @pytest.mark.slow
 def test_forward_benchmark_with_simulcast() -> None:
-    command = [
-        sys.executable,
-        str(SCRIPT),
-        "--simulcast",
-        "--publishers",
-        "2",
-        "--subscribers",
-        "1",
-        "--warmup",
-        "1",
-        "--duration",
-        "3",
-        "--json",
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=240)
-    assert done.returncode == 0, done.stdout + done.stderr
+    done = run_forward("--simulcast", timeout=240)
     assert "all simulcast layers" in done.stdout, done.stdout
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["simulcast"] is True

@@ -3,6 +3,7 @@ workspace (/spaces, signed in) under 150 KB; neither contacts another origin."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +29,20 @@ async def served_size(client: httpx.AsyncClient, url: str) -> tuple[int, str]:
         async for chunk in r.aiter_raw():
             size += len(chunk)
         return size, r.headers.get("content-encoding", "identity")
+
+
+async def weigh(base: str, urls: list[str], report: Path) -> dict[str, dict[str, Any]]:
+    """Each URL's bytes as served (compressed) and its encoding, written to `report`."""
+    files: dict[str, dict[str, Any]] = {}
+    async with httpx.AsyncClient() as client:
+        for url in urls:
+            size, encoding = await served_size(client, url)
+            files[url.removeprefix(base)] = {"bytes": size, "encoding": encoding}
+    total = sum(f["bytes"] for f in files.values())
+    await asyncio.to_thread(
+        report.write_text, json.dumps({"total_bytes": total, "files": files}, indent=2)
+    )
+    return files
 
 
 async def test_meeting_first_load_under_budget(
@@ -64,15 +79,8 @@ async def test_meeting_first_load_under_budget(
     foreign = [u for u in requested if not u.startswith(own)]
     assert foreign == []
 
-    files: dict[str, dict[str, Any]] = {}
-    async with httpx.AsyncClient() as client:
-        for url in urls:
-            size, encoding = await served_size(client, url)
-            files[url.removeprefix(base)] = {"bytes": size, "encoding": encoding}
+    files = await weigh(base, urls, artifacts / "web-weight.json")
     total = sum(f["bytes"] for f in files.values())
-    (artifacts / "web-weight.json").write_text(
-        json.dumps({"total_bytes": total, "files": files}, indent=2)
-    )
     print(f"meeting page first load: {total} bytes compressed ({total / 1024:.1f} KiB)")
 
     kinds = {Path(u.split("?")[0]).suffix for u in files}
@@ -123,15 +131,8 @@ async def test_workspace_first_load_under_budget(
     assert [u for u in requested if not u.startswith(own)] == []
     assert log.csp_violations() == []
 
-    files: dict[str, dict[str, Any]] = {}
-    async with httpx.AsyncClient() as client:
-        for url in urls:
-            size, encoding = await served_size(client, url)
-            files[url.removeprefix(base)] = {"bytes": size, "encoding": encoding}
+    files = await weigh(base, urls, artifacts / "workspace-weight.json")
     total = sum(f["bytes"] for f in files.values())
-    (artifacts / "workspace-weight.json").write_text(
-        json.dumps({"total_bytes": total, "files": files}, indent=2)
-    )
     print(f"workspace first load: {total} bytes compressed ({total / 1024:.1f} KiB)")
     # The workspace's own code came (loaded lazily: it is not in the meeting page's load).
     assert any("/assets/workspace-" in f and f.endswith(".js") for f in files), files

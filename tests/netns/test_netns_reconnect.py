@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -87,26 +90,54 @@ def page_story(console: Console) -> str:
     return "\n".join(line for line in console.lines if "palabre:" in line)
 
 
-@pytest.mark.parametrize("seconds", [8, 30])
-async def test_moderator_returns_as_herself_after_a_drop(
-    lab: Lab, playwright: Any, seconds: int
-) -> None:
+@dataclass
+class Meeting:
+    """Ada behind the router, Bob beside the server, both in one room, media both ways."""
+
+    server: Any
+    router_ns: str
+    client_ns: str
+    ada: Any
+    bob: Any
+    ada_console: Console
+    ada_id: str
+    bob_id: str
+
+
+@asynccontextmanager
+async def ada_and_bob(
+    lab: Lab, playwright: Any, room: str, *server_args: str
+) -> AsyncIterator[Meeting]:
     server_ns, router_ns, client_ns, up, _down = lab.path()
-    server = lab.serve(server_ns, up.a_addr, "--consent-timeout", "10")
-    room = f"drop-{seconds}"
+    server = lab.serve(server_ns, up.a_addr, *server_args)
     ada_browser = await launch_in(playwright, lab, client_ns, server.http_url)
     bob_browser = await launch_in(playwright, lab, server_ns, server.http_url)
+    ada_console: Console | None = None
     try:
         ada, ada_console = await new_page(ada_browser, "Ada")
         bob, _ = await new_page(bob_browser, "Bob")
         await join_from_home(ada, server.http_url, room, "Ada")
         await join_from_home(bob, server.http_url, room, "Bob")
         ada_id, bob_id = await my_id(ada), await my_id(bob)
-        assert await ada.evaluate("window.__palabre.you.role") == "moderator"
         await assert_media_flowing(bob, [ada_id])
         await assert_media_flowing(ada, [bob_id])
+        yield Meeting(server, router_ns, client_ns, ada, bob, ada_console, ada_id, bob_id)
+    finally:
+        if ada_console is not None:
+            print(page_story(ada_console))
+        await ada_browser.close()
+        await bob_browser.close()
 
-        outage(lab, router_ns, True)
+
+@pytest.mark.parametrize("seconds", [8, 30])
+async def test_moderator_returns_as_herself_after_a_drop(
+    lab: Lab, playwright: Any, seconds: int
+) -> None:
+    async with ada_and_bob(lab, playwright, f"drop-{seconds}", "--consent-timeout", "10") as m:
+        ada, bob, ada_id, bob_id = m.ada, m.bob, m.ada_id, m.bob_id
+        assert await ada.evaluate("window.__palabre.you.role") == "moderator"
+
+        outage(lab, m.router_ns, True)
         try:
             if seconds > 10:
                 # Past the consent timeout the server knows she is gone: Bob's tile says
@@ -122,7 +153,7 @@ async def test_moderator_returns_as_herself_after_a_drop(
             else:
                 await asyncio.sleep(seconds)
         finally:
-            outage(lab, router_ns, False)
+            outage(lab, m.router_ns, False)
 
         await wait_for(
             lambda: ada.evaluate("window.__palabre.you?.id ?? null"),
@@ -150,10 +181,6 @@ async def test_moderator_returns_as_herself_after_a_drop(
                 "({iceRestarts: window.__palabre.iceRestarts, joins: window.__palabre.joins})"
             ),
         )
-    finally:
-        print(page_story(ada_console))
-        await ada_browser.close()
-        await bob_browser.close()
 
 
 async def test_udp_lost_mid_meeting_restarts_ice_without_a_new_join(
@@ -163,23 +190,12 @@ async def test_udp_lost_mid_meeting_restarts_ice_without_a_new_join(
     WebSocket, on TCP, lives. Her page sees its connections fail, finds the WebSocket alive
     (a ping answered) and restarts ICE instead of joining again; UDP comes back, and media
     flows both ways again with the same participant, one `joined` and no resume."""
-    server_ns, _router_ns, client_ns, up, _down = lab.path()
-    server = lab.serve(server_ns, up.a_addr)
-    room = "ice-restart"
-    ada_browser = await launch_in(playwright, lab, client_ns, server.http_url)
-    bob_browser = await launch_in(playwright, lab, server_ns, server.http_url)
-    try:
-        ada, ada_console = await new_page(ada_browser, "Ada")
-        bob, _ = await new_page(bob_browser, "Bob")
-        await join_from_home(ada, server.http_url, room, "Ada")
-        await join_from_home(bob, server.http_url, room, "Bob")
-        ada_id, bob_id = await my_id(ada), await my_id(bob)
-        await assert_media_flowing(bob, [ada_id])
-        await assert_media_flowing(ada, [bob_id])
+    async with ada_and_bob(lab, playwright, "ice-restart") as m:
+        ada, bob, ada_id, bob_id = m.ada, m.bob, m.ada_id, m.bob_id
         assert await ada.evaluate("window.__palabre.joins") == 1
         assert await ada.evaluate("window.__palabre.iceRestarts") == 0
 
-        lab.block_udp(client_ns)
+        lab.block_udp(m.client_ns)
         try:
             await wait_for(
                 lambda: ada.evaluate("window.__palabre.iceRestarts"),
@@ -189,24 +205,20 @@ async def test_udp_lost_mid_meeting_restarts_ice_without_a_new_join(
             )
             await asyncio.sleep(2)  # the restart under way while UDP is still blocked
         finally:
-            lab.unblock_udp(client_ns)
+            lab.unblock_udp(m.client_ns)
 
         await media_back(ada, [bob_id])
         await media_back(bob, [ada_id])
         assert await ada.evaluate("window.__palabre.iceRestarts") >= 1
-        assert await ada.evaluate("window.__palabre.joins") == 1, page_story(ada_console)
+        assert await ada.evaluate("window.__palabre.joins") == 1, page_story(m.ada_console)
         assert await ada.evaluate("window.__palabre.session.reconnects") == 0
         assert await my_id(ada) == ada_id
         assert await ada.evaluate("window.__palabre.you.role") == "moderator"
         assert await ada.evaluate("document.querySelector('.meeting').dataset.status") == (
             "connected"
         )
-        assert "participant resumed" not in server.log()
+        assert "participant resumed" not in m.server.log()
         print("Ada's ICE restarts:", await ada.evaluate("window.__palabre.iceRestarts"))
-    finally:
-        print(page_story(ada_console))
-        await ada_browser.close()
-        await bob_browser.close()
 
 
 def media_blocked(lab: Lab, ns: str, on: bool) -> None:
@@ -236,21 +248,10 @@ async def test_an_ice_restart_that_cannot_connect_gives_way_to_a_resume(
     grace is over the page gives it up and resumes on a new WebSocket. The resumed session
     negotiates afresh, undisturbed by anything of the abandoned restart, and when the media
     path comes back Ada is herself again: same id, still moderator, media both ways."""
-    server_ns, _router_ns, client_ns, up, _down = lab.path()
-    server = lab.serve(server_ns, up.a_addr)
-    room = "restart-gives-way"
-    ada_browser = await launch_in(playwright, lab, client_ns, server.http_url)
-    bob_browser = await launch_in(playwright, lab, server_ns, server.http_url)
-    try:
-        ada, ada_console = await new_page(ada_browser, "Ada")
-        bob, _ = await new_page(bob_browser, "Bob")
-        await join_from_home(ada, server.http_url, room, "Ada")
-        await join_from_home(bob, server.http_url, room, "Bob")
-        ada_id, bob_id = await my_id(ada), await my_id(bob)
-        await assert_media_flowing(bob, [ada_id])
-        await assert_media_flowing(ada, [bob_id])
+    async with ada_and_bob(lab, playwright, "restart-gives-way") as m:
+        ada, bob, ada_id, bob_id = m.ada, m.bob, m.ada_id, m.bob_id
 
-        media_blocked(lab, client_ns, True)
+        media_blocked(lab, m.client_ns, True)
         try:
             await wait_for(
                 lambda: ada.evaluate("window.__palabre.iceRestarts"),
@@ -265,7 +266,7 @@ async def test_an_ice_restart_that_cannot_connect_gives_way_to_a_resume(
                 what="Ada's page giving the restart up and resuming",
             )
         finally:
-            media_blocked(lab, client_ns, False)
+            media_blocked(lab, m.client_ns, False)
 
         await ada.wait_for_selector(".meeting[data-status=connected]", timeout=60_000)
         assert await my_id(ada) == ada_id
@@ -278,10 +279,6 @@ async def test_an_ice_restart_that_cannot_connect_gives_way_to_a_resume(
         )
         await media_back(bob, [ada_id])
         await media_back(ada, [bob_id])
-        assert "participant resumed" in server.log()
-        story = page_story(ada_console)
+        assert "participant resumed" in m.server.log()
+        story = page_story(m.ada_console)
         assert "the ICE restart did not connect" in story, story
-    finally:
-        print(page_story(ada_console))
-        await ada_browser.close()
-        await bob_browser.close()
