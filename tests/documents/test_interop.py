@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from palabre.bot.yjs import YClient
 from served import Served
 from workspace import Workspace
 
 from .kit import Team, team
-from .yclient import YClient
 
 CLIENT = Path(__file__).resolve().parents[2] / "client"
 NODE = shutil.which("node")

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from .yclient import YClient, clock_of
+from palabre.bot.yjs import YClient, clock_of
 
 PASSWORD = "s3cret-pass"
 

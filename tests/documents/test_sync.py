@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from palabre.bot.yjs import YClient
 from palabre.documents import content, log
 from palabre.documents.models import DocumentUpdate
 from served import Served
@@ -15,7 +16,6 @@ from space_kit import count
 from workspace import Workspace
 
 from .kit import Team, team
-from .yclient import YClient
 
 
 @pytest.fixture

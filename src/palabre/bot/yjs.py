@@ -1,45 +1,57 @@
-"""A Yjs client in Python for the tests: pycrdt's Doc over the y-websocket protocol (the
-server's own protocol module frames the messages; a stock JavaScript client is tested in
-test_interop.py)."""
+"""A Yjs client in Python for the tests and benchmarks: pycrdt's Doc over the y-websocket
+protocol on /api/yjs/{id} (the server's own protocol module frames the messages; a stock
+JavaScript client is tested in tests/documents/test_interop.py). It edits as the TipTap editor
+lays a document out: paragraphs in the XmlFragment "default"."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
-import websockets
 from pycrdt import Decoder, Doc, TransactionEvent, XmlElement, XmlFragment, XmlText
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
-from palabre.documents import protocol
+from ..documents import protocol
 
 
 class YClient:
     def __init__(self, url: str, cookie: str | None = None, saved: bool = True) -> None:
         self.url = url + ("&" if "?" in url else "?") + "saved=1" if saved else url
         self.cookie = cookie
-        self.doc: Doc[Any] = Doc()
+        self.doc: Doc[Any] = Doc()  # pycrdt's Doc is generic in the types it holds
         self.errors: list[str] = []
         self.saved_states: list[bytes] = []
         self.synced = asyncio.Event()
         self.closed = asyncio.Event()
         self.close_code: int | None = None
-        self.socket: Any = None
+        self._socket: ClientConnection | None = None
         self.remote = False
         self.reader: asyncio.Task[None] | None = None
+        self.writer: asyncio.Task[None] | None = None
         self.outbox: asyncio.Queue[bytes] = asyncio.Queue()
+        # Called with each remote update applied (a benchmark's latency probe, for one).
+        self.on_remote: list[Callable[[], None]] = []
         self.doc.observe(self._local_update)
 
     def _local_update(self, event: TransactionEvent) -> None:
         if not self.remote:
             self.outbox.put_nowait(protocol.sync_update(event.update))
 
+    @property
+    def socket(self) -> ClientConnection:
+        if self._socket is None:
+            raise RuntimeError("not connected: use `async with YClient(...)`")
+        return self._socket
+
     async def __aenter__(self) -> YClient:
         headers = {"cookie": self.cookie} if self.cookie else {}
-        self.socket = await websockets.connect(self.url, additional_headers=headers, max_size=None)
+        self._socket = await connect(self.url, additional_headers=headers, max_size=None)
         self.reader = asyncio.create_task(self._read())
         self.writer = asyncio.create_task(self._write())
-        with contextlib.suppress(websockets.ConnectionClosed):  # refused at once
+        with contextlib.suppress(ConnectionClosed):  # refused at once
             await self.socket.send(protocol.sync_step1(self.doc.get_state()))
         return self
 
@@ -53,7 +65,7 @@ class YClient:
             await self.socket.close()
 
     async def _write(self) -> None:
-        with contextlib.suppress(websockets.ConnectionClosed):
+        with contextlib.suppress(ConnectionClosed):
             while True:
                 data = await self.outbox.get()
                 await self.socket.send(data)
@@ -79,9 +91,11 @@ class YClient:
                             self.doc.apply_update(message.data)
                         finally:
                             self.remote = False
+                        for callback in self.on_remote:
+                            callback()
                         if message.step == protocol.STEP2:
                             self.synced.set()
-        except websockets.ConnectionClosed:
+        except ConnectionClosed:
             pass
         finally:
             self.close_code = self.socket.close_code
@@ -93,7 +107,8 @@ class YClient:
 
     @property
     def fragment(self) -> XmlFragment:
-        return self.doc.get("default", type=XmlFragment)
+        fragment: XmlFragment = self.doc.get("default", type=XmlFragment)
+        return fragment
 
     def add_paragraph(self, text: str) -> None:
         with self.doc.transaction():
