@@ -53,11 +53,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))  # postgres_server.py, the tests' private PostgreSQL
 
-from palabre.accounts.api_tokens import ApiToken, new_token, token_hash  # noqa: E402
-from palabre.accounts.users import User, add_user  # noqa: E402
 from palabre.bot.harness import ServerProcess, free_port, start_server  # noqa: E402
-from palabre.db import Database  # noqa: E402
-from palabre.spaces.models import Member  # noqa: E402
+from palabre.bot.people import add_members, make_people  # noqa: E402
 
 POST_PATH = re.compile(r"/api/channels/\{\w+\}/messages")
 MEMBERS_PATH = re.compile(r"/api/spaces/\{\w+\}/members")
@@ -84,41 +81,6 @@ class Run:
     received: list[dict[str, float]] = field(default_factory=list)  # per page: client_id -> t
     resyncs: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def make_people(url: str, count: int) -> list[tuple[str, str]]:
-    """`count` accounts with a token each: (name, token)."""
-    db = Database(url)
-    people = []
-    try:
-        for n in range(count):
-            name = f"bench{n}"
-            add_user(db, name, None, f"Bench {n}")
-            token = new_token()
-            with db.session() as session:
-                user = session.query(User).filter_by(name=name).one()
-                session.add(
-                    ApiToken(
-                        user_id=user.id,
-                        name="bench",
-                        token_hash=token_hash(token),
-                        scopes="read write",
-                    )
-                )
-            people.append((name, token))
-    finally:
-        db.close()
-    return people
-
-
-def add_members(url: str, space: int, names: list[str]) -> None:
-    db = Database(url)
-    try:
-        with db.session() as session:
-            for user in session.query(User).filter(User.name.in_(names)):
-                session.add(Member(space_id=space, user_id=user.id, role="member", access={}))
-    finally:
-        db.close()
 
 
 def client(server: ServerProcess, token: str) -> httpx.AsyncClient:

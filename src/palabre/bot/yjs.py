@@ -18,9 +18,14 @@ from ..documents import protocol
 
 
 class YClient:
-    def __init__(self, url: str, cookie: str | None = None, saved: bool = True) -> None:
+    def __init__(
+        self, url: str, cookie: str | None = None, saved: bool = True, token: str | None = None
+    ) -> None:
+        """`cookie`: a signed-in session's; or `token`: a personal access token (Bearer).
+        `saved`: ask the server to say which state it saved (SAVED messages)."""
         self.url = url + ("&" if "?" in url else "?") + "saved=1" if saved else url
         self.cookie = cookie
+        self.token = token
         self.doc: Doc[Any] = Doc()  # pycrdt's Doc is generic in the types it holds
         self.errors: list[str] = []
         self.saved_states: list[bytes] = []
@@ -48,6 +53,8 @@ class YClient:
 
     async def __aenter__(self) -> YClient:
         headers = {"cookie": self.cookie} if self.cookie else {}
+        if self.token:
+            headers["authorization"] = f"Bearer {self.token}"
         self._socket = await connect(self.url, additional_headers=headers, max_size=None)
         self.reader = asyncio.create_task(self._read())
         self.writer = asyncio.create_task(self._write())

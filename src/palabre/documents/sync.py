@@ -54,6 +54,11 @@ Runner = Callable[..., Awaitable[Any]]  # ApiContext.run: operation(session, *ar
 CLOSE_READ_ONLY = 4403
 CLOSE_GONE = 4404
 CLOSE_PROTOCOL = 4400
+# A connection's updates go on the room's queue without waiting for the writer (so one editor
+# typing fast has several keystrokes in one commit, measured in bench/documents.py: with each
+# connection waiting for its previous update to be written, 20 editors made 406 updates/s at
+# a p50 of 176 ms); past this many queued, the sender waits, so a flood cannot grow memory.
+QUEUE_WITHOUT_WAITING = 1000
 
 
 def document_topic(document_id: str) -> str:
@@ -168,12 +173,19 @@ class Room:
         if len(message.data) > rules.MAX_UPDATE:
             await peer.refuse(CLOSE_PROTOCOL, f"an update has at most {rules.MAX_UPDATE} bytes")
             return
-        await self.submit(Pending(peer, message.data, peer.user_id))
+        pending = Pending(peer, message.data, peer.user_id)
+        if len(self.queue) < QUEUE_WITHOUT_WAITING:
+            self.enqueue(pending)  # the connection reads on; the writer says "saved"
+        else:
+            await self.submit(pending)  # back-pressure: this connection waits for the writer
 
-    async def submit(self, pending: Pending) -> bool:
-        """Queue an update for the writer; whether it was written."""
+    def enqueue(self, pending: Pending) -> None:
         self.queue.append(pending)
         self.wakeup.set()
+
+    async def submit(self, pending: Pending) -> bool:
+        """Queue an update for the writer and wait for it; whether it was written."""
+        self.enqueue(pending)
         return await pending.done
 
     # The writer: durable first, then shown
@@ -194,7 +206,11 @@ class Room:
                     logger.exception("document %s: could not write updates", self.document_id)
                     for pending in batch:
                         if not pending.done.done():
-                            pending.done.set_exception(exc)
+                            # Only the server's own changes (no peer) wait to hear why.
+                            if pending.peer is None:
+                                pending.done.set_exception(exc)
+                            else:
+                                pending.done.set_result(False)
                         if pending.peer is not None:
                             with contextlib.suppress(Exception):
                                 await pending.peer.refuse(1011, "the update could not be saved")
