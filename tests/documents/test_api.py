@@ -9,6 +9,7 @@ import pytest
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 from starlette.testclient import TestClient
 
+from palabre.bus import documents_topic
 from palabre.documents import content, log
 from space_kit import join, new_space, published, user_id
 from workspace import Workspace
@@ -70,7 +71,7 @@ def test_the_tree(workspace: Workspace, people: dict[str, Any]) -> None:
     seen = published(workspace)
     top = create(member, space, "  Réunions   hebdo ")
     assert top["title"] == "Réunions hebdo" and top["parent"] is None and top["kind"] == "text"
-    assert seen[-1] == (f"space:{space}", {"type": "document.created", "space": space,
+    assert seen[-1] == (documents_topic(space), {"type": "document.created", "space": space,
                                            "document": top["id"]})  # fmt: skip
     child = create(member, space, "Lundi", parent=top["id"])
     grandchild = create(member, space, "Ordre du jour", parent=child["id"])

@@ -15,7 +15,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from palabre.accounts.api_tokens import ApiToken, new_token, token_hash
 from palabre.accounts.users import User, add_user
-from palabre.bus import space_topic, user_topic
+from palabre.bus import documents_topic, space_topic, user_topic
 from palabre.bus.memory import QUEUE_LIMIT
 from palabre.db import utcnow
 from palabre.messaging.models import Channel, ChannelMember
@@ -278,7 +278,14 @@ def test_the_channels_a_person_hears_are_those_the_policy_lets_them_read(
         space = create_space(session, alice, "Projet")[0].id
         other = create_space(session, zoe, "Other")[0].id
         session.add(Member(space_id=space, user_id=bob, role="member", access={}))
-        session.add(Member(space_id=space, user_id=gwen, role="guest", access={"chat": "none"}))
+        session.add(
+            Member(
+                space_id=space,
+                user_id=gwen,
+                role="guest",
+                access={"chat": "none", "documents": "none"},
+            )
+        )
         public = Channel(space_id=space, name="general")
         private = Channel(space_id=space, name="board", private=True)
         listed = Channel(space_id=space, name="bob-and-alice", private=True)
@@ -306,11 +313,14 @@ def test_the_channels_a_person_hears_are_those_the_policy_lets_them_read(
         assert heard.topics == {
             user_topic(bob),
             space_topic(space),
+            documents_topic(space),
             f"channel:{ids['general']}",
             f"channel:{ids['bob-and-alice']}",
             f"channel:{direct_id}",
         }
-        guest = audience_of(session, gwen)  # in the space, but no access to its chat
+        # In the space, but no access to its chat nor its documents (whose titles and
+        # comments go on a topic of their own).
+        guest = audience_of(session, gwen)
         assert guest is not None and guest.topics == {user_topic(gwen), space_topic(space)}
         assert audience_of(session, 10_000) is None
         # A space being deleted is heard no more.

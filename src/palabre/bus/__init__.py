@@ -18,6 +18,7 @@ from .interface import (
     Event,
     Subscription,
     channel_topic,
+    documents_topic,
     space_topic,
     user_topic,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "Subscription",
     "bus_for",
     "channel_topic",
+    "documents_topic",
     "space_topic",
     "user_topic",
 ]

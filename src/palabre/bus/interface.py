@@ -22,6 +22,12 @@ def space_topic(space_id: int) -> str:
     return f"space:{space_id}"
 
 
+def documents_topic(space_id: int) -> str:
+    """Changes to a space's documents (titles, tree, versions, comments): heard only by those
+    who may read them, which not every member may."""
+    return f"space:{space_id}:documents"
+
+
 def channel_topic(channel_id: int) -> str:
     """Changes to a channel: messages, edits, reactions, pins, typing."""
     return f"channel:{channel_id}"

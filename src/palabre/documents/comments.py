@@ -11,7 +11,7 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..bus import Event, space_topic
+from ..bus import Event, documents_topic
 from ..db import utcnow
 from ..errors import Forbidden, Invalid, NotFound
 from . import rules
@@ -31,7 +31,7 @@ def _event(document: Document, comment: DocumentComment, kind: str) -> Events:
         "document": document.id,
         "comment": comment_view_dict(comment),
     }
-    return [(space_topic(document.space_id), event)]
+    return [(documents_topic(document.space_id), event)]
 
 
 def comment_view_dict(comment: DocumentComment) -> dict[str, object]:

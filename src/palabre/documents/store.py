@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..bus import Event, space_topic
+from ..bus import Event, documents_topic
 from ..db import utcnow
 from ..errors import Forbidden, Invalid
 from ..spaces.store import record
@@ -30,7 +30,7 @@ def new_id() -> str:
 def document_event(document: Document, kind: str) -> Events:
     """`document.created`, `document.changed` or `document.deleted`, to the space."""
     event: Event = {"type": kind, "space": document.space_id, "document": document.id}
-    return [(space_topic(document.space_id), event)]
+    return [(documents_topic(document.space_id), event)]
 
 
 def _parents(session: Session, space_id: int) -> dict[str, str | None]:

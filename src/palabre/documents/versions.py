@@ -11,7 +11,7 @@ import difflib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..bus import Event, space_topic
+from ..bus import Event, documents_topic
 from ..errors import NotFound
 from . import content, log, rules
 from .models import Document, DocumentVersion
@@ -29,7 +29,7 @@ def _event(document: Document, version: DocumentVersion) -> Events:
         "document": document.id,
         "version": version.id,
     }
-    return [(space_topic(document.space_id), event)]
+    return [(documents_topic(document.space_id), event)]
 
 
 def take_automatic(

@@ -35,7 +35,16 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ...accounts.principal import Principal, principal_for_token
 from ...accounts.users import User
-from ...bus import RESYNC_TOPIC, Event, Subscription, channel_topic, space_topic, user_topic
+from ...bus import (
+    RESYNC_TOPIC,
+    Event,
+    Subscription,
+    channel_topic,
+    documents_topic,
+    space_topic,
+    user_topic,
+)
+from ...documents.policy import space_documents
 from ...errors import Forbidden, NotFound
 from ...messaging.models import Channel, ChannelMember
 from ...messaging.policy import channel_access
@@ -85,6 +94,9 @@ def audience_of(session: Session, user_id: int) -> Audience | None:
         except (NotFound, Forbidden):
             continue
         audience.spaces[space_id] = {space_topic(space_id)}
+        with contextlib.suppress(NotFound, Forbidden):
+            space_documents(session, user_id, space_id, "read")
+            audience.spaces[space_id].add(documents_topic(space_id))
     listed = select(ChannelMember.channel_id).where(ChannelMember.user_id == user_id)
     channels = session.scalars(
         select(Channel).where(
