@@ -26,7 +26,6 @@ NOT_YET_SPLIT = {
     # The documents editor and its tree item (merged with the docs branch; to split next).
     ("src/workspace/documents/editor.ts", "openEditor"): 150,
     ("src/workspace/pages/Documents.tsx", "Item"): 86,
-    ("src/workspace/pages/Settings.tsx", "Tokens"): 121,
 }
 
 
