@@ -26,14 +26,6 @@ NOT_YET_SPLIT = {
     # The documents editor and its tree item (merged with the docs branch; to split next).
     ("src/workspace/documents/editor.ts", "openEditor"): 150,
     ("src/workspace/pages/Documents.tsx", "Item"): 86,
-    ("src/workspace/channel/Composer.tsx", "Composer"): 151,
-    ("src/workspace/channel/History.tsx", "History"): 114,
-    ("src/workspace/channel/MessageItem.tsx", "MessageItem"): 147,
-    ("src/workspace/pages/Admin.tsx", "MembersAdmin"): 91,
-    ("src/workspace/pages/Admin.tsx", "Invitations"): 97,
-    ("src/workspace/pages/Admin.tsx", "SpaceAdmin"): 105,
-    ("src/workspace/pages/Channel.tsx", "ChannelPage"): 167,
-    ("src/workspace/pages/Settings.tsx", "Tokens"): 121,
 }
 
 

@@ -2,6 +2,7 @@
 // the conversation and @channel (a combobox: arrows choose, Enter or Tab takes, Escape
 // closes). Others see "typing" at most every few seconds while one types.
 
+import type { RefObject } from "preact";
 import { useId, useMemo, useRef, useState } from "preact/hooks";
 import * as api from "../api";
 import type { Conversation } from "../conversation";
@@ -25,38 +26,39 @@ export function mentionAt(text: string, caret: number): { start: number; query: 
   return { start: caret - m[2]!.length - 1, query: m[2]!.toLowerCase() };
 }
 
-export function Composer(props: {
-  conv: Conversation;
-  label: string;
+/** Who (and @channel, outside a thread) an @query may name: at most 8 people, then @channel. */
+function suggest(people: Person[], q: string, threadId?: number): Suggestion[] {
+  const out: Suggestion[] = people
+    .filter(
+      (p) => p.name.toLowerCase().startsWith(q) || personName(p).toLowerCase().split(/\s+/).some((w) => w.startsWith(q)),
+    )
+    .slice(0, 8)
+    .map((p) => ({ insert: p.name, label: personName(p), detail: "@" + p.name }));
+  if (!threadId && "channel".startsWith(q))
+    out.push({ insert: "channel", label: "@channel", detail: t("composer.everyone") });
+  return out;
+}
+
+/** The @ suggestions of a composer: what is offered for the @word before the caret, which
+ * one is active, taking one (it replaces the @word) and the keys of the open list. */
+function useMentions(opts: {
+  text: string;
+  caret: number;
   people: Person[];
   threadId?: number;
-  disabled?: boolean;
-  disabledReason?: string;
-  id?: string;
+  box: RefObject<HTMLTextAreaElement | null>;
+  setText: (text: string) => void;
+  setCaret: (caret: number) => void;
 }) {
-  const [text, setText] = useState("");
-  const [caret, setCaret] = useState(0);
+  const { text, caret } = opts;
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
-  const box = useRef<HTMLTextAreaElement>(null);
-  const lastTyping = useRef(0);
-  const listId = useId();
-  const hintId = useId();
 
   const at = mentionAt(text, caret);
-  const suggestions: Suggestion[] = useMemo(() => {
-    if (!at || dismissed === at.start) return [];
-    const q = at.query;
-    const out: Suggestion[] = props.people
-      .filter(
-        (p) => p.name.toLowerCase().startsWith(q) || personName(p).toLowerCase().split(/\s+/).some((w) => w.startsWith(q)),
-      )
-      .slice(0, 8)
-      .map((p) => ({ insert: p.name, label: personName(p), detail: "@" + p.name }));
-    if (!props.threadId && "channel".startsWith(q))
-      out.push({ insert: "channel", label: "@channel", detail: t("composer.everyone") });
-    return out;
-  }, [at?.start, at?.query, props.people, dismissed]);
+  const suggestions: Suggestion[] = useMemo(
+    () => (!at || dismissed === at.start ? [] : suggest(opts.people, at.query, opts.threadId)),
+    [at?.start, at?.query, opts.people, dismissed],
+  );
   const open = suggestions.length > 0;
   const current = Math.min(active, suggestions.length - 1);
 
@@ -64,61 +66,135 @@ export function Composer(props: {
     if (!at) return;
     const next = text.slice(0, at.start) + "@" + s.insert + " " + text.slice(caret);
     const pos = at.start + s.insert.length + 2;
-    setText(next);
-    setCaret(pos);
+    opts.setText(next);
+    opts.setCaret(pos);
     setActive(0);
     queueMicrotask(() => {
-      box.current?.focus();
-      box.current?.setSelectionRange(pos, pos);
+      opts.box.current?.focus();
+      opts.box.current?.setSelectionRange(pos, pos);
     });
   };
 
+  /** The list's keys while it is open; true when the key was taken. */
+  const onKey = (e: KeyboardEvent): boolean => {
+    if (!open) return false;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const n = suggestions.length;
+      setActive((current + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+      return true;
+    }
+    if (e.key === "Enter" || e.key === "Tab") {
+      e.preventDefault();
+      choose(suggestions[current]!);
+      return true;
+    }
+    if (e.key === "Escape") {
+      e.preventDefault();
+      e.stopPropagation();
+      setDismissed(at!.start);
+      return true;
+    }
+    return false;
+  };
+
+  return { suggestions, open, current, choose, onKey, restart: () => setActive(0) };
+}
+
+/** The text being written and where its caret is; sending it; telling the others "typing"
+ * at most every TYPING_EVERY ms while one types. */
+function useDraft(conv: Conversation, threadId?: number, disabled?: boolean) {
+  const [text, setText] = useState("");
+  const [caret, setCaret] = useState(0);
+  const lastTyping = useRef(0);
+
   const send = () => {
     const body = text.trim();
-    if (!body || props.disabled) return;
-    props.conv.send(body, props.threadId);
+    if (!body || disabled) return;
+    conv.send(body, threadId);
     setText("");
     setCaret(0);
     lastTyping.current = 0;
   };
 
-  const onKey = (e: KeyboardEvent) => {
-    if (open) {
-      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-        e.preventDefault();
-        const n = suggestions.length;
-        setActive((current + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
-        return;
-      }
-      if (e.key === "Enter" || e.key === "Tab") {
-        e.preventDefault();
-        choose(suggestions[current]!);
-        return;
-      }
-      if (e.key === "Escape") {
-        e.preventDefault();
-        e.stopPropagation();
-        setDismissed(at!.start);
-        return;
-      }
+  const input = (el: HTMLTextAreaElement) => {
+    setText(el.value);
+    setCaret(el.selectionStart ?? el.value.length);
+    const now = Date.now();
+    if (el.value && now - lastTyping.current > TYPING_EVERY) {
+      lastTyping.current = now;
+      api.typing(conv.id).catch(() => {});
     }
+  };
+
+  return { text, caret, setText, setCaret, send, input };
+}
+
+function Suggestions(props: {
+  listId: string;
+  suggestions: Suggestion[];
+  current: number;
+  choose: (s: Suggestion) => void;
+}) {
+  const { listId, current } = props;
+  return (
+    <ul
+      id={listId}
+      role="listbox"
+      class="ws-suggest"
+      hidden={props.suggestions.length === 0}
+      aria-label={t("composer.suggestions")}
+    >
+      {props.suggestions.map((s, i) => (
+        <li
+          key={s.insert}
+          id={`${listId}-${i}`}
+          role="option"
+          aria-selected={i === current}
+          class={i === current ? "active" : ""}
+          onMouseDown={(e) => {
+            e.preventDefault();
+            props.choose(s);
+          }}
+        >
+          <strong>{s.label}</strong> <span class="ws-muted">{s.detail}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+interface ComposerProps {
+  conv: Conversation;
+  label: string;
+  people: Person[];
+  threadId?: number;
+  disabled?: boolean;
+  disabledReason?: string;
+  id?: string;
+}
+
+export function Composer(props: ComposerProps) {
+  const draft = useDraft(props.conv, props.threadId, props.disabled);
+  const { text, send } = draft;
+  const box = useRef<HTMLTextAreaElement>(null);
+  const listId = useId();
+  const hintId = useId();
+  const mentions = useMentions({ ...draft, people: props.people, threadId: props.threadId, box });
+  const { open, current } = mentions;
+
+  const onKey = (e: KeyboardEvent) => {
+    if (mentions.onKey(e)) return;
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       send();
     }
   };
-
   const onInput = (e: Event) => {
-    const el = e.currentTarget as HTMLTextAreaElement;
-    setText(el.value);
-    setCaret(el.selectionStart ?? el.value.length);
-    setActive(0);
-    const now = Date.now();
-    if (el.value && now - lastTyping.current > TYPING_EVERY) {
-      lastTyping.current = now;
-      api.typing(props.conv.id).catch(() => {});
-    }
+    draft.input(e.currentTarget as HTMLTextAreaElement);
+    mentions.restart();
   };
+  const setCaret = (e: Event) => draft.setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0);
 
   const boxId = props.id ?? "composer";
   return (
@@ -146,30 +222,14 @@ export function Composer(props: {
           aria-describedby={hintId}
           onInput={onInput}
           onKeyDown={onKey}
-          onKeyUp={(e) => setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0)}
-          onClick={(e) => setCaret((e.currentTarget as HTMLTextAreaElement).selectionStart ?? 0)}
+          onKeyUp={setCaret}
+          onClick={setCaret}
         />
         <button type="submit" class="btn primary" disabled={props.disabled || !text.trim()}>
           {t("composer.send")}
         </button>
       </div>
-      <ul id={listId} role="listbox" class="ws-suggest" hidden={!open} aria-label={t("composer.suggestions")}>
-        {suggestions.map((s, i) => (
-          <li
-            key={s.insert}
-            id={`${listId}-${i}`}
-            role="option"
-            aria-selected={i === current}
-            class={i === current ? "active" : ""}
-            onMouseDown={(e) => {
-              e.preventDefault();
-              choose(s);
-            }}
-          >
-            <strong>{s.label}</strong> <span class="ws-muted">{s.detail}</span>
-          </li>
-        ))}
-      </ul>
+      <Suggestions listId={listId} suggestions={mentions.suggestions} current={current} choose={mentions.choose} />
       <p id={hintId} class="ws-hint">
         {t("composer.hint")}
       </p>

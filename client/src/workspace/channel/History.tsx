@@ -14,7 +14,7 @@ import { MessageItem } from "./MessageItem";
 
 const NEAR = 120;
 
-export function History(props: {
+interface HistoryProps {
   conv: Conversation;
   label: string;
   readSeq: number | null;
@@ -23,10 +23,18 @@ export function History(props: {
   onThread: (m: Message) => void;
   onSeen: (seq: number) => void;
   highlight?: number;
-}) {
-  const { conv } = props;
+}
+
+/** Where the history is scrolled: the position held as older messages come in at the top,
+ * new ones followed at the bottom, the asked-for message shown; near the top the page
+ * before is loaded, at the bottom (page visible) the last message is seen. */
+function useHistoryScroll(
+  conv: Conversation,
+  pendingCount: number,
+  highlight: number | undefined,
+  onSeen: (seq: number) => void,
+) {
   const list = conv.messages.value;
-  const pending = conv.pending.value.filter((p) => !p.thread_id);
   const scroller = useRef<HTMLDivElement>(null);
   const shape = useRef({ first: 0, height: 0, count: 0, atBottom: true });
   const first = list[0]?.id ?? 0;
@@ -37,21 +45,21 @@ export function History(props: {
     const el = scroller.current;
     if (!el) return;
     const before = shape.current;
-    if (before.count && before.first !== first && props.highlight === undefined)
+    if (before.count && before.first !== first && highlight === undefined)
       el.scrollTop += el.scrollHeight - before.height;
-    else if (before.atBottom && props.highlight === undefined) el.scrollTop = el.scrollHeight;
+    else if (before.atBottom && highlight === undefined) el.scrollTop = el.scrollHeight;
     shape.current = { first, height: el.scrollHeight, count: list.length, atBottom: before.atBottom };
-  }, [list, pending.length, first]);
+  }, [list, pendingCount, first]);
 
   // The page asked for a message (a search result, a notification): show it.
   useEffect(() => {
-    if (props.highlight === undefined) return;
-    const el = document.getElementById(`m-${props.highlight}`);
+    if (highlight === undefined) return;
+    const el = document.getElementById(`m-${highlight}`);
     if (el) {
       el.scrollIntoView({ block: "center" });
       el.focus({ preventScroll: true });
     }
-  }, [props.highlight, list.length > 0]);
+  }, [highlight, list.length > 0]);
 
   const check = () => {
     const el = scroller.current;
@@ -61,7 +69,7 @@ export function History(props: {
     shape.current.height = el.scrollHeight;
     if (el.scrollTop < 300 && !conv.complete.value && !conv.loading.value) void conv.loadOlder();
     const last = conv.messages.value[conv.messages.value.length - 1];
-    if (atBottom && last && document.visibilityState === "visible") props.onSeen(last.seq);
+    if (atBottom && last && document.visibilityState === "visible") onSeen(last.seq);
   };
   useEffect(() => {
     check();
@@ -74,27 +82,43 @@ export function History(props: {
     };
   }, [list]);
 
+  return { scroller, check };
+}
+
+/** The top of the history: "Earlier messages" (or, all loaded, its start) and a load error. */
+function HistoryTop({ conv }: { conv: Conversation }) {
+  return (
+    <div class="ws-history-top">
+      {conv.complete.value ? (
+        conv.loaded.value && <p class="ws-muted ws-start">{t("history.start")}</p>
+      ) : (
+        <button
+          type="button"
+          class="btn small"
+          id="load-older"
+          disabled={conv.loading.value}
+          onClick={() => void conv.loadOlder()}
+        >
+          {conv.loading.value ? t("loading") : t("history.older")}
+        </button>
+      )}
+      <ErrorNote error={conv.error.value} />
+    </div>
+  );
+}
+
+export function History(props: HistoryProps) {
+  const { conv } = props;
+  const list = conv.messages.value;
+  const pending = conv.pending.value.filter((p) => !p.thread_id);
+  const { scroller, check } = useHistoryScroll(conv, pending.length, props.highlight, props.onSeen);
+
   const unreadFrom =
     props.readSeq === null ? -1 : list.findIndex((m) => m.seq > props.readSeq! && !isMine(m));
 
   return (
     <div class="ws-history" ref={scroller} onScroll={check} tabIndex={0} role="region" aria-label={props.label}>
-      <div class="ws-history-top">
-        {conv.complete.value ? (
-          conv.loaded.value && <p class="ws-muted ws-start">{t("history.start")}</p>
-        ) : (
-          <button
-            type="button"
-            class="btn small"
-            id="load-older"
-            disabled={conv.loading.value}
-            onClick={() => void conv.loadOlder()}
-          >
-            {conv.loading.value ? t("loading") : t("history.older")}
-          </button>
-        )}
-        <ErrorNote error={conv.error.value} />
-      </div>
+      <HistoryTop conv={conv} />
       <ol class="ws-messages">
         {list.map((m, i) => {
           const prev = list[i - 1];

@@ -21,7 +21,7 @@ function mine(r: Reaction): boolean {
   return me != null && r.users.includes(me);
 }
 
-export function MessageItem(props: {
+interface MessageItemProps {
   m: Message;
   conv: Conversation;
   canWrite: boolean;
@@ -29,19 +29,26 @@ export function MessageItem(props: {
   inThread?: boolean;
   onThread?: (m: Message) => void;
   highlight?: boolean;
-}) {
-  const { m, conv } = props;
-  const [editing, setEditing] = useState(false);
-  const [confirmDelete, setConfirmDelete] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const own = isMine(m);
-  const deleted = m.deleted;
-  const act = (p: Promise<Message>) =>
-    p.then((answer) => {
-      setError(null);
-      conv.apply(answer);
-    }, setError);
+}
 
+/** Copies the link to a message (this page, ?message=ID) to the clipboard. */
+function copyLink(m: Message) {
+  const u = new URL(location.href);
+  u.search = "";
+  u.searchParams.set("message", String(m.id));
+  void navigator.clipboard?.writeText(u.toString()).catch(() => {});
+}
+
+/** The items of a message's actions menu: reply, pin, edit, delete (as one may), copy link. */
+function messageActions(
+  props: MessageItemProps,
+  act: (p: Promise<Message>) => void,
+  edit: () => void,
+  remove: () => void,
+): MenuItem[] {
+  const { m } = props;
+  const deleted = m.deleted;
+  const own = isMine(m);
   const items: MenuItem[] = [];
   if (!deleted && props.canWrite && !props.inThread && props.onThread)
     items.push({ label: t("msg.reply"), onSelect: () => props.onThread!(m) });
@@ -50,21 +57,113 @@ export function MessageItem(props: {
       label: m.pinned_at ? t("msg.unpin") : t("msg.pin"),
       onSelect: () => void act(api.pin(m.id, !m.pinned_at)),
     });
-  if (!deleted && own && props.canWrite) items.push({ label: t("msg.edit"), onSelect: () => setEditing(true) });
+  if (!deleted && own && props.canWrite) items.push({ label: t("msg.edit"), onSelect: edit });
   if (!deleted && (own || props.canModerate))
-    items.push({ label: t("msg.delete"), danger: true, onSelect: () => setConfirmDelete(true) });
-  items.push({
-    label: t("msg.copyLink"),
-    onSelect: () => {
-      const u = new URL(location.href);
-      u.search = "";
-      u.searchParams.set("message", String(m.id));
-      void navigator.clipboard?.writeText(u.toString()).catch(() => {});
-    },
-  });
+    items.push({ label: t("msg.delete"), danger: true, onSelect: remove });
+  items.push({ label: t("msg.copyLink"), onSelect: () => copyLink(m) });
+  return items;
+}
+
+/** A message's head: who, when, pinned, and its menus (react, actions). */
+function MessageHead(props: {
+  m: Message;
+  who: string;
+  reactions: Reaction[];
+  items: MenuItem[];
+  canWrite: boolean;
+  act: (p: Promise<Message>) => void;
+}) {
+  const { m, who, reactions, items } = props;
+  const canReact = props.canWrite && !m.deleted;
+  return (
+    <div class="ws-msg-head">
+      <span class="ws-msg-who" id={`m-${m.id}-who`}>
+        {who}
+      </span>
+      <time id={`m-${m.id}-time`} dateTime={m.created_at} title={fmtDateTime(m.created_at)}>
+        {fmtTime(m.created_at)}
+      </time>
+      {m.pinned_at && (
+        <span class="ws-pinned" title={t("msg.pinned")}>
+          <Icon name="pin" />
+          <span class="sr-only">{t("msg.pinned")}</span>
+        </span>
+      )}
+      {(items.length > 0 || canReact) && (
+        <div class="ws-msg-actions">
+          {canReact && (
+            <Menu
+              label={t("msg.react", { name: who })}
+              icon={<Icon name="smile" />}
+              class="ws-react-menu"
+              items={EMOJIS.map((e) => {
+                const r = reactions.find((x) => x.emoji === e);
+                const on = !!r && mine(r);
+                return { label: e, checked: on, onSelect: () => void props.act(api.react(m.id, e, !on)) };
+              })}
+            />
+          )}
+          <Menu label={t("msg.actions", { name: who })} items={items} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** A message's reactions: one button each (emoji and count), pressed when one is one's own. */
+function Reactions(props: {
+  m: Message;
+  reactions: Reaction[];
+  canWrite: boolean;
+  act: (p: Promise<Message>) => void;
+}) {
+  return (
+    <ul class="ws-reactions" aria-label={t("msg.reactions")}>
+      {props.reactions.map((r) => {
+        const on = mine(r);
+        return (
+          <li key={r.emoji}>
+            <button
+              type="button"
+              class={on ? "ws-reaction on" : "ws-reaction"}
+              aria-pressed={on}
+              disabled={!props.canWrite}
+              aria-label={tn("msg.reaction", r.count, { emoji: r.emoji })}
+              onClick={() => void props.act(api.react(props.m.id, r.emoji, !on))}
+            >
+              <span aria-hidden="true">
+                {r.emoji} {r.count}
+              </span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/** The text of a message: "deleted", the edit box while editing, or its HTML. */
+function MessageBody(props: { m: Message; editing: boolean; onEdited: (saved: Message | null) => void }) {
+  const { m } = props;
+  if (m.deleted) return <p class="ws-msg-body ws-muted">{t("msg.deleted")}</p>;
+  if (props.editing) return <EditBox m={m} onDone={props.onEdited} />;
+  return <div class="ws-msg-body" dangerouslySetInnerHTML={{ __html: m.html }} />;
+}
+
+export function MessageItem(props: MessageItemProps) {
+  const { m, conv } = props;
+  const [editing, setEditing] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const deleted = m.deleted;
+  const act = (p: Promise<Message>) =>
+    p.then((answer) => {
+      setError(null);
+      conv.apply(answer);
+    }, setError);
+  const items = messageActions(props, act, () => setEditing(true), () => setConfirmDelete(true));
 
   const reactions = (m.reactions ?? []).filter((r) => r.count > 0);
-  const who = authorName(m);
   return (
     <li
       class={"ws-msg" + (props.highlight ? " highlight" : "") + (deleted ? " deleted" : "")}
@@ -74,77 +173,22 @@ export function MessageItem(props: {
       data-id={m.id}
       aria-labelledby={`m-${m.id}-who m-${m.id}-time`}
     >
-      <div class="ws-msg-head">
-        <span class="ws-msg-who" id={`m-${m.id}-who`}>
-          {who}
-        </span>
-        <time id={`m-${m.id}-time`} dateTime={m.created_at} title={fmtDateTime(m.created_at)}>
-          {fmtTime(m.created_at)}
-        </time>
-        {m.pinned_at && (
-          <span class="ws-pinned" title={t("msg.pinned")}>
-            <Icon name="pin" />
-            <span class="sr-only">{t("msg.pinned")}</span>
-          </span>
-        )}
-        {(items.length > 0 || (props.canWrite && !deleted)) && (
-          <div class="ws-msg-actions">
-            {props.canWrite && !deleted && (
-              <Menu
-                label={t("msg.react", { name: who })}
-                icon={<Icon name="smile" />}
-                class="ws-react-menu"
-                items={EMOJIS.map((e) => {
-                  const r = reactions.find((x) => x.emoji === e);
-                  const on = !!r && mine(r);
-                  return { label: e, checked: on, onSelect: () => void act(api.react(m.id, e, !on)) };
-                })}
-              />
-            )}
-            <Menu label={t("msg.actions", { name: who })} items={items} />
-          </div>
-        )}
-      </div>
-      {deleted ? (
-        <p class="ws-msg-body ws-muted">{t("msg.deleted")}</p>
-      ) : editing ? (
-        <EditBox
-          m={m}
-          onDone={(saved) => {
-            setEditing(false);
-            if (saved) conv.apply(saved);
-          }}
-        />
-      ) : (
-        <div class="ws-msg-body" dangerouslySetInnerHTML={{ __html: m.html }} />
-      )}
+      <MessageHead m={m} who={authorName(m)} reactions={reactions} items={items} canWrite={props.canWrite} act={act} />
+      <MessageBody
+        m={m}
+        editing={editing}
+        onEdited={(saved) => {
+          setEditing(false);
+          if (saved) conv.apply(saved);
+        }}
+      />
       {m.edited_at && !deleted && (
         <span class="ws-edited" title={fmtDateTime(m.edited_at)}>
           {t("msg.edited")}
         </span>
       )}
       {reactions.length > 0 && !deleted && (
-        <ul class="ws-reactions" aria-label={t("msg.reactions")}>
-          {reactions.map((r) => {
-            const on = mine(r);
-            return (
-              <li key={r.emoji}>
-                <button
-                  type="button"
-                  class={on ? "ws-reaction on" : "ws-reaction"}
-                  aria-pressed={on}
-                  disabled={!props.canWrite}
-                  aria-label={tn("msg.reaction", r.count, { emoji: r.emoji })}
-                  onClick={() => void act(api.react(m.id, r.emoji, !on))}
-                >
-                  <span aria-hidden="true">
-                    {r.emoji} {r.count}
-                  </span>
-                </button>
-              </li>
-            );
-          })}
-        </ul>
+        <Reactions m={m} reactions={reactions} canWrite={props.canWrite} act={act} />
       )}
       {!props.inThread && m.reply_count > 0 && props.onThread && (
         <button type="button" class="ws-thread-link" onClick={() => props.onThread!(m)} data-thread={m.id}>

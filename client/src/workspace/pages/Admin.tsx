@@ -77,47 +77,9 @@ function MembersAdmin({ space }: { space: Space }) {
             </tr>
           </thead>
           <tbody>
-            {list.map((p) => {
-              const self = p.name === me.value?.name;
-              const locked = self || (!owner && (p.role === "owner" || p.role === "admin"));
-              const sel = `role-${p.id}`;
-              return (
-                <tr key={p.id}>
-                  <td>
-                    {personName(p)} <span class="ws-muted">@{p.name}</span>
-                    {p.email && <div class="ws-muted">{p.email}</div>}
-                  </td>
-                  <td>
-                    <label for={sel} class="sr-only">
-                      {t("admin.roleOf", { name: personName(p) })}
-                    </label>
-                    <select
-                      id={sel}
-                      value={p.role}
-                      disabled={locked}
-                      onChange={(e) =>
-                        api
-                          .editMember(space.id, p.id, { role: e.currentTarget.value as Role })
-                          .then(() => loadMembers(space.id), setError)
-                      }
-                    >
-                      {(locked ? ROLES : roles).map((r) => (
-                        <option value={r} key={r}>
-                          {roleName(r)}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>
-                    {!locked && (
-                      <button type="button" class="btn small" onClick={() => setRemoving(p)}>
-                        {t("admin.remove")}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
+            {list.map((p) => (
+              <MemberRow key={p.id} p={p} space={space} roles={roles} onError={setError} onRemove={setRemoving} />
+            ))}
           </tbody>
         </table>
       )}
@@ -136,6 +98,57 @@ function MembersAdmin({ space }: { space: Space }) {
         />
       )}
     </section>
+  );
+}
+
+/** One member in the members table: who, their role (a select, locked for oneself and, but
+ * for an owner, for owners and admins) and "Remove". */
+function MemberRow(props: {
+  p: Member;
+  space: Space;
+  roles: Role[];
+  onError: (e: unknown) => void;
+  onRemove: (p: Member) => void;
+}) {
+  const { p, space } = props;
+  const self = p.name === me.value?.name;
+  const locked = self || (space.role !== "owner" && (p.role === "owner" || p.role === "admin"));
+  const sel = `role-${p.id}`;
+  return (
+    <tr>
+      <td>
+        {personName(p)} <span class="ws-muted">@{p.name}</span>
+        {p.email && <div class="ws-muted">{p.email}</div>}
+      </td>
+      <td>
+        <label for={sel} class="sr-only">
+          {t("admin.roleOf", { name: personName(p) })}
+        </label>
+        <select
+          id={sel}
+          value={p.role}
+          disabled={locked}
+          onChange={(e) =>
+            api
+              .editMember(space.id, p.id, { role: e.currentTarget.value as Role })
+              .then(() => loadMembers(space.id), props.onError)
+          }
+        >
+          {(locked ? ROLES : props.roles).map((r) => (
+            <option value={r} key={r}>
+              {roleName(r)}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td>
+        {!locked && (
+          <button type="button" class="btn small" onClick={() => props.onRemove(p)}>
+            {t("admin.remove")}
+          </button>
+        )}
+      </td>
+    </tr>
   );
 }
 
@@ -206,9 +219,6 @@ function inviter(i: Invitation): string {
 function Invitations({ space }: { space: Space }) {
   const [list, setList] = useState<Invitation[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<Role>("guest");
-  const [sent, setSent] = useState("");
   const load = () =>
     api.listInvitations(space.id).then(setList, (e) => {
       if (!markAbsent("invitations", e)) setError(e);
@@ -216,14 +226,6 @@ function Invitations({ space }: { space: Space }) {
   useEffect(() => {
     void load();
   }, [space.id]);
-  const send = useAction(async () => {
-    const to = email.trim();
-    const made = await api.invite(space.id, to, role);
-    setSent(made.mailed ? t("invite.sent", { email: to }) : t("invite.link", { email: to, link: made.link ?? "" }));
-    setEmail("");
-    await load();
-  });
-  const roles: Role[] = space.role === "owner" ? ["guest", "member", "admin"] : ["guest", "member"];
   return (
     <section class="ws-card" aria-labelledby="invitations-title">
       <h2 id="invitations-title">{t("admin.tab.invitations")}</h2>
@@ -231,43 +233,7 @@ function Invitations({ space }: { space: Space }) {
         <Absent what={t("admin.tab.invitations")} />
       ) : (
         <>
-          <form
-            class="ws-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (email.trim()) void send.run();
-            }}
-          >
-            <label for="invite-email">{t("invite.email")}</label>
-            <input
-              id="invite-email"
-              type="email"
-              required
-              autoComplete="off"
-              value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-            />
-            <label for="invite-role">{t("admin.role")}</label>
-            <select id="invite-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-              {roles.map((r) => (
-                <option value={r} key={r}>
-                  {roleName(r)}
-                </option>
-              ))}
-            </select>
-            <p class="ws-hint">{t("invite.hint")}</p>
-            <ErrorNote error={send.error} />
-            {sent && (
-              <p role="status" class="ws-ok">
-                {sent}
-              </p>
-            )}
-            <div class="ws-actions">
-              <button type="submit" class="btn primary" id="send-invitation" disabled={send.busy || !email.trim()}>
-                {t("invite.send")}
-              </button>
-            </div>
-          </form>
+          <InviteForm space={space} onSent={load} />
           <h3>{t("invite.pending")}</h3>
           <ErrorNote error={error} />
           {list === null ? (
@@ -301,42 +267,69 @@ function Invitations({ space }: { space: Space }) {
   );
 }
 
-function SpaceAdmin({ space }: { space: Space }) {
-  const [name, setName] = useState(space.name);
-  const [description, setDescription] = useState(space.description);
-  const [confirm, setConfirm] = useState<"archive" | "delete" | null>(null);
-  const [typed, setTyped] = useState("");
-  const save = useAction(async () => {
-    upsertSpace(await api.editSpace(space.id, { name: name.trim(), description: description.trim() }));
+/** Inviting someone by e-mail with a role (an admin may invite guests and members, an owner
+ * admins too); says whether the invitation was mailed or gives its link. */
+function InviteForm({ space, onSent }: { space: Space; onSent: () => Promise<unknown> }) {
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<Role>("guest");
+  const [sent, setSent] = useState("");
+  const send = useAction(async () => {
+    const to = email.trim();
+    const made = await api.invite(space.id, to, role);
+    setSent(made.mailed ? t("invite.sent", { email: to }) : t("invite.link", { email: to, link: made.link ?? "" }));
+    setEmail("");
+    await onSent();
   });
+  const roles: Role[] = space.role === "owner" ? ["guest", "member", "admin"] : ["guest", "member"];
+  return (
+    <form
+      class="ws-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (email.trim()) void send.run();
+      }}
+    >
+      <label for="invite-email">{t("invite.email")}</label>
+      <input
+        id="invite-email"
+        type="email"
+        required
+        autoComplete="off"
+        value={email}
+        onInput={(e) => setEmail(e.currentTarget.value)}
+      />
+      <label for="invite-role">{t("admin.role")}</label>
+      <select id="invite-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+        {roles.map((r) => (
+          <option value={r} key={r}>
+            {roleName(r)}
+          </option>
+        ))}
+      </select>
+      <p class="ws-hint">{t("invite.hint")}</p>
+      <ErrorNote error={send.error} />
+      {sent && (
+        <p role="status" class="ws-ok">
+          {sent}
+        </p>
+      )}
+      <div class="ws-actions">
+        <button type="submit" class="btn primary" id="send-invitation" disabled={send.busy || !email.trim()}>
+          {t("invite.send")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SpaceAdmin({ space }: { space: Space }) {
+  const [confirm, setConfirm] = useState<"archive" | "delete" | null>(null);
   const restore = useAction(async () => upsertSpace(await api.restoreSpace(space.id)));
   const owner = space.role === "owner";
   return (
     <section class="ws-card" aria-labelledby="space-admin-title">
       <h2 id="space-admin-title">{t("admin.tab.space")}</h2>
-      <form
-        class="ws-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run();
-        }}
-      >
-        <label for="space-name">{t("home.name")}</label>
-        <input id="space-name" required maxLength={80} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        <label for="space-description">{t("home.description")}</label>
-        <textarea
-          id="space-description"
-          rows={3}
-          value={description}
-          onInput={(e) => setDescription(e.currentTarget.value)}
-        />
-        <ErrorNote error={save.error} />
-        <div class="ws-actions">
-          <button type="submit" class="btn primary" disabled={save.busy || !name.trim()}>
-            {t("admin.save")}
-          </button>
-        </div>
-      </form>
+      <SpaceForm space={space} />
       <h3>{t("admin.archiveTitle")}</h3>
       <p class="ws-hint">{t("admin.archiveHint")}</p>
       <button type="button" class="btn" id="archive-space" onClick={() => setConfirm("archive")}>
@@ -376,34 +369,74 @@ function SpaceAdmin({ space }: { space: Space }) {
           }}
         />
       )}
-      {confirm === "delete" && (
-        <Confirm
-          title={t("admin.deleteConfirm", { name: space.name })}
-          body={
-            <>
-              <p>{t("admin.deleteBody")}</p>
-              <label for="delete-confirm-name">{t("admin.deleteType", { name: space.name })}</label>
-              <input
-                id="delete-confirm-name"
-                autoComplete="off"
-                value={typed}
-                onInput={(e) => setTyped(e.currentTarget.value)}
-              />
-            </>
-          }
-          ok={t("admin.delete")}
-          danger
-          disabled={typed !== space.name}
-          onClose={() => {
-            setConfirm(null);
-            setTyped("");
-          }}
-          onOk={async () => {
-            upsertSpace(await api.deleteSpace(space.id, typed));
-          }}
-        />
-      )}
+      {confirm === "delete" && <DeleteSpaceConfirm space={space} onClose={() => setConfirm(null)} />}
     </section>
+  );
+}
+
+/** A space's name and description, and saving them. */
+function SpaceForm({ space }: { space: Space }) {
+  const [name, setName] = useState(space.name);
+  const [description, setDescription] = useState(space.description);
+  const save = useAction(async () => {
+    upsertSpace(await api.editSpace(space.id, { name: name.trim(), description: description.trim() }));
+  });
+  return (
+    <form
+      class="ws-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save.run();
+      }}
+    >
+      <label for="space-name">{t("home.name")}</label>
+      <input id="space-name" required maxLength={80} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <label for="space-description">{t("home.description")}</label>
+      <textarea
+        id="space-description"
+        rows={3}
+        value={description}
+        onInput={(e) => setDescription(e.currentTarget.value)}
+      />
+      <ErrorNote error={save.error} />
+      <div class="ws-actions">
+        <button type="submit" class="btn primary" disabled={save.busy || !name.trim()}>
+          {t("admin.save")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Deleting a space (after its grace period): the owner types its name to confirm. */
+function DeleteSpaceConfirm({ space, onClose }: { space: Space; onClose: () => void }) {
+  const [typed, setTyped] = useState("");
+  return (
+    <Confirm
+      title={t("admin.deleteConfirm", { name: space.name })}
+      body={
+        <>
+          <p>{t("admin.deleteBody")}</p>
+          <label for="delete-confirm-name">{t("admin.deleteType", { name: space.name })}</label>
+          <input
+            id="delete-confirm-name"
+            autoComplete="off"
+            value={typed}
+            onInput={(e) => setTyped(e.currentTarget.value)}
+          />
+        </>
+      }
+      ok={t("admin.delete")}
+      danger
+      disabled={typed !== space.name}
+      onClose={() => {
+        onClose();
+        setTyped("");
+      }}
+      onOk={async () => {
+        upsertSpace(await api.deleteSpace(space.id, typed));
+      }}
+    />
   );
 }
 

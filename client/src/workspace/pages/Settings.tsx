@@ -222,9 +222,6 @@ function SpaceNotify({ space }: { space: Space }) {
 function Tokens() {
   const [list, setList] = useState<Token[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [name, setName] = useState("");
-  const [write, setWrite] = useState(false);
-  const [days, setDays] = useState("90");
   const [made, setMade] = useState<Token | null>(null);
   const [revoke, setRevoke] = useState<Token | null>(null);
   const load = () =>
@@ -234,12 +231,6 @@ function Tokens() {
   useEffect(() => {
     void load();
   }, []);
-  const create = useAction(async () => {
-    const tok = await api.createToken(name.trim(), write ? "read write" : "read", days ? Number(days) * 86400 : undefined);
-    setMade(tok);
-    setName("");
-    await load();
-  });
   return (
     <section class="ws-card" aria-labelledby="tokens-title">
       <h2 id="tokens-title">{t("tokens.title")}</h2>
@@ -251,77 +242,9 @@ function Tokens() {
         !error && <Loading />
       ) : (
         <>
-          {list.length === 0 ? (
-            <p>{t("tokens.none")}</p>
-          ) : (
-            <table class="ws-table">
-              <caption class="sr-only">{t("tokens.title")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("tokens.name")}</th>
-                  <th scope="col">{t("tokens.scopes")}</th>
-                  <th scope="col">{t("tokens.expires")}</th>
-                  <th scope="col">
-                    <span class="sr-only">{t("tokens.actions")}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((tok) => (
-                  <tr key={tok.id}>
-                    <td>{tok.name}</td>
-                    <td>{tok.scopes === "read" ? t("tokens.readOnly") : t("tokens.readWrite")}</td>
-                    <td>{tok.expires_at ? fmtDate(tok.expires_at) : t("tokens.never")}</td>
-                    <td>
-                      <button type="button" class="btn small" onClick={() => setRevoke(tok)}>
-                        {t("tokens.revoke")}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {made?.token && (
-            <div class="ws-secret" role="status">
-              <p>{t("tokens.once")}</p>
-              <label for="new-token">{t("tokens.value")}</label>
-              <input id="new-token" readOnly value={made.token} onFocus={(e) => e.currentTarget.select()} />
-              <button type="button" class="btn small" onClick={() => void navigator.clipboard?.writeText(made.token!)}>
-                {t("tokens.copy")}
-              </button>
-            </div>
-          )}
-          <form
-            class="ws-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (name.trim()) void create.run();
-            }}
-          >
-            <label for="token-name">{t("tokens.name")}</label>
-            <input id="token-name" required maxLength={80} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-            <label class="ws-check">
-              <input type="checkbox" checked={write} onChange={(e) => setWrite(e.currentTarget.checked)} />
-              {t("tokens.write")}
-            </label>
-            <label for="token-days">{t("tokens.days")}</label>
-            <input
-              id="token-days"
-              type="number"
-              min={1}
-              max={3650}
-              inputMode="numeric"
-              value={days}
-              onInput={(e) => setDays(e.currentTarget.value)}
-            />
-            <ErrorNote error={create.error} />
-            <div class="ws-actions">
-              <button type="submit" class="btn primary" disabled={create.busy || !name.trim()}>
-                {t("tokens.create")}
-              </button>
-            </div>
-          </form>
+          {list.length === 0 ? <p>{t("tokens.none")}</p> : <TokensTable list={list} onRevoke={setRevoke} />}
+          {made?.token && <NewToken token={made.token} />}
+          <TokenForm setMade={setMade} reload={load} />
         </>
       )}
       {revoke && (
@@ -338,5 +261,97 @@ function Tokens() {
         />
       )}
     </section>
+  );
+}
+
+/** One's access tokens: name, scopes, expiry, and "Revoke". */
+function TokensTable({ list, onRevoke }: { list: Token[]; onRevoke: (tok: Token) => void }) {
+  return (
+    <table class="ws-table">
+      <caption class="sr-only">{t("tokens.title")}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t("tokens.name")}</th>
+          <th scope="col">{t("tokens.scopes")}</th>
+          <th scope="col">{t("tokens.expires")}</th>
+          <th scope="col">
+            <span class="sr-only">{t("tokens.actions")}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((tok) => (
+          <tr key={tok.id}>
+            <td>{tok.name}</td>
+            <td>{tok.scopes === "read" ? t("tokens.readOnly") : t("tokens.readWrite")}</td>
+            <td>{tok.expires_at ? fmtDate(tok.expires_at) : t("tokens.never")}</td>
+            <td>
+              <button type="button" class="btn small" onClick={() => onRevoke(tok)}>
+                {t("tokens.revoke")}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A token just made: its value, shown once, to copy. */
+function NewToken({ token }: { token: string }) {
+  return (
+    <div class="ws-secret" role="status">
+      <p>{t("tokens.once")}</p>
+      <label for="new-token">{t("tokens.value")}</label>
+      <input id="new-token" readOnly value={token} onFocus={(e) => e.currentTarget.select()} />
+      <button type="button" class="btn small" onClick={() => void navigator.clipboard?.writeText(token)}>
+        {t("tokens.copy")}
+      </button>
+    </div>
+  );
+}
+
+/** Making a token: its name, read-only or read-write, and its life in days (none: forever). */
+function TokenForm(props: { setMade: (tok: Token) => void; reload: () => Promise<unknown> }) {
+  const [name, setName] = useState("");
+  const [write, setWrite] = useState(false);
+  const [days, setDays] = useState("90");
+  const create = useAction(async () => {
+    const tok = await api.createToken(name.trim(), write ? "read write" : "read", days ? Number(days) * 86400 : undefined);
+    props.setMade(tok);
+    setName("");
+    await props.reload();
+  });
+  return (
+    <form
+      class="ws-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (name.trim()) void create.run();
+      }}
+    >
+      <label for="token-name">{t("tokens.name")}</label>
+      <input id="token-name" required maxLength={80} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+      <label class="ws-check">
+        <input type="checkbox" checked={write} onChange={(e) => setWrite(e.currentTarget.checked)} />
+        {t("tokens.write")}
+      </label>
+      <label for="token-days">{t("tokens.days")}</label>
+      <input
+        id="token-days"
+        type="number"
+        min={1}
+        max={3650}
+        inputMode="numeric"
+        value={days}
+        onInput={(e) => setDays(e.currentTarget.value)}
+      />
+      <ErrorNote error={create.error} />
+      <div class="ws-actions">
+        <button type="submit" class="btn primary" disabled={create.busy || !name.trim()}>
+          {t("tokens.create")}
+        </button>
+      </div>
+    </form>
   );
 }
