@@ -44,8 +44,9 @@ typecheck: $(BIN)/palabre
 	$(BIN)/mypy
 
 # Two phases: first the tests that may share the machine, on two processes; then those that
-# need it to themselves (marked `alone` by tests/conftest.py: browsers, network namespaces,
-# benchmarks, media through real servers, `slow`), one at a time with nothing beside them.
+# need it to themselves (marked `alone` by tests/conftest.py's ALONE: browsers with media,
+# network namespaces, media and memory thresholds through real servers, the CPU benchmarks'
+# smoke runs, the wheel's npm build), one at a time with nothing beside them.
 # (Run beside the first phase, the browsers' media stalled and the wheel's `npm ci` emptied
 # client/node_modules under the client-layout test.) Exit status 5 is a phase with no test:
 # PYTEST_ARGS=tests/media etc. runs a part.

@@ -1,9 +1,10 @@
 """Shared fixtures: a real `palabre serve` process on free loopback ports.
 
-The tests that must not share the machine (browsers, network namespaces, benchmarks, media
-flowing between bots and servers, anything marked slow) are marked `alone`: `make test` runs
-the others first on two processes (pytest-xdist, `-n 2 -m "not alone"`), then these one at
-a time with nothing beside them (`-m alone`). Each xdist worker takes its free ports from a
+The tests that must not share the machine (ALONE below: browsers with media, network
+namespaces, media quality and memory through real servers, benchmarks that load the cores,
+the wheel's npm build) are marked `alone`: `make test` runs the others first on two processes
+(pytest-xdist, `-n 2 -m "not alone"`), then these one at a time with nothing beside them
+(`-m alone`). Each xdist worker takes its free ports from a
 block of its own (palabre.bot.harness.use_port_block), and session fixtures (PostgreSQL)
 start once per worker, each on its own port and directory."""
 
@@ -36,9 +37,31 @@ from workspace import Workspace
 PalabreServer = ServerProcess  # the name the tests know
 
 TESTS = Path(__file__).resolve().parent
-# Folders whose tests need the machine to themselves: real browsers, network namespaces,
-# benchmarks, and media flowing through real servers (a loss or time threshold).
-SERIAL_FOLDERS = ("browser", "netns", "bench", "cluster", "integration")
+# What needs the machine to itself (paths under tests/): a loss, freeze, frame-rate or memory
+# threshold, or a build that rewrites node_modules. Run beside another test on 2 cores, the
+# browsers' video stalled (4 failures) and the wheel's `npm ci` emptied client/node_modules
+# under the client-layout test. The rest of browser/ (documents, the workspace's admin pages,
+# the pages' weight, a refused join) carries no media and shares the machine.
+ALONE = (
+    "netns/",
+    "browser/",
+    "integration/test_media_flow.py",
+    "integration/test_simulcast.py",
+    "integration/test_last_n.py",
+    "integration/test_hostile_media.py",
+    "integration/test_interop_aiortc.py",
+    "integration/test_leak.py",
+    "bench/test_forward_smoke.py",
+    "bench/test_compare_smoke.py",
+    "test_wheel.py",
+)
+SHARES_THE_MACHINE = (
+    "browser/test_browser_documents.py",
+    "browser/test_browser_documents_offline.py",
+    "browser/test_browser_workspace_admin.py",
+    "browser/test_web_weight.py",
+    "browser/test_browser_refused.py",
+)
 
 
 def _worker_index() -> tuple[int, int] | None:
@@ -57,10 +80,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def must_run_alone(item: pytest.Item) -> bool:
-    """Whether a test needs the machine to itself (see the module's docstring)."""
-    parts = Path(str(item.path)).resolve().relative_to(TESTS).parts
-    in_folder = len(parts) > 1 and parts[0] in SERIAL_FOLDERS
-    return in_folder or item.get_closest_marker("slow") is not None
+    """Whether a test needs the machine to itself (ALONE, SHARES_THE_MACHINE)."""
+    path = Path(str(item.path)).resolve().relative_to(TESTS).as_posix()
+    return path.startswith(ALONE) and not path.startswith(SHARES_THE_MACHINE)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
