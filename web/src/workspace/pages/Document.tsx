@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import * as docs from "../documents/api";
 import type { Comment, DocPage, DiffLine, Version } from "../documents/api";
 import type { EditorHandle, Status } from "../documents/editor";
+import { ExportMenu } from "../documents/transfer";
 import { fmtDate } from "../format";
 import { t, type Key } from "../i18n";
 import { onLiveEvent } from "../live";
@@ -86,7 +87,8 @@ function Opened({ space, page }: { space: number; page: DocPage }) {
           <button type="button" class="btn" id="versions-toggle" aria-pressed={panel === "versions"}
             onClick={() => setPanel(panel === "versions" ? null : "versions")}>
             {t("versions.title")}
-          </button>
+          </button>{" "}
+          <ExportMenu docId={doc.id} />
         </p>
         {!writable && <p class="ws-warning">{doc.trashed_at ? t("docs.trashed") : t("docs.readOnly")}</p>}
         {doc.kind === "board" && <p>{t("docs.board")}</p>}
