@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import * as docs from "../documents/api";
 import type { Comment, DocPage, DiffLine, Version } from "../documents/api";
 import type { EditorHandle, Status } from "../documents/editor";
+import { BoardView } from "../documents/BoardView";
 import { ExportMenu } from "../documents/transfer";
 import { fmtDate } from "../format";
 import { t, type Key } from "../i18n";
@@ -88,10 +89,10 @@ function Opened({ space, page }: { space: number; page: DocPage }) {
             onClick={() => setPanel(panel === "versions" ? null : "versions")}>
             {t("versions.title")}
           </button>{" "}
-          <ExportMenu docId={doc.id} />
+          {doc.kind === "text" && <ExportMenu docId={doc.id} />}
         </p>
         {!writable && <p class="ws-warning">{doc.trashed_at ? t("docs.trashed") : t("docs.readOnly")}</p>}
-        {doc.kind === "board" && <p>{t("docs.board")}</p>}
+        {doc.kind === "board" && <BoardView docId={doc.id} title={title} writable={writable} onStatus={setStatus} />}
         <ErrorNote error={failed} />
         {doc.kind === "text" && writable && handle && <Toolbar handle={handle} docId={doc.id} onComment={() => setPanel("comments")} />}
         {doc.kind === "text" && !handle && !failed && <p class="ws-muted">{t("docs.loadingEditor")}</p>}
