@@ -68,6 +68,8 @@ export class BoardCanvas {
     this.file.accept = "image/png,image/jpeg,image/gif,image/webp";
     this.file.className = "sr-only";
     this.file.tabIndex = -1;
+    this.file.id = "board-image-file";
+    this.file.setAttribute("aria-label", bt("image"));
     this.file.addEventListener("change", () => void this.addImage());
     this.note = document.createElement("p");
     this.note.className = "board-note";

@@ -54,6 +54,9 @@ export function DocumentsPage({ space: id, trash }: { space: number; trash: bool
           <button type="submit" class="btn primary" id="new-doc" disabled={create.busy}>
             {t("docs.new")}
           </button>{" "}
+          <button type="button" class="btn" id="new-board" disabled={create.busy} onClick={() => void create.run("board")}>
+            {t("docs.newBoard")}
+          </button>{" "}
           <ImportButton space={id} />
         </form>
       )}
