@@ -69,6 +69,7 @@ async def test_two_people_draw_on_a_board(
     await alice.click("#board-rect")
     await drag(alice, (60, 60), (200, 150))
     await wait_for(lambda: count(bob, "rect"), lambda n: n == 1, what="Bob sees the rectangle")
+    await wait_for(lambda: alice.inner_text("#doc-status"), lambda s: s == "Saved", what="saved")
     # Bob puts a sticky note with words on it; Alice sees them.
     await bob.click("#board-sticky")
     await drag(bob, (420, 60), (420, 60))

@@ -20,6 +20,8 @@ export class MeetingBoard {
   private loading: Promise<void> | null = null;
   private early: string[] = [];
   private disposed = false;
+  private open = false;
+  private encrypted = false;
 
   constructor(private host: NotesHost) {
     const btn = h("button", { type: "button", class: "toggle", id: "toggle-board", "aria-expanded": "false", "aria-controls": "board-panel" });
@@ -53,9 +55,17 @@ export class MeetingBoard {
   /** The room's settings, on joining and on every change. */
   onSettings(s: RoomSettings | undefined): void {
     const saved = !!s?.boardSaved;
-    this.button.hidden = !s?.boardOpen;
+    this.open = !!s?.boardOpen;
+    this.button.hidden = !this.open || this.encrypted;
     xtr(this.notice, saved ? "board.kept" : "board.notice");
     this.notice.classList.toggle("kept", saved);
+  }
+
+  /** The board is not encrypted end to end: off in an encrypted meeting, like the notes. */
+  setEncrypted(on: boolean): void {
+    this.encrypted = on;
+    this.button.hidden = !this.open || on;
+    if (on && !this.panel.hidden) this.host.togglePanel(this.panel, this.button, false, false);
   }
 
   private load(): Promise<void> {

@@ -224,9 +224,10 @@ export class Meeting {
       addChat: (m) => this.collab.addMessage(m),
       refreshPeople: () => this.collab.refreshPeople(),
       remote: () => this.remote,
-      // The shared notes are not encrypted: off in an encrypted meeting (the bar says so).
+      // The shared notes and the board are not encrypted: off in an encrypted meeting.
       changed: (on) => {
         extras.notesButton.hidden = on;
+        extras.board.setEncrypted(on);
         if (on && !extras.notes.panel.hidden) this.panels.toggle(extras.notes.panel, extras.notesButton, false, false);
       },
       disposed: () => this.disposed,
