@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from browser_helpers import wait_for
 from test_browser_documents import SETUP_JS
-from workspace_helpers import add_account, assert_axe_clean, person, sign_in
+from workspace_helpers import add_account, assert_axe_clean, assert_fits_phone, person, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -97,6 +97,10 @@ async def test_two_people_draw_on_a_board(
     await (await got.value).save_as(saved)
     svg = saved.read_text()
     assert svg.startswith("<svg") and "Idée de Bob" in svg and "<line" in svg
+    # At phone width the board fits the screen and its controls are big enough to touch.
+    await bob.set_viewport_size({"width": 390, "height": 844})
+    await bob.locator("svg.board-canvas").wait_for()
+    await assert_fits_phone(bob, "the board at phone width")
     for console in (a_console, b_console):
         assert console.csp_violations() == []
     await a_ctx.close()

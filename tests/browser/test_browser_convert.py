@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from browser_helpers import wait_for
 from test_browser_documents import SETUP_JS, editor_html
-from workspace_helpers import add_account, assert_axe_clean, person, sign_in
+from workspace_helpers import add_account, assert_axe_clean, assert_fits_phone, person, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -62,5 +62,9 @@ async def test_export_then_import_in_the_page(
                    lambda h: "<h2>Décisions</h2>" in h and "Voter le budget" in h
                    and 'data-type="taskList"' in h, what="the imported page")  # fmt: skip
     assert await alice.inner_text("#doc-title") == "Compte rendu"
+    await alice.set_viewport_size({"width": 390, "height": 844})
+    await alice.click("#export-menu summary")
+    await alice.locator("#export-pdf").wait_for()
+    await assert_fits_phone(alice, "the export menu at phone width")
     assert console.csp_violations() == []
     await ctx.close()

@@ -150,3 +150,23 @@ def test_an_import_opens_in_the_editor_unchanged(fmt: str, tmp_path: Path) -> No
     else:
         assert kinds == ["heading", "paragraph", "bulletList", "orderedList", "taskList",
                          "table", "image", "paragraph"]  # fmt: skip
+
+
+def test_the_schema_check_uses_the_editors_extensions() -> None:
+    """tiptap_check.mjs builds the editor's schema: the same TipTap packages as editor.ts
+    (the collaboration ones aside: they add no node), or an import could pass the check and
+    still be refused by the editor."""
+    import re
+
+    def schema_packages(text: str) -> set[str]:
+        found = set(re.findall(r"""from ['"](@tiptap/(?:starter-kit|extension-[a-z-]+))['"]""",
+                               text))  # fmt: skip
+        return {p for p in found if "collaboration" not in p}
+
+    editor = (WEB / "src" / "workspace" / "documents" / "editor.ts").read_text()
+    check = Path(__file__).with_name("tiptap_check.mjs").read_text()
+    assert schema_packages(editor) == schema_packages(check)
+    assert len(schema_packages(editor)) >= 5
+    # And the same configuration of what changes the schema.
+    for setting in ("TaskItem.configure({ nested: true })", "undoRedo: false"):
+        assert setting in editor and setting in check

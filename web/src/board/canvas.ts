@@ -66,8 +66,7 @@ export class BoardCanvas {
     this.file = document.createElement("input");
     this.file.type = "file";
     this.file.accept = "image/png,image/jpeg,image/gif,image/webp";
-    this.file.className = "sr-only";
-    this.file.tabIndex = -1;
+    this.file.hidden = true; // opened by the Image button (a hidden input still opens)
     this.file.id = "board-image-file";
     this.file.setAttribute("aria-label", bt("image"));
     this.file.addEventListener("change", () => void this.addImage());

@@ -43,7 +43,7 @@ export function ImportButton({ space }: { space: number }) {
       <button type="button" class="btn" id="import-doc" disabled={run.busy} onClick={() => file.current?.click()}>
         {run.busy ? t("import.busy") : t("import.title")}
       </button>
-      <input ref={file} type="file" class="sr-only" id="import-file" tabIndex={-1} aria-label={t("import.title")}
+      <input ref={file} type="file" hidden id="import-file" aria-label={t("import.title")}
         accept=".md,.markdown,.txt,.odt,.docx,text/markdown,application/vnd.oasis.opendocument.text,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         onChange={(ev) => {
           const f = ev.currentTarget.files?.[0];

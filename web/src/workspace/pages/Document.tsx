@@ -137,8 +137,8 @@ function Toolbar({ handle, docId, onComment }: { handle: EditorHandle; docId: st
       })}
       {b("editor.table", false, () => handle.insertTable(), "tb-table")}
       {b("editor.image", false, () => file.current?.click(), "tb-image")}
-      <input ref={file} type="file" accept="image/png,image/jpeg,image/gif,image/webp" class="sr-only" id="image-file"
-        tabIndex={-1} aria-label={t("editor.image")}
+      <input ref={file} type="file" accept="image/png,image/jpeg,image/gif,image/webp" hidden id="image-file"
+        aria-label={t("editor.image")}
         onChange={(ev) => {
           const f = ev.currentTarget.files?.[0];
           if (f) void upload.run(f);
