@@ -96,6 +96,10 @@ export class Moderation {
       ...(this.host.spaceRoom
         ? [check("mod.saveNotes", "saveNotes", (v) => ({ type: "save_notes", save: v }))]
         : []),
+      check("mod.openBoard", "openBoard", () => ({ type: "open_board" })),
+      ...(this.host.spaceRoom
+        ? [check("mod.saveBoard", "saveBoard", (v) => ({ type: "save_board", save: v }))]
+        : []),
       check("mod.startAudioMuted", "startAudio", (v) => ({
         type: "start_muted",
         audio: v,
@@ -163,8 +167,8 @@ export class Moderation {
       await this.host.session.call(m);
     } catch (e) {
       if ((e as { code?: string }).code === "forbidden") this.host.toast("mod.forbidden");
-      else if (m.type === "save_notes" && (e as { code?: string }).code === "invalid") {
-        this.checks.saveNotes!.checked = false;
+      else if ((m.type === "save_notes" || m.type === "save_board") && (e as { code?: string }).code === "invalid") {
+        this.checks[m.type === "save_notes" ? "saveNotes" : "saveBoard"]!.checked = false;
         this.host.announce((e as Error).message);
       }
       else if (m.type === "save_chat" && (e as { code?: string }).code === "invalid") {
@@ -189,6 +193,9 @@ export class Moderation {
     this.checks.e2ee!.checked = s.e2ee ?? false;
     if (this.checks.saveChat) this.checks.saveChat.checked = s.chatSaved ?? false;
     if (this.checks.saveNotes) this.checks.saveNotes.checked = s.notesSaved ?? false;
+    // Once open, the board stays open until the meeting ends.
+    this.checks.openBoard!.checked = this.checks.openBoard!.disabled = s.boardOpen ?? false;
+    if (this.checks.saveBoard) this.checks.saveBoard.checked = s.boardSaved ?? false;
     this.checks.startAudio!.checked = s.startMuted?.audio ?? false;
     this.checks.startVideo!.checked = s.startMuted?.video ?? false;
     tr(this.passwordState, s.passwordSet ? "mod.passwordIsSet" : "mod.passwordNone");

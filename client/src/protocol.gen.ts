@@ -4,9 +4,9 @@
 /** The protocol version this client speaks. */
 export const PROTOCOL_VERSION = 1;
 
-export type ClientMessage = Join | Publish | SubscribeAnswer | RestartIce | Mute | Ping | Leave | Admit | Deny | SetLobby | SetLock | SetPassword | StartMuted | GrantModerator | MuteParticipant | MuteAll | AskUnmute | Remove | SetE2ee | SaveChat | SaveNotes | EndMeeting | Chat | Hand | Rename | LowerHand | Reaction | NotesUpdate | NotesSync | SpeakerStatsRequest | Receive | Constraints | E2eeMessage | E2eeChat;
+export type ClientMessage = Join | Publish | SubscribeAnswer | RestartIce | Mute | Ping | Leave | Admit | Deny | SetLobby | SetLock | SetPassword | StartMuted | GrantModerator | MuteParticipant | MuteAll | AskUnmute | Remove | SetE2ee | SaveChat | SaveNotes | OpenBoard | SaveBoard | EndMeeting | Chat | Hand | Rename | LowerHand | Reaction | NotesUpdate | NotesSync | BoardUpdate | BoardSync | SpeakerStatsRequest | Receive | Constraints | E2eeMessage | E2eeChat;
 
-export type ServerMessage = Joined | ParticipantJoined | ParticipantUpdated | ParticipantLeft | LobbyWaiting | LobbyKnock | LobbyLeft | RoomUpdated | Muted | UnmuteRequested | PublishAnswer | TracksRefused | Tracks | SubscribeOffer | ChatPosted | Hands | ReactionShown | NotesUpdated | NotesState | DominantSpeaker | ForwardedVideo | SpeakerStats | E2eeMessageRelayed | E2eeChatRelayed | Pong | Error | Bye;
+export type ServerMessage = Joined | ParticipantJoined | ParticipantUpdated | ParticipantLeft | LobbyWaiting | LobbyKnock | LobbyLeft | RoomUpdated | Muted | UnmuteRequested | PublishAnswer | TracksRefused | Tracks | SubscribeOffer | ChatPosted | Hands | ReactionShown | NotesUpdated | NotesState | BoardUpdated | BoardState | DominantSpeaker | ForwardedVideo | SpeakerStats | E2eeMessageRelayed | E2eeChatRelayed | Pong | Error | Bye;
 
 export type Join = {
   type: "join";
@@ -146,6 +146,19 @@ export type SaveNotes = {
   id?: number | null;
 };
 
+/** Open the meeting's whiteboard for every participant (ephemeral, like the notes). */
+export type OpenBoard = {
+  type: "open_board";
+  id?: number | null;
+};
+
+/** Keep the whiteboard as a board of the room's space when the meeting ends. */
+export type SaveBoard = {
+  type: "save_board";
+  save: boolean;
+  id?: number | null;
+};
+
 /** End the meeting for everyone, the lobby included. */
 export type EndMeeting = {
   type: "end_meeting";
@@ -192,6 +205,19 @@ export type NotesUpdate = {
 /** Ask for the whole shared notes document (answered by `notes_state`). */
 export type NotesSync = {
   type: "notes_sync";
+  id?: number | null;
+};
+
+/** A Yjs update of the meeting's whiteboard (once a moderator opened it). */
+export type BoardUpdate = {
+  type: "board_update";
+  update: string;
+  id?: number | null;
+};
+
+/** Ask for the whole whiteboard (answered by `board_state`). */
+export type BoardSync = {
+  type: "board_sync";
   id?: number | null;
 };
 
@@ -264,6 +290,8 @@ export type SettingsView = {
   e2ee: boolean;
   chatSaved: boolean;
   notesSaved?: boolean;
+  boardOpen?: boolean;
+  boardSaved?: boolean;
 };
 
 export type StartMutedView = {
@@ -430,6 +458,21 @@ export type NotesUpdated = {
 /** The whole shared notes document as one update: reply to `notes_sync`. */
 export type NotesState = {
   type: "notes_state";
+  update: string;
+  ref?: number | null;
+};
+
+/** Another participant's Yjs update of the whiteboard. */
+export type BoardUpdated = {
+  type: "board_update";
+  update: string;
+  from: string;
+  ref?: number | null;
+};
+
+/** The whole whiteboard as one update: reply to `board_sync`. */
+export type BoardState = {
+  type: "board_state";
   update: string;
   ref?: number | null;
 };

@@ -234,6 +234,7 @@ def test_permission_matrix(workspace: Workspace, people: dict[str, Any]) -> None
         ("GET", f"/api/documents/{doc}/versions/{version}/diff", None),
         ("GET", f"/api/documents/{doc}/comments", None),
         ("GET", image, None),
+        ("GET", f"/api/documents/{doc}/export?format=html", None),
     ]
     writes = [
         ("POST", f"/api/spaces/{space}/documents", {"title": "n"}),
@@ -280,6 +281,11 @@ def test_permission_matrix(workspace: Workspace, people: dict[str, Any]) -> None
         gone = people[name].delete(f"/api/documents/{kept}/comments/{note['id']}")
         assert gone.status_code == expected_write[name], (name, gone.status_code)
     assert member.delete(f"/api/documents/{kept}/comments/{note['id']}").status_code == 204
+    # Import is a write in the space's documents (the body is the file).
+    for name in ROLES:
+        made = people[name].post(f"/api/spaces/{space}/documents/import?format=md",
+                                 content=b"# Import\n")  # fmt: skip
+        assert made.status_code == expected_write.get(name, 201), (name, made.text)
     for name in ROLES:
         found = people[name].get("/api/search/documents", params={"q": "Gardé"})
         assert found.status_code == 200, (name, found.status_code)
@@ -314,6 +320,8 @@ TRIED = {
     ("DELETE", "/api/documents/{document_id}/comments/{id:int}"),
     ("POST", "/api/documents/{document_id}/images"),
     ("GET", "/api/documents/{document_id}/images/{image_id}"),
+    ("GET", "/api/documents/{document_id}/export"),
+    ("POST", "/api/spaces/{space_id:int}/documents/import"),
 }
 
 

@@ -1,10 +1,11 @@
-// Icons of the notes and the connection indicator (dom.ts keeps the others).
+// Icons of the notes, the whiteboard and the connection indicator (dom.ts keeps the others).
 
 const SVG = "http://www.w3.org/2000/svg";
 const PATHS = {
   notes:
     "M6 2h9l5 5v13a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm8 1.5V8h4.5zM7 11v2h10v-2zm0 4v2h10v-2zm0-8v2h5V7z",
   bars: "M3 17h3v4H3zm5.5-5h3v9h-3zM14 7h3v14h-3zM19.5 2h3v19h-3z",
+  board: "M3 3h18v13H3zm2 2v9h14V5zm6 12h2v2.2l3 2.8h-2.7L12 20.8 10.7 22H8l3-2.8z",
 };
 
 export function svgIcon(name: keyof typeof PATHS): SVGSVGElement {

@@ -1,7 +1,8 @@
 // Issue 7's shared notes and connection-quality indicators, attached to the meeting page
 // through one call (see "extras" in meeting.ts).
 
-import type { Msg, Session } from "../session";
+import type { Msg, RoomSettings, Session } from "../session";
+import { MeetingBoard } from "./board";
 import { NetQuality } from "./netq";
 import { Notes } from "./notes";
 import "./extras.css";
@@ -20,8 +21,13 @@ export interface Extras {
   /** The toolbar button that opens the notes. */
   notesButton: HTMLButtonElement;
   notes: Notes;
-  /** notes_update and other messages the meeting does not handle itself. */
+  /** The meeting's whiteboard (its button hidden until a moderator opens the board). */
+  boardButton: HTMLButtonElement;
+  board: MeetingBoard;
+  /** notes_update, board_update and other messages the meeting does not handle itself. */
   onMessage(m: Msg): void;
+  /** The room's settings (on joining, then each room_updated): what will be kept. */
+  onSettings(s: RoomSettings | undefined): void;
   /** Called on every `joined` (a reconnection included). */
   onJoined(): void;
   dispose(): void;
@@ -29,14 +35,28 @@ export interface Extras {
 
 export function startExtras(host: ExtrasHost): Extras {
   const notes = new Notes(host);
+  const board = new MeetingBoard(host);
   const netq = new NetQuality(host.session, host.grid);
   return {
     notesButton: notes.button,
     notes,
-    onMessage: (m) => notes.onMessage(m),
-    onJoined: () => notes.onJoined(),
+    boardButton: board.button,
+    board,
+    onMessage: (m) => {
+      notes.onMessage(m);
+      board.onMessage(m);
+    },
+    onSettings: (s) => {
+      notes.onSettings(s);
+      board.onSettings(s);
+    },
+    onJoined: () => {
+      notes.onJoined();
+      board.onJoined();
+    },
     dispose: () => {
       notes.dispose();
+      board.dispose();
       netq.dispose();
     },
   };

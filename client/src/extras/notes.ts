@@ -2,7 +2,7 @@
 // with a dynamic import() the first time the notes are opened.
 
 import { h } from "../dom";
-import type { Msg, Session } from "../session";
+import type { Msg, RoomSettings, Session } from "../session";
 import { svgIcon } from "./icons";
 import { xtr } from "./text";
 import type { NotesEditor } from "./notes-editor";
@@ -25,6 +25,7 @@ export class Notes {
   private early: string[] = [];
   private disposed = false;
   private changedText: HTMLSpanElement;
+  private notice: HTMLParagraphElement;
 
   constructor(private host: NotesHost) {
     const btn = h("button", {
@@ -44,6 +45,7 @@ export class Notes {
     const close = xtr(h("button", { type: "button", class: "btn small", id: "notes-close" }), "notes.close");
     close.addEventListener("click", () => this.toggle(false));
     const notice = xtr(h("p", { class: "notes-notice", id: "notes-notice" }), "notes.notice");
+    this.notice = notice;
     this.status = h("p", { class: "hint", role: "status", id: "notes-status" });
     this.body = h("div", { class: "notes-body", id: "notes-body" });
     this.panel = h(
@@ -69,6 +71,14 @@ export class Notes {
       this.setChanged(false);
       void this.load();
     }
+  }
+
+  /** Whether a moderator will keep the notes (settings `notesSaved`): the panel's notice
+   * says it (the meeting page also shows a toast when it changes: meeting.ts). */
+  onSettings(s: RoomSettings | undefined): void {
+    const saved = !!s?.notesSaved;
+    xtr(this.notice, saved ? "notes.kept" : "notes.notice");
+    this.notice.classList.toggle("kept", saved);
   }
 
   /** A dot on the button: someone wrote in the notes while they were closed. */

@@ -33,6 +33,7 @@ function qualitySelect(audioOnly: boolean | undefined): HTMLSelectElement {
 export interface ToolbarParts {
   collab: HTMLButtonElement[]; // hand, reactions, chat, people
   notes: HTMLButtonElement;
+  board: HTMLButtonElement; // the meeting's whiteboard (hidden until a moderator opens it)
   people: HTMLButtonElement;
   reactions: HTMLButtonElement;
 }
@@ -89,6 +90,7 @@ export class Controls {
       this.fullscreen,
       this.keys,
       parts.notes,
+      parts.board,
       this.invite,
       this.more.button,
       this.settings,
@@ -99,6 +101,7 @@ export class Controls {
     more.add({ id: "more-people", button: parts.people });
     more.add({ id: "more-reactions", button: parts.reactions });
     more.add({ id: "more-notes", button: parts.notes });
+    more.add({ id: "more-board", button: parts.board });
     more.add({ id: "more-view", button: this.view });
     more.add({ id: "more-fullscreen", button: this.fullscreen });
     more.add({ id: "more-invite", button: this.invite });

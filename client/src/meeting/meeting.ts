@@ -73,6 +73,7 @@ export class Meeting {
     this.controls.place({
       collab: [this.collab.handButton, this.collab.reactButton, this.collab.chatButton, this.collab.peopleButton],
       notes: this.extras.notesButton,
+      board: this.extras.boardButton,
       people: this.collab.peopleButton,
       reactions: this.collab.reactButton,
     });
@@ -194,6 +195,7 @@ export class Meeting {
       name: (pid) => (pid === session.you?.id ? session.you?.name : this.participants.get(pid)?.name),
     });
     this.panels.add(extras.notes.panel, extras.notesButton);
+    this.panels.add(extras.board.panel, extras.boardButton);
     return extras;
   }
 
@@ -222,9 +224,10 @@ export class Meeting {
       addChat: (m) => this.collab.addMessage(m),
       refreshPeople: () => this.collab.refreshPeople(),
       remote: () => this.remote,
-      // The shared notes are not encrypted: off in an encrypted meeting (the bar says so).
+      // The shared notes and the board are not encrypted: off in an encrypted meeting.
       changed: (on) => {
         extras.notesButton.hidden = on;
+        extras.board.setEncrypted(on);
         if (on && !extras.notes.panel.hidden) this.panels.toggle(extras.notes.panel, extras.notesButton, false, false);
       },
       disposed: () => this.disposed,
@@ -357,6 +360,7 @@ export class Meeting {
     for (const id of [...this.participants.keys()]) this.removeParticipant(id);
     this.grid.setForwarded(null);
     this.settings = info.settings;
+    this.extras.onSettings(info.settings);
     this.seat.joined(info.settings, info.lobby);
     this.updateSelf(info.you, true);
     for (const p of info.participants) if (p.id !== info.you.id) this.upsertParticipant(p);
@@ -370,6 +374,15 @@ export class Meeting {
     this.encryption.set(!!this.settings?.e2ee);
     this.applyRemote([]);
     this.showCount();
+  }
+
+  /** Everyone sees (a toast, also read out) when a moderator decides the notes or the
+   * whiteboard will be kept in the space, or no longer, and when a whiteboard opens. */
+  private keptNotice(before: RoomSettings | undefined, after: RoomSettings): void {
+    if (!before) return;
+    if (!!after.notesSaved !== !!before.notesSaved) this.page.toast(after.notesSaved ? "meeting.notesKept" : "meeting.notesNotKept");
+    else if (!!after.boardSaved !== !!before.boardSaved) this.page.toast(after.boardSaved ? "meeting.boardKept" : "meeting.boardNotKept");
+    else if (after.boardOpen && !before.boardOpen) this.page.toast("meeting.boardOpened");
   }
 
   private participantJoined(p: Participant): void {
@@ -460,7 +473,9 @@ export class Meeting {
         this.seat.left(String(m.id));
         break;
       case "room_updated":
+        this.keptNotice(this.settings, m.settings as RoomSettings);
         this.settings = m.settings as RoomSettings;
+        this.extras.onSettings(this.settings);
         this.seat.setSettings(this.settings);
         this.encryption.set(!!this.settings?.e2ee);
         break;
@@ -478,6 +493,7 @@ export class Meeting {
         this.collab.showReaction(String(m.participant), String(m.emoji));
         break;
       case "notes_update":
+      case "board_update":
         this.extras.onMessage(m);
         break;
       case "forwarded_video": {

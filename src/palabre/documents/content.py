@@ -97,11 +97,10 @@ def _copy_children(source: XmlFragment | XmlElement, target: XmlFragment | XmlEl
     for child in source.children:
         if isinstance(child, XmlText):
             text = target.children.append(XmlText())
-            at = 0
             for chunk, attrs in child.diff():
                 if isinstance(chunk, str):
-                    text.insert(at, chunk, dict(attrs) if attrs else None)
-                    at += len(chunk)
+                    # At the end: len() counts pycrdt's offsets (UTF-8 bytes), not characters.
+                    text.insert(len(text), chunk, dict(attrs) if attrs else None)
         elif isinstance(child, XmlElement):
             element = target.children.append(XmlElement(child.tag, attributes(child)))
             _copy_children(child, element)

@@ -91,6 +91,10 @@ class Room:
     save_chat_by: str | None = None
     # Likewise for the shared notes, kept as a document of the space.
     save_notes_by: str | None = None
+    # The whiteboard, once a moderator opened it (a Yjs document like the notes: shapes and
+    # order, docs/documents.md), and who asked to keep it as a board of the space.
+    board: SharedNotes | None = None
+    save_board_by: str | None = None
 
     def _new_id(self) -> str:
         participant_id = "p" + secrets.token_hex(4)

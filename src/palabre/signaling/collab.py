@@ -71,6 +71,19 @@ def act(hub: Hub, member: Member, message: m.CollabMessage) -> None:
         case m.NotesSync():
             state = base64.b64encode(room.notes.state()).decode()
             member.peer.send(ev.NotesState(update=state, ref=ref))
+        case m.BoardUpdate():
+            if room.board is None:
+                raise ProtocolError("invalid", "update: no whiteboard is open in this meeting", ref)
+            try:
+                room.board.apply(base64.b64decode(message.update, validate=True))
+            except (ValueError, InvalidUpdate) as exc:
+                raise ProtocolError("invalid", f"update: {exc}", ref) from None
+            _to_others(hub, member, ev.BoardUpdated(update=message.update, from_=member.id))
+        case m.BoardSync():
+            if room.board is None:
+                raise ProtocolError("invalid", "no whiteboard is open in this meeting", ref)
+            state = base64.b64encode(room.board.state()).decode()
+            member.peer.send(ev.BoardState(update=state, ref=ref))
         case m.SpeakerStatsRequest():
             stats = views.talk_times(room.speakers, room.names)
             member.peer.send(ev.SpeakerStats(stats=stats, ref=ref))

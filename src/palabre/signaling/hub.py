@@ -335,6 +335,8 @@ class Hub:
             ),
             save_notes_by=room.save_notes_by,
             notes=room.notes.state() if room.save_notes_by is not None else b"",
+            save_board_by=room.save_board_by if room.board is not None else None,
+            board=room.board.state() if room.board and room.save_board_by else b"",
         )
 
     def set_role(self, participant: Participant, role: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..meeting.admission import hash_password
 from ..meeting.names import SPACE_ROOM_PREFIX
+from ..meeting.notes import SharedNotes
 from ..meeting.room import MODERATOR
 from . import views
 from .hub import Hub, Member
@@ -102,6 +103,20 @@ def act(hub: Hub, actor: Member, message: m.ModeratorMessage) -> None:
                 )
             room.save_notes_by = account if message.save else None
             _settings_changed(hub, actor)  # everyone hears that the notes will be kept
+        case m.OpenBoard():
+            if room.board is None:
+                room.board = SharedNotes()
+                _settings_changed(hub, actor)  # everyone's page shows the board's button
+        case m.SaveBoard():
+            account = actor.participant.account
+            if message.save and (account is None or not room.name.startswith(SPACE_ROOM_PREFIX)):
+                raise ProtocolError(
+                    "invalid", "save: only a signed-in member saves a space meeting's board", ref
+                )
+            if message.save and room.board is None:
+                raise ProtocolError("invalid", "save: no whiteboard is open in this meeting", ref)
+            room.save_board_by = account if message.save else None
+            _settings_changed(hub, actor)
         case m.EndMeeting():
             for waiter in [w for w in hub.waiting.values() if w.room is room]:
                 hub.turn_away(waiter, "ended")

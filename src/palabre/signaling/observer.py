@@ -26,6 +26,8 @@ class MeetingEnded:
     chat: tuple[ChatLine, ...]  # the public chat, only when it is to be kept
     save_notes_by: str | None = None  # the account of the moderator who asked to keep the notes
     notes: bytes = b""  # the shared notes' Yjs state, only when they are to be kept
+    save_board_by: str | None = None  # the account of the moderator who asked to keep the board
+    board: bytes = b""  # the whiteboard's Yjs state, only when it is to be kept
 
 
 class RoomObserver(Protocol):

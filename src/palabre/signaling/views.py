@@ -54,6 +54,8 @@ def settings(room: Room) -> SettingsView:
         e2ee=room.e2ee,
         chat_saved=room.save_chat_by is not None,
         notes_saved=room.save_notes_by is not None,
+        board_open=room.board is not None,
+        board_saved=room.save_board_by is not None,
     )
 
 

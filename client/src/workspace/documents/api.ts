@@ -98,3 +98,26 @@ export async function uploadImage(id: string, file: Blob): Promise<string> {
   if (!res.ok || !data?.src) throw new ApiError(res.status, data?.error?.code ?? "error", data?.error?.message ?? res.statusText);
   return data.src;
 }
+
+export const EXPORT_FORMATS = ["pdf", "odt", "docx", "md", "html"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** Where the server makes the document (with its sub-pages) as a file: a plain download. */
+export const exportUrl = (id: string, format: ExportFormat, subpages: boolean) =>
+  `${D(id)}/export?format=${format}${subpages ? "&subpages=1" : ""}`;
+
+/** A new document of the space from a Markdown, ODT or DOCX file (docs/documents.md). */
+export async function importDocument(space: number, file: File, parent: string | null = null): Promise<Doc> {
+  const token = await csrfToken();
+  const query = new URLSearchParams({ name: file.name });
+  if (parent) query.set("parent", parent);
+  const res = await fetch(`/api/spaces/${space}/documents/import?${query}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/octet-stream", ...(token ? { "X-CSRF-Token": token } : {}) },
+    body: file,
+    credentials: "same-origin",
+  });
+  const data = (await res.json().catch(() => null)) as (Doc & { error?: { code: string; message: string } }) | null;
+  if (!res.ok || !data?.id) throw new ApiError(res.status, data?.error?.code ?? "error", data?.error?.message ?? res.statusText);
+  return data;
+}

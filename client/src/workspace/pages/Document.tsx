@@ -5,6 +5,8 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import * as docs from "../documents/api";
 import type { Comment, DocPage, DiffLine, Version } from "../documents/api";
 import type { EditorHandle, Status } from "../documents/editor";
+import { BoardView } from "../documents/BoardView";
+import { ExportMenu } from "../documents/transfer";
 import { fmtDate } from "../format";
 import { t, type Key } from "../i18n";
 import { onLiveEvent } from "../live";
@@ -86,10 +88,11 @@ function Opened({ space, page }: { space: number; page: DocPage }) {
           <button type="button" class="btn" id="versions-toggle" aria-pressed={panel === "versions"}
             onClick={() => setPanel(panel === "versions" ? null : "versions")}>
             {t("versions.title")}
-          </button>
+          </button>{" "}
+          {doc.kind === "text" && <ExportMenu docId={doc.id} />}
         </p>
         {!writable && <p class="ws-warning">{doc.trashed_at ? t("docs.trashed") : t("docs.readOnly")}</p>}
-        {doc.kind === "board" && <p>{t("docs.board")}</p>}
+        {doc.kind === "board" && <BoardView docId={doc.id} title={title} writable={writable} onStatus={setStatus} />}
         <ErrorNote error={failed} />
         {doc.kind === "text" && writable && handle && <Toolbar handle={handle} docId={doc.id} onComment={() => setPanel("comments")} />}
         {doc.kind === "text" && !handle && !failed && <p class="ws-muted">{t("docs.loadingEditor")}</p>}
@@ -134,8 +137,8 @@ function Toolbar({ handle, docId, onComment }: { handle: EditorHandle; docId: st
       })}
       {b("editor.table", false, () => handle.insertTable(), "tb-table")}
       {b("editor.image", false, () => file.current?.click(), "tb-image")}
-      <input ref={file} type="file" accept="image/png,image/jpeg,image/gif,image/webp" class="sr-only" id="image-file"
-        tabIndex={-1} aria-label={t("editor.image")}
+      <input ref={file} type="file" accept="image/png,image/jpeg,image/gif,image/webp" hidden id="image-file"
+        aria-label={t("editor.image")}
         onChange={(ev) => {
           const f = ev.currentTarget.files?.[0];
           if (f) void upload.run(f);

@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import * as docs from "../documents/api";
 import type { Doc } from "../documents/api";
+import { ImportButton } from "../documents/transfer";
 import { fmtDate } from "../format";
 import { t } from "../i18n";
 import { go, paths } from "../router";
@@ -52,7 +53,11 @@ export function DocumentsPage({ space: id, trash }: { space: number; trash: bool
           />
           <button type="submit" class="btn primary" id="new-doc" disabled={create.busy}>
             {t("docs.new")}
-          </button>
+          </button>{" "}
+          <button type="button" class="btn" id="new-board" disabled={create.busy} onClick={() => void create.run("board")}>
+            {t("docs.newBoard")}
+          </button>{" "}
+          <ImportButton space={id} />
         </form>
       )}
       <ErrorNote error={create.error || list.error} />

@@ -116,6 +116,16 @@ class SaveNotes(Request, tag="save_notes"):
     save: bool
 
 
+class OpenBoard(Request, tag="open_board"):
+    """Open the meeting's whiteboard for every participant (ephemeral, like the notes)."""
+
+
+class SaveBoard(Request, tag="save_board"):
+    """Keep the whiteboard as a board of the room's space when the meeting ends."""
+
+    save: bool
+
+
 class EndMeeting(Request, tag="end_meeting"):
     """End the meeting for everyone, the lobby included."""
 
@@ -135,6 +145,8 @@ ModeratorMessage = (
     | SetE2ee
     | SaveChat
     | SaveNotes
+    | OpenBoard
+    | SaveBoard
     | EndMeeting
 )
 
@@ -172,6 +184,16 @@ class NotesUpdate(Request, tag="notes_update"):
 
 class NotesSync(Request, tag="notes_sync"):
     """Ask for the whole shared notes document (answered by `notes_state`)."""
+
+
+class BoardUpdate(Request, tag="board_update"):
+    """A Yjs update of the meeting's whiteboard (once a moderator opened it)."""
+
+    update: Base64
+
+
+class BoardSync(Request, tag="board_sync"):
+    """Ask for the whole whiteboard (answered by `board_state`)."""
 
 
 class SpeakerStatsRequest(Request, tag="speaker_stats"):
@@ -215,6 +237,8 @@ CollabMessage = (
     | Reaction
     | NotesUpdate
     | NotesSync
+    | BoardUpdate
+    | BoardSync
     | SpeakerStatsRequest
     | Receive
     | Constraints

@@ -55,6 +55,8 @@ class SettingsView(Record):
     e2ee: bool
     chat_saved: bool
     notes_saved: bool = False  # omitted while false (the notes are destroyed with the room)
+    board_open: bool = False  # a moderator opened the meeting's whiteboard
+    board_saved: bool = False  # the whiteboard will be kept as a board of the space
 
 
 class ChatView(Record):
@@ -211,6 +213,19 @@ class NotesState(Event, tag="notes_state"):
     update: str
 
 
+class BoardUpdated(Event, tag="board_update"):
+    """Another participant's Yjs update of the whiteboard."""
+
+    update: str
+    from_: str = msgspec.field(name="from")
+
+
+class BoardState(Event, tag="board_state"):
+    """The whole whiteboard as one update: reply to `board_sync`."""
+
+    update: str
+
+
 class DominantSpeaker(Event, tag="dominant_speaker"):
     participant: str
 
@@ -272,6 +287,8 @@ ServerMessage = (
     | ReactionShown
     | NotesUpdated
     | NotesState
+    | BoardUpdated
+    | BoardState
     | DominantSpeaker
     | ForwardedVideo
     | SpeakerStats

@@ -34,6 +34,7 @@ from ...documents.views import (
     VersionView,
 )
 from ...errors import Forbidden, Invalid, NotFound, Refusal
+from . import document_files
 from .endpoints import ApiContext, Call, Endpoint, Id, Unauthenticated, identify_caller
 from .live import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 
@@ -324,6 +325,7 @@ ENDPOINTS = [
              "or webp)", upload_image, response=ImageRef, status=201, tags=("documents",)),
     Endpoint("GET", D + "/images/{image_id}", "An image of a document", get_image,
              tags=("documents",), media_type="image/*"),
+    *document_files.ENDPOINTS,  # export and import
 ]  # fmt: skip
 
 

@@ -4,7 +4,8 @@
   access at least "read").
 - `SpaceMeetings`, the hub's RoomObserver in the process that holds the rooms: it tells the
   space's open pages when its meeting starts, changes or ends (`meeting.changed`), and at
-  the end keeps its minutes (the space's report) and, if a moderator asked, its chat.
+  the end keeps its minutes (the space's report) and, if a moderator asked, its chat, its
+  notes (a document) and its whiteboard (a board).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from ...accounts.principal import principal_for_user
 from ...accounts.users import User
 from ...bus import Event, space_topic
-from ...documents.content import from_meeting_notes
+from ...documents.content import copy_update, from_meeting_notes
 from ...documents.store import create_document
 from ...errors import Refusal
 from ...meeting.names import SPACE_ROOM_PREFIX
@@ -76,35 +77,51 @@ def keep_meeting(session: Session, summary: MeetingEnded) -> Events:
     ended = datetime.fromtimestamp(max(summary.ended_at, summary.opened_at), UTC)
     if not record_meeting(session, summary.room, started, ended, summary.person_seconds / 60):
         return []
-    return keep_notes(session, summary) + keep_chat(session, summary)
+    return keep_notes(session, summary) + keep_board(session, summary) + keep_chat(session, summary)
 
 
-def keep_notes(session: Session, summary: MeetingEnded) -> Events:
-    """The meeting's shared notes as a new document of its space, made by the moderator who
-    asked, if they still may write the space's documents (else the notes are lost, as they
-    would have been without their asking)."""
-    if summary.save_notes_by is None or not summary.notes:
+def _keep_document(
+    session: Session, summary: MeetingEnded, account: str | None, kind: str,
+    titles: tuple[str, str], content: bytes,
+) -> Events:  # fmt: skip
+    """A new document of the meeting's space, made by the moderator who asked, if they still
+    may write the space's documents (else it is lost, as it would have been without their
+    asking). `titles`: French and English, formatted with the meeting's start."""
+    if account is None or not content:
         return []
-    user = session.scalar(select(User).where(User.name == summary.save_notes_by))
+    user = session.scalar(select(User).where(User.name == account))
     space_id = store.space_of_room(session, summary.room)
     if user is None or space_id is None:
         return []
     started = datetime.fromtimestamp(summary.opened_at, UTC)
-    title = (
-        f"Notes de réunion du {started:%d/%m/%Y %H:%M} UTC"
-        if (user.language or "fr") == "fr"
-        else f"Meeting notes, {started:%Y-%m-%d %H:%M} UTC"
-    )
+    title = titles[0] if (user.language or "fr") == "fr" else titles[1]
     try:
         with session.begin_nested():
             _, events = create_document(
-                session, user.id, space_id, title, "text", None,
-                from_meeting_notes(summary.notes),
-            )  # fmt: skip
+                session, user.id, space_id, started.strftime(title), kind, None, content
+            )
     except Refusal as refusal:
-        log.info("a meeting's notes were not kept: %s", refusal)
+        log.info("a meeting's %s was not kept: %s", kind, refusal)
         return []
     return events
+
+
+def keep_notes(session: Session, summary: MeetingEnded) -> Events:
+    """The meeting's shared notes as a new text document of its space."""
+    if summary.save_notes_by is None or not summary.notes:
+        return []
+    titles = ("Notes de réunion du %d/%m/%Y %H:%M UTC", "Meeting notes, %Y-%m-%d %H:%M UTC")
+    return _keep_document(session, summary, summary.save_notes_by, "text", titles,
+                          from_meeting_notes(summary.notes))  # fmt: skip
+
+
+def keep_board(session: Session, summary: MeetingEnded) -> Events:
+    """The meeting's whiteboard as a new board of its space (the same layout: a copy)."""
+    if summary.save_board_by is None or not summary.board:
+        return []
+    titles = ("Tableau de réunion du %d/%m/%Y %H:%M UTC", "Meeting board, %Y-%m-%d %H:%M UTC")
+    return _keep_document(session, summary, summary.save_board_by, "board", titles,
+                          copy_update(summary.board))  # fmt: skip
 
 
 def keep_chat(session: Session, summary: MeetingEnded) -> Events:
