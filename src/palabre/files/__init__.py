@@ -1,0 +1,7 @@
+"""Space files: folders and files of a space, their versions, trash and quota; their content
+in a blob store; resumable uploads (tus) and WebDAV (docs/files.md).
+
+- names.py, sniff.py, ranges.py: the pure rules (names, content types, HTTP ranges).
+- blobs.py: the BlobStore interface and the local-directory store; s3.py: the S3 store;
+  stores.py: the one the settings name.
+"""
