@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-class Unsatisfiable(ValueError):
+class Unsatisfiable(Exception):
     """A range that lies past the end (answered 416)."""
 
 
