@@ -4,4 +4,9 @@ in a blob store; resumable uploads (tus) and WebDAV (docs/files.md).
 - names.py, sniff.py, ranges.py: the pure rules (names, content types, HTTP ranges).
 - blobs.py: the BlobStore interface and the local-directory store; s3.py: the S3 store;
   stores.py: the one the settings name.
+- models.py: the tables; policy.py: who may read, write, administer; views.py: what the API
+  sees.
+- tree.py: folders, rename, move, copy, trash, restore, delete forever; content.py: uploads'
+  targets, new files and versions, downloads, versions; quota.py: usage and quota;
+  zipstream.py: a folder as a streamed ZIP.
 """

@@ -10,6 +10,8 @@
 - messaging.py: channels, direct conversations, messages, search.
 - documents.py: documents, their tree, versions, comments, images, search, and the
   WebSocket /api/yjs/{document_id} of live co-editing (y-websocket protocol).
+- files.py: space files, folders, uploads, downloads (Range), ZIP, versions, trash, quota;
+  file_transfer.py: request bodies streamed into the blob store, downloads out of it.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
@@ -25,6 +27,7 @@ from ... import __version__
 from . import (
     activity,
     documents,
+    files,
     invitations,
     lifecycle,
     live,
@@ -53,6 +56,7 @@ ENDPOINTS: list[Endpoint] = [
     *me.ENDPOINTS,
     *messaging.ENDPOINTS,
     *documents.ENDPOINTS,
+    *files.ENDPOINTS,
 ]
 
 
