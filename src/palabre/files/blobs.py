@@ -13,6 +13,7 @@ a whole download against the recorded SHA-256 before its last bytes leave.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -99,6 +100,10 @@ class BlobStore(ABC):
         """A new blob with the same bytes; its key."""
         return self.put(self.read(key)).key
 
+    def put_file(self, path: Path) -> Blob:
+        """A complete file (flushed to disk) as a new blob; the file may be gone after."""
+        return self.put(_file_chunks(path))
+
     def exists(self, key: str) -> bool:
         try:
             self.size(key)
@@ -123,6 +128,12 @@ class BlobStore(ABC):
 
     def close(self) -> None:
         return None
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
 
 
 def _fsync_dir(path: Path) -> None:
@@ -160,6 +171,20 @@ class LocalStore(BlobStore):
             self.adopt(temporary, key)
         finally:
             temporary.unlink(missing_ok=True)
+        return tally.blob(key)
+
+    def put_file(self, path: Path) -> Blob:
+        """Hashed as read, then renamed into place (no copy: the same file system)."""
+        tally = Tally(_file_chunks(path))
+        for _ in tally:
+            pass
+        key = new_key()
+        try:
+            self.adopt(path, key)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+            return super().put_file(path)  # another file system: copied
         return tally.blob(key)
 
     def adopt(self, path: Path, key: str) -> None:

@@ -81,6 +81,7 @@ class FileUpload(Base):
     )
     name: Mapped[str] = mapped_column(String(255))
     length: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)  # bytes received and checked
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(Moment)

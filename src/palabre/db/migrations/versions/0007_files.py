@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.String(length=32), nullable=True),
         sa.Column("name", sa.String(length=255), nullable=False),
         sa.Column("length", sa.BigInteger(), nullable=False),
+        sa.Column("received", sa.BigInteger(), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
