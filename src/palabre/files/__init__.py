@@ -9,4 +9,6 @@ in a blob store; resumable uploads (tus) and WebDAV (docs/files.md).
 - tree.py: folders, rename, move, copy, trash, restore, delete forever; content.py: uploads'
   targets, new files and versions, downloads, versions; quota.py: usage and quota;
   zipstream.py: a folder as a streamed ZIP.
+- tus.py: the tus protocol's headers; uploads.py: resumable uploads under way.
+- dav.py: the WsgiDAV provider of WebDAV at /dav/ (web/dav.py mounts it).
 """
