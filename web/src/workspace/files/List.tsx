@@ -43,12 +43,12 @@ function Row(props: { space: number; file: FileItem; writable: boolean; onChange
       {file.kind === "folder" ? (
         <Link href={paths.files(props.space, file.id)} class="ws-file-name">
           <span aria-hidden="true">📁 </span>
-          {file.name}
+          <span class="ws-file-label">{file.name}</span>
         </Link>
       ) : (
         <a href={files.downloadUrl(file)} class="ws-file-name" download={file.name}>
           <span aria-hidden="true">📄 </span>
-          {file.name}
+          <span class="ws-file-label">{file.name}</span>
         </a>
       )}
       <span class="ws-muted ws-file-meta">

@@ -1,7 +1,7 @@
 // New folders, and uploads: pick files (several at once), each sent with tus, a progress
 // bar with its speed and the time left.
 
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { t } from "../i18n";
 import { ErrorNote, useAction } from "../ui";
 import * as files from "./api";
@@ -38,6 +38,7 @@ export function NewFolder(props: { space: number; folder: string | null; onDone:
 
 export function Uploads(props: { space: number; folder: string | null; onDone: () => void }) {
   const [progress, setProgress] = useState<Record<string, Progress>>({});
+  const picker = useRef<HTMLInputElement>(null);
   const send = async (list: FileList | null) => {
     for (const file of [...(list ?? [])]) {
       const key = `${file.name}:${file.size}:${file.lastModified}`;
@@ -52,10 +53,11 @@ export function Uploads(props: { space: number; folder: string | null; onDone: (
   };
   return (
     <div class="ws-uploads">
-      <label class="btn primary" for="file-upload">
+      <button type="button" class="btn primary" id="upload-button" onClick={() => picker.current?.click()}>
         {t("files.upload")}
-      </label>
-      <input id="file-upload" type="file" multiple class="sr-only" onChange={(e) => void send(e.currentTarget.files)} />
+      </button>
+      <input ref={picker} id="file-upload" type="file" multiple hidden aria-label={t("files.upload")}
+        onChange={(e) => void send(e.currentTarget.files)} />
       {Object.keys(progress).length > 0 && (
         <ul class="ws-upload-list" aria-label={t("files.uploads")}>
           {Object.entries(progress).map(([key, p]) => (
