@@ -35,6 +35,8 @@ deps-system:
 	@command -v pandoc >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q pandoc; }
 	@command -v pdftotext >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q poppler-utils; }
 	@ldconfig -p | grep -q libpangoft2-1.0 || { apt-get update -q && apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0; }
+	@command -v litmus >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q litmus; }
+	@command -v rclone >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q rclone; }
 
 run: $(BIN)/palabre client
 	$(BIN)/palabre serve

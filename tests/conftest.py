@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from starlette.testclient import TestClient
 
 from palabre.accounts.identity import Auth
@@ -37,6 +38,12 @@ from workspace import Workspace
 PalabreServer = ServerProcess  # the name the tests know
 
 TESTS = Path(__file__).resolve().parent
+
+# Hypothesis's per-example deadline (200 ms) measures the machine, not the code: on a loaded
+# one, examples that touch a database went over it (a DeadlineExceeded under make test's
+# parallel phase). Its other checks stay.
+settings.register_profile("loaded-machine", deadline=None)
+settings.load_profile("loaded-machine")
 # What needs the machine to itself (paths under tests/): a loss, freeze, frame-rate or memory
 # threshold, or a build that rewrites node_modules. Run beside another test on 2 cores, the
 # browsers' video stalled (4 failures) and the wheel's `npm ci` emptied client/node_modules

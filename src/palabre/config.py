@@ -52,6 +52,14 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     digest_delay: int = 15 * 60  # unread notifications older than this are e-mailed
     # A document quiet this long is compacted and gets an automatic version.
     document_quiet: float = 30.0
+    # Space files (src/palabre/files/): where their content lives, how much a space may hold.
+    blob_store: str = "local"  # local (the data directory's blobs/) or s3
+    s3_endpoint: str | None = None  # e.g. http://127.0.0.1:8333; None: AWS itself
+    s3_bucket: str = "palabre"
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_region: str = "us-east-1"
+    files_quota: int = 10 << 30  # bytes a space's files may hold unless an admin sets another
     # Web security.
     # Reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
     trusted_proxies: list[str] = msgspec.field(default_factory=lambda: ["127.0.0.1", "::1"])
@@ -127,6 +135,15 @@ OPTIONS: list[tuple[str, type, str]] = [
      "digest (default 900)"),
     ("document_quiet", float, "seconds without an edit after which a document's log is "
      "compacted and an automatic version taken (default 30)"),
+    ("blob_store", str, "where file content lives: local (the data directory's blobs/) or s3 "
+     "(default local)"),
+    ("s3_endpoint", str, "S3-compatible endpoint URL, e.g. http://127.0.0.1:8333 (default: AWS)"),
+    ("s3_bucket", str, "S3 bucket of file content (default palabre)"),
+    ("s3_access_key", str, "S3 access key"),
+    ("s3_secret_key", str, "S3 secret key (better in the environment)"),
+    ("s3_region", str, "S3 region (default us-east-1)"),
+    ("files_quota", int, "bytes a space's files may hold unless an admin sets another "
+     "(default 10 GiB)"),
     ("trusted_proxies", str, "addresses of reverse proxies whose X-Forwarded-Proto and "
      "X-Forwarded-For are believed, comma-separated (default 127.0.0.1,::1)"),
     ("frame_ancestors", str, "CSP frame-ancestors: origins that may embed Palabre in a frame "

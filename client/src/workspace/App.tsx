@@ -19,6 +19,7 @@ import { SettingsPage } from "./pages/Settings";
 import { AdminPage } from "./pages/Admin";
 import { InvitePage } from "./pages/Invite";
 import { DocumentsPage } from "./pages/Documents";
+import { FilesPage } from "./pages/Files";
 import { DocumentPage } from "./pages/Document";
 
 export function App() {
@@ -107,6 +108,7 @@ const TITLES: Record<Route["name"], Key> = {
   admin: "title.admin",
   documents: "title.documents",
   document: "title.document",
+  files: "title.files",
   directs: "title.directs",
   direct: "title.direct",
   search: "title.search",
@@ -122,6 +124,8 @@ function routeKey(r: Route): string {
     case "admin":
     case "documents":
       return `${r.name}:${r.space}`;
+    case "files":
+      return `${r.name}:${r.space}:${r.folder ?? ""}:${r.trash ? 1 : 0}`;
     case "document":
       return `${r.name}:${r.document}`;
     case "channel":
@@ -140,6 +144,8 @@ function Page({ r }: { r: Route }) {
       return <SpacePage key={r.space} space={r.space} />;
     case "documents":
       return <DocumentsPage key={r.space} space={r.space} trash={!!r.trash} />;
+    case "files":
+      return <FilesPage key={r.space} space={r.space} folder={r.folder} trash={!!r.trash} />;
     case "document":
       return <DocumentPage key={r.document} space={r.space} document={r.document} />;
     case "channel":

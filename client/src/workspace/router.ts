@@ -13,6 +13,7 @@ export type Route =
   | { name: "admin"; space: number; tab?: string }
   | { name: "documents"; space: number; trash?: boolean }
   | { name: "document"; space: number; document: string }
+  | { name: "files"; space: number; folder?: string; trash?: boolean }
   | { name: "directs" }
   | { name: "direct"; channel: number; thread?: number; message?: number }
   | { name: "search"; q: string; space?: number }
@@ -49,6 +50,10 @@ export function parse(pathname: string, search: string): Route {
   if (b === "admin" && !d) return { name: "admin", space, tab: c };
   if (b === "documents" && c === undefined) return { name: "documents", space, trash: q.get("trash") === "1" };
   if (b === "documents" && c && /^[0-9a-f]{32}$/.test(c) && !d) return { name: "document", space, document: c };
+  if (b === "files" && c === undefined) {
+    const folder = q.get("folder");
+    return { name: "files", space, folder: folder && /^[0-9a-f]{32}$/.test(folder) ? folder : undefined, trash: q.get("trash") === "1" };
+  }
   const channel = int(c);
   if (b === "channels" && channel !== undefined && !d)
     return { name: "channel", space, channel, thread, message };
@@ -89,6 +94,8 @@ export const paths = {
   admin: (s: number, tab?: string) => `/spaces/${s}/admin${tab ? "/" + tab : ""}`,
   documents: (s: number, trash?: boolean) => `/spaces/${s}/documents${trash ? "?trash=1" : ""}`,
   document: (s: number, d: string) => `/spaces/${s}/documents/${d}`,
+  files: (s: number, folder?: string, trash?: boolean) =>
+    `/spaces/${s}/files${query({ folder, trash: trash ? 1 : undefined })}`,
   directs: () => "/spaces/direct",
   direct: (c: number, extra?: { thread?: number; message?: number }) =>
     `/spaces/direct/${c}${query(extra)}`,

@@ -34,6 +34,7 @@ MODELS = (
     "palabre.messaging.models",
     "palabre.notify.models",
     "palabre.documents.models",
+    "palabre.files.models",
 )
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -36,6 +35,7 @@ from ..meeting.names import (
 from ..notify.mail import Mailer, mailer_for
 from ..signaling.protocol.base import encode
 from ..signaling.protocol.server import Error
+from . import dav
 from .api import ApiContext, api_routes, run_jobs
 from .api.meeting import SpaceMeetings, meeting_rooms_of
 from .auth import auth_routes
@@ -107,6 +107,7 @@ def create_app(
         backend=backend,
     )
     meetings = SpaceMeetings(api)
+    webdav = dav.Dav(api)
     backend.observe(meetings)
 
     async def websocket_endpoint(websocket: WebSocket) -> None:
@@ -172,6 +173,7 @@ def create_app(
         Route("/api/codes/{code}", code_lookup),
         Route("/healthz", health),
         Mount("/assets", StaticFiles(directory=static_dir / "assets", check_dir=False)),
+        Mount(dav.MOUNT, app=webdav),
         Route("/{path:path}", page),
     ]
     middleware = [
@@ -179,7 +181,7 @@ def create_app(
         Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies),
         Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors),
         Middleware(SessionMiddleware, secret=secret, max_age=settings.session_max_age),
-        Middleware(GZipMiddleware, minimum_size=500),
+        Middleware(dav.NoGzipUnder, minimum_size=500),
     ]
 
     @contextlib.asynccontextmanager
@@ -193,8 +195,10 @@ def create_app(
                 await jobs
             await meetings.close()
             await api.rooms.close()
+            webdav.close()
 
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.auth = auth
     app.state.api = api
+    app.state.dav = webdav
     return app

@@ -77,6 +77,14 @@ export function SpacePage({ space: id }: { space: number }) {
           </Link>
         </section>
       )}
+      {space.access.files !== "none" && (
+        <section class="ws-card" aria-labelledby="space-files-title">
+          <h2 id="space-files-title">{t("files.title")}</h2>
+          <Link href={paths.files(space.id)} class="btn" id="space-files">
+            {t("files.open")}
+          </Link>
+        </section>
+      )}
       <MembersBox space={space} />
       <ModulesBox space={space} />
     </div>

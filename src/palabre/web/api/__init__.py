@@ -10,6 +10,9 @@
 - messaging.py: channels, direct conversations, messages, search.
 - documents.py: documents, their tree, versions, comments, images, search, and the
   WebSocket /api/yjs/{document_id} of live co-editing (y-websocket protocol).
+- files.py: space files, folders, uploads, downloads (Range), ZIP, versions, trash, quota;
+  file_transfer.py: request bodies streamed into the blob store, downloads out of it;
+  tus.py: resumable uploads (the tus protocol) into a space's files.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
@@ -25,6 +28,7 @@ from ... import __version__
 from . import (
     activity,
     documents,
+    files,
     invitations,
     lifecycle,
     live,
@@ -36,6 +40,7 @@ from . import (
     sign_in_links,
     spaces,
     tokens,
+    tus,
 )
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
@@ -53,6 +58,7 @@ ENDPOINTS: list[Endpoint] = [
     *me.ENDPOINTS,
     *messaging.ENDPOINTS,
     *documents.ENDPOINTS,
+    *files.ENDPOINTS,
 ]
 
 
@@ -67,6 +73,7 @@ def api_routes(ctx: ApiContext) -> list[BaseRoute]:
         *routes(ENDPOINTS, ctx),
         *live.routes(ctx),
         *documents.routes(ctx),
+        *tus.routes(ctx),
     ]
 
 

@@ -30,6 +30,9 @@ from ...config import Settings
 from ...db import Database
 from ...documents.sync import Rooms
 from ...errors import Forbidden, Invalid, NotFound, Refusal
+from ...files.blobs import BlobStore
+from ...files.quota import set_default_quota
+from ...files.stores import store_for
 from ...notify.mail import Mailer
 from ..auth import csrf_ok
 from ..backend import Backend
@@ -49,7 +52,7 @@ class Unauthenticated(Refusal):
 @dataclass
 class ApiContext:
     """What every handler may use: the database, the bus, the mailer, the settings, the
-    meeting rooms (the backend), the documents' sync rooms."""
+    meeting rooms (the backend), the documents' sync rooms, the files' blob store."""
 
     db: Database
     bus: Bus
@@ -58,9 +61,18 @@ class ApiContext:
     auth: Auth
     backend: Backend
     rooms: Rooms = field(init=False)  # the open documents' sync rooms of this process
+    _blobs: BlobStore | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.rooms = Rooms(self.run, self.bus, self.settings.document_quiet)
+        set_default_quota(self.settings.files_quota)
+
+    @property
+    def blobs(self) -> BlobStore:
+        """Where file content lives (made on first use: an S3 store reaches its bucket)."""
+        if self._blobs is None:
+            self._blobs = store_for(self.settings)
+        return self._blobs
 
     async def run(self, operation: Callable[..., T], *args: Any) -> T:
         """`operation(session, *args)` in one transaction, in a thread (never on the loop)."""
@@ -70,6 +82,10 @@ class ApiContext:
                 return operation(session, *args)
 
         return await run_in_threadpool(transaction)
+
+    async def run_blocking(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(*args)` in a thread, no transaction (a blob store's call)."""
+        return await run_in_threadpool(function, *args)
 
     async def apply(
         self, operation: Callable[..., tuple[T, Sequence[tuple[str, Event]]]], *args: Any

@@ -1,0 +1,93 @@
+"""A space's files in a real browser at phone width (390x844), in French: a folder made and
+opened (its path shown), two files uploaded over tus with their progress, one renamed, put in
+the trash and restored; the bytes the server keeps are those sent. Checked with axe-core,
+the page's CSP left on, nothing wider than the screen."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_helpers import wait_for
+from workspace_helpers import add_account, assert_axe_clean, assert_fits_phone, person, sign_in
+
+pytestmark = pytest.mark.browser
+
+SPACE_JS = """async () => {
+  const csrf = (await (await fetch('/api/me')).json()).csrf;
+  const made = await fetch('/api/spaces', {method: 'POST', body: JSON.stringify({name: 'Projet'}),
+    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf}});
+  return (await made.json()).id;
+}"""
+
+DIGEST_JS = """async (id) => {
+  const data = await (await fetch(`/api/files/${id}/content`)).arrayBuffer();
+  const hash = await crypto.subtle.digest('SHA-256', data);
+  return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}"""
+
+
+async def names(page: Any) -> list[str]:
+    return [n.strip() for n in await page.locator("#files-list .ws-file-label").all_inner_texts()]
+
+
+async def test_files_at_phone_width(
+    browser: Any, server_factory: Callable[..., Any], tmp_path: Path
+) -> None:
+    add_account(tmp_path / "data", "alice", "Alice Martin")
+    server = server_factory()
+    base = server.http_url
+    ctx, page, console = await person(browser, "alice", locale="fr-FR",
+                                      viewport={"width": 390, "height": 844})  # fmt: skip
+    await sign_in(page, base, "alice")
+    space = await page.evaluate(SPACE_JS)
+    await page.goto(f"{base}/spaces/{space}")
+    await page.click("#space-files")
+    await page.wait_for_url(f"**/spaces/{space}/files")
+    await page.locator("#files-empty").wait_for()
+    await page.fill("#new-folder-name", "Rapports")
+    await page.click("#new-folder")
+    await page.locator("#files-list >> text=Rapports").click()
+    await page.wait_for_url("**/files?folder=*")
+    await wait_for(lambda: page.inner_text(".ws-crumbs"), lambda t: "Rapports" in t, what="path")
+
+    big = tmp_path / "données.bin"
+    big.write_bytes(os.urandom(12 << 20))  # two tus chunks
+    small = tmp_path / "note.txt"
+    small.write_text("Bonjour\n")
+    assert await page.inner_text("#upload-button") == "Envoyer des fichiers"
+    await page.set_input_files("#file-upload", [str(big), str(small)])
+    await page.locator(".ws-upload progress").first.wait_for()
+    await wait_for(lambda: page.locator(".ws-upload [role=status]").all_inner_texts(),
+                   lambda s: s.count("Envoyé") == 2, what="both uploaded", timeout=120)  # fmt: skip
+    await wait_for(lambda: names(page), lambda n: n == ["données.bin", "note.txt"], what="listed")
+    row = page.locator("#files-list li", has_text="données.bin")
+    file_id = await row.get_attribute("data-file")
+    digest = hashlib.sha256(big.read_bytes()).hexdigest()
+    assert await page.evaluate(DIGEST_JS, file_id) == digest
+    await assert_fits_phone(page, "the files page")
+    await assert_axe_clean(page, "the files page")
+
+    # Rename, then to the trash and back.
+    note = page.locator("#files-list li", has_text="note.txt")
+    await note.locator("button[aria-haspopup=menu]").click()
+    await page.locator("[role=menuitem]", has_text="Renommer").click()
+    await note.locator("input").fill("lisez-moi.txt")
+    await note.locator("button[type=submit]").click()
+    await wait_for(lambda: names(page), lambda n: "lisez-moi.txt" in n, what="renamed")
+    renamed = page.locator("#files-list li", has_text="lisez-moi.txt")
+    await renamed.locator("button[aria-haspopup=menu]").click()
+    await page.locator("[role=menuitem]", has_text="Mettre à la corbeille").click()
+    await wait_for(lambda: names(page), lambda n: n == ["données.bin"], what="trashed")
+    await page.click("#files-trash-link")
+    await page.locator("#files-trash >> text=lisez-moi.txt").wait_for()
+    await page.locator("#files-trash button", has_text="Restaurer").click()
+    await page.locator("text=La corbeille est vide.").wait_for()
+    await page.goto(f"{base}/spaces/{space}/files")
+    await wait_for(lambda: names(page), lambda n: n == ["Rapports"], what="the top")
+    assert console.errors == [], console.errors
+    await ctx.close()
