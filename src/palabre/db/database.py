@@ -34,6 +34,8 @@ MODELS = (
     "palabre.messaging.models",
     "palabre.notify.models",
     "palabre.documents.models",
+    "palabre.calendars.models",
+    "palabre.polls.models",
 )
 
 

@@ -105,6 +105,7 @@ def create_app(
         settings=settings,
         auth=auth,
         backend=backend,
+        secret=secret,
     )
     meetings = SpaceMeetings(api)
     backend.observe(meetings)

@@ -10,6 +10,7 @@
 - messaging.py: channels, direct conversations, messages, search.
 - documents.py: documents, their tree, versions, comments, images, search, and the
   WebSocket /api/yjs/{document_id} of live co-editing (y-websocket protocol).
+- calendars.py: calendars, events, free/busy, RSVP links (iMIP invitations by e-mail).
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
@@ -24,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 from ... import __version__
 from . import (
     activity,
+    calendars,
     documents,
     invitations,
     lifecycle,
@@ -53,6 +55,7 @@ ENDPOINTS: list[Endpoint] = [
     *me.ENDPOINTS,
     *messaging.ENDPOINTS,
     *documents.ENDPOINTS,
+    *calendars.ENDPOINTS,
 ]
 
 
@@ -67,6 +70,7 @@ def api_routes(ctx: ApiContext) -> list[BaseRoute]:
         *routes(ENDPOINTS, ctx),
         *live.routes(ctx),
         *documents.routes(ctx),
+        *calendars.routes(ctx),
     ]
 
 

@@ -49,7 +49,7 @@ class Unauthenticated(Refusal):
 @dataclass
 class ApiContext:
     """What every handler may use: the database, the bus, the mailer, the settings, the
-    meeting rooms (the backend), the documents' sync rooms."""
+    meeting rooms (the backend), the documents' sync rooms, the installation's secret."""
 
     db: Database
     bus: Bus
@@ -57,6 +57,7 @@ class ApiContext:
     settings: Settings
     auth: Auth
     backend: Backend
+    secret: bytes = b""  # the installation's: signs links that need no account (RSVP)
     rooms: Rooms = field(init=False)  # the open documents' sync rooms of this process
 
     def __post_init__(self) -> None:
