@@ -32,6 +32,7 @@ deps-system:
 	@command -v nft >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q nftables; }
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q postgresql; }
 	@command -v redis-server >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q redis-server; }
+	@command -v vdirsyncer >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q vdirsyncer; }
 
 run: $(BIN)/palabre web
 	$(BIN)/palabre serve

@@ -40,6 +40,7 @@ from .api import ApiContext, api_routes, run_jobs
 from .api.meeting import SpaceMeetings, meeting_rooms_of
 from .auth import auth_routes
 from .backend import Backend
+from .caldav import caldav_routes
 from .security import SecurityHeaders
 from .sessions import SessionMiddleware
 
@@ -167,6 +168,7 @@ def create_app(
     routes = [
         *auth_routes(auth),
         *api_routes(api),
+        *caldav_routes(auth.db),
         WebSocketRoute("/ws", websocket_endpoint),
         Route("/api/rooms", create_room, methods=["POST"]),
         Route("/api/rooms/{name}", room_info),
