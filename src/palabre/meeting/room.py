@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .chat import ChatLog
 from .guesses import GuessLimiter
 from .hands import Hands
-from .names import clean_display_name, normalize_room_name
+from .names import LOBBY_ROOM_PREFIX, clean_display_name, normalize_room_name
 from .notes import SharedNotes
 from .speakers import SpeakerStats
 
@@ -91,6 +91,10 @@ class Room:
     save_chat_by: str | None = None
     # Likewise for the shared notes, kept as a document of the space.
     save_notes_by: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name.startswith(LOBBY_ROOM_PREFIX):
+            self.lobby_enabled = True
 
     def _new_id(self) -> str:
         participant_id = "p" + secrets.token_hex(4)

@@ -41,6 +41,7 @@ from .api.meeting import SpaceMeetings, meeting_rooms_of
 from .auth import auth_routes
 from .backend import Backend
 from .caldav import caldav_routes
+from .poll_page import routes as poll_page_routes
 from .security import SecurityHeaders
 from .sessions import SessionMiddleware
 
@@ -169,6 +170,7 @@ def create_app(
         *auth_routes(auth),
         *api_routes(api),
         *caldav_routes(auth.db),
+        *poll_page_routes(api),
         WebSocketRoute("/ws", websocket_endpoint),
         Route("/api/rooms", create_room, methods=["POST"]),
         Route("/api/rooms/{name}", room_info),

@@ -11,6 +11,7 @@
 - documents.py: documents, their tree, versions, comments, images, search, and the
   WebSocket /api/yjs/{document_id} of live co-editing (y-websocket protocol).
 - calendars.py: calendars, events, free/busy, RSVP links (iMIP invitations by e-mail).
+- polls.py: meeting polls (the organiser's, and an invitee's by link).
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
@@ -35,6 +36,7 @@ from . import (
     members,
     messaging,
     notify,
+    polls,
     sign_in_links,
     spaces,
     tokens,
@@ -56,6 +58,7 @@ ENDPOINTS: list[Endpoint] = [
     *messaging.ENDPOINTS,
     *documents.ENDPOINTS,
     *calendars.ENDPOINTS,
+    *polls.ENDPOINTS,
 ]
 
 
