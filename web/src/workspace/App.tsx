@@ -20,6 +20,9 @@ import { AdminPage } from "./pages/Admin";
 import { InvitePage } from "./pages/Invite";
 import { DocumentsPage } from "./pages/Documents";
 import { DocumentPage } from "./pages/Document";
+import { CalendarPage } from "./pages/Calendar";
+import { PollsPage } from "./pages/Polls";
+import { PollPage } from "./pages/Poll";
 
 export function App() {
   const r = route.value;
@@ -107,6 +110,9 @@ const TITLES: Record<Route["name"], Key> = {
   admin: "title.admin",
   documents: "title.documents",
   document: "title.document",
+  calendar: "title.calendar",
+  polls: "title.polls",
+  poll: "title.polls",
   directs: "title.directs",
   direct: "title.direct",
   search: "title.search",
@@ -121,7 +127,10 @@ function routeKey(r: Route): string {
     case "space":
     case "admin":
     case "documents":
+    case "calendar":
       return `${r.name}:${r.space}`;
+    case "poll":
+      return `${r.name}:${r.poll}`;
     case "document":
       return `${r.name}:${r.document}`;
     case "channel":
@@ -142,6 +151,12 @@ function Page({ r }: { r: Route }) {
       return <DocumentsPage key={r.space} space={r.space} trash={!!r.trash} />;
     case "document":
       return <DocumentPage key={r.document} space={r.space} document={r.document} />;
+    case "calendar":
+      return <CalendarPage key={r.space} space={r.space} />;
+    case "polls":
+      return <PollsPage space={r.space} />;
+    case "poll":
+      return <PollPage key={r.poll} poll={r.poll} />;
     case "channel":
       return <ChannelPage key={r.channel} space={r.space} channel={r.channel} thread={r.thread} message={r.message} />;
     case "direct":

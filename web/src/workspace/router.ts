@@ -13,6 +13,9 @@ export type Route =
   | { name: "admin"; space: number; tab?: string }
   | { name: "documents"; space: number; trash?: boolean }
   | { name: "document"; space: number; document: string }
+  | { name: "calendar"; space: number }
+  | { name: "polls"; space?: number }
+  | { name: "poll"; poll: string }
   | { name: "directs" }
   | { name: "direct"; channel: number; thread?: number; message?: number }
   | { name: "search"; q: string; space?: number }
@@ -36,6 +39,8 @@ export function parse(pathname: string, search: string): Route {
   if (a === "search") return { name: "search", q: q.get("q") ?? "", space: int(q.get("space")) };
   if (a === "notifications" && !b) return { name: "notifications" };
   if (a === "settings" && !b) return { name: "settings" };
+  if (a === "polls" && !b) return { name: "polls", space: int(q.get("space")) };
+  if (a === "polls" && b && /^[0-9a-f]{32}$/.test(b) && !c) return { name: "poll", poll: b };
   const thread = int(q.get("thread"));
   const message = int(q.get("message"));
   if (a === "direct") {
@@ -47,6 +52,7 @@ export function parse(pathname: string, search: string): Route {
   if (space === undefined) return { name: "notfound" };
   if (b === undefined) return { name: "space", space };
   if (b === "admin" && !d) return { name: "admin", space, tab: c };
+  if (b === "calendar" && !c) return { name: "calendar", space };
   if (b === "documents" && c === undefined) return { name: "documents", space, trash: q.get("trash") === "1" };
   if (b === "documents" && c && /^[0-9a-f]{32}$/.test(c) && !d) return { name: "document", space, document: c };
   const channel = int(c);
@@ -89,6 +95,9 @@ export const paths = {
   admin: (s: number, tab?: string) => `/spaces/${s}/admin${tab ? "/" + tab : ""}`,
   documents: (s: number, trash?: boolean) => `/spaces/${s}/documents${trash ? "?trash=1" : ""}`,
   document: (s: number, d: string) => `/spaces/${s}/documents/${d}`,
+  calendar: (s: number) => `/spaces/${s}/calendar`,
+  polls: (s?: number) => `/spaces/polls${s ? `?space=${s}` : ""}`,
+  poll: (p: string) => `/spaces/polls/${p}`,
   directs: () => "/spaces/direct",
   direct: (c: number, extra?: { thread?: number; message?: number }) =>
     `/spaces/direct/${c}${query(extra)}`,

@@ -1,0 +1,118 @@
+// A space's calendar: the week's agenda, day by day (recurrences expanded by the server),
+// week by week; a new event (all day or not, repeating, with the space's meeting link in
+// one tick, attendees invited by e-mail); deleting an event or one of its occurrences.
+
+import { useState } from "preact/hooks";
+import { fmtDate, fmtTime } from "../format";
+import * as cal from "../planning/api";
+import type { CalEvent } from "../planning/api";
+import { addDays, browserZone, dayOf, isoDate, weekStart } from "../planning/dates";
+import { tp } from "../planning/strings";
+import { ErrorNote, Loading, useAction, useLoad } from "../ui";
+import { useSpace } from "./Space";
+import { EventForm } from "./EventForm";
+
+export function CalendarPage({ space: id }: { space: number }) {
+  const { space } = useSpace(id);
+  const [week, setWeek] = useState(0);
+  const start = weekStart(new Date(), week);
+  const calendars = useLoad(() => cal.listCalendars(), [id]);
+  const calendar = calendars.data?.find((c) => c.space === id);
+  const events = useLoad(
+    () => (calendar ? cal.listEvents(calendar.id, start, addDays(start, 7)) : Promise.resolve([])),
+    [calendar?.id, week],
+  );
+  return (
+    <section class="ws-card ws-calendar" aria-labelledby="cal-title">
+      <div class="ws-head">
+        <h1 id="cal-title" tabIndex={-1}>
+          {tp("cal.title")}
+          {space && <span class="ws-muted"> — {space.name}</span>}
+        </h1>
+      </div>
+      <nav class="ws-inline-form" aria-label={tp("cal.week", { date: fmtDate(start) })}>
+        <button type="button" class="btn" id="cal-prev" onClick={() => setWeek(week - 1)}>
+          {tp("cal.prev")}
+        </button>
+        <button type="button" class="btn" onClick={() => setWeek(0)} disabled={week === 0}>
+          {tp("cal.today")}
+        </button>
+        <button type="button" class="btn" id="cal-next" onClick={() => setWeek(week + 1)}>
+          {tp("cal.next")}
+        </button>
+      </nav>
+      <h2 id="cal-week">{tp("cal.week", { date: fmtDate(start) })}</h2>
+      <ErrorNote error={calendars.error || events.error} />
+      {events.loading && !events.data ? (
+        <Loading />
+      ) : (
+        <Agenda start={start} events={events.data ?? []} onChange={events.reload} />
+      )}
+      {calendar && !calendar.writable && <p class="ws-muted">{tp("cal.readonly")}</p>}
+      {calendar?.writable && <EventForm calendar={calendar.id} spaceCalendar onCreated={events.reload} />}
+      <p class="ws-muted">{tp("cal.caldav", { url: `${location.origin}/caldav/` })}</p>
+    </section>
+  );
+}
+
+function Agenda({ start, events, onChange }: { start: Date; events: CalEvent[]; onChange: () => void }) {
+  const days = [0, 1, 2, 3, 4, 5, 6].map((n) => addDays(start, n));
+  if (!events.length) return <p id="cal-empty">{tp("cal.none")}</p>;
+  return (
+    <ol class="ws-agenda" id="cal-agenda">
+      {days.map((day) => {
+        const mine = events.filter((e) => dayOf(e.start) === isoDate(day));
+        if (!mine.length) return null;
+        return (
+          <li key={isoDate(day)}>
+            <h3 class="ws-agenda-day">{fmtDate(day)}</h3>
+            <ul>
+              {mine.map((e) => (
+                <EventItem key={e.uid + (e.recurrence_id ?? "")} event={e} onChange={onChange} />
+              ))}
+            </ul>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function EventItem({ event: e, onChange }: { event: CalEvent; onChange: () => void }) {
+  const remove = useAction(async (occurrence?: string) => {
+    await cal.deleteEvent(e.calendar, e.uid, occurrence);
+    onChange();
+  });
+  const when = e.all_day ? tp("cal.allDayLabel") : `${fmtTime(e.start)}–${fmtTime(e.end)}`;
+  const link = e.url || (e.location.startsWith(location.origin) ? e.location : "");
+  return (
+    <li class="ws-event">
+      <span class="ws-event-time">{when}</span> <strong>{e.summary}</strong>
+      {e.recurring && <span class="ws-muted"> · {tp("cal.recurring")}</span>}
+      {e.location && !link && <span class="ws-muted"> · {e.location}</span>}
+      {link && (
+        <>
+          {" "}
+          <a class="btn" href={link}>
+            {tp("cal.join")}
+          </a>
+        </>
+      )}
+      {e.writable && (
+        <span class="ws-event-actions">
+          {e.recurring && e.recurrence_id && (
+            <button type="button" class="btn" onClick={() => void remove.run(e.recurrence_id ?? undefined)}>
+              {tp("cal.deleteOne")}
+            </button>
+          )}
+          <button type="button" class="btn" onClick={() => void remove.run()}>
+            {tp("cal.delete")}
+          </button>
+        </span>
+      )}
+      <ErrorNote error={remove.error} />
+    </li>
+  );
+}
+
+export { browserZone };

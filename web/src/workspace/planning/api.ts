@@ -1,0 +1,128 @@
+// The planning API (docs/planning.md): calendars and their events, meeting polls.
+
+import { call } from "../api";
+
+export interface CalendarInfo {
+  id: number;
+  kind: "personal" | "space";
+  space: number | null;
+  name: string;
+  color: string;
+  writable: boolean;
+}
+
+export interface Attendee {
+  name: string;
+  email: string | null;
+  partstat: string;
+}
+
+export interface CalEvent {
+  calendar: number;
+  uid: string;
+  summary: string;
+  description: string;
+  location: string;
+  url: string;
+  start: string;
+  end: string;
+  all_day: boolean;
+  timezone: string;
+  recurring: boolean;
+  recurrence_id: string | null;
+  status: string;
+  organizer: string;
+  attendees: Attendee[];
+  writable: boolean;
+}
+
+export interface NewEvent {
+  summary: string;
+  start: string;
+  end: string;
+  timezone: string;
+  all_day: boolean;
+  description?: string;
+  location?: string;
+  rrule?: string | null;
+  attendees?: { email: string; name?: string }[];
+  meeting_link?: boolean;
+}
+
+export interface Slot {
+  id: number;
+  start: string;
+  end: string;
+  yes: number | null;
+  maybe: number | null;
+  no: number | null;
+}
+
+export interface PollAnswer {
+  name: string;
+  choices: Record<string, "yes" | "maybe" | "no">;
+  comment: string;
+}
+
+export interface Invite {
+  id: number;
+  label: string;
+  email: string | null;
+  link: string;
+  answered: boolean;
+}
+
+export interface Poll {
+  id: string;
+  title: string;
+  description: string;
+  timezone: string;
+  deadline: string | null;
+  hidden_results: boolean;
+  space: number | null;
+  closed_at: string | null;
+  chosen_slot: number | null;
+  event_uid: string | null;
+  calendar: number | null;
+  room: string | null;
+  slots: Slot[];
+  best_slots: number[];
+  invites: Invite[];
+  answers: PollAnswer[];
+}
+
+export interface PollSummary {
+  id: string;
+  title: string;
+  created_at: string;
+  closed_at: string | null;
+  answers: number;
+}
+
+export interface NewPoll {
+  title: string;
+  description: string;
+  timezone: string;
+  slots: { start: string; end: string }[];
+  deadline: string | null;
+  hidden_results: boolean;
+  space: number | null;
+  invites: { label: string; email: string | null }[];
+}
+
+export const listCalendars = () => call<CalendarInfo[]>("GET", "/api/calendars");
+export const listEvents = (c: number, start: Date, end: Date) =>
+  call<CalEvent[]>("GET", `/api/calendars/${c}/events`, undefined, {
+    start: start.toISOString(),
+    end: end.toISOString(),
+  });
+export const createEvent = (c: number, e: NewEvent) => call<unknown>("POST", `/api/calendars/${c}/events`, e);
+export const deleteEvent = (c: number, uid: string, occurrence?: string) =>
+  call<void>("DELETE", `/api/calendars/${c}/events/${encodeURIComponent(uid)}`, undefined, { occurrence });
+
+export const listPolls = () => call<PollSummary[]>("GET", "/api/polls");
+export const getPoll = (p: string) => call<Poll>("GET", `/api/polls/${p}`);
+export const createPoll = (p: NewPoll) => call<Poll>("POST", "/api/polls", p);
+export const closePoll = (p: string, slot: number) => call<Poll>("POST", `/api/polls/${p}/close`, { slot });
+export const deletePoll = (p: string) => call<void>("DELETE", `/api/polls/${p}`);
+export const pollCsvUrl = (p: string) => `/api/polls/${p}/answers.csv`;
