@@ -44,7 +44,8 @@ TEXT = {
 STYLE = """main{max-width:40rem}.table{overflow-x:auto}table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}
 fieldset{border:0;padding:0;margin:.8rem 0}legend{font-weight:600}
-label.choice{display:inline-block;margin:.3rem .8rem .3rem 0}label.choice input{width:auto}
+label.choice{display:inline-block;margin:.3rem .8rem .3rem 0}
+label.choice input{width:1.5rem;height:1.5rem;vertical-align:middle}
 textarea{width:100%;box-sizing:border-box}
 """
 
@@ -109,7 +110,7 @@ def _table(t: dict[str, str], view: VoterView) -> str:
     )
     totals = "".join(f"<td>{s.yes}</td>" for s in view.slots)
     return (f"<h2>{html.escape(t['others'])}</h2><div class=\"table\"><table>"
-            f"<tr><th></th>{head}</tr>{body}<tr><th>{html.escape(t['yes'])}</th>{totals}</tr>"
+            f"<tr><th scope=\"col\">{html.escape(t['name'])}</th>{head}</tr>{body}<tr><th>{html.escape(t['yes'])}</th>{totals}</tr>"
             "</table></div>")  # fmt: skip
 
 
