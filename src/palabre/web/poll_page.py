@@ -110,7 +110,8 @@ def _table(t: dict[str, str], view: VoterView) -> str:
     )
     totals = "".join(f"<td>{s.yes}</td>" for s in view.slots)
     return (f"<h2>{html.escape(t['others'])}</h2><div class=\"table\"><table>"
-            f"<tr><th scope=\"col\">{html.escape(t['name'])}</th>{head}</tr>{body}<tr><th>{html.escape(t['yes'])}</th>{totals}</tr>"
+            f"<tr><th scope=\"col\">{html.escape(t['name'])}</th>{head}</tr>{body}"
+            f"<tr><th>{html.escape(t['yes'])}</th>{totals}</tr>"
             "</table></div>")  # fmt: skip
 
 
