@@ -205,12 +205,13 @@ def test_every_endpoint_of_the_api_is_in_a_matrix() -> None:
     from palabre.web.api import documents as documents_api
     from palabre.web.api import messaging as messaging_api
     from palabre.web.api import polls as polls_api
+    from palabre.web.api import tasks as tasks_api
 
     here = {spaces, lifecycle, activity, members, invitations, tokens, meeting, notify, me,
             sign_in_links}  # fmt: skip
     # Messaging's, documents', calendars' and polls' own matrices check they try each of
-    # their endpoints (tests/calendars/test_permissions.py, tests/polls/test_permissions.py).
-    elsewhere = (messaging_api, documents_api, calendars_api, polls_api)
+    # their endpoints (tests/calendars, tests/polls and tests/tasks: test_permissions.py).
+    elsewhere = (messaging_api, documents_api, calendars_api, polls_api, tasks_api)
     covered = {id(e) for module in (*here, *elsewhere) for e in module.ENDPOINTS}
     assert [f"{e.method} {e.path}" for e in ENDPOINTS if id(e) not in covered] == []
 

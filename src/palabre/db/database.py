@@ -36,6 +36,7 @@ MODELS = (
     "palabre.documents.models",
     "palabre.calendars.models",
     "palabre.polls.models",
+    "palabre.tasks.models",
 )
 
 

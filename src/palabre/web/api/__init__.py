@@ -12,6 +12,7 @@
   WebSocket /api/yjs/{document_id} of live co-editing (y-websocket protocol).
 - calendars.py: calendars, events, free/busy, RSVP links (iMIP invitations by e-mail).
 - polls.py: meeting polls (the organiser's, and an invitee's by link).
+- tasks.py: task boards, lists, cards, and one's tasks across spaces.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
@@ -39,6 +40,7 @@ from . import (
     polls,
     sign_in_links,
     spaces,
+    tasks,
     tokens,
 )
 from .endpoints import ApiContext, Endpoint, openapi, routes
@@ -59,6 +61,7 @@ ENDPOINTS: list[Endpoint] = [
     *documents.ENDPOINTS,
     *calendars.ENDPOINTS,
     *polls.ENDPOINTS,
+    *tasks.ENDPOINTS,
 ]
 
 
