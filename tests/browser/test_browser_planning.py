@@ -109,3 +109,38 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     await wait_for(lambda: asyncio.sleep(0, invitations(smtp)), bool, 20, "Ann's invitation")
     assert console.csp_violations() == []
     await ctx.close()
+
+
+async def test_a_board_whose_card_moves_with_the_keyboard(
+    browser: Any, server_factory: Callable[..., Any], tmp_path: Path
+) -> None:
+    add_account(tmp_path / "data", "alice", "Alice Martin")
+    server = server_factory()
+    base = server.http_url
+    ctx, alice, console = await person(browser, "alice", **PHONE)
+    await sign_in(alice, base, "alice")
+    space = await alice.evaluate(SETUP_JS)
+    await alice.goto(f"{base}/spaces/{space['id']}")
+    await alice.click("#space-boards")
+    await alice.fill("#new-board", "Sprint")
+    await alice.click("#create-board")
+    await alice.wait_for_url("**/boards/*")
+    for name in ("To do", "Done"):
+        await alice.fill("#new-list", name)
+        await alice.click("#add-list")
+        await alice.locator(".ws-column h2", has_text=name).wait_for()
+    first = alice.locator(".ws-column").first
+    await first.locator("input[id^=new-card]").fill("Write the report")
+    await first.locator("button[type=submit]").click()
+    card = alice.locator(".ws-task", has_text="Write the report")
+    await card.wait_for()
+    await assert_fits_phone(alice, "the board")
+    await assert_axe_clean(alice, "the board")
+    # The keyboard: Alt + right arrow moves the focused card to the next list.
+    await card.focus()
+    await alice.keyboard.press("Alt+ArrowRight")
+    done = alice.locator(".ws-column", has=alice.locator("h2", has_text="Done"))
+    await done.locator(".ws-task", has_text="Write the report").wait_for()
+    assert await first.locator(".ws-task").count() == 0
+    assert console.csp_violations() == []
+    await ctx.close()

@@ -21,6 +21,8 @@ import { InvitePage } from "./pages/Invite";
 import { DocumentsPage } from "./pages/Documents";
 import { DocumentPage } from "./pages/Document";
 import { CalendarPage } from "./pages/Calendar";
+import { BoardsPage } from "./pages/Boards";
+import { BoardPage } from "./pages/Board";
 import { PollsPage } from "./pages/Polls";
 import { PollPage } from "./pages/Poll";
 
@@ -111,6 +113,8 @@ const TITLES: Record<Route["name"], Key> = {
   documents: "title.documents",
   document: "title.document",
   calendar: "title.calendar",
+  boards: "title.boards",
+  board: "title.boards",
   polls: "title.polls",
   poll: "title.polls",
   directs: "title.directs",
@@ -128,7 +132,10 @@ function routeKey(r: Route): string {
     case "admin":
     case "documents":
     case "calendar":
+    case "boards":
       return `${r.name}:${r.space}`;
+    case "board":
+      return `${r.name}:${r.board}`;
     case "poll":
       return `${r.name}:${r.poll}`;
     case "document":
@@ -153,6 +160,10 @@ function Page({ r }: { r: Route }) {
       return <DocumentPage key={r.document} space={r.space} document={r.document} />;
     case "calendar":
       return <CalendarPage key={r.space} space={r.space} />;
+    case "boards":
+      return <BoardsPage key={r.space} space={r.space} />;
+    case "board":
+      return <BoardPage key={r.board} space={r.space} board={r.board} />;
     case "polls":
       return <PollsPage space={r.space} />;
     case "poll":

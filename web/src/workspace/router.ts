@@ -14,6 +14,8 @@ export type Route =
   | { name: "documents"; space: number; trash?: boolean }
   | { name: "document"; space: number; document: string }
   | { name: "calendar"; space: number }
+  | { name: "boards"; space: number }
+  | { name: "board"; space: number; board: number }
   | { name: "polls"; space?: number }
   | { name: "poll"; poll: string }
   | { name: "directs" }
@@ -53,6 +55,9 @@ export function parse(pathname: string, search: string): Route {
   if (b === undefined) return { name: "space", space };
   if (b === "admin" && !d) return { name: "admin", space, tab: c };
   if (b === "calendar" && !c) return { name: "calendar", space };
+  if (b === "boards" && !c) return { name: "boards", space };
+  const board = int(c);
+  if (b === "boards" && board !== undefined && !d) return { name: "board", space, board };
   if (b === "documents" && c === undefined) return { name: "documents", space, trash: q.get("trash") === "1" };
   if (b === "documents" && c && /^[0-9a-f]{32}$/.test(c) && !d) return { name: "document", space, document: c };
   const channel = int(c);
@@ -96,6 +101,8 @@ export const paths = {
   documents: (s: number, trash?: boolean) => `/spaces/${s}/documents${trash ? "?trash=1" : ""}`,
   document: (s: number, d: string) => `/spaces/${s}/documents/${d}`,
   calendar: (s: number) => `/spaces/${s}/calendar`,
+  boards: (s: number) => `/spaces/${s}/boards`,
+  board: (s: number, b: number) => `/spaces/${s}/boards/${b}`,
   polls: (s?: number) => `/spaces/polls${s ? `?space=${s}` : ""}`,
   poll: (p: string) => `/spaces/polls/${p}`,
   directs: () => "/spaces/direct",

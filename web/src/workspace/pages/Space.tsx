@@ -86,13 +86,20 @@ export function SpacePage({ space: id }: { space: number }) {
 }
 
 function PlanningBox({ space }: { space: Space }) {
-  if (space.access.calendar === "none") return null;
+  if (space.access.calendar === "none" && space.access.tasks === "none") return null;
   return (
     <section class="ws-card" aria-labelledby="space-cal-title">
       <h2 id="space-cal-title">{tp("cal.title")}</h2>
-      <Link href={paths.calendar(space.id)} class="btn" id="space-calendar">
-        {tp("cal.open")}
-      </Link>{" "}
+      {space.access.tasks !== "none" && (
+        <Link href={paths.boards(space.id)} class="btn" id="space-boards">
+          {tp("boards.open")}
+        </Link>
+      )}{" "}
+      {space.access.calendar !== "none" && (
+        <Link href={paths.calendar(space.id)} class="btn" id="space-calendar">
+          {tp("cal.open")}
+        </Link>
+      )}{" "}
       {space.access.calendar === "write" && (
         <Link href={paths.polls(space.id)} class="btn" id="space-poll">
           {tp("polls.open")}

@@ -126,3 +126,52 @@ export const createPoll = (p: NewPoll) => call<Poll>("POST", "/api/polls", p);
 export const closePoll = (p: string, slot: number) => call<Poll>("POST", `/api/polls/${p}/close`, { slot });
 export const deletePoll = (p: string) => call<void>("DELETE", `/api/polls/${p}`);
 export const pollCsvUrl = (p: string) => `/api/polls/${p}/answers.csv`;
+
+// Task boards
+
+export interface BoardSummary {
+  id: number;
+  space: number;
+  title: string;
+  created_at: string;
+}
+
+export interface CardInfo {
+  id: number;
+  board: number;
+  list_id: number;
+  title: string;
+  description: string;
+  position: number;
+  due_at: string | null;
+  done_at: string | null;
+  labels: string[];
+  checklist: { text: string; done: boolean }[];
+  assignees: number[];
+}
+
+export interface ListInfo {
+  id: number;
+  title: string;
+  position: number;
+  cards: CardInfo[];
+}
+
+export interface BoardInfo {
+  id: number;
+  space: number;
+  title: string;
+  writable: boolean;
+  lists: ListInfo[];
+}
+
+export const listBoards = (s: number) => call<BoardSummary[]>("GET", `/api/spaces/${s}/boards`);
+export const createBoard = (s: number, title: string) =>
+  call<BoardSummary>("POST", `/api/spaces/${s}/boards`, { title });
+export const getBoard = (b: number, filters: { mine?: string; due?: string; label?: string }) =>
+  call<BoardInfo>("GET", `/api/boards/${b}`, undefined, filters);
+export const createList = (b: number, title: string) => call<ListInfo>("POST", `/api/boards/${b}/lists`, { title });
+export const createCard = (l: number, title: string) => call<CardInfo>("POST", `/api/lists/${l}/cards`, { title });
+export const moveCard = (c: number, list: number, after: number | null) =>
+  call<CardInfo>("PATCH", `/api/cards/${c}`, { list, after });
+export const setDone = (c: number, done: boolean) => call<CardInfo>("PATCH", `/api/cards/${c}`, { done });
