@@ -24,6 +24,7 @@ from ..db import utcnow
 from ..errors import Refusal
 from ..spaces.models import Space
 from ..spaces.policy import membership
+from ..tasks.todos import from_todo
 from .context import Binding, Caller
 from .paths import Place, calendar_name, parse
 
@@ -162,6 +163,7 @@ class Collection(BaseCollection):
             found = store.put_object(session, calendar, item.serialize(), href, caller.user_id)
         except Refusal as refusal:
             raise ValueError(str(refusal)) from None
+        from_todo(session, calendar, found)  # a card's task: the card follows
         return self._item(found), old
 
     def delete(self, href: str | None = None) -> None:

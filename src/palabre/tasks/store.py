@@ -18,6 +18,7 @@ from ..spaces.models import Member
 from . import rules
 from .models import Board, Card, CardActivity, CardAssignee, CardComment, TaskList
 from .policy import board_access, card_access, list_access, space_tasks
+from .todos import remove_todo, write_todo
 from .views import (
     ActivityView,
     BoardSummary,
@@ -278,6 +279,7 @@ def edit_card(
     board, card = card_access(session, user_id, card_id, "write")
     _apply(session, board, card, changes, user_id)
     card.updated_at = utcnow()
+    write_todo(session, board, card)
     if changes.given - {"move", "done"}:
         _log(session, card, user_id, "edited", ", ".join(sorted(changes.given - {"move"})))
     session.flush()
@@ -286,6 +288,7 @@ def edit_card(
 
 def delete_card(session: Session, user_id: int, card_id: int) -> tuple[None, Events]:
     board, card = card_access(session, user_id, card_id, "write")
+    remove_todo(session, board, card.id)
     session.delete(card)
     return None, changed(board, card_id)
 
