@@ -60,6 +60,11 @@ def test_invitees_answer_by_link_and_see_no_email(workspace: Workspace) -> None:
     assert view.json()["organizer"] == "Alice Martin"
     for text in (view.text, anon.get(f"/poll/{token_of(ann_link)}").text, ann.text, sent.text):
         assert EMAIL.findall(text) == [], EMAIL.findall(text)
+    told = alice.get("/api/notifications").json()["notifications"]
+    assert sorted(n["text"] for n in told if n["kind"] == "poll") == [
+        "Ann: Comité de pilotage",
+        "Bob: Comité de pilotage",
+    ]
     # The organiser: the table, the best slot, the CSV (formulas defused).
     table = alice.get(f"/api/polls/{poll['id']}").json()
     assert [(s["yes"], s["maybe"], s["no"]) for s in table["slots"]] == [

@@ -56,6 +56,8 @@ def test_card_details_filters_and_my_tasks(workspace: Workspace) -> None:
     detail = mia.get(f"/api/cards/{first}").json()
     assert [c["body"] for c in detail["comments"]] == ["Je m'en occupe"]
     assert [a["verb"] for a in detail["activity"]] == ["created", "edited", "commented"]
+    told = mia.get("/api/notifications").json()["notifications"]
+    assert [(n["kind"], n["text"]) for n in told] == [("task", "Rapport")]
     assert titles(mia, board, mine=1) == [["Rapport"]]
     assert titles(mia, board, due=2) == [["Rapport"]]
     assert titles(mia, board, label="URGENT") == [["Rapport"]]

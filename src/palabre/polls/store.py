@@ -23,6 +23,7 @@ from ..calendars.store import Mailing
 from ..db import utcnow
 from ..errors import Conflict, Gone, Invalid
 from ..meeting.names import LOBBY_ROOM_PREFIX, generate_room_name
+from ..notify.store import add_notification
 from . import rules
 from .models import Poll, PollAnswer, PollInvite, PollSlot
 from .policy import invited, may_create, organised
@@ -217,7 +218,9 @@ def answer(
     found.updated_at = utcnow()
     session.flush()
     event: Event = {"type": "poll.answered", "poll": poll.id}
-    return voter_view(session, token, base), [(user_topic(poll.owner_id), event)]
+    _, told = add_notification(session, poll.owner_id, "poll", text=f"{found.name}: {poll.title}",
+                               space_id=poll.space_id)  # fmt: skip
+    return voter_view(session, token, base), [(user_topic(poll.owner_id), event), told]
 
 
 def _slot_label(slot: PollSlot, tz: ZoneInfo) -> str:

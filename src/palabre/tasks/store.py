@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..bus import Event, space_topic
 from ..db import utcnow
 from ..errors import Invalid, NotFound
+from ..notify.store import add_notification
 from ..spaces.models import Member
 from . import rules
 from .models import Board, Card, CardActivity, CardAssignee, CardComment, TaskList
@@ -224,16 +225,19 @@ class CardChanges:
     after: int | None = None  # ... after this card (None: first)
 
 
-def _set_assignees(session: Session, board: Board, card: Card, user_ids: list[int]) -> None:
+def _set_assignees(session: Session, board: Board, card: Card, user_ids: list[int]) -> set[int]:
+    """Who is assigned the card now that was not before."""
     query = select(Member.user_id).where(
         Member.space_id == board.space_id, Member.user_id.in_(user_ids)
     )
     members = set(session.scalars(query))
     if members != set(user_ids):
         raise Invalid("an assignee is not a member of this space")
+    before = set(_assignees(session, [card.id])[card.id])
     session.execute(delete(CardAssignee).where(CardAssignee.card_id == card.id))
     for uid in sorted(members):
         session.add(CardAssignee(card_id=card.id, user_id=uid))
+    return members - before
 
 
 def _move(session: Session, board: Board, card: Card, changes: CardChanges) -> None:
@@ -249,7 +253,9 @@ def _move(session: Session, board: Board, card: Card, changes: CardChanges) -> N
     _log(session, card, None, "moved", found.title)
 
 
-def _apply(session: Session, board: Board, card: Card, c: CardChanges, user_id: int) -> None:
+def _apply(session: Session, board: Board, card: Card, c: CardChanges, user_id: int) -> set[int]:
+    """The changes made; who was newly assigned."""
+    assigned: set[int] = set()
     if "title" in c.given:
         card.title = rules.clean_title(c.title, rules.MAX_CARD_TITLE)
     if "description" in c.given:
@@ -268,22 +274,29 @@ def _apply(session: Session, board: Board, card: Card, c: CardChanges, user_id: 
     if "checklist" in c.given:
         card.checklist = rules.clean_checklist(c.checklist)
     if "assignees" in c.given:
-        _set_assignees(session, board, card, c.assignees)
+        assigned = _set_assignees(session, board, card, c.assignees)
     if "move" in c.given:
         _move(session, board, card, c)
+    return assigned
 
 
 def edit_card(
     session: Session, user_id: int, card_id: int, changes: CardChanges
 ) -> tuple[CardView, Events]:
     board, card = card_access(session, user_id, card_id, "write")
-    _apply(session, board, card, changes, user_id)
+    assigned = _apply(session, board, card, changes, user_id)
     card.updated_at = utcnow()
     write_todo(session, board, card)
+    told: Events = []
+    for uid in sorted(assigned - {user_id}):
+        _, event = add_notification(session, uid, "task", text=card.title, actor_id=user_id,
+                                    space_id=board.space_id)  # fmt: skip
+        told.append(event)
     if changes.given - {"move", "done"}:
         _log(session, card, user_id, "edited", ", ".join(sorted(changes.given - {"move"})))
     session.flush()
-    return card_view(card, _assignees(session, [card.id])[card.id]), changed(board, card.id)
+    view = card_view(card, _assignees(session, [card.id])[card.id])
+    return view, [*changed(board, card.id), *told]
 
 
 def delete_card(session: Session, user_id: int, card_id: int) -> tuple[None, Events]:
