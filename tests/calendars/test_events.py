@@ -3,6 +3,10 @@ calendar and its meeting link, who may read and change what, free/busy without d
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import icalendar
+
 from space_kit import new_space
 from workspace import Workspace
 
@@ -123,3 +127,66 @@ def test_free_busy_tells_when_not_what_and_nothing_to_guests(workspace: Workspac
         answer = who.get(f"/api/freebusy/{name}", params=params)
         assert answer.status_code == 404, (name, answer.text)
         assert "dentist" not in answer.text
+
+
+IMPORT = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VTIMEZONE
+TZID:Europe/Paris
+BEGIN:STANDARD
+DTSTART:19701025T030000
+TZOFFSETFROM:+0200
+TZOFFSETTO:+0100
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+BEGIN:DAYLIGHT
+DTSTART:19700329T020000
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0200
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+END:VTIMEZONE
+BEGIN:VEVENT
+UID:imported-weekly
+DTSTAMP:20261201T000000Z
+DTSTART;TZID=Europe/Paris:20261202T090000
+DTEND;TZID=Europe/Paris:20261202T100000
+RRULE:FREQ=WEEKLY;COUNT=2
+SUMMARY:Imported weekly
+END:VEVENT
+BEGIN:VEVENT
+UID:imported-once
+DTSTAMP:20261201T000000Z
+DTSTART:20261215T100000Z
+DTEND:20261215T110000Z
+SUMMARY:Imported once
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_import_subscription_and_reminders(workspace: Workspace) -> None:
+    alice, bob = workspace.person("alice"), workspace.person("bob")
+    mine = own_calendar(alice)
+    imported = alice.post(f"/api/calendars/{mine}/import", content=IMPORT,
+                          headers={"content-type": "text/calendar"})  # fmt: skip
+    assert imported.status_code == 200 and imported.json() == {"imported": 2}
+    assert [e["summary"] for e in events(alice, mine, *DECEMBER)] == [
+        "Imported weekly", "Imported weekly", "Imported once"]  # fmt: skip
+    bad = alice.post(f"/api/calendars/{mine}/import", content="not a calendar")
+    assert bad.status_code == 400
+    new_event(alice, mine, summary="With a reminder", reminder_minutes=15)
+    url = alice.get(f"/api/calendars/{mine}/subscription").json()["url"]
+    path = url.removeprefix("http://testserver")
+    feed = workspace.anonymous().get(path)
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    parsed = icalendar.Calendar.from_ical(feed.text)
+    summaries = sorted(str(e["summary"]) for e in parsed.walk("VEVENT"))
+    assert summaries == ["Imported once", "Imported weekly", "With a reminder"]
+    [alarm] = list(parsed.walk("VALARM"))
+    assert alarm["trigger"].dt == -timedelta(minutes=15)
+    assert len(list(parsed.walk("VTIMEZONE"))) == 1
+    # A forged address, or another's calendar: nothing.
+    assert workspace.anonymous().get(path[:-3] + "abc").status_code == 404
+    assert bob.get(f"/api/calendars/{mine}/subscription").status_code == 404

@@ -31,6 +31,21 @@ class Case:
     path: str  # with {space_calendar}, {own_calendar}, {uid}, {own_uid}, {owner}, {token}
     want: dict[str, int]  # by caller
     body: dict[str, Any] | None = None
+    raw: str | None = None  # a body sent as is (an .ics file)
+
+
+ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//test//EN
+BEGIN:VEVENT
+UID:imported-1
+DTSTAMP:20261201T000000Z
+DTSTART:20261209T100000Z
+DTEND:20261209T110000Z
+SUMMARY:Imported
+END:VEVENT
+END:VCALENDAR
+"""
 
 
 def status(anonymous: int, stranger: int, guest: int, reader: int, member: int,
@@ -52,6 +67,10 @@ CASES = [
     Case("GET", P + "/{own_uid}", status(401, 404, 404, 404, 404, 200)),
     Case("PUT", P + "/{own_uid}", status(401, 404, 404, 404, 404, 200), EVENT),
     Case("DELETE", P + "/{own_uid}", status(401, 404, 404, 404, 404, 204)),
+    Case("GET", S[:-7] + "/subscription", status(401, 404, 200, 200, 200, 200)),
+    Case("GET", P[:-7] + "/subscription", status(401, 404, 404, 404, 404, 200)),
+    Case("POST", S[:-7] + "/import", status(401, 404, 403, 403, 200, 200), raw=ICS),
+    Case("POST", P[:-7] + "/import", status(401, 404, 404, 404, 404, 200), raw=ICS),
     Case("GET", "/api/freebusy/{owner}" + RANGE, status(401, 200, 404, 200, 200, 200)),
     Case("GET", "/api/rsvp/{token}", status(200, 200, 200, 200, 200, 200)),
     Case("POST", "/api/rsvp/{token}", status(200, 200, 200, 200, 200, 200),
@@ -102,6 +121,8 @@ def test_every_calendars_endpoint_by_everyone(workspace: Workspace) -> None:
             path = case.path.format(**people.values())
             client = workspace.anonymous() if caller == "anonymous" else people.clients[caller]
             kw: dict[str, Any] = {} if case.body is None else {"json": case.body}
+            if case.raw is not None:
+                kw = {"content": case.raw, "headers": {"content-type": "text/calendar"}}
             response = client.request(case.method, path, **kw)
             if response.status_code != case.want[caller]:
                 wrong.append(f"{case.method} {case.path} as {caller}: {response.status_code} "

@@ -48,6 +48,7 @@ class EventFields:
     exdates: list[datetime | date] = field(default_factory=list)
     attendees: list[Attendee] = field(default_factory=list)
     organizer: Attendee | None = None
+    reminder_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,14 @@ def make_event(uid: str, fields: EventFields, sequence: int = 0) -> icalendar.Ev
         event.add("organizer", organizer)
     for attendee in fields.attendees:
         event.add("attendee", _attendee_prop(attendee))
+    if fields.reminder_minutes is not None:
+        if not 0 <= fields.reminder_minutes <= 40_320:
+            raise Invalid("a reminder comes 0 to 40320 minutes (4 weeks) before")
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", fields.summary.strip()[:512])
+        alarm.add("trigger", -timedelta(minutes=fields.reminder_minutes))
+        event.add_component(alarm)
     return event
 
 

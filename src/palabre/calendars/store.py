@@ -20,6 +20,8 @@ from ..db import utcnow
 from ..errors import Invalid, NotFound
 from ..spaces.models import Member, Space
 from . import ical
+from .feed import merged as feed_file
+from .feed import split
 from .ical import Attendee, EventFields
 from .models import Calendar, CalendarChange, CalendarObject
 from .policy import busy_of, calendar_access, personal_calendar, space_calendar
@@ -343,3 +345,24 @@ def busy(
 
 def _aware(value: datetime | date) -> datetime:
     return ical.utc_moment(value)
+
+
+def feed(session: Session, user_id: int, calendar_id: int) -> str:
+    """The whole calendar as one iCalendar file, for a subscription."""
+    access = calendar_access(session, user_id, calendar_id, "read")
+    rows = session.scalars(
+        select(CalendarObject.ics).where(CalendarObject.calendar_id == calendar_id)
+    )
+    space = session.get(Space, access.calendar.space_id) if access.calendar.space_id else None
+    return feed_file(rows, space.name if space is not None else "Palabre")
+
+
+def import_file(session: Session, user_id: int, calendar_id: int, text: str) -> tuple[int, Events]:
+    """Each event and to-do of the file stored (one of the same UID replaced)."""
+    access = calendar_access(session, user_id, calendar_id, "write")
+    objects = split(text)
+    for each in objects:
+        uid = ical.summarize(each).uid
+        found = object_by_uid(session, access.calendar, uid)
+        put_object(session, access.calendar, each, found.href if found else None, user_id)
+    return len(objects), changed(access.calendar, "")

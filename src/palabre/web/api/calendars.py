@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from ...calendars import store
+from ...calendars.feed import feed_token, read_feed_token
 from ...calendars.ical import Attendee, EventFields, parse_moment
 from ...calendars.invitation_mail import event_mail
 from ...calendars.policy import calendar_access
@@ -32,6 +33,7 @@ from .endpoints import ApiContext, Call, Endpoint
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 10_000
+MAX_IMPORT_BYTES = 10 << 20
 
 
 class AttendeeIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -52,6 +54,15 @@ class NewEvent(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     exdates: list[str] = []
     attendees: list[AttendeeIn] = []
     meeting_link: bool = False  # a space's calendar: its meeting's link as the location
+    reminder_minutes: int | None = None  # a VALARM this long before the start
+
+
+class Subscription(msgspec.Struct, kw_only=True):
+    url: str  # read-only and secret: whoever holds it reads the calendar
+
+
+class Imported(msgspec.Struct, kw_only=True):
+    imported: int
 
 
 class Rsvp(msgspec.Struct, forbid_unknown_fields=True):
@@ -112,6 +123,7 @@ async def _fields(call: Call, body: NewEvent, calendar_id: int) -> EventFields:
         exdates=[parse_moment(d, body.timezone, body.all_day) for d in body.exdates],
         attendees=[_attendee(a) for a in body.attendees],
         organizer=organizer,
+        reminder_minutes=body.reminder_minutes,
     )
 
 
@@ -192,6 +204,29 @@ async def delete_event(call: Call) -> None:
     await send_mailings(call.ctx, call.request, mailings)
 
 
+async def subscription(call: Call) -> Subscription:
+    calendar_id = call.param("calendar_id")
+    await call.ctx.run(calendar_access, call.me.user_id, calendar_id, "read")
+    token = feed_token(call.ctx.secret, calendar_id, call.me.user_id)
+    return Subscription(url=f"{base_url(call.ctx, call.request)}/calendar/ics/{token}")
+
+
+async def import_ics(call: Call) -> Imported:
+    data = bytearray()
+    async for chunk in call.request.stream():
+        data += chunk
+        if len(data) > MAX_IMPORT_BYTES:
+            raise Invalid(f"a file has at most {MAX_IMPORT_BYTES} bytes")
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        raise Invalid("the file is not UTF-8 text") from None
+    count = await call.ctx.apply(
+        store.import_file, call.me.user_id, call.param("calendar_id"), text
+    )
+    return Imported(imported=count)
+
+
 async def free_busy(call: Call) -> list[BusyView]:
     start, end = moment_query(call, "start"), moment_query(call, "end")
     return await call.ctx.run(store.busy, call.me.user_id, call.param("name"), start, end)
@@ -231,6 +266,10 @@ ENDPOINTS = [
     Endpoint("DELETE", C + "/events/{uid}",
              "Delete an event (or, with ?occurrence=, one occurrence); attendees are told",
              delete_event, tags=T),
+    Endpoint("GET", C + "/subscription", "A secret read-only ICS address of the calendar",
+             subscription, response=Subscription, tags=T),
+    Endpoint("POST", C + "/import", "Import an .ics file (the body, text/calendar)",
+             import_ics, response=Imported, tags=T),
     Endpoint("GET", "/api/freebusy/{name}", "When a colleague is busy, ?start= to ?end=",
              free_busy, response=list[BusyView], tags=T),
     Endpoint("GET", "/api/rsvp/{token}", "An invitation by its signed link: the answer given",
@@ -297,4 +336,16 @@ def routes(ctx: ApiContext) -> list[Route]:
                            f'{options}<button type="submit">{html.escape(t["send"])}</button>'
                            "</form>")  # fmt: skip
 
-    return [Route("/calendar/rsvp/{token}", rsvp_page, methods=["GET", "POST"])]
+    async def ics_feed(request: Request) -> Response:
+        try:
+            calendar_id, user_id = read_feed_token(ctx.secret, request.path_params["token"])
+            text = await ctx.run(store.feed, user_id, calendar_id)
+        except Refusal:
+            return Response("not found\n", status_code=404, media_type="text/plain")
+        return Response(text, media_type="text/calendar; charset=utf-8",
+                        headers={"cache-control": "no-store"})  # fmt: skip
+
+    return [
+        Route("/calendar/rsvp/{token}", rsvp_page, methods=["GET", "POST"]),
+        Route("/calendar/ics/{token}", ics_feed, methods=["GET"]),
+    ]
