@@ -24,6 +24,7 @@ import { CalendarPage } from "./pages/Calendar";
 import { BoardsPage } from "./pages/Boards";
 import { BoardPage } from "./pages/Board";
 import { PollsPage } from "./pages/Polls";
+import { MyTasksPage } from "./pages/MyTasks";
 import { PollPage } from "./pages/Poll";
 
 export function App() {
@@ -116,6 +117,8 @@ const TITLES: Record<Route["name"], Key> = {
   boards: "title.boards",
   board: "title.boards",
   polls: "title.polls",
+  mycalendar: "title.calendar",
+  mytasks: "title.boards",
   poll: "title.polls",
   directs: "title.directs",
   direct: "title.direct",
@@ -164,6 +167,10 @@ function Page({ r }: { r: Route }) {
       return <BoardsPage key={r.space} space={r.space} />;
     case "board":
       return <BoardPage key={r.board} space={r.space} board={r.board} />;
+    case "mycalendar":
+      return <CalendarPage />;
+    case "mytasks":
+      return <MyTasksPage />;
     case "polls":
       return <PollsPage space={r.space} />;
     case "poll":

@@ -17,6 +17,8 @@ export type Route =
   | { name: "boards"; space: number }
   | { name: "board"; space: number; board: number }
   | { name: "polls"; space?: number }
+  | { name: "mycalendar" }
+  | { name: "mytasks" }
   | { name: "poll"; poll: string }
   | { name: "directs" }
   | { name: "direct"; channel: number; thread?: number; message?: number }
@@ -42,6 +44,8 @@ export function parse(pathname: string, search: string): Route {
   if (a === "notifications" && !b) return { name: "notifications" };
   if (a === "settings" && !b) return { name: "settings" };
   if (a === "polls" && !b) return { name: "polls", space: int(q.get("space")) };
+  if (a === "calendar" && !b) return { name: "mycalendar" };
+  if (a === "tasks" && !b) return { name: "mytasks" };
   if (a === "polls" && b && /^[0-9a-f]{32}$/.test(b) && !c) return { name: "poll", poll: b };
   const thread = int(q.get("thread"));
   const message = int(q.get("message"));
@@ -103,6 +107,8 @@ export const paths = {
   calendar: (s: number) => `/spaces/${s}/calendar`,
   boards: (s: number) => `/spaces/${s}/boards`,
   board: (s: number, b: number) => `/spaces/${s}/boards/${b}`,
+  myCalendar: () => "/spaces/calendar",
+  myTasks: () => "/spaces/tasks",
   polls: (s?: number) => `/spaces/polls${s ? `?space=${s}` : ""}`,
   poll: (p: string) => `/spaces/polls/${p}`,
   directs: () => "/spaces/direct",

@@ -12,12 +12,20 @@ import { ErrorNote, Loading, useAction, useLoad } from "../ui";
 import { useSpace } from "./Space";
 import { EventForm } from "./EventForm";
 
-export function CalendarPage({ space: id }: { space: number }) {
+export function CalendarPage({ space: id }: { space?: number }) {
+  return id === undefined ? <Week /> : <SpaceWeek space={id} />;
+}
+
+function SpaceWeek({ space: id }: { space: number }) {
   const { space } = useSpace(id);
+  return <Week space={id} name={space?.name} />;
+}
+
+function Week({ space: id, name }: { space?: number; name?: string }) {
   const [week, setWeek] = useState(0);
   const start = weekStart(new Date(), week);
   const calendars = useLoad(() => cal.listCalendars(), [id]);
-  const calendar = calendars.data?.find((c) => c.space === id);
+  const calendar = calendars.data?.find((c) => (id === undefined ? c.kind === "personal" : c.space === id));
   const events = useLoad(
     () => (calendar ? cal.listEvents(calendar.id, start, addDays(start, 7)) : Promise.resolve([])),
     [calendar?.id, week],
@@ -26,8 +34,8 @@ export function CalendarPage({ space: id }: { space: number }) {
     <section class="ws-card ws-calendar" aria-labelledby="cal-title">
       <div class="ws-head">
         <h1 id="cal-title" tabIndex={-1}>
-          {tp("cal.title")}
-          {space && <span class="ws-muted"> — {space.name}</span>}
+          {id === undefined ? tp("cal.mine") : tp("cal.title")}
+          {name && <span class="ws-muted"> — {name}</span>}
         </h1>
       </div>
       <nav class="ws-inline-form" aria-label={tp("cal.week", { date: fmtDate(start) })}>
@@ -49,7 +57,10 @@ export function CalendarPage({ space: id }: { space: number }) {
         <Agenda start={start} events={events.data ?? []} onChange={events.reload} />
       )}
       {calendar && !calendar.writable && <p class="ws-muted">{tp("cal.readonly")}</p>}
-      {calendar?.writable && <EventForm calendar={calendar.id} spaceCalendar onCreated={events.reload} />}
+      {calendar?.writable && (
+        <EventForm calendar={calendar.id} spaceCalendar={id !== undefined} onCreated={events.reload} />
+      )}
+      {calendar && <Exchange calendar={calendar.id} writable={calendar.writable} onChange={events.reload} />}
       <p class="ws-muted">{tp("cal.caldav", { url: `${location.origin}/caldav/` })}</p>
     </section>
   );
@@ -112,6 +123,39 @@ function EventItem({ event: e, onChange }: { event: CalEvent; onChange: () => vo
       )}
       <ErrorNote error={remove.error} />
     </li>
+  );
+}
+
+/** The calendar's secret subscription address, and an .ics file imported. */
+function Exchange(props: { calendar: number; writable: boolean; onChange: () => void }) {
+  const [url, setUrl] = useState("");
+  const [count, setCount] = useState<number | null>(null);
+  const show = useAction(async () => setUrl((await cal.subscription(props.calendar)).url));
+  const load = useAction(async (file: File) => {
+    setCount((await cal.importIcs(props.calendar, await file.text())).imported);
+    props.onChange();
+  });
+  return (
+    <div class="ws-inline-form">
+      <button type="button" class="btn" id="cal-subscribe" onClick={() => void show.run()}>
+        {tp("cal.subscribe")}
+      </button>
+      {url && (
+        <>
+          <label for="cal-feed" class="sr-only">{tp("cal.subscribe")}</label>
+          <input id="cal-feed" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
+        </>
+      )}
+      {props.writable && (
+        <span class="ws-field">
+          <label for="cal-import">{tp("cal.import")}</label>
+          <input id="cal-import" type="file" accept=".ics,text/calendar"
+            onChange={(e) => { const f = e.currentTarget.files?.[0]; if (f) void load.run(f); }} />
+        </span>
+      )}
+      {count !== null && <p role="status">{tp("cal.imported", { n: count })}</p>}
+      <ErrorNote error={show.error || load.error} />
+    </div>
   );
 }
 

@@ -20,6 +20,7 @@ interface Draft {
   location: string;
   meetingLink: boolean;
   attendees: string;
+  reminder: string;  // minutes before, or ""
 }
 
 function toEvent(d: Draft): cal.NewEvent {
@@ -37,12 +38,13 @@ function toEvent(d: Draft): cal.NewEvent {
       .filter((a) => a.includes("@"))
       .map((email) => ({ email })),
     meeting_link: d.meetingLink,
+    reminder_minutes: d.reminder ? Number(d.reminder) : null,
   };
 }
 
 export function EventForm(props: { calendar: number; spaceCalendar: boolean; onCreated: () => void }) {
   const blank: Draft = { summary: "", date: isoDate(new Date()), from: "10:00", to: "11:00", allDay: false,
-    repeat: "none", count: 4, location: "", meetingLink: false, attendees: "" };
+    repeat: "none", count: 4, location: "", meetingLink: false, attendees: "", reminder: "" };
   const [d, setD] = useState<Draft>(blank);
   const [done, setDone] = useState(false);
   const set = (patch: Partial<Draft>) => setD({ ...d, ...patch });
@@ -80,6 +82,14 @@ export function EventForm(props: { calendar: number; spaceCalendar: boolean; onC
           {tp("cal.meetingLink")}
         </label>
       )}
+      <Field id="ev-reminder" label={tp("cal.reminder")}>
+        <select id="ev-reminder" value={d.reminder} onChange={(e) => set({ reminder: e.currentTarget.value })}>
+          <option value="">{tp("cal.reminder.none")}</option>
+          {["10", "30", "60"].map((n) => (
+            <option key={n} value={n}>{tp("cal.reminder.minutes", { n })}</option>
+          ))}
+        </select>
+      </Field>
       <Field id="ev-attendees" label={tp("cal.attendees")}>
         <input id="ev-attendees" type="text" inputMode="email" value={d.attendees}
           onInput={(e) => set({ attendees: e.currentTarget.value })} />

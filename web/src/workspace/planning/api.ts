@@ -1,6 +1,6 @@
 // The planning API (docs/planning.md): calendars and their events, meeting polls.
 
-import { call } from "../api";
+import { ApiError, call, csrfToken } from "../api";
 
 export interface CalendarInfo {
   id: number;
@@ -47,6 +47,7 @@ export interface NewEvent {
   rrule?: string | null;
   attendees?: { email: string; name?: string }[];
   meeting_link?: boolean;
+  reminder_minutes?: number | null;
 }
 
 export interface Slot {
@@ -119,6 +120,23 @@ export const listEvents = (c: number, start: Date, end: Date) =>
 export const createEvent = (c: number, e: NewEvent) => call<unknown>("POST", `/api/calendars/${c}/events`, e);
 export const deleteEvent = (c: number, uid: string, occurrence?: string) =>
   call<void>("DELETE", `/api/calendars/${c}/events/${encodeURIComponent(uid)}`, undefined, { occurrence });
+
+export const subscription = (c: number) => call<{ url: string }>("GET", `/api/calendars/${c}/subscription`);
+export async function importIcs(c: number, text: string): Promise<{ imported: number }> {
+  const csrf = await csrfToken();
+  const res = await fetch(`/api/calendars/${c}/import`, {
+    method: "POST",
+    headers: { "Content-Type": "text/calendar", Accept: "application/json", ...(csrf ? { "X-CSRF-Token": csrf } : {}) },
+    body: text,
+    credentials: "same-origin",
+  });
+  const data = (await res.json()) as { imported?: number; error?: { code: string; message: string } };
+  if (!res.ok || data.imported === undefined)
+    throw new ApiError(res.status, data.error?.code ?? String(res.status), data.error?.message ?? res.statusText);
+  return { imported: data.imported };
+}
+export const myTasks = () =>
+  call<{ card: CardInfo; space: number; board_title: string }[]>("GET", "/api/tasks/mine");
 
 export const listPolls = () => call<PollSummary[]>("GET", "/api/polls");
 export const getPoll = (p: string) => call<Poll>("GET", `/api/polls/${p}`);

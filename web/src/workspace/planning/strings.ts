@@ -5,6 +5,16 @@ import { lang } from "../i18n";
 
 const en = {
   "cal.title": "Calendar",
+  "cal.mine": "My calendar",
+  "cal.subscribe": "Subscription address (ICS)",
+  "cal.import": "Import an .ics file",
+  "cal.imported": "{n} events imported.",
+  "cal.reminder": "Reminder",
+  "cal.reminder.none": "No reminder",
+  "cal.reminder.minutes": "{n} minutes before",
+  "tasks.mine": "My tasks",
+  "tasks.none": "No open task is yours.",
+  "planning.title": "Planning",
   "cal.open": "Calendar",
   "cal.prev": "Previous week",
   "cal.next": "Next week",
@@ -91,6 +101,16 @@ export type PKey = keyof typeof en;
 
 const fr: Record<PKey, string> = {
   "cal.title": "Agenda",
+  "cal.mine": "Mon agenda",
+  "cal.subscribe": "Adresse d'abonnement (ICS)",
+  "cal.import": "Importer un fichier .ics",
+  "cal.imported": "{n} événements importés.",
+  "cal.reminder": "Rappel",
+  "cal.reminder.none": "Pas de rappel",
+  "cal.reminder.minutes": "{n} minutes avant",
+  "tasks.mine": "Mes tâches",
+  "tasks.none": "Aucune tâche ouverte ne vous est confiée.",
+  "planning.title": "Planification",
   "cal.open": "Agenda",
   "cal.prev": "Semaine précédente",
   "cal.next": "Semaine suivante",
