@@ -82,8 +82,11 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     await assert_fits_phone(alice, "the poll")
     await assert_axe_clean(alice, "the poll")
     for link, name in zip(links, ("Ann", "Bob"), strict=True):
-        guest_ctx, guest, _ = await person(browser, name, **PHONE)
+        guest_ctx, guest, _ = await person(browser, name, timezone_id="America/New_York", **PHONE)
         await guest.goto(link)
+        # The slots in the organiser's zone, and in the voter's own beside them.
+        local = await guest.locator("legend small").first.inner_text()
+        assert "America/New_York" in local, local
         await guest.fill("#name", name)
         await guest.locator("input[value=yes]").last.check()
         await guest.click("button[type=submit]")

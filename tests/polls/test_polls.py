@@ -49,6 +49,8 @@ def test_invitees_answer_by_link_and_see_no_email(workspace: Workspace) -> None:
     assert ann.status_code == 200, ann.text
     page = anon.get(f"/poll/{token_of(bob_link)}")
     assert page.status_code == 200 and "Comité de pilotage" in page.text
+    assert '<time datetime="2026-12-07T09:00:00+00:00"' in page.text  # for /poll/local.js
+    assert anon.get("/poll/local.js").headers["content-type"].startswith("text/javascript")
     sent = anon.post(f"/poll/{token_of(bob_link)}", data={
         "name": "Bob", f"slot-{slots[0]}": "yes", f"slot-{slots[1]}": "yes",
         f"slot-{slots[2]}": "no", "comment": "=cmd()"})  # fmt: skip

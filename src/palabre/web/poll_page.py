@@ -56,6 +56,29 @@ def _label(start: datetime, end: datetime, tz: str) -> str:
     return f"{a:%d/%m/%Y %H:%M}\u2013{b:%H:%M}"
 
 
+# Shows each slot in the voter's own time zone too, where it differs (the page works without).
+LOCAL_JS = """for (const t of document.querySelectorAll("time[data-end]")) {
+  const a = new Date(t.getAttribute("datetime")), b = new Date(t.dataset.end);
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!zone || zone === t.dataset.zone) continue;
+  const day = {dateStyle: "medium", timeStyle: "short"}, hour = {timeStyle: "short"};
+  const lang = document.documentElement.lang;
+  const local = new Intl.DateTimeFormat(lang, day).format(a) + "\u2013" +
+    new Intl.DateTimeFormat(lang, hour).format(b);
+  const note = document.createElement("small");
+  note.textContent = " (" + local + ", " + zone + ")";
+  t.after(note);
+}
+"""
+
+
+def _slot(start: datetime, end: datetime, tz: str) -> str:
+    """A slot's label in the poll's time zone, marked up for LOCAL_JS."""
+    return (f'<time datetime="{start.isoformat()}" data-end="{end.isoformat()}" '
+            f'data-zone="{html.escape(tz, quote=True)}">{html.escape(_label(start, end, tz))}'
+            "</time>")  # fmt: skip
+
+
 def _page(lang: str, body: str, status: int = 200) -> HTMLResponse:
     t = TEXT[lang]
     return HTMLResponse(
@@ -64,7 +87,7 @@ def _page(lang: str, body: str, status: int = 200) -> HTMLResponse:
         f"<title>{html.escape(t['title'])} · Palabre</title>"
         '<link rel="stylesheet" href="/auth/style.css">'
         '<link rel="stylesheet" href="/poll/style.css"></head>'
-        f"<body><main>{body}</main></body></html>",
+        f'<body><main>{body}</main><script src="/poll/local.js"></script></body></html>',
         status_code=status,
         headers={"cache-control": "no-store", "referrer-policy": "no-referrer"},
     )
@@ -75,7 +98,7 @@ def _form(t: dict[str, str], view: VoterView, token: str) -> str:
     rows = []
     for slot in view.slots:
         chosen = mine.choices.get(str(slot.id), "no") if mine else "no"
-        label = html.escape(_label(slot.start, slot.end, view.timezone))
+        label = _slot(slot.start, slot.end, view.timezone)
         options = "".join(
             f'<label class="choice"><input type="radio" name="slot-{slot.id}" value="{a}"'
             f"{' checked' if a == chosen else ''}> {html.escape(t[a])}</label>"
@@ -171,7 +194,12 @@ def routes(ctx: ApiContext) -> list[Route]:
     async def style(request: Request) -> Response:
         return Response(STYLE, media_type="text/css", headers={"cache-control": "max-age=3600"})
 
+    async def local_js(request: Request) -> Response:
+        return Response(LOCAL_JS, media_type="text/javascript",
+                        headers={"cache-control": "max-age=3600"})  # fmt: skip
+
     return [
         Route("/poll/style.css", style, methods=["GET"]),
+        Route("/poll/local.js", local_js, methods=["GET"]),
         Route("/poll/{token}", poll_page, methods=["GET", "POST"]),
     ]
