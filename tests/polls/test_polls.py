@@ -176,3 +176,32 @@ def test_a_spaces_poll_lands_in_the_spaces_calendar(workspace: Workspace) -> Non
         sam.post("/api/polls", json={"title": "x", "slots": SLOTS, "space": space}).status_code
         == 404
     )
+
+
+def test_free_slots_from_the_organisers_calendar(workspace: Workspace) -> None:
+    alice = workspace.person("alice")
+    mine = alice.get("/api/calendars").json()[0]["id"]
+    alice.post(f"/api/calendars/{mine}/events", json={
+        "summary": "Busy", "start": "2026-12-07T10:00", "end": "2026-12-07T11:00",
+        "timezone": "Europe/Paris"})  # fmt: skip
+    found = alice.get("/api/polls/free-slots", params={
+        "start": "2026-12-07T09:00:00+01:00", "end": "2026-12-07T13:00:00+01:00",
+        "minutes": 60, "timezone": "Europe/Paris"})  # fmt: skip
+    assert found.status_code == 200, found.text
+    assert [s["start"] for s in found.json()] == [
+        "2026-12-07T09:00:00+01:00",
+        "2026-12-07T11:00:00+01:00",
+        "2026-12-07T12:00:00+01:00",
+    ]
+    weekend = alice.get("/api/polls/free-slots", params={
+        "start": "2026-12-05T00:00:00+01:00", "end": "2026-12-07T00:00:00+01:00",
+        "timezone": "Europe/Paris"})  # fmt: skip
+    assert weekend.json() == []
+    gus = workspace.person("gus", guest=True)
+    assert (
+        gus.get(
+            "/api/polls/free-slots",
+            params={"start": "2026-12-07T09:00:00+01:00", "end": "2026-12-07T13:00:00+01:00"},
+        ).status_code
+        == 403
+    )

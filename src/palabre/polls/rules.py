@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from ..errors import Invalid
 
@@ -109,3 +110,35 @@ def table_csv(
 def _safe(cell: str) -> str:
     """No formula for a spreadsheet to run (CSV injection)."""
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+MAX_SUGGESTED = 20
+
+
+def free_slots(
+    busy: Sequence[tuple[datetime, datetime]], start: datetime, end: datetime, minutes: int,
+    tz: ZoneInfo, day_start: int = 9, day_end: int = 18,
+) -> list[tuple[datetime, datetime]]:  # fmt: skip
+    """Slots of `minutes` between `start` and `end`, on weekdays between `day_start` and
+    `day_end` o'clock in `tz`, on the half hour, that overlap none of `busy`."""
+    if not 15 <= minutes <= 8 * 60:
+        raise Invalid("a slot lasts 15 minutes to 8 hours")
+    found: list[tuple[datetime, datetime]] = []
+    step = timedelta(minutes=30)
+    local = start.astimezone(tz)
+    moment = local.replace(minute=0 if local.minute == 0 else 30, second=0, microsecond=0)
+    if moment < local:
+        moment += step
+    while moment < end and len(found) < MAX_SUGGESTED:
+        finish = moment + timedelta(minutes=minutes)
+        opening = moment.replace(hour=day_start, minute=0)
+        closing = moment.replace(hour=day_end, minute=0)
+        workday = moment.weekday() < 5 and opening <= moment and finish <= closing
+        clear = all(finish <= b or moment >= e for b, e in busy)
+        if workday and clear and finish <= end:
+            found.append((moment, finish))
+            moment = finish
+        else:
+            moment += step
+        moment = moment.astimezone(tz)
+    return found

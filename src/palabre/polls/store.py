@@ -285,3 +285,12 @@ def close_poll(
     session.flush()
     closed: Event = {"type": "poll.closed", "poll": poll.id}
     return poll_view(session, poll, base), mailings, [*events, (user_topic(user_id), closed)]
+
+
+def suggest_slots(
+    session: Session, user_id: int, start: datetime, end: datetime, minutes: int, timezone: str
+) -> list[tuple[datetime, datetime]]:
+    """Candidate slots from the organiser's own free time (their calendars' busy periods)."""
+    user = may_create(session, user_id, None)
+    busy = calendars.busy(session, user_id, user.name, start, end)
+    return rules.free_slots([(b.start, b.end) for b in busy], start, end, minutes, zone(timezone))

@@ -17,7 +17,7 @@ from ...notify.mail import MailError
 from ...polls import store
 from ...polls.views import InviteView, PollSummary, PollView, VoterView
 from ..auth import language
-from .calendars import base_url, send_mailings
+from .calendars import base_url, moment_query, send_mailings
 from .endpoints import Call, Endpoint, Id
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,15 @@ async def close_poll(call: Call) -> PollView:
     return view
 
 
+async def suggest_slots(call: Call) -> list[SlotIn]:
+    start, end = moment_query(call, "start"), moment_query(call, "end")
+    minutes = call.int_query("minutes", 60, 15, 480)
+    found = await call.ctx.run(
+        store.suggest_slots, call.me.user_id, start, end, minutes, call.query("timezone") or "UTC"
+    )
+    return [SlotIn(start=a, end=b) for a, b in found]
+
+
 async def get_invite(call: Call) -> VoterView:
     return await call.ctx.run(
         store.voter_view, call.param("token"), base_url(call.ctx, call.request)
@@ -160,6 +169,9 @@ T = ("polls",)
 ENDPOINTS = [
     Endpoint("POST", "/api/polls", "Make a meeting poll (organisation accounts)", create_poll,
              body=NewPoll, response=PollView, status=201, tags=T),
+    Endpoint("GET", "/api/polls/free-slots",
+             "Slots free in one's calendars (?start=&end=&minutes=&timezone=), to offer",
+             suggest_slots, response=list[SlotIn], tags=T),
     Endpoint("GET", "/api/polls", "One's polls", list_polls, response=list[PollSummary], tags=T),
     Endpoint("GET", P, "A poll as its organiser sees it: the table, the best slots",
              get_poll, response=PollView, tags=T),

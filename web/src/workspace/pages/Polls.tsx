@@ -104,9 +104,20 @@ function PollForm({ space }: { space?: number }) {
   );
 }
 
+const hhmm = (d: Date) => `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+
 function SlotsField({ slots, setSlots }: { slots: SlotDraft[]; setSlots: (s: SlotDraft[]) => void }) {
   const put = (i: number, patch: Partial<SlotDraft>) =>
     setSlots(slots.map((s, j) => (j === i ? { ...s, ...patch } : s)));
+  const suggest = useAction(async () => {
+    const start = new Date();
+    const found = await cal.freeSlots(start, new Date(start.getTime() + 14 * 86_400_000), 60, browserZone());
+    if (found.length)
+      setSlots(found.slice(0, 6).map((f) => {
+        const a = new Date(f.start), b = new Date(f.end);
+        return { date: isoDate(a), from: hhmm(a), to: hhmm(b) };
+      }));
+  });
   return (
     <fieldset class="ws-slots">
       <legend>{tp("polls.slots", { tz: browserZone() })}</legend>
@@ -127,7 +138,11 @@ function SlotsField({ slots, setSlots }: { slots: SlotDraft[]; setSlots: (s: Slo
       ))}
       <button type="button" class="btn" id="poll-add-slot" onClick={() => setSlots([...slots, { ...slots[slots.length - 1] }])}>
         {tp("polls.addSlot")}
+      </button>{" "}
+      <button type="button" class="btn" id="poll-suggest" onClick={() => void suggest.run()} disabled={suggest.busy}>
+        {tp("polls.suggest")}
       </button>
+      <ErrorNote error={suggest.error} />
     </fieldset>
   );
 }

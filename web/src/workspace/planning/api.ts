@@ -138,6 +138,11 @@ export async function importIcs(c: number, text: string): Promise<{ imported: nu
 export const myTasks = () =>
   call<{ card: CardInfo; space: number; board_title: string }[]>("GET", "/api/tasks/mine");
 
+export const freeSlots = (start: Date, end: Date, minutes: number, timezone: string) =>
+  call<{ start: string; end: string }[]>("GET", "/api/polls/free-slots", undefined, {
+    start: start.toISOString(), end: end.toISOString(), minutes, timezone,
+  });
+
 export const listPolls = () => call<PollSummary[]>("GET", "/api/polls");
 export const getPoll = (p: string) => call<Poll>("GET", `/api/polls/${p}`);
 export const createPoll = (p: NewPoll) => call<Poll>("POST", "/api/polls", p);
