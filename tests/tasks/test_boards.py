@@ -86,3 +86,23 @@ def test_guests_read_boards_and_strangers_see_nothing(workspace: Workspace) -> N
     for path in (f"/api/boards/{board}", f"/api/cards/{first}", f"/api/spaces/{space}/boards"):
         answer = sam.get(path)
         assert answer.status_code == 404 and "Secret" not in answer.text
+
+
+def test_assignees_hear_of_cards_due_within_a_day_once(workspace: Workspace) -> None:
+    from palabre.tasks.store import remind_due
+
+    olga, mia = workspace.person("olga"), workspace.person("mia")
+    space = new_space(olga)["id"]
+    join(olga, space, "mia")
+    board, (todo,) = board_with_lists(olga, space, "To do")
+    soon, later = card(olga, todo, "Soon"), card(olga, todo, "Later")
+    now = datetime.now(UTC)
+    mia_id = user_id(workspace, "mia")
+    for each, due in ((soon, now + timedelta(hours=5)), (later, now + timedelta(days=3))):
+        olga.patch(f"/api/cards/{each}", json={"due_at": due.isoformat(), "assignees": [mia_id]})
+    for _ in range(2):  # a second run tells nobody again
+        with workspace.db.session() as session:
+            remind_due(session)
+    told = [n["text"] for n in mia.get("/api/notifications").json()["notifications"]]
+    assert sorted(told) == ["Later", "Soon", "⏰ Soon"]
+    assert board

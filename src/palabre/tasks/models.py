@@ -45,6 +45,8 @@ class Card(Base):
     position: Mapped[float] = mapped_column(Float, default=1.0)
     due_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
     done_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    # When its assignees were told it is due soon (the reminders job), once per due date.
+    reminded_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
     labels: Mapped[list[Any]] = mapped_column(JSON, default=list)  # names
     checklist: Mapped[list[Any]] = mapped_column(JSON, default=list)  # {"text", "done"}
     created_by: Mapped[int | None] = mapped_column(

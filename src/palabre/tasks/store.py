@@ -5,10 +5,10 @@ change return the bus events (`board.changed` to the space) published once commi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..bus import Event, space_topic
@@ -266,6 +266,7 @@ def _apply(session: Session, board: Board, card: Card, c: CardChanges, user_id: 
         if c.due_at is not None and c.due_at.tzinfo is None:
             raise Invalid("a due date carries its offset")
         card.due_at = c.due_at
+        card.reminded_at = None  # a new due date: a new reminder
     if "done" in c.given and c.done != (card.done_at is not None):
         card.done_at = utcnow() if c.done else None
         _log(session, card, user_id, "done" if c.done else "reopened")
@@ -356,3 +357,33 @@ def my_tasks(session: Session, user_id: int) -> list[MyTask]:
     return sorted(
         found, key=lambda t: (t.card.due_at is None, t.card.due_at or utcnow(), t.card.id)
     )
+
+
+REMIND_BEFORE = timedelta(hours=24)
+
+
+def remind_due(session: Session, now: datetime | None = None) -> Events:
+    """Tell the assignees of each open card due within a day, once per due date (a card
+    another process claims first is left to it)."""
+    now = now or utcnow()
+    due = session.scalars(
+        select(Card.id).where(
+            Card.done_at.is_(None), Card.reminded_at.is_(None), Card.due_at.is_not(None),
+            Card.due_at <= now + REMIND_BEFORE, Card.due_at > now,
+        ).limit(500)
+    ).all()  # fmt: skip
+    told: Events = []
+    for card_id in due:
+        claimed = session.execute(
+            update(Card).where(Card.id == card_id, Card.reminded_at.is_(None))
+            .values(reminded_at=now)
+        )  # fmt: skip
+        card = session.get(Card, card_id)
+        board = session.get(Board, card.board_id) if card is not None else None
+        if getattr(claimed, "rowcount", 0) != 1 or card is None or board is None:
+            continue
+        for uid in _assignees(session, [card_id])[card_id]:
+            _, event = add_notification(session, uid, "task", text=f"⏰ {card.title}",
+                                        space_id=board.space_id)  # fmt: skip
+            told.append(event)
+    return told

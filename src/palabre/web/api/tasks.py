@@ -22,7 +22,8 @@ from ...tasks.views import (
     ListView,
     MyTask,
 )  # fmt: skip
-from .endpoints import Call, Endpoint, Id
+from .endpoints import ApiContext, Call, Endpoint, Id
+from .jobs import JOBS, Job
 
 
 class Title(msgspec.Struct, forbid_unknown_fields=True):
@@ -175,3 +176,13 @@ ENDPOINTS = [
     Endpoint("GET", "/api/tasks/mine", "One's open cards across spaces", my_tasks,
              response=list[MyTask], tags=T),
 ]  # fmt: skip
+
+
+async def remind_due(ctx: ApiContext) -> None:
+    """The reminders job: assignees hear of their cards due within a day."""
+    events = await ctx.run(store.remind_due)
+    await ctx.publish(events)
+
+
+REMINDERS = Job("task reminders", 600.0, remind_due)
+JOBS.append(REMINDERS)

@@ -53,6 +53,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Float(), nullable=False),
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("labels", sa.JSON(), nullable=False),
         sa.Column("checklist", sa.JSON(), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
