@@ -145,5 +145,14 @@ async def test_a_board_whose_card_moves_with_the_keyboard(
     done = alice.locator(".ws-column", has=alice.locator("h2", has_text="Done"))
     await done.locator(".ws-task", has_text="Write the report").wait_for()
     assert await first.locator(".ws-task").count() == 0
+    # Opened: a checklist item and a comment, kept.
+    await alice.locator(".ws-task-title", has_text="Write the report").click()
+    await alice.locator("#card-description").fill("**Friday**")
+    await alice.click("#card-save")
+    await alice.fill("#card-comment", "On it")
+    await alice.locator("#card-comment").press("Enter")
+    await alice.locator(".ws-dialog li", has_text="On it").wait_for()
+    await assert_axe_clean(alice, "a card")
+    await alice.click("#card-close")
     assert console.csp_violations() == []
     await ctx.close()

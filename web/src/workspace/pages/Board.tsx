@@ -11,6 +11,7 @@ import { tp } from "../planning/strings";
 import { announce } from "../store";
 import { paths } from "../router";
 import { ErrorNote, Link, Loading, useAction, useLoad } from "../ui";
+import { CardPanel } from "./CardPanel";
 
 interface Filters {
   mine?: string;
@@ -71,6 +72,7 @@ function target(board: BoardInfo, card: CardInfo, dx: number, dy: number): [List
 }
 
 function Columns({ board, onChange }: { board: BoardInfo; onChange: () => void }) {
+  const [open, setOpen] = useState<number | null>(null);
   const move = useAction(async (card: CardInfo, dx: number, dy: number) => {
     const to = target(board, card, dx, dy);
     if (!to) return;
@@ -91,10 +93,14 @@ function Columns({ board, onChange }: { board: BoardInfo; onChange: () => void }
       <div class="ws-columns">
         {board.lists.map((l) => (
           <Column key={l.id} board={board} list={l} onChange={onChange}
-            onMove={(c, dx, dy) => void move.run(c, dx, dy)} onDrop={(c) => void drop.run(c, l)} />
+            onMove={(c, dx, dy) => void move.run(c, dx, dy)} onDrop={(c) => void drop.run(c, l)} onOpen={setOpen} />
         ))}
         {board.writable && <NewList board={board.id} onChange={onChange} />}
       </div>
+      {open !== null && (
+        <CardPanel space={board.space} card={open} writable={board.writable}
+          onClose={() => { setOpen(null); onChange(); }} />
+      )}
     </>
   );
 }
@@ -105,6 +111,7 @@ function Column(props: {
   onChange: () => void;
   onMove: (c: CardInfo, dx: number, dy: number) => void;
   onDrop: (card: number) => void;
+  onOpen: (card: number) => void;
 }) {
   const { list, board } = props;
   return (
@@ -115,7 +122,7 @@ function Column(props: {
       <ul class="ws-cards" aria-labelledby={`list-${list.id}`}>
         {list.cards.map((c) => (
           <CardItem key={c.id} card={c} writable={board.writable} onMove={(dx, dy) => props.onMove(c, dx, dy)}
-            onChange={props.onChange} />
+            onChange={props.onChange} onOpen={() => props.onOpen(c.id)} />
         ))}
       </ul>
       {board.writable && <NewCard list={list} onChange={props.onChange} />}
@@ -125,7 +132,13 @@ function Column(props: {
 
 const KEYS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
-function CardItem(props: { card: CardInfo; writable: boolean; onMove: (dx: number, dy: number) => void; onChange: () => void }) {
+function CardItem(props: {
+  card: CardInfo;
+  writable: boolean;
+  onMove: (dx: number, dy: number) => void;
+  onChange: () => void;
+  onOpen: () => void;
+}) {
   const { card } = props;
   const done = useAction(async () => {
     await api.setDone(card.id, !card.done_at);
@@ -139,7 +152,7 @@ function CardItem(props: { card: CardInfo; writable: boolean; onMove: (dx: numbe
         const k = KEYS[e.key];
         if (k && e.altKey && props.writable) { e.preventDefault(); props.onMove(k[0], k[1]); }
       }}>
-      <span class="ws-task-title">{card.title}</span>
+      <button type="button" class="ws-task-title linklike" onClick={() => props.onOpen()}>{card.title}</button>
       {card.due_at && <span class="ws-muted"> · {tp("boards.due", { date: fmtDate(card.due_at) })}</span>}
       {card.labels.map((l) => <span key={l} class="ws-label">{l}</span>)}
       {props.writable && (

@@ -198,3 +198,21 @@ export const createCard = (l: number, title: string) => call<CardInfo>("POST", `
 export const moveCard = (c: number, list: number, after: number | null) =>
   call<CardInfo>("PATCH", `/api/cards/${c}`, { list, after });
 export const setDone = (c: number, done: boolean) => call<CardInfo>("PATCH", `/api/cards/${c}`, { done });
+
+export interface CardComment {
+  id: number;
+  author: number | null;
+  body: string;
+  created_at: string;
+}
+
+export interface CardDetail {
+  card: CardInfo;
+  comments: CardComment[];
+  activity: { actor: number | null; verb: string; detail: string; created_at: string }[];
+}
+
+export const getCard = (c: number) => call<CardDetail>("GET", `/api/cards/${c}`);
+export const editCard = (c: number, edit: Partial<Omit<CardInfo, "id" | "board" | "list_id" | "position" | "done_at">>) =>
+  call<CardInfo>("PATCH", `/api/cards/${c}`, edit);
+export const commentCard = (c: number, body: string) => call<CardComment>("POST", `/api/cards/${c}/comments`, { body });

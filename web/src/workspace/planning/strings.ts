@@ -96,6 +96,20 @@ const en = {
   "boards.label": "Label",
   "boards.moved": "{card} moved to {list}.",
   "boards.readonly": "You may read this board but not change it.",
+  "boards.card": "Card",
+  "boards.open.card": "Open {card}",
+  "boards.activity": "Activity",
+  "boards.close": "Close",
+  "boards.description": "Description (Markdown)",
+  "boards.dueDate": "Due date",
+  "boards.labels": "Labels (comma-separated)",
+  "boards.assignees": "Assignees",
+  "boards.save": "Save",
+  "boards.checklist": "Checklist",
+  "boards.addItem": "Add an item",
+  "boards.comments": "Comments",
+  "boards.comment": "A comment",
+  "boards.send": "Send",
 };
 
 export type PKey = keyof typeof en;
@@ -193,6 +207,20 @@ const fr: Record<PKey, string> = {
   "boards.label": "Étiquette",
   "boards.moved": "{card} déplacée dans {list}.",
   "boards.readonly": "Vous pouvez lire ce tableau mais pas le modifier.",
+  "boards.card": "Carte",
+  "boards.open.card": "Ouvrir {card}",
+  "boards.activity": "Activité",
+  "boards.close": "Fermer",
+  "boards.description": "Description (Markdown)",
+  "boards.dueDate": "Échéance",
+  "boards.labels": "Étiquettes (séparées par des virgules)",
+  "boards.assignees": "Responsables",
+  "boards.save": "Enregistrer",
+  "boards.checklist": "Liste de contrôle",
+  "boards.addItem": "Ajouter un élément",
+  "boards.comments": "Commentaires",
+  "boards.comment": "Un commentaire",
+  "boards.send": "Envoyer",
 };
 
 export function tp(key: PKey, vars?: Record<string, string | number>): string {
