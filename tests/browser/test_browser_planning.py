@@ -22,10 +22,16 @@ pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}}
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 SETUP_JS = """async () => {
-  const csrf = (await (await fetch('/api/me')).json()).csrf;
-  const r = await fetch('/api/spaces', {method: 'POST', headers: {'Content-Type':
-    'application/json', 'X-CSRF-Token': csrf}, body: JSON.stringify({name: 'Projet'})});
-  return (await r.json());
+  let last = null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const csrf = (await (await fetch('/api/me')).json()).csrf;
+    const r = await fetch('/api/spaces', {method: 'POST', headers: {'Content-Type':
+      'application/json', 'X-CSRF-Token': csrf}, body: JSON.stringify({name: 'Projet'})});
+    last = {status: r.status, body: await r.text()};
+    if (r.status === 201) return JSON.parse(last.body);
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  return last;
 }"""
 EVENTS_JS = """async (c) => {
   const q = new URLSearchParams({start: '2030-01-01T00:00:00Z', end: '2030-02-01T00:00:00Z'});
@@ -51,6 +57,7 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     ctx, alice, console = await person(browser, "alice", **PHONE)
     await sign_in(alice, base, "alice")
     space = await alice.evaluate(SETUP_JS)
+    assert "id" in space, space
 
     # The calendar: a weekly event with the space's meeting link, in one tick.
     await alice.goto(f"{base}/spaces/{space['id']}")
@@ -123,6 +130,7 @@ async def test_a_board_whose_card_moves_with_the_keyboard(
     ctx, alice, console = await person(browser, "alice", **PHONE)
     await sign_in(alice, base, "alice")
     space = await alice.evaluate(SETUP_JS)
+    assert "id" in space, space
     await alice.goto(f"{base}/spaces/{space['id']}")
     await alice.click("#space-boards")
     await alice.fill("#new-board", "Sprint")

@@ -2,8 +2,10 @@
 // week by week; a new event (all day or not, repeating, with the space's meeting link in
 // one tick, attendees invited by e-mail); deleting an event or one of its occurrences.
 
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { fmtDate, fmtTime } from "../format";
+import { lang } from "../i18n";
+import { onLiveEvent } from "../live";
 import * as cal from "../planning/api";
 import type { CalEvent } from "../planning/api";
 import { addDays, browserZone, dayOf, isoDate, weekStart } from "../planning/dates";
@@ -21,15 +23,33 @@ function SpaceWeek({ space: id }: { space: number }) {
   return <Week space={id} name={space?.name} />;
 }
 
+type Span = "day" | "week" | "month";
+
+/** The first day and the day after the last of the span holding today, moved by `n` spans. */
+function range(span: Span, n: number): [Date, Date] {
+  const now = new Date();
+  if (span === "day") {
+    const d = addDays(new Date(now.getFullYear(), now.getMonth(), now.getDate()), n);
+    return [d, addDays(d, 1)];
+  }
+  if (span === "month") return [new Date(now.getFullYear(), now.getMonth() + n, 1), new Date(now.getFullYear(), now.getMonth() + n + 1, 1)];
+  const start = weekStart(now, n);
+  return [start, addDays(start, 7)];
+}
+
 function Week({ space: id, name }: { space?: number; name?: string }) {
   const [week, setWeek] = useState(0);
-  const start = weekStart(new Date(), week);
+  const [span, setSpan] = useState<Span>("week");
+  const [start, end] = range(span, week);
   const calendars = useLoad(() => cal.listCalendars(), [id]);
   const calendar = calendars.data?.find((c) => (id === undefined ? c.kind === "personal" : c.space === id));
   const events = useLoad(
-    () => (calendar ? cal.listEvents(calendar.id, start, addDays(start, 7)) : Promise.resolve([])),
-    [calendar?.id, week],
+    () => (calendar ? cal.listEvents(calendar.id, start, end) : Promise.resolve([])),
+    [calendar?.id, week, span],
   );
+  useEffect(() => onLiveEvent((e) => {
+    if (e.type === "calendar.changed" && e.calendar === calendar?.id) events.reload();
+  }), [calendar?.id]);
   return (
     <section class="ws-card ws-calendar" aria-labelledby="cal-title">
       <div class="ws-head">
@@ -39,22 +59,26 @@ function Week({ space: id, name }: { space?: number; name?: string }) {
         </h1>
       </div>
       <nav class="ws-inline-form" aria-label={tp("cal.week", { date: fmtDate(start) })}>
+        <label for="cal-span" class="sr-only">{tp("cal.span")}</label>
+        <select id="cal-span" value={span} onChange={(e) => { setSpan(e.currentTarget.value as Span); setWeek(0); }}>
+          {(["day", "week", "month"] as const).map((s) => <option key={s} value={s}>{tp(`cal.span.${s}`)}</option>)}
+        </select>
         <button type="button" class="btn" id="cal-prev" onClick={() => setWeek(week - 1)}>
-          {tp("cal.prev")}
+          {tp(`cal.prev.${span}`)}
         </button>
         <button type="button" class="btn" onClick={() => setWeek(0)} disabled={week === 0}>
-          {tp("cal.today")}
+          {tp(`cal.today.${span}`)}
         </button>
         <button type="button" class="btn" id="cal-next" onClick={() => setWeek(week + 1)}>
-          {tp("cal.next")}
+          {tp(`cal.next.${span}`)}
         </button>
       </nav>
-      <h2 id="cal-week">{tp("cal.week", { date: fmtDate(start) })}</h2>
+      <h2 id="cal-week">{span === "week" ? tp("cal.week", { date: fmtDate(start) }) : span === "day" ? fmtDate(start) : new Intl.DateTimeFormat(lang.value, { month: "long", year: "numeric" }).format(start)}</h2>
       <ErrorNote error={calendars.error || events.error} />
       {events.loading && !events.data ? (
         <Loading />
       ) : (
-        <Agenda start={start} events={events.data ?? []} onChange={events.reload} />
+        <Agenda start={start} end={end} events={events.data ?? []} onChange={events.reload} />
       )}
       {calendar && !calendar.writable && <p class="ws-muted">{tp("cal.readonly")}</p>}
       {calendar?.writable && (
@@ -66,8 +90,10 @@ function Week({ space: id, name }: { space?: number; name?: string }) {
   );
 }
 
-function Agenda({ start, events, onChange }: { start: Date; events: CalEvent[]; onChange: () => void }) {
-  const days = [0, 1, 2, 3, 4, 5, 6].map((n) => addDays(start, n));
+function Agenda(props: { start: Date; end: Date; events: CalEvent[]; onChange: () => void }) {
+  const { start, events, onChange } = props;
+  const days: Date[] = [];
+  for (let d = start; d < props.end; d = addDays(d, 1)) days.push(d);
   if (!events.length) return <p id="cal-empty">{tp("cal.none")}</p>;
   return (
     <ol class="ws-agenda" id="cal-agenda">
