@@ -37,6 +37,7 @@ deps-system:
 	@ldconfig -p | grep -q libpangoft2-1.0 || { apt-get update -q && apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0; }
 	@command -v litmus >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q litmus; }
 	@command -v rclone >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q rclone; }
+	@command -v vdirsyncer >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q vdirsyncer; }
 
 run: $(BIN)/palabre client
 	$(BIN)/palabre serve

@@ -21,6 +21,12 @@ import { InvitePage } from "./pages/Invite";
 import { DocumentsPage } from "./pages/Documents";
 import { FilesPage } from "./pages/Files";
 import { DocumentPage } from "./pages/Document";
+import { CalendarPage } from "./pages/Calendar";
+import { BoardsPage } from "./pages/Boards";
+import { BoardPage } from "./pages/Board";
+import { PollsPage } from "./pages/Polls";
+import { MyTasksPage } from "./pages/MyTasks";
+import { PollPage } from "./pages/Poll";
 
 export function App() {
   const r = route.value;
@@ -109,6 +115,13 @@ const TITLES: Record<Route["name"], Key> = {
   documents: "title.documents",
   document: "title.document",
   files: "title.files",
+  calendar: "title.calendar",
+  boards: "title.boards",
+  board: "title.boards",
+  polls: "title.polls",
+  mycalendar: "title.calendar",
+  mytasks: "title.boards",
+  poll: "title.polls",
   directs: "title.directs",
   direct: "title.direct",
   search: "title.search",
@@ -123,9 +136,15 @@ function routeKey(r: Route): string {
     case "space":
     case "admin":
     case "documents":
+    case "calendar":
+    case "boards":
       return `${r.name}:${r.space}`;
     case "files":
       return `${r.name}:${r.space}:${r.folder ?? ""}:${r.trash ? 1 : 0}`;
+    case "board":
+      return `${r.name}:${r.board}`;
+    case "poll":
+      return `${r.name}:${r.poll}`;
     case "document":
       return `${r.name}:${r.document}`;
     case "channel":
@@ -148,6 +167,20 @@ function Page({ r }: { r: Route }) {
       return <FilesPage key={r.space} space={r.space} folder={r.folder} trash={!!r.trash} />;
     case "document":
       return <DocumentPage key={r.document} space={r.space} document={r.document} />;
+    case "calendar":
+      return <CalendarPage key={r.space} space={r.space} />;
+    case "boards":
+      return <BoardsPage key={r.space} space={r.space} />;
+    case "board":
+      return <BoardPage key={r.board} space={r.space} board={r.board} />;
+    case "mycalendar":
+      return <CalendarPage />;
+    case "mytasks":
+      return <MyTasksPage />;
+    case "polls":
+      return <PollsPage space={r.space} />;
+    case "poll":
+      return <PollPage key={r.poll} poll={r.poll} />;
     case "channel":
       return <ChannelPage key={r.channel} space={r.space} channel={r.channel} thread={r.thread} message={r.message} />;
     case "direct":

@@ -14,6 +14,13 @@ export type Route =
   | { name: "documents"; space: number; trash?: boolean }
   | { name: "document"; space: number; document: string }
   | { name: "files"; space: number; folder?: string; trash?: boolean }
+  | { name: "calendar"; space: number }
+  | { name: "boards"; space: number }
+  | { name: "board"; space: number; board: number }
+  | { name: "polls"; space?: number }
+  | { name: "mycalendar" }
+  | { name: "mytasks" }
+  | { name: "poll"; poll: string }
   | { name: "directs" }
   | { name: "direct"; channel: number; thread?: number; message?: number }
   | { name: "search"; q: string; space?: number }
@@ -37,6 +44,10 @@ export function parse(pathname: string, search: string): Route {
   if (a === "search") return { name: "search", q: q.get("q") ?? "", space: int(q.get("space")) };
   if (a === "notifications" && !b) return { name: "notifications" };
   if (a === "settings" && !b) return { name: "settings" };
+  if (a === "polls" && !b) return { name: "polls", space: int(q.get("space")) };
+  if (a === "calendar" && !b) return { name: "mycalendar" };
+  if (a === "tasks" && !b) return { name: "mytasks" };
+  if (a === "polls" && b && /^[0-9a-f]{32}$/.test(b) && !c) return { name: "poll", poll: b };
   const thread = int(q.get("thread"));
   const message = int(q.get("message"));
   if (a === "direct") {
@@ -48,6 +59,10 @@ export function parse(pathname: string, search: string): Route {
   if (space === undefined) return { name: "notfound" };
   if (b === undefined) return { name: "space", space };
   if (b === "admin" && !d) return { name: "admin", space, tab: c };
+  if (b === "calendar" && !c) return { name: "calendar", space };
+  if (b === "boards" && !c) return { name: "boards", space };
+  const board = int(c);
+  if (b === "boards" && board !== undefined && !d) return { name: "board", space, board };
   if (b === "documents" && c === undefined) return { name: "documents", space, trash: q.get("trash") === "1" };
   if (b === "documents" && c && /^[0-9a-f]{32}$/.test(c) && !d) return { name: "document", space, document: c };
   if (b === "files" && c === undefined) {
@@ -96,6 +111,13 @@ export const paths = {
   document: (s: number, d: string) => `/spaces/${s}/documents/${d}`,
   files: (s: number, folder?: string, trash?: boolean) =>
     `/spaces/${s}/files${query({ folder, trash: trash ? 1 : undefined })}`,
+  calendar: (s: number) => `/spaces/${s}/calendar`,
+  boards: (s: number) => `/spaces/${s}/boards`,
+  board: (s: number, b: number) => `/spaces/${s}/boards/${b}`,
+  myCalendar: () => "/spaces/calendar",
+  myTasks: () => "/spaces/tasks",
+  polls: (s?: number) => `/spaces/polls${s ? `?space=${s}` : ""}`,
+  poll: (p: string) => `/spaces/polls/${p}`,
   directs: () => "/spaces/direct",
   direct: (c: number, extra?: { thread?: number; message?: number }) =>
     `/spaces/direct/${c}${query(extra)}`,

@@ -35,6 +35,9 @@ MODELS = (
     "palabre.notify.models",
     "palabre.documents.models",
     "palabre.files.models",
+    "palabre.calendars.models",
+    "palabre.polls.models",
+    "palabre.tasks.models",
 )
 
 

@@ -11,8 +11,13 @@ MAX_DISPLAY_NAME = 64
 # Rooms whose name starts so are spaces' meetings (spaces/store.py makes them): members
 # enter directly, anyone else through the lobby, and no one else may open one.
 SPACE_ROOM_PREFIX = "space-"
+# Rooms whose name starts so were made for a meeting planned by a poll (polls/store.py):
+# their lobby is on from the start, so only hosts and the invited enter without a knock.
+LOBBY_ROOM_PREFIX = "rdv-"
 # Paths of the client that are not meetings (the workspace's pages, the server's routes).
-RESERVED_ROOM_NAMES = frozenset({"spaces", "invite", "api", "auth", "assets", "healthz", "ws"})
+RESERVED_ROOM_NAMES = frozenset(
+    {"spaces", "invite", "api", "auth", "assets", "healthz", "ws", "caldav", "calendar", "poll"}
+)
 
 
 class InvalidName(ValueError):

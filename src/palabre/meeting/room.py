@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .chat import ChatLog
 from .guesses import GuessLimiter
 from .hands import Hands
-from .names import clean_display_name, normalize_room_name
+from .names import LOBBY_ROOM_PREFIX, clean_display_name, normalize_room_name
 from .notes import SharedNotes
 from .speakers import SpeakerStats
 
@@ -95,6 +95,10 @@ class Room:
     # order, docs/documents.md), and who asked to keep it as a board of the space.
     board: SharedNotes | None = None
     save_board_by: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name.startswith(LOBBY_ROOM_PREFIX):
+            self.lobby_enabled = True
 
     def _new_id(self) -> str:
         participant_id = "p" + secrets.token_hex(4)

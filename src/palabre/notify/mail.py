@@ -19,8 +19,18 @@ log = logging.getLogger(__name__)
 
 
 class Mailer(Protocol):
-    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
-        """Send one message; raises MailError if the server refused it or was unreachable."""
+    async def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        *,
+        calendar: str | None = None,
+    ) -> None:
+        """Send one message; raises MailError if the server refused it or was unreachable.
+        `calendar`: an iMIP message (RFC 6047), sent as its text/calendar part (with its
+        METHOD) and as an invite.ics attachment."""
         ...
 
 
@@ -28,7 +38,16 @@ class MailError(RuntimeError):
     pass
 
 
-def compose(sender: str, to: str, subject: str, text: str, html: str | None) -> EmailMessage:
+def _method(calendar: str) -> str:
+    for line in calendar.splitlines():
+        if line.upper().startswith("METHOD:"):
+            return line.split(":", 1)[1].strip().upper()
+    return "PUBLISH"
+
+
+def compose(
+    sender: str, to: str, subject: str, text: str, html: str | None, calendar: str | None = None
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -37,6 +56,12 @@ def compose(sender: str, to: str, subject: str, text: str, html: str | None) -> 
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    if calendar is not None:
+        method = _method(calendar)
+        message.add_alternative(calendar, subtype="calendar", params={"method": method})
+        message.add_attachment(
+            calendar.encode(), maintype="application", subtype="ics", filename="invite.ics"
+        )
     return message
 
 
@@ -45,9 +70,17 @@ class SmtpMailer:
         assert settings.smtp_host
         self.settings = settings
 
-    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
+    async def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        *,
+        calendar: str | None = None,
+    ) -> None:
         s = self.settings
-        message = compose(s.mail_from, to, subject, text, html)
+        message = compose(s.mail_from, to, subject, text, html, calendar)
         try:
             await aiosmtplib.send(
                 message,
@@ -66,7 +99,15 @@ class SmtpMailer:
 class NoMail:
     """No SMTP server configured: nothing leaves; the subject is logged (not the address)."""
 
-    async def send(self, to: str, subject: str, text: str, html: str | None = None) -> None:
+    async def send(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str | None = None,
+        *,
+        calendar: str | None = None,
+    ) -> None:
         log.info("no smtp_host set: not sending %r", subject)
 
 

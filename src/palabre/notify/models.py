@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, Moment, utcnow
 
-KINDS = ("mention", "reply", "invitation", "direct")
+KINDS = ("mention", "reply", "invitation", "direct", "task", "poll")  # task: assigned a card
 
 
 class Notification(Base):

@@ -40,6 +40,8 @@ from .api import ApiContext, api_routes, run_jobs
 from .api.meeting import SpaceMeetings, meeting_rooms_of
 from .auth import auth_routes
 from .backend import Backend
+from .caldav import caldav_routes
+from .poll_page import routes as poll_page_routes
 from .security import SecurityHeaders
 from .sessions import SessionMiddleware
 
@@ -105,6 +107,7 @@ def create_app(
         settings=settings,
         auth=auth,
         backend=backend,
+        secret=secret,
     )
     meetings = SpaceMeetings(api)
     webdav = dav.Dav(api)
@@ -167,6 +170,8 @@ def create_app(
     routes = [
         *auth_routes(auth),
         *api_routes(api),
+        *caldav_routes(auth.db),
+        *poll_page_routes(api),
         WebSocketRoute("/ws", websocket_endpoint),
         Route("/api/rooms", create_room, methods=["POST"]),
         Route("/api/rooms/{name}", room_info),

@@ -7,11 +7,24 @@ import { t, tn } from "../i18n";
 import { go, paths } from "../router";
 import { me, spaces, spaceCounts, upsertSpace } from "../store";
 import { ErrorNote, Link, Loading, useAction } from "../ui";
+import { tp } from "../planning/strings";
+
+/** One's calendar, one's tasks, one's meeting polls (polls: organisation accounts). */
+function PlanningLinks() {
+  return (
+    <nav class="ws-card ws-inline-form" aria-label={tp("planning.title")}>
+      <Link href={paths.myCalendar()} class="btn" id="home-calendar">{tp("cal.mine")}</Link>
+      <Link href={paths.myTasks()} class="btn" id="home-tasks">{tp("tasks.mine")}</Link>
+      {!me.value?.guest && <Link href={paths.polls()} class="btn" id="home-polls">{tp("polls.title")}</Link>}
+    </nav>
+  );
+}
 
 export function HomePage() {
   const list = spaces.value;
   return (
     <>
+      <PlanningLinks />
       <section class="ws-card">
         <h1 tabIndex={-1}>{t("home.title")}</h1>
         {list === null ? (

@@ -4,6 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import * as api from "../api";
 import { fmtDate, fmtNumber } from "../format";
 import { t, tn } from "../i18n";
+import { tp } from "../planning/strings";
 import { go, paths } from "../router";
 import {
   channels,
@@ -85,9 +86,34 @@ export function SpacePage({ space: id }: { space: number }) {
           </Link>
         </section>
       )}
+      <PlanningBox space={space} />
       <MembersBox space={space} />
       <ModulesBox space={space} />
     </div>
+  );
+}
+
+function PlanningBox({ space }: { space: Space }) {
+  if (space.access.calendar === "none" && space.access.tasks === "none") return null;
+  return (
+    <section class="ws-card" aria-labelledby="space-cal-title">
+      <h2 id="space-cal-title">{tp("cal.title")}</h2>
+      {space.access.tasks !== "none" && (
+        <Link href={paths.boards(space.id)} class="btn" id="space-boards">
+          {tp("boards.open")}
+        </Link>
+      )}{" "}
+      {space.access.calendar !== "none" && (
+        <Link href={paths.calendar(space.id)} class="btn" id="space-calendar">
+          {tp("cal.open")}
+        </Link>
+      )}{" "}
+      {space.access.calendar === "write" && (
+        <Link href={paths.polls(space.id)} class="btn" id="space-poll">
+          {tp("polls.open")}
+        </Link>
+      )}
+    </section>
   );
 }
 

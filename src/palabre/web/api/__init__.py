@@ -13,6 +13,9 @@
 - files.py: space files, folders, uploads, downloads (Range), ZIP, versions, trash, quota;
   file_transfer.py: request bodies streamed into the blob store, downloads out of it;
   tus.py: resumable uploads (the tus protocol) into a space's files.
+- calendars.py: calendars, events, free/busy, RSVP links (iMIP invitations by e-mail).
+- polls.py: meeting polls (the organiser's, and an invitee's by link).
+- tasks.py: task boards, lists, cards, and one's tasks across spaces.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
@@ -27,6 +30,7 @@ from starlette.routing import BaseRoute, Route
 from ... import __version__
 from . import (
     activity,
+    calendars,
     documents,
     files,
     invitations,
@@ -37,8 +41,10 @@ from . import (
     members,
     messaging,
     notify,
+    polls,
     sign_in_links,
     spaces,
+    tasks,
     tokens,
     tus,
 )
@@ -59,6 +65,9 @@ ENDPOINTS: list[Endpoint] = [
     *messaging.ENDPOINTS,
     *documents.ENDPOINTS,
     *files.ENDPOINTS,
+    *calendars.ENDPOINTS,
+    *polls.ENDPOINTS,
+    *tasks.ENDPOINTS,
 ]
 
 
@@ -74,6 +83,7 @@ def api_routes(ctx: ApiContext) -> list[BaseRoute]:
         *live.routes(ctx),
         *documents.routes(ctx),
         *tus.routes(ctx),
+        *calendars.routes(ctx),
     ]
 
 

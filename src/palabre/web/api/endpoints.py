@@ -52,7 +52,8 @@ class Unauthenticated(Refusal):
 @dataclass
 class ApiContext:
     """What every handler may use: the database, the bus, the mailer, the settings, the
-    meeting rooms (the backend), the documents' sync rooms, the files' blob store."""
+    meeting rooms (the backend), the documents' sync rooms, the files' blob store, the
+    installation's secret."""
 
     db: Database
     bus: Bus
@@ -60,6 +61,7 @@ class ApiContext:
     settings: Settings
     auth: Auth
     backend: Backend
+    secret: bytes = b""  # the installation's: signs links that need no account (RSVP)
     rooms: Rooms = field(init=False)  # the open documents' sync rooms of this process
     _blobs: BlobStore | None = field(init=False, default=None)
 

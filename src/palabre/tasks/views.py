@@ -1,0 +1,81 @@
+"""What the API sees of boards, lists and cards: msgspec structs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+
+class BoardSummary(msgspec.Struct, kw_only=True):
+    id: int
+    space: int
+    title: str
+    created_at: datetime
+
+
+class CheckItem(msgspec.Struct):
+    text: str
+    done: bool = False
+
+
+class CardView(msgspec.Struct, kw_only=True):
+    id: int
+    board: int
+    list_id: int
+    title: str
+    description: str
+    position: float
+    due_at: datetime | None
+    done_at: datetime | None
+    labels: list[str]
+    checklist: list[CheckItem]
+    assignees: list[int]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ListView(msgspec.Struct, kw_only=True):
+    id: int
+    title: str
+    position: float
+    cards: list[CardView]
+
+
+class BoardView(msgspec.Struct, kw_only=True):
+    id: int
+    space: int
+    title: str
+    writable: bool
+    lists: list[ListView]
+
+
+class CommentView(msgspec.Struct, kw_only=True):
+    id: int
+    author: int | None
+    body: str
+    created_at: datetime
+
+
+class ActivityView(msgspec.Struct, kw_only=True):
+    actor: int | None
+    verb: str
+    detail: str
+    created_at: datetime
+
+
+class CardDetail(msgspec.Struct, kw_only=True):
+    card: CardView
+    comments: list[CommentView]
+    activity: list[ActivityView]
+
+
+class MyTask(msgspec.Struct, kw_only=True):
+    card: CardView
+    space: int
+    board_title: str
+
+
+def checklist(items: list[Any]) -> list[CheckItem]:
+    return [CheckItem(str(i.get("text", "")), bool(i.get("done"))) for i in items]
