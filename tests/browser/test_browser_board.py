@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from browser_helpers import wait_for
-from test_browser_documents import SETUP_JS
+from test_browser_documents import PNG, SETUP_JS
 from workspace_helpers import add_account, assert_axe_clean, assert_fits_phone, person, sign_in
 
 pytestmark = pytest.mark.browser
@@ -97,6 +97,21 @@ async def test_two_people_draw_on_a_board(
     await (await got.value).save_as(saved)
     svg = saved.read_text()
     assert svg.startswith("<svg") and "Idée de Bob" in svg and "<line" in svg
+    async with alice.expect_download() as got:
+        await alice.click("#board-export-png")
+    png = tmp_path / "board.png"
+    await (await got.value).save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 1000
+
+    # An image: uploaded as the board's, shown to both.
+    await alice.set_input_files(
+        "#board-image-file", files=[{"name": "logo.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    await wait_for(lambda: count(bob, "image"), lambda n: n == 1, what="Bob sees the image")
+    href = await bob.locator("[data-kind=image] image").get_attribute("href")
+    assert href and "/images/" in href
+    assert await bob.evaluate("async (src) => (await fetch(src)).status", href) == 200
+
     # At phone width the board fits the screen and its controls are big enough to touch.
     await bob.set_viewport_size({"width": 390, "height": 844})
     await bob.locator("svg.board-canvas").wait_for()
