@@ -331,7 +331,10 @@ export class BoardCanvas {
     const finish = (keep: boolean) => {
       if (done) return;
       done = true;
-      if (keep && area.value !== s.text) model.change(this.board, s.id, { text: area.value.slice(0, 5000) });
+      const text = area.value.slice(0, 5000);
+      // A text shape left empty is no shape at all.
+      if (s.kind === "text" && !text.trim() && (keep || !s.text)) model.remove(this.board, [s.id]);
+      else if (keep && text !== s.text) model.change(this.board, s.id, { text });
       area.remove();
       this.svg.focus();
     };
