@@ -89,6 +89,16 @@ async def test_two_people_draw_on_a_board(
     await alice.click("#board-undo")
     await wait_for(lambda: line_start(bob), lambda x: x == before, what="the move undone")
     assert await count(alice, "sticky") == 1 and await count(alice, "rect") == 1
+    # From the keyboard: a shape at once, moved with the arrows, deleted.
+    await alice.focus("#board-ellipse")
+    await alice.keyboard.press("Enter")
+    await wait_for(lambda: count(bob, "ellipse"), lambda n: n == 1, what="a keyboard ellipse")
+    ellipse = bob.locator("[data-kind=ellipse] ellipse")
+    cx = float(await ellipse.get_attribute("cx") or "nan")
+    await alice.keyboard.press("ArrowRight")
+    await wait_for(lambda: ellipse.get_attribute("cx"), lambda v: float(v or 0) == cx + 10)
+    await alice.keyboard.press("Delete")
+    await wait_for(lambda: count(bob, "ellipse"), lambda n: n == 0, what="deleted")
     await assert_axe_clean(alice, "the board")
 
     async with alice.expect_download() as got:

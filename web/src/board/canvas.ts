@@ -82,7 +82,7 @@ export class BoardCanvas {
     this.render();
   }
 
-  private button(key: BoardKey, run: () => void, id: string): HTMLButtonElement {
+  private button(key: BoardKey, run: (e: MouseEvent) => void, id: string): HTMLButtonElement {
     const b = document.createElement("button");
     b.type = "button";
     b.className = "btn";
@@ -100,7 +100,7 @@ export class BoardCanvas {
     bar.setAttribute("aria-label", bt("toolbar"));
     const tools = this.o.writable ? TOOLS.filter((t) => t !== "image" || this.o.uploadImage) : ["select", "pan"];
     for (const t of tools as Tool[]) {
-      const b = this.button(t as BoardKey, () => (t === "image" ? this.file.click() : this.setTool(t)), `board-${t}`);
+      const b = this.button(t as BoardKey, (e) => this.pick(t, e), `board-${t}`);
       b.setAttribute("aria-pressed", String(t === this.tool));
       bar.append(b);
     }
@@ -132,6 +132,19 @@ export class BoardCanvas {
       this.button("exportPng", () => void this.exportAs("png"), "board-export-png"),
     );
     return bar;
+  }
+
+  /** A tool's button: the tool for the pointer; from the keyboard (a click with no pointer,
+   * detail 0), a shape of the default size at once, in the middle of the view. */
+  private pick(t: Tool, e: MouseEvent): void {
+    if (t === "image") return this.file.click();
+    const size = DEFAULT_SIZE[t as Kind];
+    if (e.detail !== 0 || !size) return this.setTool(t);
+    const r = this.svg.getBoundingClientRect();
+    const c = this.toBoard({ clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 });
+    const at = { x: c.x - size.x / 2, y: c.y - size.y / 2 };
+    this.finishDrawing(t as Kind, at, at, []);
+    if (t !== "text" && t !== "sticky") this.svg.focus();
   }
 
   private setTool(t: Tool): void {
