@@ -85,6 +85,9 @@ async def test_two_people_draw_on_a_board(
     await alice.click("#board-select")
     await drag(alice, (100, 100), (100, 300))
     await wait_for(lambda: line_start(bob), lambda x: x != before, what="the connector follows")
+    # Bob sees Alice's pointer, named.
+    await wait_for(lambda: bob.locator(".board-pointer text").all_text_contents(),
+                   lambda names: "Alice Martin" in names, what="Alice's pointer")  # fmt: skip
     # Alice's undo takes back her move only: Bob's note stays.
     await alice.click("#board-undo")
     await wait_for(lambda: line_start(bob), lambda x: x == before, what="the move undone")
