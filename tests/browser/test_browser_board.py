@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from browser_helpers import wait_for
-from test_browser_documents import SETUP_JS
+from test_browser_documents import PNG, SETUP_JS
 from workspace_helpers import add_account, assert_axe_clean, assert_fits_phone, person, sign_in
 
 pytestmark = pytest.mark.browser
@@ -85,10 +85,23 @@ async def test_two_people_draw_on_a_board(
     await alice.click("#board-select")
     await drag(alice, (100, 100), (100, 300))
     await wait_for(lambda: line_start(bob), lambda x: x != before, what="the connector follows")
+    # Bob sees Alice's pointer, named.
+    await wait_for(lambda: bob.locator(".board-pointer text").all_text_contents(),
+                   lambda names: "Alice Martin" in names, what="Alice's pointer")  # fmt: skip
     # Alice's undo takes back her move only: Bob's note stays.
     await alice.click("#board-undo")
     await wait_for(lambda: line_start(bob), lambda x: x == before, what="the move undone")
     assert await count(alice, "sticky") == 1 and await count(alice, "rect") == 1
+    # From the keyboard: a shape at once, moved with the arrows, deleted.
+    await alice.focus("#board-ellipse")
+    await alice.keyboard.press("Enter")
+    await wait_for(lambda: count(bob, "ellipse"), lambda n: n == 1, what="a keyboard ellipse")
+    ellipse = bob.locator("[data-kind=ellipse] ellipse")
+    cx = float(await ellipse.get_attribute("cx") or "nan")
+    await alice.keyboard.press("ArrowRight")
+    await wait_for(lambda: ellipse.get_attribute("cx"), lambda v: float(v or 0) == cx + 10)
+    await alice.keyboard.press("Delete")
+    await wait_for(lambda: count(bob, "ellipse"), lambda n: n == 0, what="deleted")
     await assert_axe_clean(alice, "the board")
 
     async with alice.expect_download() as got:
@@ -97,6 +110,21 @@ async def test_two_people_draw_on_a_board(
     await (await got.value).save_as(saved)
     svg = saved.read_text()
     assert svg.startswith("<svg") and "Idée de Bob" in svg and "<line" in svg
+    async with alice.expect_download() as got:
+        await alice.click("#board-export-png")
+    png = tmp_path / "board.png"
+    await (await got.value).save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 1000
+
+    # An image: uploaded as the board's, shown to both.
+    await alice.set_input_files(
+        "#board-image-file", files=[{"name": "logo.png", "mimeType": "image/png", "buffer": PNG}]
+    )
+    await wait_for(lambda: count(bob, "image"), lambda n: n == 1, what="Bob sees the image")
+    href = await bob.locator("[data-kind=image] image").get_attribute("href")
+    assert href and "/images/" in href
+    assert await bob.evaluate("async (src) => (await fetch(src)).status", href) == 200
+
     # At phone width the board fits the screen and its controls are big enough to touch.
     await bob.set_viewport_size({"width": 390, "height": 844})
     await bob.locator("svg.board-canvas").wait_for()

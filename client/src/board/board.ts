@@ -6,7 +6,7 @@ import * as Y from "yjs";
 import * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import { IndexeddbPersistence } from "y-indexeddb";
-import { openCanvas, type BoardCanvas } from "./canvas";
+import { openCanvas, type BoardCanvas, type Pointer, type Presence } from "./canvas";
 
 export type BoardStatus = "connecting" | "saving" | "saved" | "offline" | "refused";
 
@@ -15,6 +15,7 @@ export interface SpaceBoardOptions {
   documentId: string;
   title: string;
   writable: boolean;
+  user: { name: string; color: string };
   uploadImage: (file: File) => Promise<string>;
   onStatus: (status: BoardStatus) => void;
 }
@@ -53,7 +54,8 @@ export function openBoard(o: SpaceBoardOptions): SpaceBoard {
   provider.on("connection-close", (event) => {
     if (event && REFUSED.includes(event.code)) o.onStatus("refused");
   });
-  const canvas = openCanvas({ element: o.element, doc, writable: o.writable, title: o.title, uploadImage: o.uploadImage });
+  const canvas = openCanvas({ element: o.element, doc, writable: o.writable, title: o.title,
+    uploadImage: o.uploadImage, presence: presence(provider, o.user) });
   provider.on("sync", (synced) => synced && canvas.fit());
   return {
     canvas,
@@ -63,6 +65,30 @@ export function openBoard(o: SpaceBoardOptions): SpaceBoard {
       provider.destroy();
       void offline.destroy();
       doc.destroy();
+    },
+  };
+}
+
+/** The others' pointers through the provider's awareness (y-protocols), as the editor's
+ * carets are: `user` {name, color} and `pointer` {x, y} of each connection. */
+function presence(provider: WebsocketProvider, user: { name: string; color: string }): Presence {
+  const awareness = provider.awareness;
+  awareness.setLocalStateField("user", user);
+  return {
+    set: (p) => awareness.setLocalStateField("pointer", p),
+    watch: (show) => {
+      const draw = () => {
+        const others: Pointer[] = [];
+        awareness.getStates().forEach((state, client) => {
+          const p = state.pointer as { x?: unknown; y?: unknown } | null | undefined;
+          const u = state.user as { name?: unknown; color?: unknown } | undefined;
+          if (client === awareness.clientID || !p || typeof p.x !== "number" || typeof p.y !== "number") return;
+          const color = typeof u?.color === "string" && /^#[0-9a-f]{6}$/i.test(u.color) ? u.color : "#1d6fa5";
+          others.push({ x: p.x, y: p.y, color, name: typeof u?.name === "string" ? u.name.slice(0, 40) : "?" });
+        });
+        show(others);
+      };
+      awareness.on("change", draw);
     },
   };
 }

@@ -19,6 +19,22 @@ export interface BoardOptions {
   title: string;
   /** Store an image file; the src to put in the image shape (none: no image tool). */
   uploadImage?: (file: File) => Promise<string>;
+  /** Where the others' pointers are (a space's board: Yjs awareness; none in a meeting). */
+  presence?: Presence;
+}
+
+export interface Pointer {
+  name: string;
+  color: string;
+  x: number;
+  y: number;
+}
+
+export interface Presence {
+  /** This person's pointer on the board, in board units (null: off the board). */
+  set(p: Point | null): void;
+  /** Called with the others' pointers whenever they move. */
+  watch(show: (others: Pointer[]) => void): void;
 }
 
 type Tool = "select" | "pan" | Exclude<Kind, "image"> | "image";
@@ -42,6 +58,8 @@ export class BoardCanvas {
   private viewport: SVGGElement;
   private layer: SVGGElement;
   private overlay: SVGGElement;
+  private pointers: SVGGElement;
+  private lastPointer = 0;
   private tool: Tool = "select";
   private colour = COLOURS[0]!;
   private selected: string | null = null;
@@ -61,7 +79,8 @@ export class BoardCanvas {
     this.viewport = el("g", {});
     this.layer = el("g", { class: "board-shapes" });
     this.overlay = el("g", { class: "board-overlay" });
-    this.viewport.append(this.layer, this.overlay);
+    this.pointers = el("g", { class: "board-pointers", "aria-hidden": "true" });
+    this.viewport.append(this.layer, this.overlay, this.pointers);
     this.svg.append(arrowDefs(), this.viewport);
     this.file = document.createElement("input");
     this.file.type = "file";
@@ -79,10 +98,22 @@ export class BoardCanvas {
     this.listen();
     this.board.shapes.observeDeep(this.schedule);
     this.board.order.observe(this.schedule);
+    o.presence?.watch((others) => this.showPointers(others));
     this.render();
   }
 
-  private button(key: BoardKey, run: () => void, id: string): HTMLButtonElement {
+  private showPointers(others: Pointer[]): void {
+    this.pointers.replaceChildren(...others.map((p) => {
+      const g = el("g", { class: "board-pointer", transform: `translate(${p.x} ${p.y})` });
+      g.append(el("path", { d: "M0 0 L0 16 L4.5 12 L8 19 L10.5 18 L7 11 L13 11 z", fill: p.color, stroke: "#fff", "stroke-width": 1 }));
+      const label = el("text", { x: 14, y: 24, "font-size": 12, "font-family": "sans-serif", fill: p.color });
+      label.textContent = p.name;
+      g.append(label);
+      return g;
+    }));
+  }
+
+  private button(key: BoardKey, run: (e: MouseEvent) => void, id: string): HTMLButtonElement {
     const b = document.createElement("button");
     b.type = "button";
     b.className = "btn";
@@ -100,7 +131,7 @@ export class BoardCanvas {
     bar.setAttribute("aria-label", bt("toolbar"));
     const tools = this.o.writable ? TOOLS.filter((t) => t !== "image" || this.o.uploadImage) : ["select", "pan"];
     for (const t of tools as Tool[]) {
-      const b = this.button(t as BoardKey, () => (t === "image" ? this.file.click() : this.setTool(t)), `board-${t}`);
+      const b = this.button(t as BoardKey, (e) => this.pick(t, e), `board-${t}`);
       b.setAttribute("aria-pressed", String(t === this.tool));
       bar.append(b);
     }
@@ -132,6 +163,19 @@ export class BoardCanvas {
       this.button("exportPng", () => void this.exportAs("png"), "board-export-png"),
     );
     return bar;
+  }
+
+  /** A tool's button: the tool for the pointer; from the keyboard (a click with no pointer,
+   * detail 0), a shape of the default size at once, in the middle of the view. */
+  private pick(t: Tool, e: MouseEvent): void {
+    if (t === "image") return this.file.click();
+    const size = DEFAULT_SIZE[t as Kind];
+    if (e.detail !== 0 || !size) return this.setTool(t);
+    const r = this.svg.getBoundingClientRect();
+    const c = this.toBoard({ clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 });
+    const at = { x: c.x - size.x / 2, y: c.y - size.y / 2 };
+    this.finishDrawing(t as Kind, at, at, []);
+    if (t !== "text" && t !== "sticky") this.svg.focus();
   }
 
   private setTool(t: Tool): void {
@@ -172,6 +216,7 @@ export class BoardCanvas {
     this.svg.addEventListener("pointermove", (e) => this.move(e));
     this.svg.addEventListener("pointerup", (e) => this.up(e));
     this.svg.addEventListener("pointercancel", () => (this.drag = null));
+    this.svg.addEventListener("pointerleave", () => this.o.presence?.set(null));
     this.svg.addEventListener("dblclick", (e) => {
       const s = model.hit(this.shapes, this.toBoard(e));
       if (s && this.o.writable) this.editText(s);
@@ -211,8 +256,12 @@ export class BoardCanvas {
 
   private move(e: PointerEvent): void {
     const d = this.drag;
-    if (!d) return;
     const p = this.toBoard(e);
+    if (this.o.presence && e.timeStamp - this.lastPointer > 50) {
+      this.lastPointer = e.timeStamp;
+      this.o.presence.set({ x: Math.round(p.x), y: Math.round(p.y) });
+    }
+    if (!d) return;
     if (d.mode === "pan") {
       this.view.x = d.view.x + e.clientX - d.start.x;
       this.view.y = d.view.y + e.clientY - d.start.y;
@@ -331,7 +380,10 @@ export class BoardCanvas {
     const finish = (keep: boolean) => {
       if (done) return;
       done = true;
-      if (keep && area.value !== s.text) model.change(this.board, s.id, { text: area.value.slice(0, 5000) });
+      const text = area.value.slice(0, 5000);
+      // A text shape left empty is no shape at all.
+      if (s.kind === "text" && !text.trim() && (keep || !s.text)) model.remove(this.board, [s.id]);
+      else if (keep && text !== s.text) model.change(this.board, s.id, { text });
       area.remove();
       this.svg.focus();
     };

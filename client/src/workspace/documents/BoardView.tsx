@@ -8,7 +8,13 @@ import type { Status } from "./editor";
 import { t } from "../i18n";
 import { ErrorNote } from "../ui";
 
-export function BoardView(props: { docId: string; title: string; writable: boolean; onStatus: (s: Status) => void }) {
+export function BoardView(props: {
+  docId: string;
+  title: string;
+  writable: boolean;
+  user: { name: string; color: string };
+  onStatus: (s: Status) => void;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const [failed, setFailed] = useState<unknown>(null);
   const [ready, setReady] = useState(false);
@@ -22,6 +28,7 @@ export function BoardView(props: { docId: string; title: string; writable: boole
         documentId: props.docId,
         title: props.title,
         writable: props.writable,
+        user: props.user,
         uploadImage: (f) => uploadImage(props.docId, f),
         onStatus: props.onStatus,
       });

@@ -92,7 +92,8 @@ function Opened({ space, page }: { space: number; page: DocPage }) {
           {doc.kind === "text" && <ExportMenu docId={doc.id} />}
         </p>
         {!writable && <p class="ws-warning">{doc.trashed_at ? t("docs.trashed") : t("docs.readOnly")}</p>}
-        {doc.kind === "board" && <BoardView docId={doc.id} title={title} writable={writable} onStatus={setStatus} />}
+        {doc.kind === "board" && <BoardView docId={doc.id} title={title} writable={writable} onStatus={setStatus}
+          user={{ name: me.value?.displayName || me.value?.name || "?", color: COLORS[(me.value?.id ?? 0) % COLORS.length]! }} />}
         <ErrorNote error={failed} />
         {doc.kind === "text" && writable && handle && <Toolbar handle={handle} docId={doc.id} onComment={() => setPanel("comments")} />}
         {doc.kind === "text" && !handle && !failed && <p class="ws-muted">{t("docs.loadingEditor")}</p>}
