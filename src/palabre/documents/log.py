@@ -28,8 +28,17 @@ def append(session: Session, document_id: str, data: bytes, author_id: int | Non
 
 
 def read(session: Session, document_id: str) -> tuple[bytes, list[bytes]]:
-    """The snapshot and the updates after it, oldest first."""
-    snapshot = session.scalar(select(Document.snapshot).where(Document.id == document_id))
+    """The snapshot and the updates after it, oldest first.
+
+    The snapshot is read with a share lock on the document's row, which compaction updates
+    first: under PostgreSQL's READ COMMITTED each statement sees what was committed when it
+    began, so without the lock a compaction committing between the two reads gave the old
+    snapshot and an emptied log (a document read as empty: seen under load in
+    tests/documents/test_sync.py). Updates appended meanwhile take no such lock: they come
+    after the snapshot, and reading them too is harmless (an update applies once)."""
+    snapshot = session.scalar(
+        select(Document.snapshot).where(Document.id == document_id).with_for_update(read=True)
+    )
     if snapshot is None:
         raise NotFound("no such document")
     updates = session.scalars(
