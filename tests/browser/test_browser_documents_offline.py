@@ -2,11 +2,18 @@
 (the test stands between the page and /api/yjs and cuts it), she writes on, reloads the page
 while still cut off and finds her text again (the editor keeps the document in IndexedDB),
 while Bob writes on his side; when the connection comes back, both pages hold both texts and
-the server has saved Alice's."""
+the server has saved Alice's. Then a stock y-websocket client (the npm package, in Node, as
+tests/documents/test_interop.py runs it) writes into the same document: the two browsers and
+it converge on the same paragraphs."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +23,16 @@ from browser_helpers import wait_for
 from workspace_helpers import add_account, person, sign_in
 
 pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+STOCK_CLIENT = ROOT / "tests" / "documents" / "ystock.mjs"
+TOKEN_JS = """async () => {
+  const csrf = (await (await fetch('/api/me')).json()).csrf;
+  const made = await fetch('/api/tokens', {method: 'POST',
+    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
+    body: JSON.stringify({name: 'node', scopes: 'read write'})});
+  return (await made.json()).token;
+}"""
 
 SETUP_JS = """async () => {
   const csrf = (await (await fetch('/api/me')).json()).csrf;
@@ -116,3 +133,26 @@ async def test_offline_edits_survive_a_reload_and_merge_on_reconnect(
     await wait_for(lambda: alice.inner_text("#doc-status"), lambda s: s == "Saved",
                    timeout=30, what="Alice's offline text saved")  # fmt: skip
     assert await paragraphs(alice) == await paragraphs(bob)
+
+    # A stock y-websocket client joins, writes, and all three hold the same paragraphs.
+    node = shutil.which("node")
+    assert node is not None and (ROOT / "client" / "node_modules" / "y-websocket").is_dir()
+    (tmp_path / "node_modules").symlink_to(ROOT / "client" / "node_modules")
+    script = tmp_path / "ystock.mjs"
+    shutil.copy(STOCK_CLIENT, script)
+    secret = await alice.evaluate(TOKEN_JS)
+    document_id = path.rsplit("/", 1)[1]
+    before = await paragraphs(alice)
+    process = await asyncio.create_subprocess_exec(
+        node, str(script), base.replace("http", "ws", 1) + "/api/yjs", document_id, secret,
+        "Depuis Node", str(len(before) + 1),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ},
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    xml = json.loads(out.decode().strip().splitlines()[-1])["xml"]
+    from_node = re.findall(r"<paragraph>(.*?)</paragraph>", xml)
+    assert from_node == [*before, "Depuis Node"], xml
+    for page in (alice, bob):
+        await wait_for(lambda p=page: paragraphs(p), lambda ps: ps == from_node,
+                       timeout=30, what="the Node client's paragraph")  # fmt: skip
