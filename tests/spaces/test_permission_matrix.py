@@ -204,11 +204,13 @@ def test_every_endpoint_of_the_api_is_in_a_matrix() -> None:
     from palabre.web.api import documents as documents_api
     from palabre.web.api import files as files_api
     from palabre.web.api import messaging as messaging_api
+    from palabre.web.api import shares as shares_api
 
     here = {spaces, lifecycle, activity, members, invitations, tokens, meeting, notify, me,
             sign_in_links}  # fmt: skip
-    # Messaging's, documents' and files' own matrices check they try each of their endpoints.
-    elsewhere = (messaging_api, documents_api, files_api)
+    # Messaging's, documents', files' and share links' own matrices check they try each of
+    # their endpoints.
+    elsewhere = (messaging_api, documents_api, files_api, shares_api)
     covered = {id(e) for module in (*here, *elsewhere) for e in module.ENDPOINTS}
     assert [f"{e.method} {e.path}" for e in ENDPOINTS if id(e) not in covered] == []
 

@@ -37,7 +37,7 @@ from . import content, tree
 from .blobs import Blob, BlobStore
 from .models import FileNode
 from .names import clean_name
-from .quota import QuotaExceeded
+from .quota import QuotaExceeded, with_default_quota
 from .tree import Events
 
 Publish = Callable[[Events], None]
@@ -85,9 +85,11 @@ def space_names(session: Session, user_id: int) -> dict[str, int]:
 
 
 class FilesProvider(DAVProvider):  # type: ignore[misc]
-    def __init__(self, db: Database, store: BlobStore, spool: Path, publish: Publish) -> None:
+    def __init__(self, db: Database, store: BlobStore, spool: Path, publish: Publish,
+                 quota: int) -> None:  # fmt: skip
         super().__init__()
         self.db = db
+        self.quota = quota  # the server's default quota of a space's files
         self.store = store
         self.spool = spool
         self.publish = publish
@@ -99,7 +101,7 @@ class FilesProvider(DAVProvider):  # type: ignore[misc]
         """`operation(session, *args)` in one transaction; a refusal as its DAV error."""
         try:
             with self.db.session() as session:
-                result = operation(session, *args)
+                result = operation(with_default_quota(session, self.quota), *args)
         except Refusal as refusal:
             raise refusal_to_dav(refusal) from None
         return result

@@ -12,7 +12,8 @@
   WebSocket /api/yjs/{document_id} of live co-editing (y-websocket protocol).
 - files.py: space files, folders, uploads, downloads (Range), ZIP, versions, trash, quota;
   file_transfer.py: request bodies streamed into the blob store, downloads out of it;
-  tus.py: resumable uploads (the tus protocol) into a space's files.
+  tus.py: resumable uploads (the tus protocol) into a space's files; shares.py: share
+  links, and what their visitors reach (public).
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
@@ -37,6 +38,7 @@ from . import (
     members,
     messaging,
     notify,
+    shares,
     sign_in_links,
     spaces,
     tokens,
@@ -59,6 +61,7 @@ ENDPOINTS: list[Endpoint] = [
     *messaging.ENDPOINTS,
     *documents.ENDPOINTS,
     *files.ENDPOINTS,
+    *shares.ENDPOINTS,
 ]
 
 
