@@ -5,6 +5,7 @@ the page's CSP left on, nothing wider than the screen."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from collections.abc import Callable
@@ -90,4 +91,64 @@ async def test_files_at_phone_width(
     await page.goto(f"{base}/spaces/{space}/files")
     await wait_for(lambda: names(page), lambda n: n == ["Rapports"], what="the top")
     assert console.errors == [], console.errors
+    await ctx.close()
+
+
+SHARE_JS = """async ([space, password, mode, name]) => {
+  const csrf = (await (await fetch('/api/me')).json()).csrf;
+  const headers = {'Content-Type': 'application/json', 'X-CSRF-Token': csrf};
+  const box = await (await fetch(`/api/spaces/${space}/files/folders`, {method: 'POST',
+    headers, body: JSON.stringify({name})})).json();
+  await fetch(`/api/spaces/${space}/files/upload?name=compte-rendu.txt&parent=${box.id}`,
+    {method: 'POST', headers: {'X-CSRF-Token': csrf}, body: 'Réunion du lundi'});
+  const link = await (await fetch(`/api/files/${box.id}/shares`, {method: 'POST', headers,
+    body: JSON.stringify(password ? {mode, password} : {mode})})).json();
+  return [box.id, link.path];
+}"""
+
+
+async def test_a_share_link_opened_without_an_account(
+    browser: Any, server_factory: Callable[..., Any], tmp_path: Path
+) -> None:
+    add_account(tmp_path / "data", "alice", "Alice Martin")
+    server = server_factory()
+    base = server.http_url
+    ctx, page, _ = await person(browser, "alice")
+    await sign_in(page, base, "alice")
+    space = await page.evaluate(SPACE_JS)
+    _, read_path = await page.evaluate(SHARE_JS, [space, "sésame", "read", "Public"])
+    box, drop_path = await page.evaluate(SHARE_JS, [space, None, "upload", "Dépôt"])
+
+    # A second browser, no account, phone width: the password, then the folder's file.
+    v_ctx, visitor, console = await person(browser, "visitor", locale="fr-FR",
+                                           viewport={"width": 390, "height": 844})  # fmt: skip
+    await visitor.goto(base + read_path)
+    await visitor.fill("#share-password", "mauvais")
+    await visitor.click("#share-open")
+    await visitor.locator("text=Mot de passe incorrect.").wait_for()
+    await visitor.fill("#share-password", "sésame")
+    await visitor.click("#share-open")
+    await visitor.locator("#shared-list >> text=compte-rendu.txt").wait_for()
+    async with visitor.expect_download() as info:
+        await visitor.locator("#shared-list button", has_text="Télécharger").click()
+    saved = await (await info.value).path()
+    assert await asyncio.to_thread(Path(saved).read_text) == "Réunion du lundi"
+    await assert_fits_phone(visitor, "a share link's page")
+    await assert_axe_clean(visitor, "a share link's page")
+
+    # A drop box: the visitor sends a file; Alice finds it in the folder.
+    dropped = tmp_path / "pièce.txt"
+    dropped.write_text("pour vous")
+    await visitor.goto(base + drop_path)
+    await visitor.set_input_files("#drop-files", str(dropped))
+    await visitor.locator("#drop-sent >> text=pièce.txt").wait_for()
+    names_in_box = await page.evaluate(
+        "async ([s, b]) => (await (await fetch(`/api/spaces/${s}/files?folder=${b}`)).json())"
+        ".items.map((i) => i.name)",
+        [space, box],
+    )
+    assert sorted(names_in_box) == ["compte-rendu.txt", "pièce.txt"]
+    # The only errors: the refusals before the right password (the link asks for it).
+    assert [e for e in console.errors if "status of 403" not in e] == [], console.errors
+    await v_ctx.close()
     await ctx.close()
