@@ -101,6 +101,7 @@ SHARE_JS = """async ([space, password, mode, name]) => {
     headers, body: JSON.stringify({name})})).json();
   await fetch(`/api/spaces/${space}/files/upload?name=compte-rendu.txt&parent=${box.id}`,
     {method: 'POST', headers: {'X-CSRF-Token': csrf}, body: 'Réunion du lundi'});
+  if (!mode) return [box.id, null];
   const link = await (await fetch(`/api/files/${box.id}/shares`, {method: 'POST', headers,
     body: JSON.stringify(password ? {mode, password} : {mode})})).json();
   return [box.id, link.path];
@@ -116,8 +117,20 @@ async def test_a_share_link_opened_without_an_account(
     ctx, page, _ = await person(browser, "alice")
     await sign_in(page, base, "alice")
     space = await page.evaluate(SPACE_JS)
-    _, read_path = await page.evaluate(SHARE_JS, [space, "sésame", "read", "Public"])
+    public, _ = await page.evaluate(SHARE_JS, [space, None, None, "Public"])
     box, drop_path = await page.evaluate(SHARE_JS, [space, None, "upload", "Dépôt"])
+    # Alice makes the read link on the files page: a password, the default expiry.
+    await page.goto(f"{base}/spaces/{space}/files")
+    row = page.locator("#files-list li", has_text="Public")
+    await row.locator("button[aria-haspopup=menu]").click()
+    await page.locator("[role=menuitem]", has_text="Share a link").click()
+    await page.fill(f"#share-password-{public}", "sésame")
+    await page.click(f"#share-make-{public}")
+    link = page.locator(f"#share-url-{public}")
+    await link.wait_for()
+    read_url = await link.input_value()
+    assert read_url.startswith(base + "/s/pls_")
+    read_path = read_url.removeprefix(base)
 
     # A second browser, no account, phone width: the password, then the folder's file.
     v_ctx, visitor, console = await person(browser, "visitor", locale="fr-FR",
@@ -148,7 +161,19 @@ async def test_a_share_link_opened_without_an_account(
         [space, box],
     )
     assert sorted(names_in_box) == ["compte-rendu.txt", "pièce.txt"]
+    # Alice sees the read link's use (opening its panel again), and revokes it: the visitor's
+    # page says so.
+    await row.locator(".ws-shares button", has_text="Close").click()
+    await row.locator("button[aria-haspopup=menu]").click()
+    await page.locator("[role=menuitem]", has_text="Share a link").click()
+    await wait_for(lambda: row.locator(".ws-shares").inner_text(),
+                   lambda t: "1 downloads" in t, what="the download counted")  # fmt: skip
+    await row.locator(".ws-shares button", has_text="Revoke").click()
+    await row.locator("text=Revoked").wait_for()
+    await visitor.goto(base + read_path)
+    await visitor.locator("text=Ce lien ne fonctionne pas").wait_for()
     # The only errors: the refusals before the right password (the link asks for it).
-    assert [e for e in console.errors if "status of 403" not in e] == [], console.errors
+    refusals = ("status of 403", "status of 410")
+    assert [e for e in console.errors if not any(r in e for r in refusals)] == [], console.errors
     await v_ctx.close()
     await ctx.close()
