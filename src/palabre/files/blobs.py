@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from .sniff import HEAD
 
@@ -208,10 +209,7 @@ class LocalStore(BlobStore):
         return self._chunks(handle, start, end)
 
     @staticmethod
-    def _chunks(handle: object, start: int, end: int | None) -> Iterator[bytes]:
-        import io
-
-        assert isinstance(handle, io.BufferedReader)
+    def _chunks(handle: BinaryIO, start: int, end: int | None) -> Iterator[bytes]:
         with handle:
             handle.seek(start)
             left = None if end is None else end - start + 1
