@@ -57,7 +57,7 @@ class SeaweedFS:
         command = [
             self.binary, "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={data}",
             f"-master.port={ports['master']}", f"-master.port.grpc={free_port()}",
-            "-master.volumeSizeLimitMB=64",
+            "-master.volumeSizeLimitMB=128", "-volume.max=0",  # as many as the disk holds
             f"-volume.port={ports['volume']}", f"-volume.port.grpc={free_port()}",
             "-filer", f"-filer.port={ports['filer']}", f"-filer.port.grpc={free_port()}",
             "-s3", f"-s3.port={self.s3_port}", f"-s3.port.grpc={free_port()}",

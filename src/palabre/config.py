@@ -59,6 +59,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     s3_access_key: str | None = None
     s3_secret_key: str | None = None
     s3_region: str = "us-east-1"
+    s3_prefix: str = "blobs/"  # where in the bucket the blobs go
     files_quota: int = 10 << 30  # bytes a space's files may hold unless an admin sets another
     # Web security.
     # Reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
@@ -142,6 +143,7 @@ OPTIONS: list[tuple[str, type, str]] = [
     ("s3_access_key", str, "S3 access key"),
     ("s3_secret_key", str, "S3 secret key (better in the environment)"),
     ("s3_region", str, "S3 region (default us-east-1)"),
+    ("s3_prefix", str, "S3 key prefix of the blobs, to share a bucket (default blobs/)"),
     ("files_quota", int, "bytes a space's files may hold unless an admin sets another "
      "(default 10 GiB)"),
     ("trusted_proxies", str, "addresses of reverse proxies whose X-Forwarded-Proto and "

@@ -5,6 +5,7 @@ the page's CSP left on, nothing wider than the screen."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from collections.abc import Callable
@@ -90,4 +91,89 @@ async def test_files_at_phone_width(
     await page.goto(f"{base}/spaces/{space}/files")
     await wait_for(lambda: names(page), lambda n: n == ["Rapports"], what="the top")
     assert console.errors == [], console.errors
+    await ctx.close()
+
+
+SHARE_JS = """async ([space, password, mode, name]) => {
+  const csrf = (await (await fetch('/api/me')).json()).csrf;
+  const headers = {'Content-Type': 'application/json', 'X-CSRF-Token': csrf};
+  const box = await (await fetch(`/api/spaces/${space}/files/folders`, {method: 'POST',
+    headers, body: JSON.stringify({name})})).json();
+  await fetch(`/api/spaces/${space}/files/upload?name=compte-rendu.txt&parent=${box.id}`,
+    {method: 'POST', headers: {'X-CSRF-Token': csrf}, body: 'Réunion du lundi'});
+  if (!mode) return [box.id, null];
+  const link = await (await fetch(`/api/files/${box.id}/shares`, {method: 'POST', headers,
+    body: JSON.stringify(password ? {mode, password} : {mode})})).json();
+  return [box.id, link.path];
+}"""
+
+
+async def test_a_share_link_opened_without_an_account(
+    browser: Any, server_factory: Callable[..., Any], tmp_path: Path
+) -> None:
+    add_account(tmp_path / "data", "alice", "Alice Martin")
+    server = server_factory()
+    base = server.http_url
+    ctx, page, _ = await person(browser, "alice")
+    await sign_in(page, base, "alice")
+    space = await page.evaluate(SPACE_JS)
+    public, _ = await page.evaluate(SHARE_JS, [space, None, None, "Public"])
+    box, drop_path = await page.evaluate(SHARE_JS, [space, None, "upload", "Dépôt"])
+    # Alice makes the read link on the files page: a password, the default expiry.
+    await page.goto(f"{base}/spaces/{space}/files")
+    row = page.locator("#files-list li", has_text="Public")
+    await row.locator("button[aria-haspopup=menu]").click()
+    await page.locator("[role=menuitem]", has_text="Share a link").click()
+    await page.fill(f"#share-password-{public}", "sésame")
+    await page.click(f"#share-make-{public}")
+    link = page.locator(f"#share-url-{public}")
+    await link.wait_for()
+    read_url = await link.input_value()
+    assert read_url.startswith(base + "/s/pls_")
+    read_path = read_url.removeprefix(base)
+
+    # A second browser, no account, phone width: the password, then the folder's file.
+    v_ctx, visitor, console = await person(browser, "visitor", locale="fr-FR",
+                                           viewport={"width": 390, "height": 844})  # fmt: skip
+    await visitor.goto(base + read_path)
+    await visitor.fill("#share-password", "mauvais")
+    await visitor.click("#share-open")
+    await visitor.locator("text=Mot de passe incorrect.").wait_for()
+    await visitor.fill("#share-password", "sésame")
+    await visitor.click("#share-open")
+    await visitor.locator("#shared-list >> text=compte-rendu.txt").wait_for()
+    async with visitor.expect_download() as info:
+        await visitor.locator("#shared-list button", has_text="Télécharger").click()
+    saved = await (await info.value).path()
+    assert await asyncio.to_thread(Path(saved).read_text) == "Réunion du lundi"
+    await assert_fits_phone(visitor, "a share link's page")
+    await assert_axe_clean(visitor, "a share link's page")
+
+    # A drop box: the visitor sends a file; Alice finds it in the folder.
+    dropped = tmp_path / "pièce.txt"
+    dropped.write_text("pour vous")
+    await visitor.goto(base + drop_path)
+    await visitor.set_input_files("#drop-files", str(dropped))
+    await visitor.locator("#drop-sent >> text=pièce.txt").wait_for()
+    names_in_box = await page.evaluate(
+        "async ([s, b]) => (await (await fetch(`/api/spaces/${s}/files?folder=${b}`)).json())"
+        ".items.map((i) => i.name)",
+        [space, box],
+    )
+    assert sorted(names_in_box) == ["compte-rendu.txt", "pièce.txt"]
+    # Alice sees the read link's use (opening its panel again), and revokes it: the visitor's
+    # page says so.
+    await row.locator(".ws-shares button", has_text="Close").click()
+    await row.locator("button[aria-haspopup=menu]").click()
+    await page.locator("[role=menuitem]", has_text="Share a link").click()
+    await wait_for(lambda: row.locator(".ws-shares").inner_text(),
+                   lambda t: "1 downloads" in t, what="the download counted")  # fmt: skip
+    await row.locator(".ws-shares button", has_text="Revoke").click()
+    await row.locator("text=Revoked").wait_for()
+    await visitor.goto(base + read_path)
+    await visitor.locator("text=Ce lien ne fonctionne pas").wait_for()
+    # The only errors: the refusals before the right password (the link asks for it).
+    refusals = ("status of 403", "status of 410")
+    assert [e for e in console.errors if not any(r in e for r in refusals)] == [], console.errors
+    await v_ctx.close()
     await ctx.close()

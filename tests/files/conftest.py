@@ -65,7 +65,7 @@ def s3_ws(seaweedfs: SeaweedFS, tmp_path: Path) -> Iterator[Workspace]:
     ws = Workspace(
         f"sqlite:///{tmp_path / 'palabre.db'}", data_dir=str(tmp_path / "data"),
         blob_store="s3", s3_endpoint=seaweedfs.endpoint, s3_bucket="palabre-api-tests",
-        s3_access_key=ACCESS_KEY, s3_secret_key=SECRET_KEY,
+        s3_access_key=ACCESS_KEY, s3_secret_key=SECRET_KEY, s3_prefix=f"{uuid.uuid4().hex}/",
     )  # fmt: skip
     yield ws
     ws.close()

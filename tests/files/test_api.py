@@ -281,3 +281,17 @@ def test_the_content_path_on_each_store(any_store_ws: Workspace) -> None:
     assert admin.delete(f"/api/files/{made['id']}").status_code == 204
     blobs = any_store_ws.app.state.api.blobs
     assert [k for k in keys if blobs.exists(k)] == list(blob_keys(any_store_ws))
+
+
+def test_the_default_quota_is_the_servers(tmp_path: Any) -> None:
+    small = Workspace(f"sqlite:///{tmp_path / 'a.db'}", data_dir=str(tmp_path / "a"),
+                      files_quota=10)  # fmt: skip
+    large = Workspace(f"sqlite:///{tmp_path / 'b.db'}", data_dir=str(tmp_path / "b"))
+    try:
+        for ws, want in ((small, 413), (large, 201)):
+            owner = ws.person("owner")
+            space = owner.post("/api/spaces", json={"name": "P"}).json()["id"]
+            assert upload(owner, space, "a.bin", b"x" * 20).status_code == want
+    finally:
+        small.close()
+        large.close()

@@ -151,3 +151,10 @@ def test_local_blobs_are_flushed_into_place(tmp_path: os.PathLike[str]) -> None:
     blob = store.put([b"abc"])
     assert store.path(blob.key).read_bytes() == b"abc"
     assert list(store.tmp.iterdir()) == []
+
+
+def test_listing(store: BlobStore) -> None:
+    keys = {store.put([b"a"]).key, store.put(pattern(2 * MiB)).key}
+    listed = dict(store.listing())
+    assert set(listed) == keys
+    assert all(when.tzinfo is not None for when in listed.values())

@@ -206,14 +206,22 @@ def test_every_endpoint_of_the_api_is_in_a_matrix() -> None:
     from palabre.web.api import files as files_api
     from palabre.web.api import messaging as messaging_api
     from palabre.web.api import polls as polls_api
+    from palabre.web.api import shares as shares_api
     from palabre.web.api import tasks as tasks_api
 
     here = {spaces, lifecycle, activity, members, invitations, tokens, meeting, notify, me,
             sign_in_links}  # fmt: skip
-    # Messaging's, documents', files', calendars', polls' and tasks' own matrices check they
-    # try each of their endpoints (tests/calendars, tests/polls and tests/tasks:
-    # test_permissions.py).
-    elsewhere = (messaging_api, documents_api, files_api, calendars_api, polls_api, tasks_api)
+    # Messaging's, documents', files', share links', calendars', polls' and tasks' own
+    # matrices check they try each of their endpoints.
+    elsewhere = (
+        messaging_api,
+        documents_api,
+        files_api,
+        shares_api,
+        calendars_api,
+        polls_api,
+        tasks_api,
+    )
     covered = {id(e) for module in (*here, *elsewhere) for e in module.ENDPOINTS}
     assert [f"{e.method} {e.path}" for e in ENDPOINTS if id(e) not in covered] == []
 

@@ -20,6 +20,7 @@ import { AdminPage } from "./pages/Admin";
 import { InvitePage } from "./pages/Invite";
 import { DocumentsPage } from "./pages/Documents";
 import { FilesPage } from "./pages/Files";
+import { SharedPage } from "./pages/Shared";
 import { DocumentPage } from "./pages/Document";
 import { CalendarPage } from "./pages/Calendar";
 import { BoardsPage } from "./pages/Boards";
@@ -64,11 +65,12 @@ export function App() {
     document.title = `${t(TITLES[r.name])} · Palabre`;
   }, [key, lang.value]);
 
-  if (r.name === "invite")
+  const solo = soloPage(r);
+  if (solo)
     return (
       <Frame signedIn={signedIn}>
         <main id="main" class="ws-main solo" ref={main}>
-          <InvitePage token={r.token} />
+          {solo}
         </main>
       </Frame>
     );
@@ -107,6 +109,13 @@ export function App() {
   );
 }
 
+/** The pages shown on their own, to people who may have no account: an invitation, a link. */
+function soloPage(r: Route) {
+  if (r.name === "invite") return <InvitePage token={r.token} />;
+  if (r.name === "shared") return <SharedPage token={r.token} />;
+  return null;
+}
+
 const TITLES: Record<Route["name"], Key> = {
   home: "title.home",
   space: "title.space",
@@ -128,6 +137,7 @@ const TITLES: Record<Route["name"], Key> = {
   notifications: "title.notifications",
   settings: "title.settings",
   invite: "title.invite",
+  shared: "title.shared",
   notfound: "title.notfound",
 };
 

@@ -27,6 +27,7 @@ export type Route =
   | { name: "notifications" }
   | { name: "settings" }
   | { name: "invite"; token: string }
+  | { name: "shared"; token: string }
   | { name: "notfound" };
 
 const int = (s: string | undefined | null): number | undefined => {
@@ -38,6 +39,7 @@ export function parse(pathname: string, search: string): Route {
   const q = new URLSearchParams(search);
   const seg = pathname.replace(/\/+$/, "").split("/").slice(1).map(decodeURIComponent);
   if (seg[0] === "invite" && seg[1]) return { name: "invite", token: seg[1] };
+  if (seg[0] === "s" && seg[1] && !seg[2]) return { name: "shared", token: seg[1] };
   if (seg[0] !== "spaces") return { name: "notfound" };
   const [, a, b, c, d] = seg;
   if (a === undefined) return { name: "home" };

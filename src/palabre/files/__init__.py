@@ -11,4 +11,6 @@ in a blob store; resumable uploads (tus) and WebDAV (docs/files.md).
   zipstream.py: a folder as a streamed ZIP.
 - tus.py: the tus protocol's headers; uploads.py: resumable uploads under way.
 - dav.py: the WsgiDAV provider of WebDAV at /dav/ (web/dav.py mounts it).
+- shares.py, share_views.py: share links and what their visitors reach; sweep.py: the
+  housekeeping job (expired uploads, orphan blobs).
 """

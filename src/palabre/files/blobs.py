@@ -13,6 +13,7 @@ a whole download against the recorded SHA-256 before its last bytes leave.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -21,7 +22,9 @@ import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from .sniff import HEAD
 
@@ -95,6 +98,10 @@ class BlobStore(ABC):
     @abstractmethod
     def delete(self, key: str) -> None:
         """Remove the blob (nothing if it is already gone)."""
+
+    @abstractmethod
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        """Every complete blob's key and when it was written (for the sweep of orphans)."""
 
     def copy(self, key: str) -> str:
         """A new blob with the same bytes; its key."""
@@ -202,10 +209,7 @@ class LocalStore(BlobStore):
         return self._chunks(handle, start, end)
 
     @staticmethod
-    def _chunks(handle: object, start: int, end: int | None) -> Iterator[bytes]:
-        import io
-
-        assert isinstance(handle, io.BufferedReader)
+    def _chunks(handle: BinaryIO, start: int, end: int | None) -> Iterator[bytes]:
         with handle:
             handle.seek(start)
             left = None if end is None else end - start + 1
@@ -216,6 +220,14 @@ class LocalStore(BlobStore):
                 if left is not None:
                     left -= len(chunk)
                 yield chunk
+
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        for folder in self.root.iterdir():
+            if folder == self.tmp or not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                with contextlib.suppress(FileNotFoundError):
+                    yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
     def size(self, key: str) -> int:
         try:

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from wsgidav.dav_error import (
     HTTP_BAD_REQUEST,
@@ -35,9 +36,10 @@ from ..spaces.models import Member, Space
 from ..spaces.policy import Access
 from . import content, tree
 from .blobs import Blob, BlobStore
-from .models import FileNode
+from .models import FileNode, FileVersion
 from .names import clean_name
-from .quota import QuotaExceeded
+from .quota import QuotaExceeded, with_default_quota
+from .sniff import HEAD
 from .tree import Events
 
 Publish = Callable[[Events], None]
@@ -85,9 +87,11 @@ def space_names(session: Session, user_id: int) -> dict[str, int]:
 
 
 class FilesProvider(DAVProvider):  # type: ignore[misc]
-    def __init__(self, db: Database, store: BlobStore, spool: Path, publish: Publish) -> None:
+    def __init__(self, db: Database, store: BlobStore, spool: Path, publish: Publish,
+                 quota: int) -> None:  # fmt: skip
         super().__init__()
         self.db = db
+        self.quota = quota  # the server's default quota of a space's files
         self.store = store
         self.spool = spool
         self.publish = publish
@@ -99,7 +103,7 @@ class FilesProvider(DAVProvider):  # type: ignore[misc]
         """`operation(session, *args)` in one transaction; a refusal as its DAV error."""
         try:
             with self.db.session() as session:
-                result = operation(session, *args)
+                result = operation(with_default_quota(session, self.quota), *args)
         except Refusal as refusal:
             raise refusal_to_dav(refusal) from None
         return result
@@ -235,8 +239,6 @@ class _Node(_Mixin):
 
 
 def _ref(resource: Any, path: str) -> str:
-    from urllib.parse import quote
-
     return quote(resource.provider.share_path + path)
 
 
@@ -382,17 +384,11 @@ class File(_Node, DAVNonCollection):  # type: ignore[misc]
 
 
 def _head(store: BlobStore, key: str) -> bytes:
-    from .sniff import HEAD
-
     return b"".join(store.read(key, 0, HEAD - 1)) if store.size(key) else b""
 
 
 def _drop_versions(session: Session, node_id: str) -> list[str]:
     """Forget a file's versions (its empty first one); their blobs, to delete."""
-    from sqlalchemy import delete
-
-    from .models import FileVersion
-
     keys = list(session.scalars(select(FileVersion.blob_key).where(FileVersion.node_id == node_id)))
     session.execute(delete(FileVersion).where(FileVersion.node_id == node_id))
     return keys

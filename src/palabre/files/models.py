@@ -86,3 +86,39 @@ class FileUpload(Base):
     created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(Moment)
     node_id: Mapped[str | None] = mapped_column(String(32), default=None)  # once complete
+
+
+class FileShare(Base):
+    """A link to a file or folder for people without an account: read-only, or upload-only
+    into a folder (a drop box); an optional password, expiry and download limit."""
+
+    __tablename__ = "file_shares"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the secret
+    node_id: Mapped[str] = mapped_column(ForeignKey("file_nodes.id", ondelete="CASCADE"),
+                                         index=True)  # fmt: skip
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"))
+    mode: Mapped[str] = mapped_column(String(8))  # "read" or "upload"
+    password_hash: Mapped[str | None] = mapped_column(String(256), default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    max_downloads: Mapped[int | None] = mapped_column(Integer, default=None)
+    downloads: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+
+
+class FileShareUse(Base):
+    """One use of a share link, for its owner to see: opened, downloaded, uploaded."""
+
+    __tablename__ = "file_share_uses"
+    __table_args__ = (Index("ix_file_share_uses_share_id_id", "share_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    share_id: Mapped[str] = mapped_column(ForeignKey("file_shares.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))  # "open", "download", "upload"
+    name: Mapped[str] = mapped_column(String(255), default="")  # the file concerned
+    at: Mapped[datetime] = mapped_column(Moment, default=utcnow)

@@ -1,5 +1,6 @@
 """How much a space's files hold and may hold: every version of every file counts (the
-trash too), a blob shared by versions once; the quota is the admin's, else the setting."""
+trash too), a blob shared by versions once; the quota is the admin's, else the setting
+(`files_quota`, which the caller puts in the session's info: with_default_quota)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .policy import space_files
 from .views import Usage
 
 DEFAULT_QUOTA = 10 << 30
-_default = [DEFAULT_QUOTA]  # the settings' files_quota, set by the app (set_default_quota)
+INFO_KEY = "files_quota"
 
 
 class QuotaExceeded(Refusal):
@@ -21,8 +22,10 @@ class QuotaExceeded(Refusal):
     status = 413
 
 
-def set_default_quota(quota: int) -> None:
-    _default[0] = quota
+def with_default_quota(session: Session, quota: int) -> Session:
+    """Mark the session with the server's default quota (settings.files_quota)."""
+    session.info[INFO_KEY] = quota
+    return session
 
 
 def used(session: Session, space_id: int) -> int:
@@ -37,7 +40,7 @@ def used(session: Session, space_id: int) -> int:
 
 def quota_of(session: Session, space_id: int) -> int:
     row = session.get(FileQuota, space_id)
-    return row.quota if row is not None else _default[0]
+    return row.quota if row is not None else int(session.info.get(INFO_KEY, DEFAULT_QUOTA))
 
 
 def room_left(session: Session, space_id: int) -> int:

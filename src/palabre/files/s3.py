@@ -6,6 +6,7 @@ once completed and aborts on error, so no partial blob is ever visible."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
 import boto3
@@ -111,6 +112,14 @@ class S3Store(BlobStore):
             yield from body.iter_chunks(CHUNK)
         finally:
             body.close()
+
+    def listing(self) -> Iterator[tuple[str, datetime]]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield str(item["Key"]).removeprefix(self.prefix), item["LastModified"]
 
     def size(self, key: str) -> int:
         try:

@@ -16,7 +16,7 @@ def store_for(settings: Settings) -> BlobStore:
 
         store = S3Store(
             settings.s3_endpoint, settings.s3_bucket, settings.s3_access_key,
-            settings.s3_secret_key, settings.s3_region,
+            settings.s3_secret_key, settings.s3_region, settings.s3_prefix,
         )  # fmt: skip
         store.ensure_bucket()
         return store

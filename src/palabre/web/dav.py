@@ -86,7 +86,8 @@ class Dav:
     def _make(self) -> ASGIApp:
         root = Path(self.ctx.settings.data_dir) / "dav"
         root.mkdir(parents=True, exist_ok=True)
-        provider = FilesProvider(self.ctx.db, self.ctx.blobs, root / "spool", self.publish)
+        provider = FilesProvider(self.ctx.db, self.ctx.blobs, root / "spool", self.publish,
+                                 self.ctx.settings.files_quota)  # fmt: skip
         config = {
             "provider_mapping": {"/": provider},
             "mount_path": MOUNT,

@@ -7,6 +7,7 @@ import { paths } from "../router";
 import { ErrorNote, Link, Menu, useAction } from "../ui";
 import * as files from "./api";
 import type { FileItem } from "./api";
+import { Shares } from "./Shares";
 import { fmtSize } from "./upload";
 
 export function FileList(props: { space: number; items: FileItem[]; writable: boolean; onChange: () => void }) {
@@ -24,6 +25,7 @@ export function FileList(props: { space: number; items: FileItem[]; writable: bo
 function Row(props: { space: number; file: FileItem; writable: boolean; onChange: () => void }) {
   const { file } = props;
   const [renaming, setRenaming] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const act = useAction(async (work: () => Promise<unknown>) => {
     await work();
     setRenaming(false);
@@ -34,6 +36,7 @@ function Row(props: { space: number; file: FileItem; writable: boolean; onChange
     ...(props.writable
       ? [
           { label: t("files.rename"), onSelect: () => setRenaming(true) },
+          { label: t("shares.share"), onSelect: () => setSharing(true) },
           { label: t("files.toTrash"), danger: true, onSelect: () => void act.run(() => files.trash(file.id)) },
         ]
       : []),
@@ -57,6 +60,7 @@ function Row(props: { space: number; file: FileItem; writable: boolean; onChange
       </span>
       <Menu label={t("files.actions", { name: file.name })} items={items} />
       {renaming && <Rename file={file} onSave={(name) => void act.run(() => files.rename(file.id, name))} onCancel={() => setRenaming(false)} />}
+      {sharing && <Shares file={file} onClose={() => setSharing(false)} />}
       <ErrorNote error={act.error} />
     </div>
   );

@@ -53,3 +53,29 @@ export const deleteForever = (id: string) => call<void>("DELETE", F(id));
 export const downloadUrl = (f: FileItem) =>
   f.kind === "folder" ? `${F(f.id)}/zip` : `${F(f.id)}/content?download=1`;
 export const tusEndpoint = (s: number) => `${S(s)}/tus`;
+
+export interface Share {
+  id: string;
+  file: string;
+  mode: "read" | "upload";
+  password: boolean;
+  expires_at: string | null;
+  max_downloads: number | null;
+  downloads: number;
+  uses: number;
+  created_by: number | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface NewShare {
+  mode: "read" | "upload";
+  password?: string;
+  expires_in?: number;
+  max_downloads?: number;
+}
+
+export const listShares = (id: string) => call<Share[]>("GET", `${F(id)}/shares`);
+export const createShare = (id: string, s: NewShare) =>
+  call<{ share: Share; token: string; path: string }>("POST", `${F(id)}/shares`, s);
+export const revokeShare = (sid: string) => call<void>("DELETE", `/api/shares/${encodeURIComponent(sid)}`);

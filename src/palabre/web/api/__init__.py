@@ -12,7 +12,8 @@
   WebSocket /api/yjs/{document_id} of live co-editing (y-websocket protocol).
 - files.py: space files, folders, uploads, downloads (Range), ZIP, versions, trash, quota;
   file_transfer.py: request bodies streamed into the blob store, downloads out of it;
-  tus.py: resumable uploads (the tus protocol) into a space's files.
+  tus.py: resumable uploads (the tus protocol) into a space's files; shares.py: share
+  links, and what their visitors reach (public).
 - calendars.py: calendars, events, free/busy, RSVP links (iMIP invitations by e-mail).
 - polls.py: meeting polls (the organiser's, and an invitee's by link).
 - tasks.py: task boards, lists, cards, and one's tasks across spaces.
@@ -42,6 +43,7 @@ from . import (
     messaging,
     notify,
     polls,
+    shares,
     sign_in_links,
     spaces,
     tasks,
@@ -68,6 +70,7 @@ ENDPOINTS: list[Endpoint] = [
     *calendars.ENDPOINTS,
     *polls.ENDPOINTS,
     *tasks.ENDPOINTS,
+    *shares.ENDPOINTS,
 ]
 
 

@@ -31,7 +31,7 @@ from ...db import Database
 from ...documents.sync import Rooms
 from ...errors import Forbidden, Invalid, NotFound, Refusal
 from ...files.blobs import BlobStore
-from ...files.quota import set_default_quota
+from ...files.quota import with_default_quota
 from ...files.stores import store_for
 from ...notify.mail import Mailer
 from ..auth import csrf_ok
@@ -67,7 +67,6 @@ class ApiContext:
 
     def __post_init__(self) -> None:
         self.rooms = Rooms(self.run, self.bus, self.settings.document_quiet)
-        set_default_quota(self.settings.files_quota)
 
     @property
     def blobs(self) -> BlobStore:
@@ -81,7 +80,7 @@ class ApiContext:
 
         def transaction() -> T:
             with self.db.session() as session:
-                return operation(session, *args)
+                return operation(with_default_quota(session, self.settings.files_quota), *args)
 
         return await run_in_threadpool(transaction)
 

@@ -24,8 +24,10 @@ from ...accounts.principal import Principal
 from ...errors import Forbidden, Refusal
 from ...files import tus, uploads
 from ...files.models import FileUpload
+from ...files.sweep import sweep
 from ..auth import csrf_ok
 from .endpoints import ApiContext, Unauthenticated, error_response, identify_caller
+from .jobs import JOBS, Job
 
 logger = logging.getLogger(__name__)
 BATCH = 1 << 20  # bytes handed to the writing thread at a time
@@ -193,3 +195,15 @@ def routes(ctx: ApiContext) -> list[Route]:
         Route("/api/tus/{upload_id}", server.upload,
               methods=["HEAD", "PATCH", "DELETE", "OPTIONS"]),
     ]  # fmt: skip
+
+
+async def sweep_files(ctx: ApiContext) -> None:
+    """Expired uploads and blobs no version names (files/sweep.py), in a thread."""
+    uploads_dir = Path(ctx.settings.data_dir) / "uploads"
+    removed = await anyio.to_thread.run_sync(sweep, ctx.db, ctx.blobs, uploads_dir)
+    if removed:
+        logger.info("files: %d blobs no file names any more were removed", removed)
+
+
+SWEEP = Job("files.sweep", 3600.0, sweep_files)
+JOBS.append(SWEEP)

@@ -1,5 +1,5 @@
 """Space files: the tree of folders and files, their versions (a blob each), the quotas
-admins set, and resumable (tus) uploads under way.
+admins set, resumable (tus) uploads under way, share links and their uses.
 
 Revision ID: 0007
 Revises: 0006
@@ -89,8 +89,52 @@ def upgrade() -> None:
         batch_op.create_index("ix_file_versions_node_id_id", ["node_id", "id"], unique=False)
         batch_op.create_index(batch_op.f("ix_file_versions_space_id"), ["space_id"], unique=False)
 
+    op.create_table(
+        "file_shares",
+        sa.Column("id", sa.String(length=32), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("node_id", sa.String(length=32), nullable=False),
+        sa.Column("space_id", sa.Integer(), nullable=False),
+        sa.Column("mode", sa.String(length=8), nullable=False),
+        sa.Column("password_hash", sa.String(length=256), nullable=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("max_downloads", sa.Integer(), nullable=True),
+        sa.Column("downloads", sa.Integer(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["created_by"], ["users.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["node_id"], ["file_nodes.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["space_id"], ["spaces.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("file_shares", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_file_shares_node_id"), ["node_id"], unique=False)
+
+    op.create_table(
+        "file_share_uses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("share_id", sa.String(length=32), nullable=False),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["share_id"], ["file_shares.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("file_share_uses", schema=None) as batch_op:
+        batch_op.create_index("ix_file_share_uses_share_id_id", ["share_id", "id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("file_share_uses", schema=None) as batch_op:
+        batch_op.drop_index("ix_file_share_uses_share_id_id")
+
+    op.drop_table("file_share_uses")
+    with op.batch_alter_table("file_shares", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_file_shares_node_id"))
+
+    op.drop_table("file_shares")
     with op.batch_alter_table("file_versions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_file_versions_space_id"))
         batch_op.drop_index("ix_file_versions_node_id_id")
