@@ -200,9 +200,16 @@ def voter_view(session: Session, token: str, base: str) -> VoterView:
 
 
 def answer(
-    session: Session, token: str, name: str, choices: dict[str, str], comment: str, base: str
+    session: Session,
+    token: str,
+    name: str,
+    choices: dict[str, str],
+    comment: str,
+    base: str,
+    user_id: int | None = None,
 ) -> tuple[VoterView, Events]:
-    """The invitee's answer (a second one replaces the first)."""
+    """The invitee's answer (a second one replaces the first); `user_id`: answered signed
+    in, so the account's e-mail address gets the invitation if the link had none."""  # fmt: skip
     poll, invite = invited(session, token)
     if not is_open(poll):
         raise Gone("this poll is closed")
@@ -213,6 +220,8 @@ def answer(
         found = PollAnswer(poll_id=poll.id, invite_id=invite.id)
         session.add(found)
     found.name = rules.clean_name(name)
+    if user_id is not None:
+        found.user_id = user_id
     found.choices = cleaned
     found.comment = rules.clean_text(comment, rules.MAX_COMMENT, "comment")
     found.updated_at = utcnow()
