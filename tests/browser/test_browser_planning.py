@@ -81,6 +81,8 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     await alice.click("#poll-add-slot")
     await alice.fill("#slot-date-1", "2030-01-08")
     await alice.fill("#poll-invitees", "Ann ann@example.org\nBob")
+    await assert_fits_phone(alice, "the new poll")
+    await assert_axe_clean(alice, "the new poll")
     await alice.click("#poll-create")
     await alice.wait_for_url("**/spaces/polls/*")
     await alice.locator("#poll-links input").first.wait_for()
