@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..accounts.users import User
 from ..errors import NotFound
-from . import ical
+from . import ical, itip
 from .ical import Attendee, EventFields
 from .models import Calendar, CalendarObject
 from .policy import calendar_access
@@ -44,7 +44,7 @@ def _mailing(found: CalendarObject, method: str, to: list[Attendee], text: str) 
     described = ical.describe(text)
     master = described.master
     return Mailing(
-        object_id=found.id, method=method, ics=ical.imip(text, method), to=to,
+        object_id=found.id, method=method, ics=itip.imip(text, method), to=to,
         summary=master.summary, organizer=master.organizer.name if master.organizer else "",
         start=master.start, location=master.location,
     )  # fmt: skip
@@ -114,11 +114,11 @@ def delete_event(
         moment = ical.parse_moment(
             occurrence, described.master.timezone or "UTC", described.master.all_day
         )
-        text = ical.bumped(ical.overridden(found.ics, moment))
+        text = itip.bumped(itip.overridden(found.ics, moment))
         put_object(session, calendar, text, found.href, user_id)
         mailings = [_mailing(found, "REQUEST", guests, text)] if guests else []
         return mailings, changed(calendar, uid)
-    text = ical.bumped(found.ics)
+    text = itip.bumped(found.ics)
     mailings = [_mailing(found, "CANCEL", guests, text)] if guests else []
     remove_object(session, calendar, found)
     return mailings, changed(calendar, uid)
@@ -151,7 +151,7 @@ def answer_rsvp(
     found = session.get(CalendarObject, object_id)
     if found is None:
         raise NotFound("no such invitation")
-    text = ical.set_partstat(found.ics, email, partstat.upper())
+    text = itip.set_partstat(found.ics, email, partstat.upper())
     if text is None:
         raise NotFound("no such invitation")
     calendar = session.get(Calendar, found.calendar_id)
