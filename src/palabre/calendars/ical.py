@@ -1,7 +1,7 @@
 """iCalendar (RFC 5545) in and out, pure: an event made from its fields, an object a client
 sent checked and summed up for the range columns, occurrences of a range (RRULE, EXDATE and
-overridden instances by recurring-ical-events), attendees and their PARTSTAT, and the iMIP
-(RFC 6047) message of a request or a cancellation."""
+overridden instances by recurring-ical-events), attendees, an event's master described and
+replaced. Scheduling changes (answers, updates, iMIP messages) are itip.py's."""
 
 from __future__ import annotations
 
