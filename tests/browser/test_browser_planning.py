@@ -73,6 +73,14 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     assert join == f"{base}/{space['room']}"
     await assert_fits_phone(alice, "the calendar")
     await assert_axe_clean(alice, "the calendar")
+    # The month's grid; today's day opens with the event.
+    await alice.select_option("#cal-span", "month")
+    await alice.locator("#cal-month td.today .ws-month-count").wait_for()
+    await assert_fits_phone(alice, "the month")
+    await assert_axe_clean(alice, "the month")
+    await alice.locator("#cal-month td.today button").click()
+    await alice.locator("#cal-month").wait_for(state="detached")
+    await alice.locator(".ws-event", has_text="Point hebdo").first.wait_for()
 
     # A poll with two invitees who have no account.
     await alice.goto(f"{base}/spaces/polls?space={space['id']}")
@@ -81,6 +89,8 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     await alice.click("#poll-add-slot")
     await alice.fill("#slot-date-1", "2030-01-08")
     await alice.fill("#poll-invitees", "Ann ann@example.org\nBob")
+    await assert_fits_phone(alice, "the new poll")
+    await assert_axe_clean(alice, "the new poll")
     await alice.click("#poll-create")
     await alice.wait_for_url("**/spaces/polls/*")
     await alice.locator("#poll-links input").first.wait_for()

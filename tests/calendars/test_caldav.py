@@ -4,13 +4,14 @@ sync tokens, a recurrence with an exception read back, and the same rows as the 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import caldav
 import httpx
 import pytest
 
-from space_kit import new_space
+from space_kit import new_space, published
 
 from .dav_kit import Dav
 from .kit import add_member, space_calendar
@@ -191,3 +192,18 @@ def test_a_spaces_calendar_follows_the_space(dav: Dav) -> None:
     response = httpx.request("PROPFIND", f"{dav.url}alice/space-{elsewhere}/",
                              auth=(dav.email, dav.token))  # fmt: skip
     assert response.status_code in (403, 404) and "Ailleurs" not in response.text
+
+
+def test_a_change_over_caldav_reaches_open_pages(dav: Dav) -> None:
+    seen = published(dav.ws)
+    calendar = own(dav)
+    calendar.save_event(
+        dtstart=datetime(2026, 12, 9, 10, tzinfo=UTC),
+        dtend=datetime(2026, 12, 9, 11, tzinfo=UTC),
+        summary="Live",
+        uid="live-1",
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not seen:
+        time.sleep(0.05)
+    assert [(e["type"], e["uid"]) for _, e in seen] == [("calendar.changed", "live-1")]

@@ -9,6 +9,7 @@ import re
 
 import icalendar
 
+from palabre.accounts.users import User
 from palabre.meeting.room import Room
 from smtp_server import SmtpServer
 from space_kit import new_space
@@ -122,6 +123,13 @@ def test_closing_makes_the_event_the_room_and_the_invitations(
     for link, name in ((ann_link, "Ann"), (bob_link, "Bob")):
         anon.put(f"/api/poll-invites/{token_of(link)}/answer",
                  json={"name": name, "choices": {str(slots[1]): "yes"}})  # fmt: skip
+    # Carol answers her link signed in: her account's address gets the invitation.
+    carol = ws.person("carol")
+    with ws.db.session() as session:
+        session.query(User).filter_by(name="carol").one().email = "carol@example.org"
+    carol_link = alice.post(f"/api/polls/{poll['id']}/invites", json={"label": "Carol"})
+    carol.put(f"/api/poll-invites/{token_of(carol_link.json()['link'])}/answer",
+              json={"name": "Carol", "choices": {str(slots[1]): "maybe"}})  # fmt: skip
     closed = alice.post(f"/api/polls/{poll['id']}/close", json={"slot": slots[1]})
     assert closed.status_code == 200, closed.text
     done = closed.json()
@@ -132,7 +140,8 @@ def test_closing_makes_the_event_the_room_and_the_invitations(
     [event] = events
     assert (event["summary"], event["start"]) == ("Comité de pilotage", "2026-12-08T14:00:00+01:00")
     assert event["location"] == f"http://testserver/{done['room']}"
-    assert [a["email"] for a in event["attendees"]] == ["ann@example.org"]
+    assert [a["email"] for a in event["attendees"]] == ["ann@example.org", "carol@example.org"]
+    assert "carol@example.org" not in anon.get(f"/api/poll-invites/{token_of(bob_link)}").text
     # Ann (who answered with an address) gets the iMIP invitation; Bob gave none.
     invitations = []
     import time
@@ -152,7 +161,10 @@ def test_closing_makes_the_event_the_room_and_the_invitations(
     calendar = icalendar.Calendar.from_ical(part.get_content())
     assert str(calendar["method"]) == "REQUEST"
     [vevent] = list(calendar.walk("VEVENT"))
-    assert str(vevent["attendee"]) == "mailto:ann@example.org"
+    assert [str(a) for a in vevent["attendee"]] == [
+        "mailto:ann@example.org",
+        "mailto:carol@example.org",
+    ]
     # Invitees see it closed with the meeting's link; nobody answers any more.
     view = anon.get(f"/api/poll-invites/{token_of(bob_link)}").json()
     assert not view["open"] and view["room_link"] == f"http://testserver/{done['room']}"

@@ -89,7 +89,7 @@ def test_guests_read_boards_and_strangers_see_nothing(workspace: Workspace) -> N
 
 
 def test_assignees_hear_of_cards_due_within_a_day_once(workspace: Workspace) -> None:
-    from palabre.tasks.store import remind_due
+    from palabre.tasks.cards import remind_due
 
     olga, mia = workspace.person("olga"), workspace.person("mia")
     space = new_space(olga)["id"]

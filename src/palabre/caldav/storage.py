@@ -17,6 +17,7 @@ from radicale.storage import BaseCollection, BaseStorage, ComponentNotFoundError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..bus import Event, space_topic
 from ..calendars import store
 from ..calendars.models import Calendar, CalendarChange, CalendarObject
 from ..calendars.policy import calendar_access, personal_calendar, space_calendar
@@ -163,7 +164,12 @@ class Collection(BaseCollection):
             found = store.put_object(session, calendar, item.serialize(), href, caller.user_id)
         except Refusal as refusal:
             raise ValueError(str(refusal)) from None
-        from_todo(session, calendar, found)  # a card's task: the card follows
+        card = from_todo(session, calendar, found)  # a card's task: the card follows
+        self._binding.tell(store.changed(calendar, found.uid))
+        if card is not None and calendar.space_id is not None:
+            event: Event = {"type": "board.changed", "space": calendar.space_id,
+                            "board": card.board_id, "card": card.id}  # fmt: skip
+            self._binding.tell([(space_topic(calendar.space_id), event)])
         return self._item(found), old
 
     def delete(self, href: str | None = None) -> None:
@@ -175,6 +181,7 @@ class Collection(BaseCollection):
         if found is None:
             raise ComponentNotFoundError(href)
         store.remove_object(self._binding.session, calendar, found)
+        self._binding.tell(store.changed(calendar, found.uid))
 
 
 class Storage(BaseStorage):
@@ -263,12 +270,17 @@ class Storage(BaseStorage):
             yield
             return
         lock = binding.write_lock if mode == "w" else contextlib.nullcontext()
-        with lock, binding.db.session() as session:
-            binding.local.session = session
-            try:
-                yield
-            finally:
-                binding.local.session = None
+        binding.local.pending = []
+        try:
+            with lock, binding.db.session() as session:
+                binding.local.session = session
+                try:
+                    yield
+                finally:
+                    binding.local.session = None
+            binding.publish(binding.local.pending)  # committed: the open pages hear of it
+        finally:
+            binding.local.pending = None
 
     def verify(self) -> bool:
         return True

@@ -1,7 +1,7 @@
 """iCalendar (RFC 5545) in and out, pure: an event made from its fields, an object a client
 sent checked and summed up for the range columns, occurrences of a range (RRULE, EXDATE and
-overridden instances by recurring-ical-events), attendees and their PARTSTAT, and the iMIP
-(RFC 6047) message of a request or a cancellation."""
+overridden instances by recurring-ical-events), attendees, an event's master described and
+replaced. Scheduling changes (answers, updates, iMIP messages) are itip.py's."""
 
 from __future__ import annotations
 
@@ -104,7 +104,7 @@ def parse_moment(text: str, timezone: str, all_day: bool) -> datetime | date:
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
 
 
-def _address(value: Any) -> str:
+def address(value: Any) -> str:
     text = str(value)
     return text[7:] if text.lower().startswith("mailto:") else text
 
@@ -191,7 +191,7 @@ def load(text: str) -> icalendar.Calendar:
     return calendar
 
 
-def _components(calendar: icalendar.Calendar) -> list[Any]:
+def entries(calendar: icalendar.Calendar) -> list[Any]:
     """Its events and to-dos (typed loosely: icalendar's property types are a wide union)."""
     return [c for c in calendar.subcomponents if c.name in COMPONENTS]
 
@@ -206,7 +206,7 @@ def utc_moment(value: datetime | date) -> datetime:
 def summarize(text: str) -> Summary:
     """The object's kind, UID and extent; Invalid unless it holds events or to-dos of one
     UID (its master and its overridden instances)."""
-    components = _components(load(text))
+    components = entries(load(text))
     if not components:
         raise Invalid("the object holds no VEVENT or VTODO")
     kinds = {c.name for c in components}
@@ -249,7 +249,7 @@ def _attendees(component: Any) -> list[Attendee]:
         found = [found]
     return [
         Attendee(
-            _address(a),
+            address(a),
             str(a.params.get("CN", "")),
             str(a.params.get("PARTSTAT", "NEEDS-ACTION")).upper(),
         )
@@ -261,12 +261,12 @@ def _organizer(component: Any) -> Attendee | None:
     found = component.get("organizer")
     if found is None:
         return None
-    return Attendee(_address(found), str(found.params.get("CN", "")), "ACCEPTED")
+    return Attendee(address(found), str(found.params.get("CN", "")), "ACCEPTED")
 
 
 def attendees(text: str) -> list[Attendee]:
     """The master's attendees."""
-    components = _components(load(text))
+    components = entries(load(text))
     master = next((c for c in components if "recurrence-id" not in c), components[0])
     return _attendees(master)
 
@@ -281,7 +281,7 @@ def _tz_name(value: datetime | date) -> str:
 def occurrences(text: str, start: datetime, end: datetime) -> list[Occurrence]:
     """The events' occurrences that overlap [start, end), exceptions applied."""
     calendar = load(text)
-    master = next((c for c in _components(calendar) if "recurrence-id" not in c), None)
+    master = next((c for c in entries(calendar) if "recurrence-id" not in c), None)
     recurring = master is not None and "rrule" in master
     found = []
     event: Any
@@ -313,69 +313,6 @@ def occurrences(text: str, start: datetime, end: datetime) -> list[Occurrence]:
     return found
 
 
-def set_partstat(text: str, email: str, partstat: str) -> str | None:
-    """The object with `email`'s PARTSTAT set in every instance; None if not invited."""
-    if partstat not in PARTSTATS:
-        raise Invalid(f"PARTSTAT is one of {', '.join(PARTSTATS)}")
-    calendar = load(text)
-    found = False
-    for component in _components(calendar):
-        listed = component.get("attendee", [])
-        for attendee in listed if isinstance(listed, list) else [listed]:
-            if _address(attendee).casefold() == email.casefold():
-                attendee.params["PARTSTAT"] = partstat
-                attendee.params.pop("RSVP", None)
-                found = True
-    return str(calendar.to_ical().decode()) if found else None
-
-
-def bumped(text: str) -> str:
-    """The object with its SEQUENCE raised and DTSTAMP renewed (an update to send)."""
-    calendar = load(text)
-    for component in _components(calendar):
-        sequence = int(component.get("sequence", 0))
-        component.pop("sequence", None)
-        component.add("sequence", sequence + 1)
-        component.pop("dtstamp", None)
-        component.add("dtstamp", utcnow())
-    return str(calendar.to_ical().decode())
-
-
-def sequence(text: str) -> int:
-    components = _components(load(text))
-    return max(int(c.get("sequence", 0)) for c in components)
-
-
-def imip(text: str, method: str) -> str:
-    """The iMIP message of the object: REQUEST (an invitation or its update) or CANCEL."""
-    calendar = load(text)
-    components = _components(calendar)
-    if method == "CANCEL":
-        for component in components:
-            component.pop("status", None)
-            component.add("status", "CANCELLED")
-    timezones = [c for c in calendar.subcomponents if c.name == "VTIMEZONE"]
-    message = wrap(*timezones, *components, method=method)
-    return str(message.to_ical().decode())
-
-
-def overridden(text: str, occurrence: datetime | date) -> str:
-    """The object with one occurrence of its recurrence excluded (EXDATE)."""
-    calendar = load(text)
-    master = next(c for c in _components(calendar) if "recurrence-id" not in c)
-    if "rrule" not in master:
-        raise Invalid("this event does not recur")
-    start = master["dtstart"].dt
-    if isinstance(start, datetime) and isinstance(occurrence, datetime) and start.tzinfo:
-        occurrence = occurrence.astimezone(start.tzinfo)
-    master.add("exdate", occurrence)
-    for component in list(calendar.subcomponents):
-        recurrence = component.get("recurrence-id")
-        if recurrence is not None and utc_moment(recurrence.dt) == utc_moment(occurrence):
-            calendar.subcomponents.remove(component)
-    return str(calendar.to_ical().decode())
-
-
 @dataclass(frozen=True)
 class Described:
     """An object's master as its editor needs it."""
@@ -388,7 +325,7 @@ class Described:
 
 def describe(text: str) -> Described:
     calendar = load(text)
-    components = _components(calendar)
+    components = entries(calendar)
     master = next((c for c in components if "recurrence-id" not in c), components[0])
     start = master["dtstart"].dt if "dtstart" in master else utcnow()
     end_prop = master.get("dtend") or master.get("due")
@@ -425,7 +362,7 @@ def replaced(text: str, fields: EventFields) -> str:
     """The object with its master made anew from `fields` (SEQUENCE raised, the answers of
     the attendees still invited kept) and its overridden instances as they were."""
     calendar = load(text)
-    components = _components(calendar)
+    components = entries(calendar)
     master = next((c for c in components if "recurrence-id" not in c), components[0])
     answered = {a.email.casefold(): a.partstat for a in _attendees(master)}
     fields.attendees = [

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from ..accounts.users import User
 from ..bus import Event, user_topic
-from ..calendars import store as calendars
+from ..calendars import events as calendar_events
+from ..calendars.events import Mailing
+from ..calendars.freebusy import busy as busy_times
 from ..calendars.ical import Attendee, EventFields, zone
 from ..calendars.policy import personal_calendar, space_calendar
-from ..calendars.store import Mailing
 from ..db import utcnow
 from ..errors import Conflict, Gone, Invalid
 from ..meeting.names import LOBBY_ROOM_PREFIX, generate_room_name
@@ -200,9 +201,16 @@ def voter_view(session: Session, token: str, base: str) -> VoterView:
 
 
 def answer(
-    session: Session, token: str, name: str, choices: dict[str, str], comment: str, base: str
+    session: Session,
+    token: str,
+    name: str,
+    choices: dict[str, str],
+    comment: str,
+    base: str,
+    user_id: int | None = None,
 ) -> tuple[VoterView, Events]:
-    """The invitee's answer (a second one replaces the first)."""
+    """The invitee's answer (a second one replaces the first); `user_id`: answered signed
+    in, so the account's e-mail address gets the invitation if the link had none."""  # fmt: skip
     poll, invite = invited(session, token)
     if not is_open(poll):
         raise Gone("this poll is closed")
@@ -213,6 +221,8 @@ def answer(
         found = PollAnswer(poll_id=poll.id, invite_id=invite.id)
         session.add(found)
     found.name = rules.clean_name(name)
+    if user_id is not None:
+        found.user_id = user_id
     found.choices = cleaned
     found.comment = rules.clean_text(comment, rules.MAX_COMMENT, "comment")
     found.updated_at = utcnow()
@@ -275,9 +285,9 @@ def close_poll(
         summary=poll.title, start=slot.starts_at.astimezone(tz),
         end=slot.ends_at.astimezone(tz), timezone=poll.timezone, description=description,
         location=link, url=link, attendees=_attendees(session, poll),
-        organizer=calendars.organizer_of(session, user_id, fallback_email),
+        organizer=calendar_events.organizer_of(session, user_id, fallback_email),
     )  # fmt: skip
-    detail, mailings, events = calendars.create_event(session, user_id, calendar.id, fields)
+    detail, mailings, events = calendar_events.create_event(session, user_id, calendar.id, fields)
     poll.closed_at = utcnow()
     poll.chosen_slot_id = slot.id
     poll.event_uid = detail.event.uid
@@ -292,5 +302,5 @@ def suggest_slots(
 ) -> list[tuple[datetime, datetime]]:
     """Candidate slots from the organiser's own free time (their calendars' busy periods)."""
     user = may_create(session, user_id, None)
-    busy = calendars.busy(session, user_id, user.name, start, end)
+    busy = busy_times(session, user_id, user.name, start, end)
     return rules.free_slots([(b.start, b.end) for b in busy], start, end, minutes, zone(timezone))

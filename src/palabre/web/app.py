@@ -170,7 +170,7 @@ def create_app(
     routes = [
         *auth_routes(auth),
         *api_routes(api),
-        *caldav_routes(auth.db),
+        *caldav_routes(auth.db, bus),
         *poll_page_routes(api),
         WebSocketRoute("/ws", websocket_endpoint),
         Route("/api/rooms", create_room, methods=["POST"]),

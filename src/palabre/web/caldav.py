@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from ..bus import Bus
 from ..caldav.server import caldav_asgi
 from ..db import Database
 
@@ -18,8 +19,8 @@ async def well_known(request: Request) -> Response:
     return RedirectResponse("/caldav/", status_code=301)
 
 
-def caldav_routes(db: Database) -> list[BaseRoute]:
+def caldav_routes(db: Database, bus: Bus) -> list[BaseRoute]:
     return [
         Route("/.well-known/caldav", well_known, methods=DAV_METHODS),
-        Mount("/caldav", app=caldav_asgi(db)),
+        Mount("/caldav", app=caldav_asgi(db, bus)),
     ]

@@ -13,6 +13,7 @@ import { tp } from "../planning/strings";
 import { ErrorNote, Loading, useAction, useLoad } from "../ui";
 import { useSpace } from "./Space";
 import { EventForm } from "./EventForm";
+import { MonthGrid } from "./MonthGrid";
 
 export function CalendarPage({ space: id }: { space?: number }) {
   return id === undefined ? <Week /> : <SpaceWeek space={id} />;
@@ -24,6 +25,12 @@ function SpaceWeek({ space: id }: { space: number }) {
 }
 
 type Span = "day" | "week" | "month";
+
+function daysFromToday(d: Date): number {
+  const now = new Date();
+  const today = new Date(now.getFullYear(), now.getMonth(), now.getDate());
+  return Math.round((new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() - today.getTime()) / 86_400_000);
+}
 
 /** The first day and the day after the last of the span holding today, moved by `n` spans. */
 function range(span: Span, n: number): [Date, Date] {
@@ -78,7 +85,13 @@ function Week({ space: id, name }: { space?: number; name?: string }) {
       {events.loading && !events.data ? (
         <Loading />
       ) : (
-        <Agenda start={start} end={end} events={events.data ?? []} onChange={events.reload} />
+        <>
+          {span === "month" && (
+            <MonthGrid start={start} events={events.data ?? []}
+              onDay={(d) => { setSpan("day"); setWeek(daysFromToday(d)); }} />
+          )}
+          <Agenda start={start} end={end} events={events.data ?? []} onChange={events.reload} />
+        </>
       )}
       {calendar && !calendar.writable && <p class="ws-muted">{tp("cal.readonly")}</p>}
       {calendar?.writable && (

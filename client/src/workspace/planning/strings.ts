@@ -6,6 +6,7 @@ import { lang } from "../i18n";
 const en = {
   "cal.title": "Calendar",
   "cal.mine": "My calendar",
+  "cal.eventsWord": "events",
   "cal.subscribe": "Subscription address (ICS)",
   "cal.import": "Import an .ics file",
   "cal.imported": "{n} events imported.",
@@ -127,6 +128,7 @@ export type PKey = keyof typeof en;
 const fr: Record<PKey, string> = {
   "cal.title": "Agenda",
   "cal.mine": "Mon agenda",
+  "cal.eventsWord": "événements",
   "cal.subscribe": "Adresse d'abonnement (ICS)",
   "cal.import": "Importer un fichier .ics",
   "cal.imported": "{n} événements importés.",

@@ -16,13 +16,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from ...calendars import store
+from ...calendars import events as event_ops
+from ...calendars import freebusy, store
+from ...calendars.events import Mailing
 from ...calendars.feed import feed_token, read_feed_token
 from ...calendars.ical import Attendee, EventFields, parse_moment
 from ...calendars.invitation_mail import event_mail
 from ...calendars.policy import calendar_access
 from ...calendars.rsvp import read_rsvp, rsvp_token
-from ...calendars.store import Mailing
 from ...calendars.views import BusyView, CalendarView, EventDetail, EventView
 from ...errors import Invalid, Refusal
 from ...notify.mail import MailError
@@ -108,7 +109,7 @@ async def _fields(call: Call, body: NewEvent, calendar_id: int) -> EventFields:
         url = f"{base_url(call.ctx, call.request)}/{room}"
         location = location or url
     organizer = await call.ctx.run(
-        store.organizer_of, call.me.user_id, parseaddr(call.ctx.settings.mail_from)[1]
+        event_ops.organizer_of, call.me.user_id, parseaddr(call.ctx.settings.mail_from)[1]
     )
     return EventFields(
         summary=body.summary,
@@ -171,7 +172,7 @@ async def create_event(call: Call) -> EventDetail:
     calendar_id = call.param("calendar_id")
     fields = await _fields(call, call.body, calendar_id)
     detail, mailings, events = await call.ctx.run(
-        store.create_event, call.me.user_id, calendar_id, fields
+        event_ops.create_event, call.me.user_id, calendar_id, fields
     )
     await call.ctx.publish(events)
     await send_mailings(call.ctx, call.request, mailings)
@@ -188,7 +189,7 @@ async def replace_event(call: Call) -> EventDetail:
     calendar_id = call.param("calendar_id")
     fields = await _fields(call, call.body, calendar_id)
     detail, mailings, events = await call.ctx.run(
-        store.replace_event, call.me.user_id, calendar_id, call.param("uid"), fields
+        event_ops.replace_event, call.me.user_id, calendar_id, call.param("uid"), fields
     )
     await call.ctx.publish(events)
     await send_mailings(call.ctx, call.request, mailings)
@@ -197,7 +198,7 @@ async def replace_event(call: Call) -> EventDetail:
 
 async def delete_event(call: Call) -> None:
     mailings, events = await call.ctx.run(
-        store.delete_event, call.me.user_id, call.param("calendar_id"), call.param("uid"),
+        event_ops.delete_event, call.me.user_id, call.param("calendar_id"), call.param("uid"),
         call.query("occurrence"),
     )  # fmt: skip
     await call.ctx.publish(events)
@@ -229,16 +230,16 @@ async def import_ics(call: Call) -> Imported:
 
 async def free_busy(call: Call) -> list[BusyView]:
     start, end = moment_query(call, "start"), moment_query(call, "end")
-    return await call.ctx.run(store.busy, call.me.user_id, call.param("name"), start, end)
+    return await call.ctx.run(freebusy.busy, call.me.user_id, call.param("name"), start, end)
 
 
-def _answer_view(answer: store.Answer) -> RsvpView:
+def _answer_view(answer: event_ops.Answer) -> RsvpView:
     return RsvpView(summary=answer.summary, start=answer.start, partstat=answer.partstat)
 
 
 async def get_rsvp(call: Call) -> RsvpView:
     object_id, email = read_rsvp(call.ctx.secret, call.param("token"))
-    return _answer_view(await call.ctx.run(store.rsvp_state, object_id, email))
+    return _answer_view(await call.ctx.run(event_ops.rsvp_state, object_id, email))
 
 
 async def answer_rsvp(call: Call) -> RsvpView:
@@ -246,7 +247,7 @@ async def answer_rsvp(call: Call) -> RsvpView:
     if body.partstat.upper() not in ("ACCEPTED", "TENTATIVE", "DECLINED"):
         raise Invalid("partstat is ACCEPTED, TENTATIVE or DECLINED")
     object_id, email = read_rsvp(call.ctx.secret, call.param("token"))
-    answer = await call.ctx.apply(store.answer_rsvp, object_id, email, body.partstat)
+    answer = await call.ctx.apply(event_ops.answer_rsvp, object_id, email, body.partstat)
     return _answer_view(answer)
 
 
@@ -318,10 +319,10 @@ def routes(ctx: ApiContext) -> list[Route]:
                     partstat = str(form.get("answer", "")).upper()
                 if partstat not in ("ACCEPTED", "TENTATIVE", "DECLINED"):
                     raise Invalid("no answer")
-                answer = await ctx.apply(store.answer_rsvp, object_id, email, partstat)
+                answer = await ctx.apply(event_ops.answer_rsvp, object_id, email, partstat)
                 done = t["done"].format(answer=t[answer.partstat])
                 return _page(lang, f'<p role="status">{html.escape(done)}</p>')
-            answer = await ctx.run(store.rsvp_state, object_id, email)
+            answer = await ctx.run(event_ops.rsvp_state, object_id, email)
         except Refusal:
             return _page(lang, f"<p>{html.escape(t['gone'])}</p>", 404)
         asked = (request.query_params.get("answer") or answer.partstat).upper()

@@ -158,9 +158,10 @@ async def get_invite(call: Call) -> VoterView:
 
 async def answer(call: Call) -> VoterView:
     body: NewAnswer = call.body
+    me = call.principal.user_id if call.principal is not None else None
     return await call.ctx.apply(
         store.answer, call.param("token"), body.name, body.choices, body.comment,
-        base_url(call.ctx, call.request),
+        base_url(call.ctx, call.request), me,
     )  # fmt: skip
 
 

@@ -10,8 +10,9 @@ from datetime import datetime
 
 import msgspec
 
-from ...tasks import store
-from ...tasks.store import CardChanges, Filters
+from ...tasks import cards, store
+from ...tasks.cards import CardChanges
+from ...tasks.store import Filters
 from ...tasks.views import (
     BoardSummary,
     BoardView,
@@ -118,32 +119,32 @@ async def delete_list(call: Call) -> None:
 
 async def create_card(call: Call) -> CardView:
     return await call.ctx.apply(
-        store.create_card, call.me.user_id, call.param("list_id"), call.body.title
+        cards.create_card, call.me.user_id, call.param("list_id"), call.body.title
     )
 
 
 async def get_card(call: Call) -> CardDetail:
-    return await call.ctx.run(store.get_card, call.me.user_id, call.param("card_id"))
+    return await call.ctx.run(cards.get_card, call.me.user_id, call.param("card_id"))
 
 
 async def edit_card(call: Call) -> CardView:
     return await call.ctx.apply(
-        store.edit_card, call.me.user_id, call.param("card_id"), _changes(call.body)
+        cards.edit_card, call.me.user_id, call.param("card_id"), _changes(call.body)
     )
 
 
 async def delete_card(call: Call) -> None:
-    await call.ctx.apply(store.delete_card, call.me.user_id, call.param("card_id"))
+    await call.ctx.apply(cards.delete_card, call.me.user_id, call.param("card_id"))
 
 
 async def add_comment(call: Call) -> CommentView:
     return await call.ctx.apply(
-        store.add_comment, call.me.user_id, call.param("card_id"), call.body.body
+        cards.add_comment, call.me.user_id, call.param("card_id"), call.body.body
     )
 
 
 async def my_tasks(call: Call) -> list[MyTask]:
-    return await call.ctx.run(store.my_tasks, call.me.user_id)
+    return await call.ctx.run(cards.my_tasks, call.me.user_id)
 
 
 B = "/api/boards/{board_id:int}"
@@ -180,7 +181,7 @@ ENDPOINTS = [
 
 async def remind_due(ctx: ApiContext) -> None:
     """The reminders job: assignees hear of their cards due within a day."""
-    events = await ctx.run(store.remind_due)
+    events = await ctx.run(cards.remind_due)
     await ctx.publish(events)
 
 
