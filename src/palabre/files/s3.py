@@ -38,7 +38,10 @@ class S3Store(BlobStore):
             region_name=region,
             config=Config(
                 s3={"addressing_style": "path"},
-                retries={"max_attempts": 3, "mode": "standard"},
+                # An S3 server may answer InternalError or SlowDown under load (SeaweedFS
+                # did, to an UploadPart, on a busy machine, three times in a row): retried
+                # with botocore's exponential backoff, each part being idempotent.
+                retries={"max_attempts": 10, "mode": "standard"},
                 max_pool_connections=32,
             ),
         )
