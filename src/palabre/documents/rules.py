@@ -109,18 +109,6 @@ def subtree(parents: Mapping[str, str | None], root: str) -> list[str]:
     return order
 
 
-def position_between(before: float | None, after: float | None) -> float:
-    """A position between two siblings' (None: no sibling on that side)."""
-    if before is None and after is None:
-        return 1.0
-    if before is None:
-        assert after is not None
-        return after - 1.0
-    if after is None:
-        return before + 1.0
-    return (before + after) / 2
-
-
 def version_due(
     changed_since_version: bool, quiet_for: float, quiet: float = QUIET_SECONDS
 ) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..bus import Event, documents_topic
 from ..db import utcnow
 from ..errors import Forbidden, Invalid
+from ..positions import position_between
 from ..spaces.store import record
 from . import log, rules
 from .content import copy_update
@@ -94,7 +95,7 @@ def create_document(
         parent_id=parent_id,
         kind=kind,
         title=rules.clean_title(title),
-        position=rules.position_between(last, None),
+        position=position_between(last, None),
         created_by=user_id,
     )
     session.add(document)
@@ -160,7 +161,7 @@ def edit_document(
             before_pos = siblings[index].position
             after_pos = siblings[index + 1].position if index + 1 < len(siblings) else None
         document.parent_id = parent_id
-        document.position = rules.position_between(before_pos, after_pos)
+        document.position = position_between(before_pos, after_pos)
     document.updated_at = utcnow()
     record(session, document.space_id, user_id, "document.changed", document.title)
     return document_view(document), document_event(document, "document.changed")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..db import utcnow
 from ..errors import Invalid, NotFound
 from ..notify.store import add_notification
+from ..positions import position_between
 from ..spaces.models import Member
 from . import rules
 from .models import Board, Card, CardActivity, CardAssignee, CardComment, TaskList
@@ -34,7 +35,7 @@ def create_card(
     last = session.scalar(select(func.max(Card.position)).where(Card.list_id == found.id))
     card = Card(board_id=board.id, list_id=found.id,
                 title=rules.clean_title(title, rules.MAX_CARD_TITLE),
-                position=rules.position_between(last, None), created_by=user_id)  # fmt: skip
+                position=position_between(last, None), created_by=user_id)  # fmt: skip
     session.add(card)
     session.flush()
     _log(session, card, user_id, "created", card.title)
@@ -79,7 +80,7 @@ def _move(session: Session, board: Board, card: Card, changes: CardChanges) -> N
         raise Invalid("no such list on this board")
     rows = session.execute(select(Card.id, Card.position).where(Card.list_id == target)
                            .order_by(Card.position, Card.id))  # fmt: skip
-    card.position = rules.position_between(*neighbours([(i, p) for i, p in rows], card.id,
+    card.position = position_between(*neighbours([(i, p) for i, p in rows], card.id,
                                                         changes.after))  # fmt: skip
     card.list_id = target
     _log(session, card, None, "moved", found.title)

@@ -1,5 +1,5 @@
-"""The rules of task boards, pure: titles, labels, checklists, positions between neighbours,
-and the filters (mine, due soon, label)."""
+"""The rules of task boards, pure: titles, labels, checklists and the filters (mine, due soon,
+label); positions between neighbours are palabre.positions'."""
 
 from __future__ import annotations
 
@@ -48,18 +48,6 @@ def clean_checklist(items: Sequence[Any]) -> list[dict[str, Any]]:
             raise Invalid("a checklist item has 1 to 512 characters")
         cleaned.append({"text": text, "done": bool(getattr(item, "done", False))})
     return cleaned
-
-
-def position_between(before: float | None, after: float | None) -> float:
-    """A position after `before` and before `after` (None: no neighbour on that side)."""
-    if before is None and after is None:
-        return 1.0
-    if before is None:
-        assert after is not None
-        return after - 1.0
-    if after is None:
-        return before + 1.0
-    return (before + after) / 2
 
 
 def due_soon(due_at: datetime | None, now: datetime, days: int) -> bool:

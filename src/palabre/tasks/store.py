@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..bus import Event, space_topic
 from ..db import utcnow
 from ..errors import Invalid
+from ..positions import position_between
 from . import rules
 from .models import Board, Card, CardAssignee, TaskList
 from .policy import board_access, list_access, space_tasks
@@ -150,7 +151,7 @@ def create_list(
     board = board_access(session, user_id, board_id, "write")
     last = session.scalar(select(func.max(TaskList.position)).where(TaskList.board_id == board.id))
     found = TaskList(board_id=board.id, title=rules.clean_title(title),
-                     position=rules.position_between(last, None))  # fmt: skip
+                     position=position_between(last, None))  # fmt: skip
     session.add(found)
     session.flush()
     return ListView(id=found.id, title=found.title, position=found.position, cards=[]), changed(
@@ -169,7 +170,7 @@ def edit_list(
         rows = session.execute(select(TaskList.id, TaskList.position)
                                .where(TaskList.board_id == board.id)
                                .order_by(TaskList.position, TaskList.id))  # fmt: skip
-        found.position = rules.position_between(*neighbours([(i, p) for i, p in rows],
+        found.position = position_between(*neighbours([(i, p) for i, p in rows],
                                                              found.id, after))  # fmt: skip
     session.flush()
     return ListView(id=found.id, title=found.title, position=found.position, cards=[]), changed(
