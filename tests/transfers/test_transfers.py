@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from palabre.accounts.users import User
 from palabre.db import utcnow
@@ -21,14 +18,6 @@ from smtp_server import SmtpServer
 from workspace import Workspace
 
 CONTENT = b"rapport annuel " * 1000
-
-
-@pytest.fixture
-def ws(tmp_path: Path, smtp: SmtpServer) -> Iterator[Workspace]:
-    made = Workspace(f"sqlite:///{tmp_path / 'palabre.db'}", data_dir=str(tmp_path / "data"),
-                     public_url="http://testserver", **smtp.settings)  # fmt: skip
-    yield made
-    made.close()
 
 
 def person(ws: Workspace, name: str, guest: bool = False) -> Any:
