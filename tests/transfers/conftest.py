@@ -1,5 +1,5 @@
-"""The transfers tests' workspace: SQLite, its blobs in the test's directory, its e-mail
-sent to the test SMTP server."""
+"""The transfers tests' workspace: SQLite then PostgreSQL, its blobs in the test's
+directory, its e-mail sent to the test SMTP server."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from workspace import Workspace
 
 
 @pytest.fixture
-def ws(tmp_path: Path, smtp: SmtpServer) -> Iterator[Workspace]:
-    made = Workspace(f"sqlite:///{tmp_path / 'palabre.db'}", data_dir=str(tmp_path / "data"),
+def ws(database_url: str, tmp_path: Path, smtp: SmtpServer) -> Iterator[Workspace]:
+    made = Workspace(database_url, data_dir=str(tmp_path / "data"),
                      public_url="http://testserver", **smtp.settings)  # fmt: skip
     yield made
     made.close()

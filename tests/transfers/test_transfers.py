@@ -12,6 +12,7 @@ from typing import Any
 
 from palabre.accounts.users import User
 from palabre.db import utcnow
+from palabre.files.sweep import sweep
 from palabre.transfers.models import Transfer
 from palabre.web.api.transfers import purge
 from smtp_server import SmtpServer
@@ -128,3 +129,16 @@ def test_a_guest_voucher_sends_files_to_its_agent(ws: Workspace, smtp: SmtpServe
     assert outsider.post(f"/api/v/{token}/files", params={"name": "x"}, content=b"x"
                          ).status_code == 410  # used  # fmt: skip
     assert agent.get("/api/vouchers").json()[0]["used_at"]
+
+
+def test_the_files_sweep_leaves_a_transfers_blobs(ws: Workspace, smtp: SmtpServer) -> None:
+    alice = person(ws, "alice")
+    transfer = sent(alice, ["bob@example.org"])
+    token = link_in(smtp, "bob@example.org")
+    store = ws.app.state.api.blobs
+    orphan = store.put([b"plus personne"]).key
+    uploads = Path(ws.settings.data_dir or "") / "uploads"
+    assert sweep(ws.db, store, uploads, grace=timedelta(seconds=-60)) == 1  # the orphan only
+    assert not store.exists(orphan)
+    got = ws.anonymous().get(f"/api/t/{token}/files/{transfer['files'][0]['id']}")
+    assert got.status_code == 200 and got.content == CONTENT

@@ -325,6 +325,12 @@ def purge(session: Session) -> list[str]:
     return keys
 
 
+def held(session: Session, keys: list[str]) -> set[str]:
+    """Those of `keys` a transfer's file holds (so that the files' sweep leaves them)."""
+    return set(session.scalars(select(TransferFile.blob_key).where(
+        TransferFile.blob_key.in_(keys))))  # fmt: skip
+
+
 # Guest vouchers.
 
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from ...errors import Invalid
 from ...files.blobs import TooLarge
+from ...files.sweep import KEEPERS
 from ...notify.mail import MailError
 from ...transfers import store
 from ...transfers.store import Link, Received, TransferView, VoucherMade, VoucherView
@@ -190,6 +191,7 @@ async def purge(ctx: ApiContext) -> None:
 
 PURGE = Job("transfers.purge", 600.0, purge)
 JOBS.append(PURGE)
+KEEPERS.append(store.held)
 
 T: Any = ("transfers",)
 PATH = "/api/transfers/{transfer_id}"
