@@ -1,0 +1,138 @@
+// The sender's transfers (/spaces/transfers): a new transfer (files, recipients' e-mail
+// addresses, a message, an expiry of 1, 7 or 30 days), then the list of transfers with, per
+// recipient, when they opened the page and downloaded each file; extend or revoke.
+
+import { useState } from "preact/hooks";
+import { fmtSize } from "../files/upload";
+import { fmtDate, fmtDateTime } from "../format";
+import { t } from "../i18n";
+import * as api from "../transfers/api";
+import { ErrorNote, Loading, useAction, useLoad } from "../ui";
+
+const DAYS = [1, 7, 30];
+
+export function TransfersPage() {
+  const list = useLoad(api.listTransfers, []);
+  return (
+    <section class="ws-card ws-transfers" aria-labelledby="transfers-title">
+      <h1 id="transfers-title" tabIndex={-1}>
+        {t("transfers.title")}
+      </h1>
+      <NewTransfer onSent={list.reload} />
+      <h2>{t("transfers.sent")}</h2>
+      {list.loading && !list.data && <Loading />}
+      <ErrorNote error={list.error} />
+      {list.data?.length === 0 && <p class="ws-muted">{t("transfers.none")}</p>}
+      <ul class="ws-transfer-list">
+        {(list.data ?? []).map((x) => (
+          <TransferItem key={x.id} transfer={x} onChange={list.reload} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+async function sendAll(files: File[], to: string, message: string, days: number): Promise<void> {
+  const draft = await api.createTransfer(message, days);
+  for (const f of files) await api.addFile(draft.id, f);
+  const recipients = to.split(/[\s,;]+/).filter((s) => s.includes("@"));
+  await api.sendTransfer(draft.id, recipients);
+}
+
+function NewTransfer({ onSent }: { onSent: () => void }) {
+  const [files, setFiles] = useState<File[]>([]);
+  const [to, setTo] = useState("");
+  const [message, setMessage] = useState("");
+  const [days, setDays] = useState(7);
+  const send = useAction(async () => {
+    await sendAll(files, to, message, days);
+    setFiles([]);
+    setTo("");
+    setMessage("");
+    onSent();
+  });
+  return (
+    <form class="ws-form ws-transfer-new" onSubmit={(e) => (e.preventDefault(), void send.run())}>
+      <label for="transfer-files">{t("transfers.files")}</label>
+      <input id="transfer-files" type="file" multiple onChange={(e) => setFiles([...(e.currentTarget.files ?? [])])} />
+      {files.length > 0 && <p class="ws-muted">{files.map((f) => `${f.name} (${fmtSize(f.size)})`).join(", ")}</p>}
+      <label for="transfer-to">{t("transfers.to")}</label>
+      <input id="transfer-to" type="text" inputMode="email" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+      <label for="transfer-message">{t("transfers.message")}</label>
+      <textarea id="transfer-message" rows={3} value={message} onInput={(e) => setMessage(e.currentTarget.value)} />
+      <label for="transfer-days">{t("transfers.expiry")}</label>
+      <select id="transfer-days" value={days} onChange={(e) => setDays(Number(e.currentTarget.value))}>
+        {DAYS.map((d) => (
+          <option key={d} value={d}>
+            {t(d === 1 ? "transfers.day" : "transfers.days", { n: d })}
+          </option>
+        ))}
+      </select>
+      <button type="submit" class="btn primary" id="transfer-send" disabled={send.busy || !files.length || !to}>
+        {send.busy ? t("transfers.sending") : t("transfers.send")}
+      </button>
+      <ErrorNote error={send.error} />
+    </form>
+  );
+}
+
+function TransferItem({ transfer: x, onChange }: { transfer: api.Transfer; onChange: () => void }) {
+  const act = useAction(async (fn: () => Promise<unknown>) => {
+    await fn();
+    onChange();
+  });
+  const live = x.state === "sent";
+  return (
+    <li class="ws-transfer" data-transfer={x.id}>
+      <p>
+        <strong>{x.files.map((f) => f.name).join(", ") || t("transfers.purged")}</strong>{" "}
+        <span class={`ws-transfer-state ${x.state}`}>{t(`transfers.state.${x.state}`)}</span>
+      </p>
+      {x.expires_at && <p class="ws-muted">{t("transfers.until", { date: fmtDate(x.expires_at) })}</p>}
+      <ul class="ws-receipts">
+        {x.recipients.map((r) => (
+          <RecipientLine key={r.id} recipient={r} files={x.files} />
+        ))}
+      </ul>
+      <div class="ws-actions">
+        {live && (
+          <button type="button" class="btn" onClick={() => void act.run(() => api.extendTransfer(x.id, 30))}>
+            {t("transfers.extend")}
+          </button>
+        )}
+        {live && (
+          <button type="button" class="btn danger" onClick={() => void act.run(() => api.revokeTransfer(x.id))}>
+            {t("transfers.revoke")}
+          </button>
+        )}
+        <a class="btn" href={api.auditUrl(x.id)} download>
+          {t("transfers.audit")}
+        </a>
+      </div>
+      <ErrorNote error={act.error} />
+    </li>
+  );
+}
+
+function RecipientLine({ recipient: r, files }: { recipient: api.Recipient; files: api.TransferFile[] }) {
+  const opened = r.receipts.find((x) => x.action === "open");
+  const firstOf = (id: string) => r.receipts.find((x) => x.action === "download" && x.file_id === id);
+  return (
+    <li class="ws-receipt" data-recipient={r.email}>
+      <span class="ws-receipt-who">{r.email}</span>{" "}
+      <span class="ws-muted">
+        {opened ? t("transfers.opened", { at: fmtDateTime(opened.at) }) : t("transfers.notOpened")}
+      </span>
+      <ul>
+        {files.map((f) => {
+          const got = firstOf(f.id);
+          return (
+            <li key={f.id} class={got ? "ws-downloaded" : undefined}>
+              {f.name}: {got ? t("transfers.downloaded", { at: fmtDateTime(got.at) }) : t("transfers.notDownloaded")}
+            </li>
+          );
+        })}
+      </ul>
+    </li>
+  );
+}

@@ -1,0 +1,75 @@
+// Large transfers (/api/transfers, the sender's; /api/t/<token>, a recipient's link, no
+// account): a draft gets files (their bytes POSTed), then is sent to e-mail addresses.
+
+import { ApiError, call, csrfToken } from "../api";
+
+export interface TransferFile {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+  content_type: string;
+}
+export interface Receipt {
+  action: "open" | "download";
+  file_id: string | null;
+  name: string;
+  at: string;
+}
+export interface Recipient {
+  id: number;
+  email: string;
+  first_download_at: string | null;
+  receipts: Receipt[];
+}
+export interface Transfer {
+  id: string;
+  message: string;
+  days: number;
+  sender_name: string;
+  created_at: string;
+  sent_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  state: "draft" | "sent" | "expired" | "revoked";
+  files: TransferFile[];
+  recipients: Recipient[];
+}
+export interface Received {
+  sender_name: string;
+  message: string;
+  expires_at: string | null;
+  files: TransferFile[];
+}
+
+const T = (id: string) => `/api/transfers/${encodeURIComponent(id)}`;
+
+export const listTransfers = () => call<Transfer[]>("GET", "/api/transfers");
+export const createTransfer = (message: string, days: number) =>
+  call<Transfer>("POST", "/api/transfers", { message, days });
+export const sendTransfer = (id: string, recipients: string[]) =>
+  call<Transfer>("POST", `${T(id)}/send`, { recipients });
+export const extendTransfer = (id: string, days: number) => call<Transfer>("POST", `${T(id)}/extend`, { days });
+export const revokeTransfer = (id: string) => call<Transfer>("DELETE", T(id));
+export const auditUrl = (id: string) => `${T(id)}/audit.csv`;
+
+async function checked(res: Response): Promise<Response> {
+  if (res.ok) return res;
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  throw new ApiError(res.status, body?.error?.code ?? String(res.status), body?.error?.message ?? res.statusText);
+}
+
+export async function addFile(id: string, file: File): Promise<void> {
+  const headers: Record<string, string> = {};
+  const csrf = await csrfToken();
+  if (csrf) headers["X-CSRF-Token"] = csrf;
+  const url = `${T(id)}/files?name=${encodeURIComponent(file.name)}`;
+  await checked(await fetch(url, { method: "POST", body: file, headers, credentials: "same-origin" }));
+}
+
+const R = (token: string) => `/api/t/${encodeURIComponent(token)}`;
+
+export async function openReceived(token: string): Promise<Received> {
+  return (await (await checked(await fetch(R(token), { credentials: "omit" }))).json()) as Received;
+}
+export const fileUrl = (token: string, file: string) => `${R(token)}/files/${encodeURIComponent(file)}`;
