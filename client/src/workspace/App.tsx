@@ -23,6 +23,7 @@ import { FilesPage } from "./pages/Files";
 import { SharedPage } from "./pages/Shared";
 import { ReceivedPage } from "./pages/Received";
 import { TransfersPage } from "./pages/Transfers";
+import { VoucherPage } from "./pages/Voucher";
 import { DocumentPage } from "./pages/Document";
 import { CalendarPage } from "./pages/Calendar";
 import { BoardsPage } from "./pages/Boards";
@@ -116,6 +117,7 @@ function soloPage(r: Route) {
   if (r.name === "invite") return <InvitePage token={r.token} />;
   if (r.name === "shared") return <SharedPage token={r.token} />;
   if (r.name === "received") return <ReceivedPage token={r.token} />;
+  if (r.name === "voucher") return <VoucherPage token={r.token} />;
   return null;
 }
 
@@ -143,6 +145,7 @@ const TITLES: Record<Route["name"], Key> = {
   shared: "title.shared",
   transfers: "title.transfers",
   received: "title.received",
+  voucher: "title.voucher",
   notfound: "title.notfound",
 };
 

@@ -30,6 +30,7 @@ export type Route =
   | { name: "shared"; token: string }
   | { name: "transfers" }
   | { name: "received"; token: string }
+  | { name: "voucher"; token: string }
   | { name: "notfound" };
 
 const int = (s: string | undefined | null): number | undefined => {
@@ -43,6 +44,7 @@ export function parse(pathname: string, search: string): Route {
   if (seg[0] === "invite" && seg[1]) return { name: "invite", token: seg[1] };
   if (seg[0] === "s" && seg[1] && !seg[2]) return { name: "shared", token: seg[1] };
   if (seg[0] === "t" && seg[1] && !seg[2]) return { name: "received", token: seg[1] };
+  if (seg[0] === "v" && seg[1] && !seg[2]) return { name: "voucher", token: seg[1] };
   if (seg[0] !== "spaces") return { name: "notfound" };
   const [, a, b, c, d] = seg;
   if (a === undefined) return { name: "home" };

@@ -455,6 +455,16 @@ export const en = {
   "received.title": "{name} sent you files",
   "received.until": "Available until {date}",
   "received.download": "Download {name}",
+  "voucher.heading": "Let someone send you files",
+  "voucher.help": "A voucher is a link for one person without an account to send you files (valid 7 days, used once).",
+  "voucher.make": "Make a voucher link",
+  "voucher.link": "Voucher link",
+  "voucher.count": "Unused vouchers: {n}",
+  "voucher.title": "Send files",
+  "voucher.name": "Your name",
+  "voucher.email": "Your e-mail address",
+  "voucher.done": "Sent. Thank you!",
+  "title.voucher": "Send files",
 };
 
 export type Key = keyof typeof en;
@@ -914,4 +924,14 @@ export const fr: Record<Key, string> = {
   "received.title": "{name} vous a envoyé des fichiers",
   "received.until": "Disponible jusqu’au {date}",
   "received.download": "Télécharger {name}",
+  "voucher.heading": "Recevoir des fichiers d’une personne extérieure",
+  "voucher.help": "Un bon d’envoi est un lien pour qu’une personne sans compte vous envoie des fichiers (valable 7 jours, une fois).",
+  "voucher.make": "Créer un bon d’envoi",
+  "voucher.link": "Lien du bon d’envoi",
+  "voucher.count": "Bons non utilisés : {n}",
+  "voucher.title": "Envoyer des fichiers",
+  "voucher.name": "Votre nom",
+  "voucher.email": "Votre adresse e-mail",
+  "voucher.done": "Envoyé. Merci !",
+  "title.voucher": "Envoyer des fichiers",
 };

@@ -28,6 +28,7 @@ export function TransfersPage() {
           <TransferItem key={x.id} transfer={x} onChange={list.reload} />
         ))}
       </ul>
+      <Vouchers />
     </section>
   );
 }
@@ -134,5 +135,32 @@ function RecipientLine({ recipient: r, files }: { recipient: api.Recipient; file
         })}
       </ul>
     </li>
+  );
+}
+
+/** Vouchers: a link for one outsider to send me files. */
+export function Vouchers() {
+  const list = useLoad(api.listVouchers, []);
+  const [made, setMade] = useState("");
+  const make = useAction(async () => {
+    const v = await api.makeVoucher("", 7);
+    setMade(location.origin + v.path);
+    list.reload();
+  });
+  return (
+    <div class="ws-vouchers">
+      <h2>{t("voucher.heading")}</h2>
+      <p class="ws-muted">{t("voucher.help")}</p>
+      <button type="button" class="btn" id="voucher-make" disabled={make.busy} onClick={() => void make.run()}>
+        {t("voucher.make")}
+      </button>
+      {made && (
+        <p>
+          <input id="voucher-link" readOnly value={made} aria-label={t("voucher.link")} onFocus={(e) => e.currentTarget.select()} />
+        </p>
+      )}
+      <ErrorNote error={make.error} />
+      <p class="ws-muted">{t("voucher.count", { n: (list.data ?? []).filter((v) => !v.used_at).length })}</p>
+    </div>
   );
 }

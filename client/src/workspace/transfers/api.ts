@@ -73,3 +73,24 @@ export async function openReceived(token: string): Promise<Received> {
   return (await (await checked(await fetch(R(token), { credentials: "omit" }))).json()) as Received;
 }
 export const fileUrl = (token: string, file: string) => `${R(token)}/files/${encodeURIComponent(file)}`;
+
+export interface Voucher {
+  id: string;
+  label: string;
+  expires_at: string;
+  used_at: string | null;
+  transfer_id: string | null;
+}
+export const makeVoucher = (label: string, days: number) =>
+  call<{ voucher: Voucher; token: string; path: string }>("POST", "/api/vouchers", { label, days });
+export const listVouchers = () => call<Voucher[]>("GET", "/api/vouchers");
+
+const V = (token: string) => `/api/v/${encodeURIComponent(token)}`;
+
+/** An outsider's files, with a voucher (no account), then sent to the voucher's agent. */
+export async function voucherSend(token: string, files: File[], who: { name: string; email: string; message: string }) {
+  for (const f of files)
+    await checked(await fetch(`${V(token)}/files?name=${encodeURIComponent(f.name)}`, { method: "POST", body: f, credentials: "omit" }));
+  const headers = { "Content-Type": "application/json" };
+  await checked(await fetch(`${V(token)}/send`, { method: "POST", body: JSON.stringify(who), headers, credentials: "omit" }));
+}
