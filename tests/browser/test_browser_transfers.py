@@ -1,7 +1,8 @@
 """A large transfer in a real browser at phone width (390x844), in French: Alice sends a file
 to Bob from her transfers page; Bob's link is read from the test SMTP server and opened in a
 second browser without an account, the file downloaded (the bytes sent); Alice's page then
-shows Bob's receipt and she gets the first-download e-mail."""
+shows Bob's receipt and she gets the first-download e-mail. Then a voucher Alice makes lets
+someone without an account send her a file."""
 
 from __future__ import annotations
 
@@ -74,6 +75,24 @@ async def test_send_a_transfer_and_see_the_receipt(
     line = alice.locator(".ws-receipt", has_text="bob@example.org")
     await wait_for(line.inner_text, lambda t: "ouvert le" in t and "téléchargé le" in t,
                    what="Bob's receipt")  # fmt: skip
+
+    # A voucher: Olga, without an account, sends Alice a file with it.
+    await alice.click("#voucher-make")
+    voucher = await alice.locator("#voucher-link").input_value()
+    assert "/v/plv_" in voucher
+    await bob.goto(voucher)
+    await bob.fill("#voucher-name", "Olga")
+    await bob.set_input_files("#voucher-files", [str(sent)])
+    await bob.click("#voucher-send")
+    await bob.locator("h1", has_text="Merci").wait_for()
+    await assert_fits_phone(bob, "the voucher page")
+    await assert_axe_clean(bob, "the voucher page")
+
+    async def to_alice() -> list[str]:
+        with smtp.lock:
+            return [m["subject"] for r, m in smtp.messages if "alice@example.org" in r]
+
+    await wait_for(to_alice, lambda s: any("Olga" in x for x in s), what="Olga's e-mail to Alice")
     await bob_ctx.close()
     await ctx.close()
     assert console.errors == [] and bob_console.errors == [], (console.errors, bob_console.errors)
