@@ -142,3 +142,19 @@ def test_the_files_sweep_leaves_a_transfers_blobs(ws: Workspace, smtp: SmtpServe
     assert not store.exists(orphan)
     got = ws.anonymous().get(f"/api/t/{token}/files/{transfer['files'][0]['id']}")
     assert got.status_code == 200 and got.content == CONTENT
+
+
+def test_a_transfer_holds_at_most_its_size_limit(tmp_path: Path) -> None:
+    ws = Workspace(f"sqlite:///{tmp_path / 'p.db'}", data_dir=str(tmp_path / "data"),
+                   transfer_max_size=10)  # fmt: skip
+    try:
+        alice = person(ws, "alice")
+        tid = alice.post("/api/transfers", json={"days": 1}).json()["id"]
+        files = f"/api/transfers/{tid}/files"
+        assert alice.post(files, params={"name": "a"}, content=b"123456").status_code == 201
+        assert alice.post(files, params={"name": "b"}, content=b"12345").status_code == 400
+        assert alice.post(files, params={"name": "c"}, content=b"1234").status_code == 201
+        assert len(blob_files(ws)) == 2  # nothing of the refused one is kept
+        assert alice.post(files, params={"name": "a"}, content=b"").status_code == 400  # taken
+    finally:
+        ws.close()
