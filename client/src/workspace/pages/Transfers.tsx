@@ -33,9 +33,16 @@ export function TransfersPage() {
   );
 }
 
-async function sendAll(files: File[], to: string, message: string, days: number): Promise<void> {
+type Progress = (sent: number, total: number) => void;
+
+async function sendAll(files: File[], to: string, message: string, days: number, progress: Progress): Promise<void> {
   const draft = await api.createTransfer(message, days);
-  for (const f of files) await api.addFile(draft.id, f);
+  const total = files.reduce((n, f) => n + f.size, 0);
+  let before = 0;
+  for (const f of files) {
+    await api.addFile(draft.id, f, (sent) => progress(before + sent, total));
+    before += f.size;
+  }
   const recipients = to.split(/[\s,;]+/).filter((s) => s.includes("@"));
   await api.sendTransfer(draft.id, recipients);
 }
@@ -45,8 +52,9 @@ function NewTransfer({ onSent }: { onSent: () => void }) {
   const [to, setTo] = useState("");
   const [message, setMessage] = useState("");
   const [days, setDays] = useState(7);
+  const [sent, setSent] = useState<[number, number] | null>(null);
   const send = useAction(async () => {
-    await sendAll(files, to, message, days);
+    await sendAll(files, to, message, days, (n, total) => setSent([n, total])).finally(() => setSent(null));
     setFiles([]);
     setTo("");
     setMessage("");
@@ -72,6 +80,11 @@ function NewTransfer({ onSent }: { onSent: () => void }) {
       <button type="submit" class="btn primary" id="transfer-send" disabled={send.busy || !files.length || !to}>
         {send.busy ? t("transfers.sending") : t("transfers.send")}
       </button>
+      {sent && (
+        <p class="ws-upload" role="status">
+          <progress max={sent[1]} value={sent[0]} aria-label={t("transfers.sending")} /> {fmtSize(sent[0])} / {fmtSize(sent[1])}
+        </p>
+      )}
       <ErrorNote error={send.error} />
     </form>
   );

@@ -59,12 +59,28 @@ async function checked(res: Response): Promise<Response> {
   throw new ApiError(res.status, body?.error?.code ?? String(res.status), body?.error?.message ?? res.statusText);
 }
 
-export async function addFile(id: string, file: File): Promise<void> {
-  const headers: Record<string, string> = {};
+/** A file's bytes into a draft; `progress(sent, total)` as they go. */
+export async function addFile(id: string, file: File, progress?: (sent: number, total: number) => void): Promise<void> {
   const csrf = await csrfToken();
-  if (csrf) headers["X-CSRF-Token"] = csrf;
   const url = `${T(id)}/files?name=${encodeURIComponent(file.name)}`;
-  await checked(await fetch(url, { method: "POST", body: file, headers, credentials: "same-origin" }));
+  await new Promise<void>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    if (csrf) xhr.setRequestHeader("X-CSRF-Token", csrf);
+    xhr.upload.onprogress = (e) => progress?.(e.loaded, e.total || file.size);
+    xhr.onerror = () => reject(new ApiError(0, "network", "upload failed"));
+    xhr.onload = () => {
+      if (xhr.status < 300) return resolve();
+      let err: { code?: string; message?: string } | undefined;
+      try {
+        err = (JSON.parse(xhr.responseText) as { error?: { code?: string; message?: string } }).error;
+      } catch {
+        /* not JSON */
+      }
+      reject(new ApiError(xhr.status, err?.code ?? String(xhr.status), err?.message ?? xhr.statusText));
+    };
+    xhr.send(file);
+  });
 }
 
 const R = (token: string) => `/api/t/${encodeURIComponent(token)}`;
