@@ -66,7 +66,7 @@ export function mount(root: HTMLElement, next: (root: HTMLElement) => Dispose): 
 
 /** The workspace's pages: /spaces/... and /invite/<token> (client/src/workspace/). */
 export function isWorkspacePath(pathname: string): boolean {
-  return /^\/(spaces|invite)(\/|$)/.test(pathname) || /^\/s\/pls_[\w-]+$/.test(pathname);
+  return /^\/(spaces|invite)(\/|$)/.test(pathname) || /^\/(s\/pls|t\/plt|v\/plv)_[\w-]+$/.test(pathname);
 }
 
 let workspaceShown = false;

@@ -61,6 +61,7 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     s3_region: str = "us-east-1"
     s3_prefix: str = "blobs/"  # where in the bucket the blobs go
     files_quota: int = 10 << 30  # bytes a space's files may hold unless an admin sets another
+    transfer_max_size: int = 2 << 30  # bytes one transfer's files may hold (up to tens of GB)
     # Web security.
     # Reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
     trusted_proxies: list[str] = msgspec.field(default_factory=lambda: ["127.0.0.1", "::1"])
@@ -146,6 +147,7 @@ OPTIONS: list[tuple[str, type, str]] = [
     ("s3_prefix", str, "S3 key prefix of the blobs, to share a bucket (default blobs/)"),
     ("files_quota", int, "bytes a space's files may hold unless an admin sets another "
      "(default 10 GiB)"),
+    ("transfer_max_size", int, "bytes the files of one transfer may hold (default 2 GiB)"),
     ("trusted_proxies", str, "addresses of reverse proxies whose X-Forwarded-Proto and "
      "X-Forwarded-For are believed, comma-separated (default 127.0.0.1,::1)"),
     ("frame_ancestors", str, "CSP frame-ancestors: origins that may embed Palabre in a frame "

@@ -208,6 +208,7 @@ def test_every_endpoint_of_the_api_is_in_a_matrix() -> None:
     from palabre.web.api import polls as polls_api
     from palabre.web.api import shares as shares_api
     from palabre.web.api import tasks as tasks_api
+    from palabre.web.api import transfers as transfers_api
 
     here = {spaces, lifecycle, activity, members, invitations, tokens, meeting, notify, me,
             sign_in_links}  # fmt: skip
@@ -221,6 +222,7 @@ def test_every_endpoint_of_the_api_is_in_a_matrix() -> None:
         calendars_api,
         polls_api,
         tasks_api,
+        transfers_api,
     )
     covered = {id(e) for module in (*here, *elsewhere) for e in module.ENDPOINTS}
     assert [f"{e.method} {e.path}" for e in ENDPOINTS if id(e) not in covered] == []

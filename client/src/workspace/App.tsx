@@ -21,6 +21,9 @@ import { InvitePage } from "./pages/Invite";
 import { DocumentsPage } from "./pages/Documents";
 import { FilesPage } from "./pages/Files";
 import { SharedPage } from "./pages/Shared";
+import { ReceivedPage } from "./pages/Received";
+import { TransfersPage } from "./pages/Transfers";
+import { VoucherPage } from "./pages/Voucher";
 import { DocumentPage } from "./pages/Document";
 import { CalendarPage } from "./pages/Calendar";
 import { BoardsPage } from "./pages/Boards";
@@ -113,6 +116,8 @@ export function App() {
 function soloPage(r: Route) {
   if (r.name === "invite") return <InvitePage token={r.token} />;
   if (r.name === "shared") return <SharedPage token={r.token} />;
+  if (r.name === "received") return <ReceivedPage token={r.token} />;
+  if (r.name === "voucher") return <VoucherPage token={r.token} />;
   return null;
 }
 
@@ -138,6 +143,9 @@ const TITLES: Record<Route["name"], Key> = {
   settings: "title.settings",
   invite: "title.invite",
   shared: "title.shared",
+  transfers: "title.transfers",
+  received: "title.received",
+  voucher: "title.voucher",
   notfound: "title.notfound",
 };
 
@@ -187,6 +195,8 @@ function Page({ r }: { r: Route }) {
       return <CalendarPage />;
     case "mytasks":
       return <MyTasksPage />;
+    case "transfers":
+      return <TransfersPage />;
     case "polls":
       return <PollsPage space={r.space} />;
     case "poll":

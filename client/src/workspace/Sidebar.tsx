@@ -88,6 +88,17 @@ export function Sidebar({ onClose }: { onClose: () => void }) {
       <h2 class="ws-nav-title">
         <Link href={paths.search("")}>{t("nav.search")}</Link>
       </h2>
+      <TransfersLink current={r.name === "transfers"} />
     </nav>
+  );
+}
+
+function TransfersLink({ current }: { current: boolean }) {
+  return (
+    <h2 class="ws-nav-title">
+      <Link href={paths.transfers()} aria-current={current ? "page" : undefined}>
+        {t("nav.transfers")}
+      </Link>
+    </h2>
   );
 }

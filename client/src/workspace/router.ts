@@ -28,6 +28,9 @@ export type Route =
   | { name: "settings" }
   | { name: "invite"; token: string }
   | { name: "shared"; token: string }
+  | { name: "transfers" }
+  | { name: "received"; token: string }
+  | { name: "voucher"; token: string }
   | { name: "notfound" };
 
 const int = (s: string | undefined | null): number | undefined => {
@@ -40,6 +43,8 @@ export function parse(pathname: string, search: string): Route {
   const seg = pathname.replace(/\/+$/, "").split("/").slice(1).map(decodeURIComponent);
   if (seg[0] === "invite" && seg[1]) return { name: "invite", token: seg[1] };
   if (seg[0] === "s" && seg[1] && !seg[2]) return { name: "shared", token: seg[1] };
+  if (seg[0] === "t" && seg[1] && !seg[2]) return { name: "received", token: seg[1] };
+  if (seg[0] === "v" && seg[1] && !seg[2]) return { name: "voucher", token: seg[1] };
   if (seg[0] !== "spaces") return { name: "notfound" };
   const [, a, b, c, d] = seg;
   if (a === undefined) return { name: "home" };
@@ -49,6 +54,7 @@ export function parse(pathname: string, search: string): Route {
   if (a === "polls" && !b) return { name: "polls", space: int(q.get("space")) };
   if (a === "calendar" && !b) return { name: "mycalendar" };
   if (a === "tasks" && !b) return { name: "mytasks" };
+  if (a === "transfers" && !b) return { name: "transfers" };
   if (a === "polls" && b && /^[0-9a-f]{32}$/.test(b) && !c) return { name: "poll", poll: b };
   const thread = int(q.get("thread"));
   const message = int(q.get("message"));
@@ -126,6 +132,7 @@ export const paths = {
   search: (q: string, space?: number) => `/spaces/search${query({ q, space })}`,
   notifications: () => "/spaces/notifications",
   settings: () => "/spaces/settings",
+  transfers: () => "/spaces/transfers",
 };
 
 function query(extra?: Record<string, string | number | undefined>): string {

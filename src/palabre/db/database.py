@@ -38,6 +38,7 @@ MODELS = (
     "palabre.calendars.models",
     "palabre.polls.models",
     "palabre.tasks.models",
+    "palabre.transfers.models",
 )
 
 

@@ -1,11 +1,13 @@
 """The files' housekeeping, run as a periodic job: tus uploads past their expiry go (their
 rows and their bytes on disk), and blobs no version names any more (a space deleted with
 its files, a write cut between the blob and its row) are removed once older than a day, so
-nothing being written right now is touched."""
+nothing being written right now is touched. Other packages keeping blobs in the same store
+(transfers) add to KEEPERS a function naming which of some keys they still hold."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +20,9 @@ from .models import FileUpload, FileVersion
 from .uploads import upload_path
 
 GRACE = timedelta(days=1)
+
+# (session, keys) -> the keys of those a package still holds (beside the files' versions).
+KEEPERS: list[Callable[[Session, list[str]], set[str]]] = []
 
 
 def expired_uploads(session: Session) -> list[str]:
@@ -44,6 +49,8 @@ def sweep(db: Database, store: BlobStore, uploads: Path, grace: timedelta = GRAC
     with db.session() as session:
         named = set(session.scalars(select(FileVersion.blob_key).where(
             FileVersion.blob_key.in_(old))))  # fmt: skip
+        for keeper in KEEPERS:
+            named |= keeper(session, old)
     removed = 0
     for key in old:
         if key not in named:

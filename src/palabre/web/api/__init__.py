@@ -48,6 +48,7 @@ from . import (
     spaces,
     tasks,
     tokens,
+    transfers,
     tus,
 )
 from .endpoints import ApiContext, Endpoint, openapi, routes
@@ -71,6 +72,7 @@ ENDPOINTS: list[Endpoint] = [
     *polls.ENDPOINTS,
     *tasks.ENDPOINTS,
     *shares.ENDPOINTS,
+    *transfers.ENDPOINTS,
 ]
 
 
