@@ -121,6 +121,16 @@ const en = {
   "boards.comments": "Comments",
   "boards.comment": "A comment",
   "boards.send": "Send",
+  "boards.attachments": "Attachments",
+  "boards.noAttachment": "No file attached.",
+  "boards.attach": "Attach a file of the space",
+  "boards.attachThis": "Attach {name}",
+  "boards.detach": "Detach {name}",
+  "boards.download": "Download",
+  "boards.filterFiles": "Filter the files",
+  "boards.filesTop": "Files",
+  "boards.openFolder": "Open the folder {name}",
+  "boards.noFile": "No file here.",
 };
 
 export type PKey = keyof typeof en;
@@ -243,6 +253,16 @@ const fr: Record<PKey, string> = {
   "boards.comments": "Commentaires",
   "boards.comment": "Un commentaire",
   "boards.send": "Envoyer",
+  "boards.attachments": "Pièces jointes",
+  "boards.noAttachment": "Aucun fichier joint.",
+  "boards.attach": "Joindre un fichier de l'espace",
+  "boards.attachThis": "Joindre {name}",
+  "boards.detach": "Retirer {name}",
+  "boards.download": "Télécharger",
+  "boards.filterFiles": "Filtrer les fichiers",
+  "boards.filesTop": "Fichiers",
+  "boards.openFolder": "Ouvrir le dossier {name}",
+  "boards.noFile": "Aucun fichier ici.",
 };
 
 export function tp(key: PKey, vars?: Record<string, string | number>): string {
