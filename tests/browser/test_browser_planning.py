@@ -89,6 +89,17 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     await alice.locator("#cal-month td.today button").click()
     await alice.locator("#cal-month").wait_for(state="detached")
     await alice.locator(".ws-event", has_text="Point hebdo").first.wait_for()
+    # The subscription address, made anew: the old one stops.
+    await alice.click("#cal-subscribe")
+    feed = alice.locator("#cal-feed")
+    await feed.wait_for()
+    old = await feed.input_value()
+    await alice.click("#cal-renew")
+    await alice.locator(".ws-dialog .btn.danger").click()
+    await wait_for(lambda: feed.input_value(), lambda value: value != old)
+    status_js = "async (u) => (await fetch(u)).status"
+    assert await alice.evaluate(status_js, old) == 404
+    assert await alice.evaluate(status_js, await feed.input_value()) == 200
 
     # A poll with two invitees who have no account.
     await alice.goto(f"{base}/spaces/polls?space={space['id']}")

@@ -122,6 +122,7 @@ export const deleteEvent = (c: number, uid: string, occurrence?: string) =>
   call<void>("DELETE", `/api/calendars/${c}/events/${encodeURIComponent(uid)}`, undefined, { occurrence });
 
 export const subscription = (c: number) => call<{ url: string }>("GET", `/api/calendars/${c}/subscription`);
+export const renewSubscription = (c: number) => call<{ url: string }>("POST", `/api/calendars/${c}/subscription`);
 export async function importIcs(c: number, text: string): Promise<{ imported: number }> {
   const csrf = await csrfToken();
   const res = await fetch(`/api/calendars/${c}/import`, {
