@@ -2,7 +2,8 @@
 weekly event with the space's meeting link to her space's calendar and finds it in the
 week's agenda with its Join link; she runs a meeting poll with two invitees who have no
 account (they answer on their links' pages, which show no e-mail address), closes it, and
-finds the event in her calendar, its meeting room, and the invitation in Ann's mail.
+finds the event in her calendar, its meeting room, and the invitation in Ann's mail. On a
+board, a card moves with the keyboard and gets a comment and an attached file of the space.
 Checked with axe-core, the page's CSP left on."""
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ SETUP_JS = """async () => {
 EVENTS_JS = """async (c) => {
   const q = new URLSearchParams({start: '2030-01-01T00:00:00Z', end: '2030-02-01T00:00:00Z'});
   return (await (await fetch(`/api/calendars/${c}/events?${q}`)).json());
+}"""
+
+UPLOAD_JS = """async (s) => {
+  const csrf = (await (await fetch('/api/me')).json()).csrf;
+  const r = await fetch(`/api/spaces/${s}/files/upload?name=notes.txt`, {method: 'POST',
+    headers: {'X-CSRF-Token': csrf, 'Content-Type': 'text/plain'}, body: 'des notes'});
+  return {status: r.status, body: await r.text()};
 }"""
 
 
@@ -81,6 +89,17 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     await alice.locator("#cal-month td.today button").click()
     await alice.locator("#cal-month").wait_for(state="detached")
     await alice.locator(".ws-event", has_text="Point hebdo").first.wait_for()
+    # The subscription address, made anew: the old one stops.
+    await alice.click("#cal-subscribe")
+    feed = alice.locator("#cal-feed")
+    await feed.wait_for()
+    old = await feed.input_value()
+    await alice.click("#cal-renew")
+    await alice.locator(".ws-dialog .btn.danger").click()
+    await wait_for(lambda: feed.input_value(), lambda value: value != old)
+    status_js = "async (u) => (await fetch(u)).status"
+    assert await alice.evaluate(status_js, old) == 404
+    assert await alice.evaluate(status_js, await feed.input_value()) == 200
 
     # A poll with two invitees who have no account.
     await alice.goto(f"{base}/spaces/polls?space={space['id']}")
@@ -170,6 +189,15 @@ async def test_a_board_whose_card_moves_with_the_keyboard(
     await alice.fill("#card-comment", "On it")
     await alice.locator("#card-comment").press("Enter")
     await alice.locator(".ws-dialog li", has_text="On it").wait_for()
+    # A file of the space attached from the card's picker, its download link listed.
+    uploaded = await alice.evaluate(UPLOAD_JS, space["id"])
+    assert uploaded["status"] == 201, uploaded
+    await alice.click("#card-attach")
+    await alice.locator("#card-file-picker button", has_text="notes.txt").click()
+    link = alice.locator("#card-attachment-list a", has_text="notes.txt")
+    await link.wait_for()
+    assert "/api/files/" in (await link.get_attribute("href") or "")
+    await assert_fits_phone(alice, "a card with an attachment")
     await assert_axe_clean(alice, "a card")
     await alice.click("#card-close")
     assert console.csp_violations() == []

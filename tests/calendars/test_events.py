@@ -190,3 +190,16 @@ def test_import_subscription_and_reminders(workspace: Workspace) -> None:
     # A forged address, or another's calendar: nothing.
     assert workspace.anonymous().get(path[:-3] + "abc").status_code == 404
     assert bob.get(f"/api/calendars/{mine}/subscription").status_code == 404
+    assert bob.post(f"/api/calendars/{mine}/subscription").status_code == 404
+    # Regenerated: the new address works, the old one is gone, and so on.
+    new = alice.post(f"/api/calendars/{mine}/subscription")
+    assert new.status_code == 200, new.text
+    newer = new.json()["url"].removeprefix("http://testserver")
+    assert newer != path
+    assert alice.get(f"/api/calendars/{mine}/subscription").json()["url"] == new.json()["url"]
+    assert workspace.anonymous().get(path).status_code == 404
+    assert workspace.anonymous().get(newer).status_code == 200
+    again = alice.post(f"/api/calendars/{mine}/subscription").json()["url"]
+    assert workspace.anonymous().get(newer).status_code == 404
+    latest = workspace.anonymous().get(again.removeprefix("http://testserver"))
+    assert latest.status_code == 200 and "With a reminder" in latest.text

@@ -69,6 +69,8 @@ CASES = [
     Case("DELETE", P + "/{own_uid}", status(401, 404, 404, 404, 404, 204)),
     Case("GET", S[:-7] + "/subscription", status(401, 404, 200, 200, 200, 200)),
     Case("GET", P[:-7] + "/subscription", status(401, 404, 404, 404, 404, 200)),
+    Case("POST", S[:-7] + "/subscription", status(401, 404, 200, 200, 200, 200)),
+    Case("POST", P[:-7] + "/subscription", status(401, 404, 404, 404, 404, 200)),
     Case("POST", S[:-7] + "/import", status(401, 404, 403, 403, 200, 200), raw=ICS),
     Case("POST", P[:-7] + "/import", status(401, 404, 404, 404, 404, 200), raw=ICS),
     Case("GET", "/api/freebusy/{owner}" + RANGE, status(401, 200, 404, 200, 200, 200)),

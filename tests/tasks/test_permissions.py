@@ -4,9 +4,12 @@ stranger gets 404 and learns nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from calendars.kit import add_member
@@ -28,7 +31,7 @@ def write(ok: int) -> tuple[int, ...]:
 @dataclass(frozen=True)
 class Case:
     method: str
-    path: str  # with {space}, {board}, {list}, {card}
+    path: str  # with {space}, {board}, {list}, {card}, {file} (attached), {other} (not)
     want: tuple[int, ...]
     body: dict[str, Any] | None = None
 
@@ -47,11 +50,35 @@ CASES = [
     Case("PATCH", "/api/cards/{card}", write(200), {"done": True}),
     Case("DELETE", "/api/cards/{card}", write(204)),
     Case("POST", "/api/cards/{card}/comments", write(201), {"body": "Hi"}),
+    Case("POST", "/api/cards/{card}/attachments", write(201), {"file": "{other}"}),
+    Case("DELETE", "/api/cards/{card}/attachments/{file}", write(204)),
     Case("GET", "/api/tasks/mine", (401, 200, 200, 200, 200, 200)),
 ]
 
 
-def test_every_tasks_endpoint_by_everyone(workspace: Workspace) -> None:
+@pytest.fixture
+def files_workspace(database_url: str, tmp_path: Path) -> Iterator[Workspace]:
+    """The workspace API, its files' blobs in this test's directory (attachments)."""
+    ws = Workspace(database_url, data_dir=str(tmp_path / "data"))
+    yield ws
+    ws.close()
+
+
+def attached(owner: TestClient, space: int, card_id: int) -> dict[str, str]:
+    """A file attached to the card, another not: both of the space."""
+    ids = []
+    for name in ("attached.txt", "other.txt"):
+        sent = owner.post(f"/api/spaces/{space}/files/upload", params={"name": name},
+                          content=SECRET.encode())  # fmt: skip
+        assert sent.status_code == 201, sent.text
+        ids.append(sent.json()["id"])
+    done = owner.post(f"/api/cards/{card_id}/attachments", json={"file": ids[0]})
+    assert done.status_code == 201, done.text
+    return {"file": ids[0], "other": ids[1]}
+
+
+def test_every_tasks_endpoint_by_everyone(files_workspace: Workspace) -> None:
+    workspace = files_workspace
     owner = workspace.person("olga")
     clients: dict[str, TestClient] = {
         "stranger": workspace.person("sam"),
@@ -70,10 +97,14 @@ def test_every_tasks_endpoint_by_everyone(workspace: Workspace) -> None:
     for case in CASES:
         for index, caller in enumerate(CALLERS):
             board, (todo,) = board_with_lists(owner, space, SECRET)
-            values = {"space": space, "board": board, "list": todo,
-                      "card": card(owner, todo, SECRET)}  # fmt: skip
+            values: dict[str, Any] = {"space": space, "board": board, "list": todo,
+                                      "card": card(owner, todo, SECRET)}  # fmt: skip
+            if "attachments" in case.path:
+                values |= attached(owner, space, values["card"])
             client = workspace.anonymous() if caller == "anonymous" else clients[caller]
-            kw: dict[str, Any] = {} if case.body is None else {"json": case.body}
+            body = {k: v.format(**values) if isinstance(v, str) else v
+                    for k, v in (case.body or {}).items()}  # fmt: skip
+            kw: dict[str, Any] = {} if case.body is None else {"json": body}
             response = client.request(case.method, case.path.format(**values), **kw)
             if response.status_code != case.want[index]:
                 wrong.append(f"{case.method} {case.path} as {caller}: {response.status_code} "
@@ -85,7 +116,7 @@ def test_every_tasks_endpoint_by_everyone(workspace: Workspace) -> None:
 
 def test_the_matrix_tries_every_tasks_endpoint() -> None:
     names = {"{space}": "{space_id:int}", "{board}": "{board_id:int}", "{list}": "{list_id:int}",
-             "{card}": "{card_id:int}"}  # fmt: skip
+             "{card}": "{card_id:int}", "{file}": "{file_id}"}  # fmt: skip
     tried = set()
     for c in CASES:
         path = c.path

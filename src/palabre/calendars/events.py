@@ -1,6 +1,7 @@
 """Events made, replaced and deleted through the API, with the iMIP messages their attendees
 get (invitations, updates, cancellations, sent once committed), and an attendee's answer by
-their signed link."""
+their signed link. An attendee whose address is a Palabre account's also gets a
+notification (notify, kind `event`) when invited."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..accounts.users import User
 from ..errors import NotFound
+from ..notify.store import add_notification
 from . import ical, itip
 from .ical import Attendee, EventFields
 from .models import Calendar, CalendarObject
@@ -56,17 +59,44 @@ def _guests(attendees: list[Attendee], organizer: Attendee | None) -> list[Atten
     return [a for a in attendees if a.email.casefold() != own]
 
 
+def accounts_of(session: Session, attendees: list[Attendee]) -> list[int]:
+    """The accounts whose e-mail address is one of the attendees' (case aside)."""
+    emails = sorted({a.email.casefold() for a in attendees if a.email})
+    if not emails:
+        return []
+    query = select(User.id).where(func.lower(User.email).in_(emails)).order_by(User.id)
+    return list(session.scalars(query))
+
+
+def notify_invited(
+    session: Session, user_id: int, guests: list[Attendee], fields: EventFields
+) -> Events:
+    """A notification to each invited attendee who has an account, but the one inviting."""
+    # Its time as the organiser gave it, in the event's zone (a day alone if all day).
+    start = (f"{fields.start:%Y-%m-%d %H:%M}" if isinstance(fields.start, datetime)
+             else fields.start.isoformat())  # fmt: skip
+    told: Events = []
+    for uid in accounts_of(session, guests):
+        if uid != user_id:
+            _, event = add_notification(session, uid, "event", text=f"{fields.summary} · {start}",
+                                        actor_id=user_id)  # fmt: skip
+            told.append(event)
+    return told
+
+
 def create_event(
-    session: Session, user_id: int, calendar_id: int, fields: EventFields
+    session: Session, user_id: int, calendar_id: int, fields: EventFields, notify: bool = True
 ) -> tuple[EventDetail, list[Mailing], Events]:
-    """A new event; invitations to its attendees."""
+    """A new event; invitations to its attendees (`notify`: also in-app, to those with an
+    account)."""
     access = calendar_access(session, user_id, calendar_id, "write")
     uid = f"{uuid.uuid4().hex}@palabre"
     text = ical.event_ics(uid, fields)
     found = put_object(session, access.calendar, text, None, user_id)
     guests = _guests(fields.attendees, fields.organizer)
     mailings = [_mailing(found, "REQUEST", guests, text)] if guests else []
-    return detail(calendar_id, text, True), mailings, changed(access.calendar, uid)
+    told = notify_invited(session, user_id, guests, fields) if notify else []
+    return detail(calendar_id, text, True), mailings, [*changed(access.calendar, uid), *told]
 
 
 def _writable_event(
@@ -99,7 +129,10 @@ def replace_event(
         mailings.append(_mailing(found, "REQUEST", kept, text))
     if gone:
         mailings.append(_mailing(found, "CANCEL", gone, text))
-    return detail(calendar_id, text, True), mailings, changed(calendar, uid)
+    was = {a.email.casefold() for a in before.attendees}
+    told = notify_invited(session, user_id, [a for a in kept if a.email.casefold() not in was],
+                          fields)  # fmt: skip
+    return detail(calendar_id, text, True), mailings, [*changed(calendar, uid), *told]
 
 
 def delete_event(

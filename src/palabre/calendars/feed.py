@@ -1,6 +1,7 @@
 """A calendar as one iCalendar file and back: the feed of a subscription URL (read-only,
 secret: signed with the installation's secret, and good while its holder may read the
-calendar) and the import of a file (each UID one object). Pure, but for the signature."""
+calendar and has not regenerated it: the token then carries the new key) and the import of a
+file (each UID one object). Pure, but for the signature."""
 
 from __future__ import annotations
 
@@ -17,18 +18,24 @@ SALT = "palabre.calendars.feed"
 MAX_IMPORT = 2000  # objects in one file
 
 
-def feed_token(secret: bytes, calendar_id: int, user_id: int) -> str:
-    return str(URLSafeSerializer(secret, salt=SALT).dumps([calendar_id, user_id]))
+def feed_token(secret: bytes, calendar_id: int, user_id: int, key: str | None = None) -> str:
+    """The token of a subscription address; `key`: the one its holder last regenerated
+    (None: never, the first address)."""
+    value: list[int | str] = [calendar_id, user_id] if key is None else [calendar_id, user_id, key]
+    return str(URLSafeSerializer(secret, salt=SALT).dumps(value))
 
 
-def read_feed_token(secret: bytes, token: str) -> tuple[int, int]:
+def read_feed_token(secret: bytes, token: str) -> tuple[int, int, str | None]:
+    """The calendar, the holder and the key a token names; NotFound if forged."""
     try:
         value = URLSafeSerializer(secret, salt=SALT).loads(token) if len(token) < 512 else None
     except BadSignature:
         value = None
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
+    if not (isinstance(value, list) and len(value) in (2, 3)
+            and all(isinstance(v, int) for v in value[:2])
+            and all(isinstance(v, str) for v in value[2:])):  # fmt: skip
         raise NotFound("no such calendar")
-    return value[0], value[1]
+    return value[0], value[1], value[2] if len(value) == 3 else None
 
 
 def merged(texts: Iterable[str], name: str) -> str:

@@ -1,6 +1,7 @@
 """The tables of calendars: a calendar (a person's or a space's), its objects (events and
 to-dos, each kept as the iCalendar text a client sent or Palabre made, with the columns a
-range query needs) and the log of changes that CalDAV's sync tokens count on."""
+range query needs), the log of changes that CalDAV's sync tokens count on, and the keys of
+subscription addresses that were regenerated (CalendarFeed)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,19 @@ class CalendarChange(Base):
     href: Mapped[str] = mapped_column(String(255))
     revision: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(default=False)
+
+
+class CalendarFeed(Base):
+    """The key of a person's subscription address of a calendar, once they regenerated it:
+    only an address carrying this key is then good (the earlier ones 404)."""
+
+    __tablename__ = "calendar_feeds"
+
+    calendar_id: Mapped[int] = mapped_column(
+        ForeignKey("calendars.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)

@@ -6,6 +6,8 @@ replaces and deletes events with their invitations; freebusy.py tells busy times
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +21,7 @@ from ..spaces.models import Member, Space
 from . import ical
 from .feed import merged as feed_file
 from .feed import split
-from .models import Calendar, CalendarChange, CalendarObject
+from .models import Calendar, CalendarChange, CalendarFeed, CalendarObject
 from .policy import calendar_access, personal_calendar, space_calendar
 from .views import CalendarView, EventDetail, EventView, event_view, iso
 
@@ -170,9 +172,38 @@ def get_event(session: Session, user_id: int, calendar_id: int, uid: str) -> Eve
     return detail(calendar_id, found.ics, access.writable)
 
 
-def feed(session: Session, user_id: int, calendar_id: int) -> str:
-    """The whole calendar as one iCalendar file, for a subscription."""
+def feed_key(session: Session, user_id: int, calendar_id: int) -> str | None:
+    """The key of the person's current subscription address (None: never regenerated)."""
+    calendar_access(session, user_id, calendar_id, "read")
+    row = session.get(CalendarFeed, (calendar_id, user_id))
+    return row.key if row is not None else None
+
+
+def regenerate_feed(session: Session, user_id: int, calendar_id: int) -> str:
+    """A new key for the person's subscription address: the earlier addresses no longer
+    work."""
+    calendar_access(session, user_id, calendar_id, "read")
+    row = session.get(CalendarFeed, (calendar_id, user_id))
+    if row is None:
+        row = CalendarFeed(calendar_id=calendar_id, user_id=user_id)
+        session.add(row)
+    row.key = secrets.token_urlsafe(24)
+    row.created_at = utcnow()
+    session.flush()
+    return row.key
+
+
+def feed(session: Session, user_id: int, calendar_id: int, key: str | None = None) -> str:
+    """The whole calendar as one iCalendar file, for a subscription whose address carried
+    `key`: NotFound unless it is the person's current one."""
     access = calendar_access(session, user_id, calendar_id, "read")
+    row = session.get(CalendarFeed, (calendar_id, user_id))
+    if row is None:
+        good = key is None
+    else:
+        good = key is not None and hmac.compare_digest(key.encode(), row.key.encode())
+    if not good:
+        raise NotFound("no such calendar")
     rows = session.scalars(
         select(CalendarObject.ics).where(CalendarObject.calendar_id == calendar_id)
     )

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, Moment, utcnow
 
-KINDS = ("mention", "reply", "invitation", "direct", "task", "poll")  # task: assigned a card
+# task: a card assigned or due soon; poll: a poll answered or closed; event: invited to an event
+KINDS = ("mention", "reply", "invitation", "direct", "task", "poll", "event")
 
 
 class Notification(Base):

@@ -1,7 +1,8 @@
 """Meeting polls: made by an organiser with their slots and invitation links, answered by
 link, tallied, exported as CSV, and closed on a slot, which makes the event (in the
-organiser's or the space's calendar), its meeting room with the lobby on, and the iMIP
-invitations of those who answered with an e-mail address. `base`: the server's address, for
+organiser's or the space's calendar), its meeting room with the lobby on, the iMIP
+invitations of those who answered with an e-mail address, and a notification to those who
+answered with an account. `base`: the server's address, for
 the links."""
 
 from __future__ import annotations
@@ -287,14 +288,31 @@ def close_poll(
         location=link, url=link, attendees=_attendees(session, poll),
         organizer=calendar_events.organizer_of(session, user_id, fallback_email),
     )  # fmt: skip
-    detail, mailings, events = calendar_events.create_event(session, user_id, calendar.id, fields)
+    detail, mailings, events = calendar_events.create_event(
+        session, user_id, calendar.id, fields, notify=False
+    )
     poll.closed_at = utcnow()
     poll.chosen_slot_id = slot.id
     poll.event_uid = detail.event.uid
     poll.room = room
     session.flush()
     closed: Event = {"type": "poll.closed", "poll": poll.id}
-    return poll_view(session, poll, base), mailings, [*events, (user_topic(user_id), closed)]
+    told = _notify_closed(session, poll, fields, _slot_label(slot, tz))
+    return poll_view(session, poll, base), mailings, [*events, (user_topic(user_id), closed),
+                                                      *told]  # fmt: skip
+
+
+def _notify_closed(session: Session, poll: Poll, fields: EventFields, chosen: str) -> Events:
+    """Those who answered with an account (signed in, or by their address) hear of the
+    chosen slot; the organiser does not."""
+    users = {a.user_id for a in _answers(session, poll.id) if a.user_id is not None}
+    users |= set(calendar_events.accounts_of(session, fields.attendees))
+    told: Events = []
+    for uid in sorted(users - {poll.owner_id}):
+        _, event = add_notification(session, uid, "poll", text=f"✓ {poll.title}: {chosen}",
+                                    space_id=poll.space_id)  # fmt: skip
+        told.append(event)
+    return told
 
 
 def suggest_slots(

@@ -17,6 +17,7 @@ from ..notify.store import add_notification
 from ..positions import position_between
 from ..spaces.models import Member
 from . import rules
+from .attachments import attachments_of
 from .models import Board, Card, CardActivity, CardAssignee, CardComment, TaskList
 from .policy import card_access, list_access, space_tasks
 from .store import Events, assignees_of, card_view, changed, neighbours
@@ -141,7 +142,7 @@ def delete_card(session: Session, user_id: int, card_id: int) -> tuple[None, Eve
 
 
 def get_card(session: Session, user_id: int, card_id: int) -> CardDetail:
-    _, card = card_access(session, user_id, card_id, "read")
+    board, card = card_access(session, user_id, card_id, "read")
     comments = session.scalars(select(CardComment).where(CardComment.card_id == card.id)
                                .order_by(CardComment.id))  # fmt: skip
     activity = session.scalars(select(CardActivity).where(CardActivity.card_id == card.id)
@@ -152,6 +153,7 @@ def get_card(session: Session, user_id: int, card_id: int) -> CardDetail:
                   for c in comments],
         activity=[ActivityView(actor=a.actor_id, verb=a.verb, detail=a.detail,
                                created_at=a.created_at) for a in activity],
+        attachments=attachments_of(session, user_id, board, card.id),
     )  # fmt: skip
 
 

@@ -1,5 +1,5 @@
 """The tables of task boards: a board of a space, its lists, their cards (with assignees,
-due date, labels, a checklist), the cards' comments and activity."""
+due date, labels, a checklist), the cards' comments, activity and attached files."""
 
 from __future__ import annotations
 
@@ -90,3 +90,20 @@ class CardActivity(Base):
     verb: Mapped[str] = mapped_column(String(32))  # created, moved, edited, done, reopened...
     detail: Mapped[str] = mapped_column(String(256), default="")
     created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+
+
+class CardAttachment(Base):
+    """A file of the card's space attached to it (the file stays in the space's files)."""
+
+    __tablename__ = "card_attachments"
+
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True
+    )
+    file_id: Mapped[str] = mapped_column(
+        ForeignKey("file_nodes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    added_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)

@@ -65,10 +65,24 @@ class ActivityView(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
+class AttachmentView(msgspec.Struct, kw_only=True):
+    """A space file attached to a card; `url` downloads it (the files API)."""
+
+    file: str
+    name: str
+    size: int
+    content_type: str
+    url: str
+    added_by: int | None
+    added_at: datetime
+
+
 class CardDetail(msgspec.Struct, kw_only=True):
     card: CardView
     comments: list[CommentView]
     activity: list[ActivityView]
+    # Only for one who may read the space's files (else empty); trashed files left out.
+    attachments: list[AttachmentView] = msgspec.field(default_factory=list)
 
 
 class MyTask(msgspec.Struct, kw_only=True):

@@ -10,7 +10,7 @@ import * as cal from "../planning/api";
 import type { CalEvent } from "../planning/api";
 import { addDays, browserZone, dayOf, isoDate, weekStart } from "../planning/dates";
 import { tp } from "../planning/strings";
-import { ErrorNote, Loading, useAction, useLoad } from "../ui";
+import { Confirm, ErrorNote, Loading, useAction, useLoad } from "../ui";
 import { useSpace } from "./Space";
 import { EventForm } from "./EventForm";
 import { MonthGrid } from "./MonthGrid";
@@ -165,11 +165,13 @@ function EventItem({ event: e, onChange }: { event: CalEvent; onChange: () => vo
   );
 }
 
-/** The calendar's secret subscription address, and an .ics file imported. */
+/** The calendar's secret subscription address (regenerated: the old one stops), and an
+ * .ics file imported. */
 function Exchange(props: { calendar: number; writable: boolean; onChange: () => void }) {
   const [url, setUrl] = useState("");
   const [count, setCount] = useState<number | null>(null);
   const show = useAction(async () => setUrl((await cal.subscription(props.calendar)).url));
+  const [renewing, setRenewing] = useState(false);
   const load = useAction(async (file: File) => {
     setCount((await cal.importIcs(props.calendar, await file.text())).imported);
     props.onChange();
@@ -183,6 +185,9 @@ function Exchange(props: { calendar: number; writable: boolean; onChange: () => 
         <>
           <label for="cal-feed" class="sr-only">{tp("cal.subscribe")}</label>
           <input id="cal-feed" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
+          <button type="button" class="btn" id="cal-renew" onClick={() => setRenewing(true)}>
+            {tp("cal.renew")}
+          </button>
         </>
       )}
       {props.writable && (
@@ -193,6 +198,11 @@ function Exchange(props: { calendar: number; writable: boolean; onChange: () => 
         </span>
       )}
       {count !== null && <p role="status">{tp("cal.imported", { n: count })}</p>}
+      {renewing && (
+        <Confirm title={tp("cal.renew")} body={tp("cal.renew.confirm")} ok={tp("cal.renew")} danger
+          onClose={() => setRenewing(false)}
+          onOk={async () => setUrl((await cal.renewSubscription(props.calendar)).url)} />
+      )}
       <ErrorNote error={show.error || load.error} />
     </div>
   );

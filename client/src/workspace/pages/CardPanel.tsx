@@ -1,5 +1,6 @@
 // A card opened: its title, Markdown description, due date, labels, checklist, assignees
-// (members of the space), comments and activity; changes saved with one button.
+// (members of the space), attached files of the space (CardAttachments.tsx), comments and
+// activity; changes saved with one button.
 
 import { useState } from "preact/hooks";
 import * as spacesApi from "../api";
@@ -8,6 +9,7 @@ import * as api from "../planning/api";
 import type { CardInfo } from "../planning/api";
 import { tp } from "../planning/strings";
 import { Dialog, ErrorNote, Loading, useAction, useLoad } from "../ui";
+import { CardAttachments } from "./CardAttachments";
 import { Field } from "./EventForm";
 
 interface Draft {
@@ -39,6 +41,8 @@ export function CardPanel(props: { space: number; card: number; writable: boolea
       ) : (
         <>
           <CardForm space={props.space} card={d.card} writable={props.writable} onSaved={detail.reload} />
+          <CardAttachments space={props.space} card={d.card.id} items={d.attachments ?? []}
+            writable={props.writable} onChanged={detail.reload} />
           <Comments card={d.card.id} comments={d.comments} writable={props.writable} onAdded={detail.reload} />
           <h3>{tp("boards.activity")}</h3>
           <ul class="ws-list ws-muted">

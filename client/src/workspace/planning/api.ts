@@ -122,6 +122,7 @@ export const deleteEvent = (c: number, uid: string, occurrence?: string) =>
   call<void>("DELETE", `/api/calendars/${c}/events/${encodeURIComponent(uid)}`, undefined, { occurrence });
 
 export const subscription = (c: number) => call<{ url: string }>("GET", `/api/calendars/${c}/subscription`);
+export const renewSubscription = (c: number) => call<{ url: string }>("POST", `/api/calendars/${c}/subscription`);
 export async function importIcs(c: number, text: string): Promise<{ imported: number }> {
   const csrf = await csrfToken();
   const res = await fetch(`/api/calendars/${c}/import`, {
@@ -210,9 +211,24 @@ export interface CardDetail {
   card: CardInfo;
   comments: CardComment[];
   activity: { actor: number | null; verb: string; detail: string; created_at: string }[];
+  attachments: Attachment[];
+}
+
+export interface Attachment {
+  file: string;
+  name: string;
+  size: number;
+  content_type: string;
+  url: string;
+  added_by: number | null;
+  added_at: string;
 }
 
 export const getCard = (c: number) => call<CardDetail>("GET", `/api/cards/${c}`);
 export const editCard = (c: number, edit: Partial<Omit<CardInfo, "id" | "board" | "list_id" | "position" | "done_at">>) =>
   call<CardInfo>("PATCH", `/api/cards/${c}`, edit);
 export const commentCard = (c: number, body: string) => call<CardComment>("POST", `/api/cards/${c}/comments`, { body });
+export const attachFile = (c: number, file: string) =>
+  call<Attachment>("POST", `/api/cards/${c}/attachments`, { file });
+export const detachFile = (c: number, file: string) =>
+  call<void>("DELETE", `/api/cards/${c}/attachments/${encodeURIComponent(file)}`);

@@ -8,6 +8,8 @@ const en = {
   "cal.mine": "My calendar",
   "cal.eventsWord": "events",
   "cal.subscribe": "Subscription address (ICS)",
+  "cal.renew": "New address (the old one stops working)",
+  "cal.renew.confirm": "Make a new subscription address? Applications using the current one will no longer receive this calendar.",
   "cal.import": "Import an .ics file",
   "cal.imported": "{n} events imported.",
   "cal.reminder": "Reminder",
@@ -121,6 +123,16 @@ const en = {
   "boards.comments": "Comments",
   "boards.comment": "A comment",
   "boards.send": "Send",
+  "boards.attachments": "Attachments",
+  "boards.noAttachment": "No file attached.",
+  "boards.attach": "Attach a file of the space",
+  "boards.attachThis": "Attach {name}",
+  "boards.detach": "Detach {name}",
+  "boards.download": "Download",
+  "boards.filterFiles": "Filter the files",
+  "boards.filesTop": "Files",
+  "boards.openFolder": "Open the folder {name}",
+  "boards.noFile": "No file here.",
 };
 
 export type PKey = keyof typeof en;
@@ -130,6 +142,8 @@ const fr: Record<PKey, string> = {
   "cal.mine": "Mon agenda",
   "cal.eventsWord": "événements",
   "cal.subscribe": "Adresse d'abonnement (ICS)",
+  "cal.renew": "Nouvelle adresse (l'ancienne cessera de fonctionner)",
+  "cal.renew.confirm": "Créer une nouvelle adresse d'abonnement ? Les applications qui utilisent l'adresse actuelle ne recevront plus cet agenda.",
   "cal.import": "Importer un fichier .ics",
   "cal.imported": "{n} événements importés.",
   "cal.reminder": "Rappel",
@@ -243,6 +257,16 @@ const fr: Record<PKey, string> = {
   "boards.comments": "Commentaires",
   "boards.comment": "Un commentaire",
   "boards.send": "Envoyer",
+  "boards.attachments": "Pièces jointes",
+  "boards.noAttachment": "Aucun fichier joint.",
+  "boards.attach": "Joindre un fichier de l'espace",
+  "boards.attachThis": "Joindre {name}",
+  "boards.detach": "Retirer {name}",
+  "boards.download": "Télécharger",
+  "boards.filterFiles": "Filtrer les fichiers",
+  "boards.filesTop": "Fichiers",
+  "boards.openFolder": "Ouvrir le dossier {name}",
+  "boards.noFile": "Aucun fichier ici.",
 };
 
 export function tp(key: PKey, vars?: Record<string, string | number>): string {

@@ -207,8 +207,15 @@ async def delete_event(call: Call) -> None:
 
 async def subscription(call: Call) -> Subscription:
     calendar_id = call.param("calendar_id")
-    await call.ctx.run(calendar_access, call.me.user_id, calendar_id, "read")
-    token = feed_token(call.ctx.secret, calendar_id, call.me.user_id)
+    key = await call.ctx.run(store.feed_key, call.me.user_id, calendar_id)
+    token = feed_token(call.ctx.secret, calendar_id, call.me.user_id, key)
+    return Subscription(url=f"{base_url(call.ctx, call.request)}/calendar/ics/{token}")
+
+
+async def regenerate_subscription(call: Call) -> Subscription:
+    calendar_id = call.param("calendar_id")
+    key = await call.ctx.run(store.regenerate_feed, call.me.user_id, calendar_id)
+    token = feed_token(call.ctx.secret, calendar_id, call.me.user_id, key)
     return Subscription(url=f"{base_url(call.ctx, call.request)}/calendar/ics/{token}")
 
 
@@ -269,6 +276,8 @@ ENDPOINTS = [
              delete_event, tags=T),
     Endpoint("GET", C + "/subscription", "A secret read-only ICS address of the calendar",
              subscription, response=Subscription, tags=T),
+    Endpoint("POST", C + "/subscription", "A new secret ICS address: the earlier ones stop",
+             regenerate_subscription, response=Subscription, tags=T),
     Endpoint("POST", C + "/import", "Import an .ics file (the body, text/calendar)",
              import_ics, response=Imported, tags=T),
     Endpoint("GET", "/api/freebusy/{name}", "When a colleague is busy, ?start= to ?end=",
@@ -339,8 +348,8 @@ def routes(ctx: ApiContext) -> list[Route]:
 
     async def ics_feed(request: Request) -> Response:
         try:
-            calendar_id, user_id = read_feed_token(ctx.secret, request.path_params["token"])
-            text = await ctx.run(store.feed, user_id, calendar_id)
+            calendar_id, user_id, key = read_feed_token(ctx.secret, request.path_params["token"])
+            text = await ctx.run(store.feed, user_id, calendar_id, key)
         except Refusal:
             return Response("not found\n", status_code=404, media_type="text/plain")
         return Response(text, media_type="text/calendar; charset=utf-8",

@@ -1,8 +1,8 @@
 """/api/spaces/{id}/boards, /api/boards, /api/lists, /api/cards and /api/tasks/mine: task
 boards of a space, their lists and cards (moved by drag and drop or from the keyboard, with
 assignees, due dates, labels, checklists, comments, activity), filtered (mine, due soon,
-label), and one's open tasks across spaces (docs/planning.md). Every change goes to the
-space's open pages as `board.changed`."""
+label), files of the space attached to cards, and one's open tasks across spaces
+(docs/planning.md). Every change goes to the space's open pages as `board.changed`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from datetime import datetime
 
 import msgspec
 
-from ...tasks import cards, store
+from ...tasks import attachments, cards, store
 from ...tasks.cards import CardChanges
 from ...tasks.store import Filters
 from ...tasks.views import (
+    AttachmentView,
     BoardSummary,
     BoardView,
     CardDetail,
@@ -143,6 +144,22 @@ async def add_comment(call: Call) -> CommentView:
     )
 
 
+class NewAttachment(msgspec.Struct, forbid_unknown_fields=True):
+    file: str  # the id of a file of the card's space
+
+
+async def attach_file(call: Call) -> AttachmentView:
+    return await call.ctx.apply(
+        attachments.attach, call.me.user_id, call.param("card_id"), call.body.file
+    )
+
+
+async def detach_file(call: Call) -> None:
+    await call.ctx.apply(
+        attachments.detach, call.me.user_id, call.param("card_id"), call.param("file_id")
+    )
+
+
 async def my_tasks(call: Call) -> list[MyTask]:
     return await call.ctx.run(cards.my_tasks, call.me.user_id)
 
@@ -174,6 +191,10 @@ ENDPOINTS = [
     Endpoint("DELETE", K, "Delete a card", delete_card, tags=T),
     Endpoint("POST", K + "/comments", "Comment on a card", add_comment, body=NewComment,
              response=CommentView, status=201, tags=T),
+    Endpoint("POST", K + "/attachments", "Attach a file of the space to a card", attach_file,
+             body=NewAttachment, response=AttachmentView, status=201, tags=T),
+    Endpoint("DELETE", K + "/attachments/{file_id}", "Detach a file from a card", detach_file,
+             tags=T),
     Endpoint("GET", "/api/tasks/mine", "One's open cards across spaces", my_tasks,
              response=list[MyTask], tags=T),
 ]  # fmt: skip
