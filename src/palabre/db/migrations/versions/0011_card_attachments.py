@@ -1,7 +1,7 @@
 """Card attachments: files of the card's space attached to a card.
 
 Revision ID: 0011
-Revises: 0009 (0010_transfers is made beside it; the lead re-chains at merge)
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
