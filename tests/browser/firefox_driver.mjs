@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 
 // puppeteer-core is a devDependency of the web client: resolve it from client/node_modules.
-const require = createRequire(new URL("../../web/package.json", import.meta.url));
+const require = createRequire(new URL("../../client/package.json", import.meta.url));
 const puppeteer = require("puppeteer-core");
 
 const executablePath = process.argv[2] || "/usr/bin/firefox-esr";
