@@ -6,7 +6,13 @@ STATIC  := src/palabre/web/static
 
 .PHONY: run test lint typecheck pytest client deps-system deps-bench bench clean
 
-$(BIN)/palabre: pyproject.toml
+# The editable install compiles palabre.media.mmsg (batched UDP I/O) in place: a C compiler
+# and Python's headers, installed here when missing (without them the build still succeeds and
+# the media socket runs its pure-Python path).
+$(BIN)/palabre: pyproject.toml setup.py src/palabre/media/mmsg.c
+	@command -v cc >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q gcc; } || true
+	@$(PY) -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
+	  || { apt-get update -q && apt-get install -y -q python3-dev; } || true
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
@@ -23,7 +29,8 @@ client: $(BIN)/palabre
 # tests (docs/browsers.md; Firefox is driven by puppeteer-core from client/node_modules, which
 # downloads no browser; Xvfb gives it a screen to share), nftables for the network-namespace
 # tests (tests/netns) that block UDP, PostgreSQL for the persistence tests
-# (tests/postgres_server.py starts a private server), Redis for the live bus across processes.
+# (tests/postgres_server.py starts a private server), Redis for the live bus across processes,
+# ffmpeg for a meeting recording's composed file (docs/recording.md).
 deps-system:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 	@command -v firefox-esr >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q firefox-esr; }
@@ -38,6 +45,7 @@ deps-system:
 	@command -v litmus >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q litmus; }
 	@command -v rclone >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q rclone; }
 	@command -v vdirsyncer >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q vdirsyncer; }
+	@command -v ffmpeg >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q ffmpeg; }
 
 run: $(BIN)/palabre client
 	$(BIN)/palabre serve
@@ -49,26 +57,27 @@ lint: $(BIN)/palabre
 typecheck: $(BIN)/palabre
 	$(BIN)/mypy
 
-# Two phases: first the tests that may share the machine, on two processes; then those that
-# need it to themselves (marked `alone` by tests/conftest.py's ALONE: browsers with media,
-# network namespaces, media and memory thresholds through real servers, the CPU benchmarks'
-# smoke runs, the wheel's npm build), one at a time with nothing beside them.
-# (Run beside the first phase, the browsers' media stalled and the wheel's `npm ci` emptied
-# client/node_modules under the client-layout test.) Both phases run whatever the first gave,
-# so one CI run reports every failure; exit status 5 is a phase with no test (PYTEST_ARGS=
-# tests/media etc. runs a part).
+# Three phases, by what a test needs of the machine (tests/conftest.py's docstring): first the
+# tests that share it, on two processes; then the media tests that check only that media flows,
+# two at a time (`pairs`); then those with a loss, freeze, rate, CPU or memory threshold, one at
+# a time with nothing beside them (`alone`: run beside the first phase, the browsers' media
+# stalled). Every phase runs whatever the ones before gave, so one CI run reports every
+# failure; exit status 5 is a phase with no test (PYTEST_ARGS=tests/media etc. runs a part).
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider --durations=15
 pytest: $(BIN)/palabre client deps-system
-	shared=0; alone=0; \
-	$(PYTEST) -n 2 -m "not alone" $(PYTEST_ARGS) || shared=$$?; \
+	shared=0; pairs=0; alone=0; \
+	$(PYTEST) -n 2 -m "not pairs and not alone" $(PYTEST_ARGS) || shared=$$?; \
+	$(PYTEST) -n 2 -m pairs $(PYTEST_ARGS) || pairs=$$?; \
 	$(PYTEST) -m alone $(PYTEST_ARGS) || alone=$$?; \
-	for s in $$shared $$alone; do [ $$s -eq 0 ] || [ $$s -eq 5 ] || exit 1; done
+	for s in $$shared $$pairs $$alone; do [ $$s -eq 0 ] || [ $$s -eq 5 ] || exit 1; done
 
 test: lint typecheck pytest
 
-# Janus Gateway (Debian package), the SFU `make bench` measures Palabre against.
+# Janus Gateway (Debian package), the SFU `make bench` measures Palabre against; nginx, the
+# ceiling bench/files.py measures Palabre's uploads and downloads against.
 deps-bench:
 	@test -x /usr/bin/janus || { apt-get update -q && apt-get install -y -q janus; }
+	@test -x /usr/sbin/nginx || { apt-get update -q && apt-get install -y -q nginx; }
 
 # Palabre and Janus under the same bot load (bench/compare.py; results in bench/RESULTS.md).
 # --nice -10 gives the run its own scheduler session (root); BENCH_ARGS="--duration 10" etc.

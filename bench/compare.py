@@ -1,11 +1,21 @@
 """Palabre against Janus Gateway: the same bots, the same load, the same machine, one run.
 
-Scenarios (sizes can be lowered with --meeting, --audio, --webinar):
+Scenarios (sizes can be lowered with --meeting, --audio, --webinar, --big):
 
 - meeting: 10 participants, each publishing VP8 (~1.2 Mbit/s, 640x480) and Opus, each
   receiving every other participant;
 - audio: 50 participants publishing Opus, each receiving every other participant;
-- webinar: 1 publisher (VP8 + Opus) and 100 subscribers.
+- webinar: 1 publisher (VP8 + Opus) and 100 subscribers;
+- big: 100 participants, all publishing Opus, 20 of them a camera too (VP8 ~300 kbit/s,
+  320x240: a tile), each receiving every microphone and, on Palabre, the cameras of the last
+  5 speakers only (--last-n 5). Palabre only: the Janus adapter subscribes to every feed (no
+  last-N), which would not be the same load. Its join probes run while the server is
+  saturated: the join time under overload.
+
+As in a real meeting, only a few participants speak (--speakers, default 3 in the meeting and
+audio scenarios, 5 in the big one, the publisher in the webinar): the other microphones send
+Opus DTX only (one packet in 400 ms, as a browser's quiet microphone does). `--speakers all`
+makes everyone speak, as the runs before issue 18 did (bench/RESULTS.md says which).
 
 For each scenario and each server, a fresh server is started, the bots join and connect (in
 --bot-processes processes, which run --bot-priority nice levels above the servers so that the
@@ -54,6 +64,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -78,24 +89,57 @@ NETNS_ENV = "PALABRE_BENCH_NETNS"
 JANUS_MEDIA_IP = "127.0.0.2"
 
 
+JOIN_TIMEOUT = 30.0
+BIG_BITRATE, BIG_WIDTH, BIG_HEIGHT = 300_000, 320, 240
+BIG_CAMERAS, BIG_SPEAKERS, BIG_LAST_N = 20, 5, 5
+SCENARIOS = ("meeting", "audio", "webinar", "big")
+
+
 @dataclass
 class Scenario:
     name: str
     publishers: int
     subscribers: int
     audio_only: bool
+    speakers: int  # publishers that speak; the others send DTX only
+    cameras: int | None = None  # publishers with a camera (None: all, unless audio only)
+    server_args: tuple[str, ...] = ()
+    janus: bool = True  # the Janus adapter can run it as Palabre does
+    last_n: bool = False  # not every video to everyone: loss counts the videos forwarded
+    video: tuple[int, int, int] = (1_200_000, 640, 480)  # bit/s, width, height
 
     @property
     def participants(self) -> int:
         return self.publishers + self.subscribers
 
+    def specs(self) -> list[flows.BotSpec]:
+        cameras = self.publishers if self.cameras is None else self.cameras
+        specs = [
+            # The speakers first: they have cameras, and last-N shows the first joined
+            # until someone speaks.
+            flows.BotSpec(f"pub-{i}", True, speaking=i < self.speakers, camera=i < cameras)
+            for i in range(self.publishers)
+        ]
+        specs += [flows.BotSpec(f"sub-{i}", False) for i in range(self.subscribers)]
+        return specs
+
 
 def scenarios(args: argparse.Namespace) -> list[Scenario]:
+    def speakers(default: int, publishers: int) -> int:
+        wanted = default if args.speakers is None else args.speakers
+        return publishers if wanted < 0 else min(wanted, publishers)
+
+    big = args.big
     known = {
-        "meeting": Scenario("meeting", args.meeting, 0, False),
-        "audio": Scenario("audio", args.audio, 0, True),
-        "webinar": Scenario("webinar", 1, args.webinar, False),
-    }
+        "meeting": Scenario("meeting", args.meeting, 0, False, speakers(3, args.meeting)),
+        "audio": Scenario("audio", args.audio, 0, True, speakers(3, args.audio)),
+        "webinar": Scenario("webinar", 1, args.webinar, False, 1),
+        "big": Scenario(
+            "big", big, 0, False, speakers(BIG_SPEAKERS, big),
+            cameras=min(BIG_CAMERAS, big), server_args=("--last-n", str(BIG_LAST_N)),
+            janus=False, last_n=True, video=(BIG_BITRATE, BIG_WIDTH, BIG_HEIGHT),
+        ),
+    }  # fmt: skip
     return [known[name] for name in args.scenarios]
 
 
@@ -123,8 +167,10 @@ class Group(flows.BotGroup):
         specs: list[flows.BotSpec],
         audio_only: bool,
         sample_every: int = 8,
+        video: tuple[int, int, int] = (VIDEO_BITRATE, WIDTH, HEIGHT),
     ):
-        super().__init__(url, specs, VIDEO_BITRATE, audio_only)
+        super().__init__(url, specs, video[0], audio_only)
+        self.video = video
         self.server = server
         self.sample_every = sample_every
         self.latencies = array.array("q")
@@ -146,29 +192,37 @@ class Group(flows.BotGroup):
 
         bot.count_only(self.sample_every, sampled)
 
-    def make_bot(self, name: str, publisher: bool, clip: Any) -> Any:
+    def make_bot(self, spec: flows.BotSpec, clip: Any) -> Any:
         from palabre.bot import Bot
 
-        options = {"clip": clip if publisher else None, "audio": True, "video": not self.audio_only}
+        options = {
+            "clip": clip if spec.publisher else None,
+            "audio": True,
+            "video": not self.audio_only and spec.camera,
+            "speaking": spec.speaking,
+            "dtx": spec.dtx,
+        }
         if self.server == "janus":
-            return JanusBot(self.url, JANUS_ROOM, name, **options)
-        return Bot(self.url, self.room, name, **options)
+            return JanusBot(self.url, JANUS_ROOM, spec.name, **options)
+        return Bot(self.url, self.room, spec.name, **options)
 
     async def start(self) -> None:
         from palabre.bot import load_clip
 
         clip = None
         if any(spec.publisher for spec in self.specs):
-            clip = load_clip(CLIP_SECONDS, VIDEO_BITRATE, WIDTH, HEIGHT)
+            clip = load_clip(CLIP_SECONDS, *self.video)
         for spec in self.specs:
-            bot = self.make_bot(spec.name, spec.publisher, clip)
+            bot = self.make_bot(spec, clip)
             self._instrument(bot)
             self.bots.append(bot)
             started = time.monotonic()
-            await bot.join()
+            # Generous limits: on a shared 2-core machine the O(n^2) renegotiations of a
+            # 100-person room's joins take seconds each by the end (the times are reported).
+            await bot.join(timeout=JOIN_TIMEOUT)
             if spec.publisher:
                 # Connected, but silent until every bot is (play): see measure().
-                await bot.publish(start_media=False)
+                await bot.publish(timeout=JOIN_TIMEOUT, start_media=False)
             self.join_ms.append(1000 * (time.monotonic() - started))
 
     def snapshot(self, baseline: bool = False) -> flows.Snapshot:
@@ -195,13 +249,14 @@ def _worker(
     audio_only: bool,
     sample_every: int,
     priority: int,
+    video: tuple[int, int, int],
 ) -> None:
     if priority:
         with contextlib.suppress(OSError):  # raising a priority needs root
             os.nice(-priority)
 
     async def main() -> None:
-        group = Group(server, url, specs, audio_only, sample_every)
+        group = Group(server, url, specs, audio_only, sample_every, video)
         loop = asyncio.get_running_loop()
         try:
             await group.start()
@@ -247,8 +302,9 @@ class Remote(flows.BotProcess):
         audio_only: bool,
         sample_every: int = 8,
         priority: int = 0,
+        video: tuple[int, int, int] = (VIDEO_BITRATE, WIDTH, HEIGHT),
     ) -> None:
-        super().__init__(_worker, server, url, specs, audio_only, sample_every, priority)
+        super().__init__(_worker, server, url, specs, audio_only, sample_every, priority, video)
 
     async def call(self, command: object, timeout: float = 30) -> Any:
         return (await self._call(command, timeout))[1]
@@ -267,6 +323,21 @@ class Running:
     pid: int
     stop: Any
     log_tail: Any
+    http_url: str | None = None  # Palabre's, for /metrics
+
+    def overload(self) -> dict[str, float]:
+        """Palabre's overload figures from /metrics (docs/overload.md); {} for Janus."""
+        if self.http_url is None:
+            return {}
+        names = ("palabre_media_overload_level", "palabre_media_loop_lag_seconds")
+        found: dict[str, float] = {}
+        url = self.http_url + "/metrics"
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+            for line in response.read().decode().splitlines():
+                name, _, value = line.partition(" ")
+                if name in names:
+                    found[name] = float(value)
+        return found
 
     def processes(self) -> list[psutil.Process]:
         process = psutil.Process(self.pid)
@@ -279,13 +350,15 @@ class Running:
         return sum(int(p.memory_info().rss) for p in self.processes())
 
 
-def start(name: str, publishers: int) -> Running:
+def start(name: str, publishers: int, server_args: tuple[str, ...] = ()) -> Running:
     if name == "janus":
         janus = start_janus(max(16, publishers + 8))
         return Running(name, janus.ws_url, janus.pid, janus.stop, janus.log_tail)
-    palabre = flows.start_server("warning", [])
+    palabre = flows.start_server("warning", list(server_args))
     assert palabre.pid is not None
-    return Running(name, palabre.ws_url, palabre.pid, palabre.stop, palabre.log_tail)
+    return Running(
+        name, palabre.ws_url, palabre.pid, palabre.stop, palabre.log_tail, palabre.http_url
+    )
 
 
 # --- one measurement ---
@@ -304,6 +377,7 @@ class Measure:
     cpu_percent: float = 0.0
     us_per_packet: float | None = None
     loss_percent: float = 0.0
+    audio_loss_percent: float | None = None
     latency_p50_ms: float | None = None
     latency_p99_ms: float | None = None
     latency_samples: int = 0
@@ -314,11 +388,28 @@ class Measure:
     machine_busy_percent: float = 0.0
     server_udp_drops: int = 0
     bot_udp_drops: int = 0
+    speakers: int = 0
+    # Palabre's shedding (docs/overload.md): the highest level seen during the window and
+    # the join probes, and its loop's largest lag.
+    overload_level: float | None = None
+    loop_lag_ms: float | None = None
     error: str | None = None
 
     @property
     def join_median_ms(self) -> float | None:
         return percentile(sorted(self.join_ms), 50) if self.join_ms else None
+
+    @property
+    def join_p99_ms(self) -> float | None:
+        return percentile(sorted(self.join_ms), 99) if self.join_ms else None
+
+    def saw(self, overload: dict[str, float]) -> None:
+        level = overload.get("palabre_media_overload_level")
+        lag = overload.get("palabre_media_loop_lag_seconds")
+        if level is not None:
+            self.overload_level = max(self.overload_level or 0.0, level)
+        if lag is not None:
+            self.loop_lag_ms = max(self.loop_lag_ms or 0.0, 1000 * lag)
 
 
 def percentile(ordered: list[float], q: float) -> float:
@@ -376,15 +467,15 @@ async def measure(
 ) -> Measure:
     label = f"{scenario.name}/{name}"
     result = Measure(
-        scenario.name, name, scenario.participants, scenario.publishers, scenario.subscribers
-    )
-    server = start(name, scenario.publishers)
+        scenario.name, name, scenario.participants, scenario.publishers, scenario.subscribers,
+        speakers=scenario.speakers,
+    )  # fmt: skip
+    server = start(name, scenario.publishers, scenario.server_args)
     groups: list[Remote] = []
     try:
         await asyncio.sleep(0.5)
         rss_idle = server.rss()
-        specs = [flows.BotSpec(f"pub-{i}", True) for i in range(scenario.publishers)]
-        specs += [flows.BotSpec(f"sub-{i}", False) for i in range(scenario.subscribers)]
+        specs = scenario.specs()
         processes = max(1, min(args.bot_processes, len(specs)))
         progress.log(label, f"{len(specs)} bots joining ({processes} bot processes)")
         started = time.monotonic()
@@ -398,6 +489,7 @@ async def measure(
                     scenario.audio_only,
                     args.sample_every,
                     args.bot_priority,
+                    scenario.video,
                 )
             )
         joins = await asyncio.gather(*(g.call(None, 60 + 2 * len(specs)) for g in groups))
@@ -438,6 +530,7 @@ async def measure(
             await asyncio.sleep(min(5.0, left))
             done = args.duration - max(0.0, end - time.monotonic())
             cpu = 100 * (server.cpu() - cpu_before) / max(done, 1e-3)
+            result.saw(server.overload())
             progress.log(
                 label, f"measuring {done:4.0f}/{args.duration:g} s, server CPU {cpu:.0f} %"
             )
@@ -451,7 +544,7 @@ async def measure(
             latencies += await group.call("latencies")
         await asyncio.gather(*(g.call(("record", False)) for g in groups))
 
-        counted = flows.window(before, after)
+        counted = flows.window(before, after, scenario.last_n)
         result.duration = after.taken - before.taken
         result.packets_in_per_s = counted.packets_in / result.duration
         result.forwarded_per_s = counted.received / result.duration
@@ -461,6 +554,8 @@ async def measure(
             result.us_per_packet = 1e6 * server_cpu / counted.received
         if counted.expected:
             result.loss_percent = 100 * (1 - counted.received / counted.expected)
+        if counted.audio_expected:
+            result.audio_loss_percent = 100 * (1 - counted.audio_received / counted.audio_expected)
         latencies.sort()
         result.latency_samples = len(latencies)
         if latencies:
@@ -479,6 +574,7 @@ async def measure(
             except (RuntimeError, OSError, TimeoutError) as exc:
                 result.join_failures += 1
                 progress.log(label, f"join probe {index} failed: {exc}")
+            result.saw(server.overload())
         progress.log(label, summary(result))
         return result
     except Exception as exc:
@@ -514,8 +610,12 @@ ROWS: list[tuple[str, str, int]] = [
     ("latency p50, ms", "latency_p50_ms", 2),
     ("latency p99, ms", "latency_p99_ms", 2),
     ("loss, %", "loss_percent", 2),
+    ("audio loss, %", "audio_loss_percent", 2),
     ("server memory per participant, MiB", "memory_per_participant_mib", 2),
     ("join time (median of probes), ms", "join_median_ms", 0),
+    ("join time (p99 of probes), ms", "join_p99_ms", 0),
+    ("overload level seen (Palabre, 0-4)", "overload_level", 0),
+    ("event loop lag, largest, ms", "loop_lag_ms", 0),
     ("bot CPU, % of one core", "bot_cpu_percent", 0),
     ("machine busy, %", "machine_busy_percent", 0),
 ]
@@ -528,13 +628,17 @@ def table(results: list[Measure]) -> str:
         palabre, janus = by_server.get("palabre"), by_server.get("janus")
         first = palabre or janus
         assert first is not None
-        size = f"{first.publishers} publishers + {first.subscribers} subscribers"
+        size = (
+            f"{first.publishers} publishers + {first.subscribers} subscribers, "
+            f"{first.speakers} speaking"
+        )
         lines += [f"**{scenario}** ({size})", ""]
         lines += ["| metric | Palabre | Janus | Palabre / Janus |", "| --- | ---: | ---: | ---: |"]
         for title, key, digits in ROWS:
             a = getattr(palabre, key) if palabre and not palabre.error else None
             b = getattr(janus, key) if janus and not janus.error else None
-            ratio = "" if not a or not b or key == "participants" else f"{a / b:.2f}"
+            plain = key in ("participants", "overload_level", "loop_lag_ms")
+            ratio = "" if not a or not b or plain else f"{a / b:.2f}"
             lines.append(f"| {title} | {fmt(a, digits)} | {fmt(b, digits)} | {ratio} |")
         failures = {r.server: r.join_failures for r in by_server.values() if r.join_failures}
         if failures:
@@ -651,6 +755,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--meeting", type=int, default=10, help="meeting participants (10)")
     parser.add_argument("--audio", type=int, default=50, help="audio meeting participants (50)")
     parser.add_argument("--webinar", type=int, default=100, help="webinar subscribers (100)")
+    parser.add_argument("--big", type=int, default=100, help="big meeting participants (100)")
+    parser.add_argument(
+        "--speakers",
+        type=lambda v: -1 if v == "all" else int(v),
+        default=None,
+        help="publishers that speak in the meeting, audio and big scenarios, the others "
+        "DTX-silent; 'all' as before issue 18 (default 3, and 5 in the big one)",
+    )
     parser.add_argument("--duration", type=float, default=30.0, help="measured s (30)")
     parser.add_argument("--warmup", type=float, default=5.0, help="warm-up s (5)")
     parser.add_argument("--bot-processes", type=int, default=2, help="bot processes (2)")
@@ -683,7 +795,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.scenarios = [s for s in args.scenarios.split(",") if s]
     args.servers = [s for s in args.servers.split(",") if s]
     for name in args.scenarios:
-        if name not in ("meeting", "audio", "webinar"):
+        if name not in SCENARIOS:
             parser.error(f"unknown scenario {name}")
     for name in args.servers:
         if name not in ("palabre", "janus"):
@@ -697,7 +809,10 @@ async def run(args: argparse.Namespace) -> list[Measure]:
     from palabre.bot import load_clip
 
     load_clip(CLIP_SECONDS, VIDEO_BITRATE, WIDTH, HEIGHT)  # encoded once, before the bot processes
-    plan = [(s, name) for s in scenarios(args) for name in args.servers]
+    load_clip(CLIP_SECONDS, BIG_BITRATE, BIG_WIDTH, BIG_HEIGHT)
+    plan = [
+        (s, name) for s in scenarios(args) for name in args.servers if s.janus or name != "janus"
+    ]
     progress = Progress(len(plan))
     return [await measure(scenario, name, args, progress) for scenario, name in plan]
 
@@ -742,7 +857,10 @@ def main(argv: list[str] | None = None) -> int:
     data = {
         "machine": info,
         "args": {k: str(v) for k, v in vars(args).items()},
-        "results": [{**vars(r), "join_median_ms": r.join_median_ms} for r in results],
+        "results": [
+            {**vars(r), "join_median_ms": r.join_median_ms, "join_p99_ms": r.join_p99_ms}
+            for r in results
+        ],
     }
     args.json.write_text(json.dumps(data, indent=1))
     if args.plot:

@@ -48,6 +48,14 @@ def simulcast_clips() -> list[Any]:
 class BotSpec:
     name: str
     publisher: bool
+    # As in a real meeting: a few speak, the others' microphones send Opus DTX only (one
+    # packet in 400 ms, as a browser's quiet or muted microphone does); some have no camera.
+    speaking: bool = True
+    camera: bool = True
+
+    @property
+    def dtx(self) -> bool:
+        return not self.speaking
 
 
 @dataclass
@@ -71,6 +79,9 @@ class Snapshot:
     # previous baseline snapshot, repeats collapsed, starting with the last one before it:
     # the simulcast layer the receiver got, and [a, b] when it switched from a to b.
     layers: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    # Receiving bot id -> publisher id -> audio packets received (the rest of `received` is
+    # video): audio's loss apart, and which videos a receiver is forwarded (last-N).
+    received_audio: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +94,7 @@ class Snapshot:
             "sequences": self.sequences,
             "sent_streams": self.sent_streams,
             "layers": self.layers,
+            "received_audio": self.received_audio,
         }
 
     @classmethod
@@ -190,8 +202,10 @@ class BotGroup:
                 spec.name,
                 clip=clip if spec.publisher else None,
                 audio=True,
-                video=not self.audio_only,
-                simulcast=layers if spec.publisher else None,
+                video=not self.audio_only and spec.camera,
+                simulcast=layers if spec.publisher and spec.camera else None,
+                speaking=spec.speaking,
+                dtx=spec.dtx,
             )
             self.bots.append(bot)
             await bot.join()
@@ -210,12 +224,15 @@ class BotGroup:
                 snap.sent[bot.id] = sum(o.sent for o in bot.outgoing.values())
                 snap.sent_streams[bot.id] = {k: o.sent for k, o in bot.outgoing.items()}
             by_publisher: dict[str, int] = {}
+            audio: dict[str, int] = {}
             sequences: dict[str, list[int]] = {}
             layers: dict[str, list[int]] = {}
             for track in bot.received.values():
                 by_publisher[track.participant] = (
                     by_publisher.get(track.participant, 0) + track.packets
                 )
+                if track.kind == "audio":
+                    audio[track.participant] = audio.get(track.participant, 0) + track.packets
                 # The bot keeps every sequence number it received; those new since the
                 # baseline give the loss without the skew of packets in flight at its edges.
                 seen = set(track.sequences)
@@ -236,6 +253,7 @@ class BotGroup:
                             heights.append(height)
                     layers[track.participant] = heights
             snap.received[bot.id] = by_publisher
+            snap.received_audio[bot.id] = audio
             snap.sequences[bot.id] = sequences
             snap.layers[bot.id] = layers
             snap.srtp_errors += (
@@ -511,6 +529,7 @@ def merge(snapshots: list[Snapshot]) -> Snapshot:
         total.sequences.update(snap.sequences)
         total.sent_streams.update(snap.sent_streams)
         total.layers.update(snap.layers)
+        total.received_audio.update(snap.received_audio)
     return total
 
 
@@ -651,6 +670,8 @@ class Window:
     # Simulcast: receiver-publisher video pairs by the layer received throughout the window
     # ("640x480"), or "switched" when the layer changed in it.
     layers: dict[str, int] = field(default_factory=dict)
+    audio_received: int = 0
+    audio_expected: int = 0
 
 
 def _layer_stream(height: int) -> tuple[str, str] | None:
@@ -661,7 +682,7 @@ def _layer_stream(height: int) -> tuple[str, str] | None:
     return None
 
 
-def window(before: Snapshot, after: Snapshot) -> Window:
+def window(before: Snapshot, after: Snapshot, forwarded_video_only: bool = False) -> Window:
     """The packets of the window between two snapshots.
 
     Expected: what each publisher sent, once per other participant. Received: what the bots
@@ -674,6 +695,8 @@ def window(before: Snapshot, after: Snapshot) -> Window:
 
     A simulcast publisher's packets in are all its layers'; a receiver expects its audio and
     the layer it received at the window's end (the top layer's if it saw no keyframe).
+    With `forwarded_video_only` (last-N), a receiver that got no video of a publisher in the
+    window expects only its audio. Audio alone is counted apart too (bots with its counts).
     """
     sent = {p: n - before.sent.get(p, 0) for p, n in after.sent.items()}
     streams = {
@@ -700,8 +723,18 @@ def window(before: Snapshot, after: Snapshot) -> Window:
                     label = "switched"
                 result.layers[label] = result.layers.get(label, 0) + 1
                 count = by_key[key] + sum(n for k, n in by_key.items() if not k.startswith("video"))
+            got = by_publisher.get(publisher, 0) - old.get(publisher, 0)
+            audio_sent = by_key.get("audio", 0)
+            if bot_id in after.received_audio:
+                audio_got = after.received_audio[bot_id].get(publisher, 0) - (
+                    before.received_audio.get(bot_id, {}).get(publisher, 0)
+                )
+                result.audio_expected += audio_sent
+                result.audio_received += audio_got
+                if forwarded_video_only and got == audio_got:
+                    count = audio_sent  # this receiver is not forwarded that video
             result.expected += count
-            result.received += by_publisher.get(publisher, 0) - old.get(publisher, 0)
+            result.received += got
             got, span = sequences.get(publisher, (0, 0))
             result.seq_received += got
             result.seq_expected += span

@@ -1,12 +1,15 @@
 """Shared fixtures: a real `palabre serve` process on free loopback ports.
 
-The tests that must not share the machine (ALONE below: browsers with media, network
-namespaces, media quality and memory through real servers, benchmarks that load the cores,
-the wheel's npm build) are marked `alone`: `make test` runs the others first on two processes
-(pytest-xdist, `-n 2 -m "not alone"`), then these one at a time with nothing beside them
-(`-m alone`). Each xdist worker takes its free ports from a
-block of its own (palabre.bot.harness.use_port_block), and session fixtures (PostgreSQL)
-start once per worker, each on its own port and directory."""
+`make test` runs the suite in three phases, by what a test needs of the machine (machine_share
+below, from the test's path):
+- most tests share it: two processes (pytest-xdist, `-n 2 -m "not pairs and not alone"`);
+- `pairs`, browsers or networks with media whose checks are that media flows or comes back
+  (not how well): two at a time, with nothing else beside them (`-n 2 -m pairs`);
+- `alone`, a loss, freeze, frame-rate, CPU or memory threshold: one at a time with nothing
+  beside them (`-m alone`).
+Each xdist worker takes its free ports from a block of its own
+(palabre.bot.harness.use_port_block), and session fixtures (PostgreSQL) start once per worker,
+each on its own port and directory."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from hypothesis import settings
 from starlette.testclient import TestClient
 
 from palabre.accounts.identity import Auth
+from palabre.accounts.passwords import PROFILE_VARIABLE
 from palabre.bot.harness import ServerProcess, free_port, use_port_block
 from palabre.bot.harness import start_server as harness_start_server
 from palabre.config import Settings
@@ -39,35 +43,61 @@ PalabreServer = ServerProcess  # the name the tests know
 
 TESTS = Path(__file__).resolve().parent
 
+# argon2id at its production cost spends ~0.25 s of CPU per sign-in and per account made, on
+# both cores (parallelism 4): the tests make thousands. The servers the tests start inherit it.
+os.environ[PROFILE_VARIABLE] = "cheapest"
+# A server sheds video when its event loop runs late (docs/overload.md), and on a machine that
+# runs two tests with browsers its loop runs late because of the others: the servers the tests
+# start do not shed, except where a test asks (tests/integration/test_overload.py).
+os.environ["PALABRE_MEDIA_SHEDDING"] = "false"
+
 # Hypothesis's per-example deadline (200 ms) measures the machine, not the code: on a loaded
 # one, examples that touch a database went over it (a DeadlineExceeded under make test's
 # parallel phase). Its other checks stay.
 settings.register_profile("loaded-machine", deadline=None)
 settings.load_profile("loaded-machine")
-# What needs the machine to itself (paths under tests/): a loss, freeze, frame-rate or memory
-# threshold, or a build that rewrites node_modules. Run beside another test on 2 cores, the
-# browsers' video stalled (4 failures) and the wheel's `npm ci` emptied client/node_modules
-# under the client-layout test. The rest of browser/ (documents, the workspace's admin pages,
-# the pages' weight, a refused join) carries no media and shares the machine.
+# What needs the machine to itself (paths under tests/): a loss, freeze, frame-rate, CPU or
+# memory threshold. Run beside another test on 2 cores, the browsers' video stalled (4 failures).
 ALONE = (
-    "netns/",
-    "browser/",
+    "netns/test_netns_media.py",
+    "browser/test_browser_quality.py",
+    "browser/test_browser_background.py",  # the segmentation model takes a core
     "integration/test_media_flow.py",
     "integration/test_simulcast.py",
     "integration/test_last_n.py",
+    "integration/test_overload.py",
     "integration/test_hostile_media.py",
     "integration/test_interop_aiortc.py",
     "integration/test_leak.py",
+    "integration/test_recording.py",
+    "recording/test_compose_ffmpeg.py",
     "bench/test_forward_smoke.py",
     "bench/test_compare_smoke.py",
-    "test_wheel.py",
 )
+# Browsers and networks with media that check that it flows, or comes back after an outage,
+# within generous timeouts: two such tests at a time leave each about a core.
+PAIRS = (
+    "netns/",
+    "browser/",
+)
+# Browsers without media (the workspace's pages, the PWA, the pages' weight, a refused join)
+# share the machine; so does the wheel's build, which runs on a copy of the tree (its `npm ci`
+# once emptied client/node_modules under the client-layout test).
 SHARES_THE_MACHINE = (
+    "browser/test_browser_attachments.py",
+    "browser/test_browser_board.py",
+    "browser/test_browser_convert.py",
     "browser/test_browser_documents.py",
     "browser/test_browser_documents_offline.py",
+    "browser/test_browser_files.py",
+    "browser/test_browser_planning.py",
+    "browser/test_browser_transfers.py",
+    "browser/test_browser_transfers_e2ee.py",
     "browser/test_browser_workspace_admin.py",
     "browser/test_web_weight.py",
     "browser/test_browser_refused.py",
+    "browser/test_browser_pwa.py",
+    "browser/test_browser_usage.py",
 )
 
 
@@ -86,16 +116,21 @@ def pytest_configure(config: pytest.Config) -> None:
         use_port_block(*worker)
 
 
-def must_run_alone(item: pytest.Item) -> bool:
-    """Whether a test needs the machine to itself (ALONE, SHARES_THE_MACHINE)."""
+def machine_share(item: pytest.Item) -> str | None:
+    """What a test needs of the machine: "alone", "pairs" or None (see the docstring)."""
     path = Path(str(item.path)).resolve().relative_to(TESTS).as_posix()
-    return path.startswith(ALONE) and not path.startswith(SHARES_THE_MACHINE)
+    if path.startswith(SHARES_THE_MACHINE):
+        return None
+    if path.startswith(ALONE):
+        return "alone"
+    return "pairs" if path.startswith(PAIRS) else None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if must_run_alone(item):
-            item.add_marker(pytest.mark.alone)
+        share = machine_share(item)
+        if share is not None:
+            item.add_marker(getattr(pytest.mark, share))
 
 
 def start_server(tmp_path: Path, *args: str) -> PalabreServer:

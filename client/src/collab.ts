@@ -215,6 +215,14 @@ export class Collab {
     if ([...this.toSelect.options].some((o) => o.value === current)) this.toSelect.value = current;
   }
 
+  /** Another room's chat (moved into a breakout room, or back): the log starts afresh. */
+  clearHistory(): void {
+    this.seen.clear();
+    this.log.replaceChildren();
+    this.empty.hidden = false;
+    this.setUnread(0);
+  }
+
   setHistory(messages: ChatMessage[]): void {
     for (const m of messages) this.addMessage(m, false);
   }

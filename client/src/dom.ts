@@ -79,3 +79,14 @@ export function storageSet(key: string, value: string): void {
     /* storage may be disabled */
   }
 }
+
+/** Save the blob as a file named `name` (a download link clicked; its URL freed later). */
+export function saveBlob(blob: Blob, name: string): void {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}

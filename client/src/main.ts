@@ -15,6 +15,7 @@ import {
 } from "./app";
 import { renderHome } from "./home";
 import { renderPrejoin } from "./prejoin";
+import { registerServiceWorker } from "./pwa/register";
 
 const app = document.getElementById("app")!;
 
@@ -36,3 +37,4 @@ function route(): void {
 
 setRouter(route);
 route();
+registerServiceWorker();

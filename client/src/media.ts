@@ -119,8 +119,21 @@ export function meterLevel(track: MediaStreamTrack, onLevel: (v: number) => void
   };
 }
 
+const stopping = new WeakMap<MediaStreamTrack, () => void>();
+
+/** What stopping a derived track (a processed camera, client/src/effects) also stops; null
+ * forgets it. */
+export function onStopTrack(t: MediaStreamTrack, fn: (() => void) | null): void {
+  if (fn) stopping.set(t, fn);
+  else stopping.delete(t);
+}
+
 export function stopTrack(t: MediaStreamTrack | null | undefined): void {
-  if (t && t.readyState === "live") t.stop();
+  if (!t) return;
+  const also = stopping.get(t);
+  stopping.delete(t);
+  also?.();
+  if (t.readyState === "live") t.stop();
 }
 
 /** Tracks captured on the prejoin page, handed to the meeting so it need not ask again. */

@@ -5,6 +5,7 @@
 import { confirmAction } from "./confirm";
 import { h, icon, newId } from "./dom";
 import { t, tr, type Key } from "./i18n";
+import type { RecordingStatus } from "./protocol.gen";
 import type { Knocker, Outgoing, RoomSettings, Session } from "./session";
 
 export interface ModerationHost {
@@ -26,6 +27,8 @@ export class Moderation {
   private knockers = new Map<string, HTMLLIElement>();
   private checks: Record<string, HTMLInputElement> = {};
   private passwordState: HTMLParagraphElement;
+  private recordingList: HTMLUListElement;
+  private recordingItems = new Map<string, HTMLLIElement>();
   private menus = new Set<HTMLElement>();
   private onDocClick = (e: MouseEvent) => {
     for (const m of this.menus) {
@@ -54,6 +57,15 @@ export class Moderation {
     this.passwordState = h("p", { class: "hint", id: "password-state" });
     const pwForm = this.passwordForm();
     const actions = this.meetingActions();
+    this.recordingList = h("ul", { class: "recording-list", id: "recording-list" });
+    const recordingsId = "recordings-title";
+    const recordings = h(
+      "section",
+      { "aria-labelledby": recordingsId, id: "recordings" },
+      tr(h("h3", { id: recordingsId }), "mod.recordings"),
+      this.recordingList,
+    );
+    recordings.hidden = true;
     this.lobbyList = h("ul", { class: "lobby-list", id: "lobby-list" });
     this.lobbyEmpty = tr(h("p", { class: "hint" }), "mod.nobodyWaiting");
     const titleId = "mod-title";
@@ -70,6 +82,7 @@ export class Moderation {
         this.lobbyList,
       ),
       ...this.settingChecks(),
+      recordings,
       pwForm,
       actions,
     );
@@ -92,6 +105,7 @@ export class Moderation {
       check("mod.lobby", "lobby", (v) => ({ type: "lobby", enabled: v })),
       check("mod.lock", "locked", (v) => ({ type: "lock", locked: v })),
       check("mod.e2ee", "e2ee", (v) => ({ type: "e2ee", enabled: v })),
+      check("mod.record", "recording", (v) => ({ type: "recording", enabled: v })),
       ...(this.host.spaceRoom ? [check("mod.saveChat", "saveChat", (v) => ({ type: "save_chat", save: v }))] : []),
       ...(this.host.spaceRoom
         ? [check("mod.saveNotes", "saveNotes", (v) => ({ type: "save_notes", save: v }))]
@@ -176,6 +190,12 @@ export class Moderation {
         this.host.announce((e as Error).message);
         this.host.toast("mod.saveChatRefused");
       }
+      else if (m.type === "recording" && ["invalid", "unavailable"].includes((e as { code?: string }).code ?? "")) {
+        // An encrypted meeting, or a server that does not record: the server says which.
+        this.checks.recording!.checked = false;
+        this.host.announce((e as Error).message);
+        this.host.toast("mod.recordRefused");
+      }
       else if (m.type === "e2ee" && (e as { code?: string }).code === "invalid") {
         // Someone here cannot encrypt: the server names them.
         this.checks.e2ee!.checked = false;
@@ -191,6 +211,7 @@ export class Moderation {
     this.checks.lobby!.checked = s.lobby;
     this.checks.locked!.checked = s.locked;
     this.checks.e2ee!.checked = s.e2ee ?? false;
+    this.checks.recording!.checked = s.recording ?? false;
     if (this.checks.saveChat) this.checks.saveChat.checked = s.chatSaved ?? false;
     if (this.checks.saveNotes) this.checks.saveNotes.checked = s.notesSaved ?? false;
     // Once open, the board stays open until the meeting ends.
@@ -199,6 +220,26 @@ export class Moderation {
     this.checks.startAudio!.checked = s.startMuted?.audio ?? false;
     this.checks.startVideo!.checked = s.startMuted?.video ?? false;
     tr(this.passwordState, s.passwordSet ? "mod.passwordIsSet" : "mod.passwordNone");
+  }
+
+  /** A recording's state, in the panel: being prepared, a download link, or why it failed. */
+  recordingStatus(r: RecordingStatus, fresh: boolean): void {
+    let li = this.recordingItems.get(r.recording);
+    if (!li) {
+      li = h("li", { "data-recording": r.recording });
+      this.recordingItems.set(r.recording, li);
+      this.recordingList.append(li);
+    }
+    const n = [...this.recordingItems.keys()].indexOf(r.recording) + 1;
+    li.replaceChildren();
+    if (r.state === "ready" && r.url) {
+      const minutes = Math.max(1, Math.round((r.duration ?? 0) / 60));
+      const link = tr(h("a", { href: r.url, download: "", class: "btn small" }), "mod.recordingReady", { n, minutes });
+      li.append(link);
+      if (fresh) this.host.toast("mod.recordingReadyToast");
+    } else if (r.state === "failed") li.append(tr(h("span", {}), "mod.recordingFailed", { n, reason: r.reason ?? "" }));
+    else li.append(tr(h("span", {}), "mod.recordingComposing", { n }));
+    this.recordingList.closest("section")!.hidden = false;
   }
 
   setLobby(list: Knocker[]): void {

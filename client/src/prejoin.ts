@@ -11,6 +11,7 @@ import {
   type Dispose,
 } from "./app";
 import { h, icon, storageGet, storageSet } from "./dom";
+import { applyBackground, backgroundPicker, cameraOf, withBackground, type Background } from "./effects";
 import { tr, type Key } from "./i18n";
 import {
   canChooseSpeaker,
@@ -100,6 +101,7 @@ class PrejoinMedia {
   private readonly spkSel = deviceSelect("speaker-select", "prejoin.speaker");
   readonly previewBox: HTMLElement;
   readonly devices: HTMLElement;
+  readonly backgrounds = backgroundPicker("prejoin", (b) => this.setBackground(b));
 
   constructor(private error: HTMLElement) {
     this.video.muted = true;
@@ -145,20 +147,32 @@ class PrejoinMedia {
   async fillDevices(): Promise<void> {
     const d = await listDevices();
     const { prefs } = this;
-    fillSelect(this.camSel.sel, d.cameras, this.cam?.getSettings().deviceId ?? prefs.camera);
+    const cam = this.cam && cameraOf(this.cam);
+    fillSelect(this.camSel.sel, d.cameras, cam?.getSettings().deviceId ?? prefs.camera);
     fillSelect(this.micSel.sel, d.microphones, this.mic?.getSettings().deviceId ?? prefs.microphone);
     fillSelect(this.spkSel.sel, d.speakers, prefs.speaker);
   }
 
   async openCamera(): Promise<void> {
     try {
-      const track = await getCamera(this.prefs.camera);
+      const track = await withBackground(await getCamera(this.prefs.camera), (e) => tr(this.error, e.key));
       if (this.disposed || !this.camOn) return stopTrack(track);
       stopTrack(this.cam);
       this.cam = track;
       this.showPreview();
     } catch (e) {
       this.mediaError(e);
+    }
+  }
+
+  /** The background picker's choice, on the preview now (the meeting takes the track). */
+  private async setBackground(b: Background): Promise<void> {
+    if (!this.cam) return;
+    const next = await applyBackground(this.cam, b);
+    if (this.disposed || !this.camOn) return stopTrack(next);
+    if (next !== this.cam) {
+      this.cam = next;
+      this.showPreview();
     }
   }
 
@@ -309,6 +323,7 @@ export function renderPrejoin(root: HTMLElement, requested: string): Dispose {
     { class: "prejoin-form", novalidate: true },
     h("div", { class: "field" }, tr(h("label", { for: "display-name" }), "prejoin.name"), nameInput),
     media.devices,
+    media.backgrounds,
     error,
     h("div", { class: "actions" }, joinBtn, audioBtn),
   );

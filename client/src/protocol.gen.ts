@@ -4,9 +4,9 @@
 /** The protocol version this client speaks. */
 export const PROTOCOL_VERSION = 1;
 
-export type ClientMessage = Join | Publish | SubscribeAnswer | RestartIce | Mute | Ping | Leave | Admit | Deny | SetLobby | SetLock | SetPassword | StartMuted | GrantModerator | MuteParticipant | MuteAll | AskUnmute | Remove | SetE2ee | SaveChat | SaveNotes | OpenBoard | SaveBoard | EndMeeting | Chat | Hand | Rename | LowerHand | Reaction | NotesUpdate | NotesSync | BoardUpdate | BoardSync | SpeakerStatsRequest | Receive | Constraints | E2eeMessage | E2eeChat;
+export type ClientMessage = Join | Publish | SubscribeAnswer | RestartIce | Mute | Ping | Leave | Admit | Deny | SetLobby | SetLock | SetPassword | StartMuted | GrantModerator | MuteParticipant | MuteAll | AskUnmute | Remove | SetE2ee | SaveChat | SaveNotes | OpenBoard | SaveBoard | SetRecording | EndMeeting | Chat | Hand | Rename | LowerHand | Reaction | NotesUpdate | NotesSync | BoardUpdate | BoardSync | SpeakerStatsRequest | Receive | Constraints | E2eeMessage | E2eeChat | P2pSignal | P2pFallback | PollCreate | PollVote | PollClose | BreakoutCreate | BreakoutAssign | BreakoutShuffle | BreakoutOpen | BreakoutJoin | BreakoutReturn | BreakoutBroadcast | BreakoutClose;
 
-export type ServerMessage = Joined | ParticipantJoined | ParticipantUpdated | ParticipantLeft | LobbyWaiting | LobbyKnock | LobbyLeft | RoomUpdated | Muted | UnmuteRequested | PublishAnswer | TracksRefused | Tracks | SubscribeOffer | ChatPosted | Hands | ReactionShown | NotesUpdated | NotesState | BoardUpdated | BoardState | DominantSpeaker | ForwardedVideo | SpeakerStats | E2eeMessageRelayed | E2eeChatRelayed | Pong | Error | Bye;
+export type ServerMessage = Joined | ParticipantJoined | ParticipantUpdated | ParticipantLeft | LobbyWaiting | LobbyKnock | LobbyLeft | RoomUpdated | Muted | UnmuteRequested | PublishAnswer | TracksRefused | Tracks | SubscribeOffer | ChatPosted | Hands | ReactionShown | NotesUpdated | NotesState | BoardUpdated | BoardState | PollShown | BreakoutsShown | BreakoutMessage | DominantSpeaker | ForwardedVideo | SpeakerStats | E2eeMessageRelayed | E2eeChatRelayed | RecordingStatus | P2pChanged | P2pSignalRelayed | Pong | Error | Bye;
 
 export type Join = {
   type: "join";
@@ -14,6 +14,7 @@ export type Join = {
   name: string;
   password?: string | null;
   e2ee?: boolean;
+  p2p?: boolean;
   resume?: string | null;
   versions?: Array<number> | null;
   id?: number | null;
@@ -159,6 +160,13 @@ export type SaveBoard = {
   id?: number | null;
 };
 
+/** Start or stop recording the meeting (refused in an end-to-end encrypted one). */
+export type SetRecording = {
+  type: "recording";
+  enabled: boolean;
+  id?: number | null;
+};
+
 /** End the meeting for everyone, the lobby included. */
 export type EndMeeting = {
   type: "end_meeting";
@@ -254,6 +262,117 @@ export type E2eeChat = {
   id?: number | null;
 };
 
+/**
+ * To the other one of a peer-to-peer pair (`p2p` named it): exactly one of an SDP offer,
+ * an SDP answer or an ICE candidate (host candidates only), relayed as it is.
+ */
+export type P2pSignal = {
+  type: "p2p_signal";
+  to: string;
+  session: number;
+  offer?: string | null;
+  answer?: string | null;
+  candidate?: IceCandidate | null;
+  id?: number | null;
+};
+
+/** An ICE candidate of a peer-to-peer connection, as RTCIceCandidate gives it. */
+export type IceCandidate = {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+};
+
+/** The direct connection of your pair did not carry the other's media: let the SFU. */
+export type P2pFallback = {
+  type: "p2p_fallback";
+  session: number;
+  id?: number | null;
+};
+
+/** Ask the room a question (moderators only): one choice among 2 to 10 options. */
+export type PollCreate = {
+  type: "poll_create";
+  question: string;
+  options: Array<string>;
+  anonymous?: boolean;
+  live?: boolean;
+  id?: number | null;
+};
+
+/** Choose an option (0 for the first); a second vote replaces the first until closed. */
+export type PollVote = {
+  type: "poll_vote";
+  poll: number;
+  option: number;
+  id?: number | null;
+};
+
+/** Close a poll (moderators only): no more votes, and the results go to everyone. */
+export type PollClose = {
+  type: "poll_close";
+  poll: number;
+  id?: number | null;
+};
+
+/** Plan breakout rooms, one per name (moderators only); replaces a plan not yet open. */
+export type BreakoutCreate = {
+  type: "breakout_create";
+  names: Array<string>;
+  id?: number | null;
+};
+
+/** Assign a participant to a room, or to none (null); once open, it moves at once. */
+export type BreakoutAssign = {
+  type: "breakout_assign";
+  participant: string;
+  room: number | null;
+  id?: number | null;
+};
+
+/** Assign every participant who is not a moderator to a room at random, evenly. */
+export type BreakoutShuffle = {
+  type: "breakout_shuffle";
+  id?: number | null;
+};
+
+/** Open the rooms: the assigned participants are moved into theirs. */
+export type BreakoutOpen = {
+  type: "breakout_open";
+  duration?: number | null;
+  allowReturn?: boolean;
+  id?: number | null;
+};
+
+/**
+ * Go into an open breakout room: a moderator into any (a visit), a participant into
+ * the one it is assigned to.
+ */
+export type BreakoutJoin = {
+  type: "breakout_join";
+  room: number;
+  id?: number | null;
+};
+
+/** Go back to the main room (a participant: if the moderator allowed it). */
+export type BreakoutReturn = {
+  type: "breakout_return";
+  id?: number | null;
+};
+
+/** A message to every room of the meeting (moderators only). */
+export type BreakoutBroadcast = {
+  type: "breakout_broadcast";
+  text: string;
+  id?: number | null;
+};
+
+/** Close the breakout rooms, or drop a plan: everyone back to the main room. */
+export type BreakoutClose = {
+  type: "breakout_close";
+  id?: number | null;
+};
+
 /** Reply to `join`, or the news that a moderator let you in from the lobby. */
 export type Joined = {
   type: "joined";
@@ -267,6 +386,8 @@ export type Joined = {
   hands: Array<string>;
   resume: string;
   lobby?: Array<KnockerView> | null;
+  p2p?: P2pView | null;
+  breakout?: BreakoutSeat | null;
   ref?: number | null;
 };
 
@@ -292,6 +413,7 @@ export type SettingsView = {
   notesSaved?: boolean;
   boardOpen?: boolean;
   boardSaved?: boolean;
+  recording?: boolean;
 };
 
 export type StartMutedView = {
@@ -312,6 +434,20 @@ export type ChatView = {
 /** Someone waiting in the lobby. */
 export type KnockerView = {
   id: string;
+  name: string;
+};
+
+/** The peer-to-peer pair you are in: meet `peer` directly; `offerer` makes the offer. */
+export type P2pView = {
+  peer: string;
+  session: number;
+  offerer: boolean;
+};
+
+/** In `joined` of a breakout room: which, and of what meeting. */
+export type BreakoutSeat = {
+  main: string;
+  index: number;
   name: string;
 };
 
@@ -477,6 +613,74 @@ export type BoardState = {
   ref?: number | null;
 };
 
+/** A poll asked, voted in or closed (and, after `joined`, each poll of the room). */
+export type PollShown = {
+  type: "poll";
+  poll: PollView;
+  ref?: number | null;
+};
+
+/**
+ * A poll as one participant sees it: `results` only if shown to them (a live poll, a
+ * closed one, or to a moderator), `yourVote` only once they voted.
+ */
+export type PollView = {
+  id: number;
+  question: string;
+  options: Array<string>;
+  by: string;
+  anonymous: boolean;
+  live: boolean;
+  closed: boolean;
+  votes: number;
+  results?: PollResults | null;
+  yourVote?: number | null;
+};
+
+/** A poll's votes: a count per option and, unless it is anonymous, who chose each. */
+export type PollResults = {
+  counts: Array<number>;
+  voters?: Array<Array<string>> | null;
+};
+
+/** The meeting's breakout rooms changed (null: there are none, or no longer). */
+export type BreakoutsShown = {
+  type: "breakouts";
+  breakouts: BreakoutsView | null;
+  ref?: number | null;
+};
+
+/** A meeting's breakout rooms, planned or open. */
+export type BreakoutsView = {
+  main: string;
+  rooms: Array<BreakoutRoomView>;
+  opened: boolean;
+  allowReturn: boolean;
+  endsAt?: number | null;
+  yourRoom?: number | null;
+};
+
+/** A breakout room: its name, who is assigned to it, who is in it now (ids). */
+export type BreakoutRoomView = {
+  name: string;
+  assigned: Array<BreakoutPerson>;
+  present: Array<string>;
+};
+
+export type BreakoutPerson = {
+  id: string;
+  name: string;
+};
+
+/** A moderator's message to every room of the meeting. */
+export type BreakoutMessage = {
+  type: "breakout_message";
+  text: string;
+  from: string;
+  fromName: string;
+  ref?: number | null;
+};
+
 export type DominantSpeaker = {
   type: "dominant_speaker";
   participant: string;
@@ -514,6 +718,44 @@ export type E2eeChatRelayed = {
   from: string;
   payload: string;
   ref?: number | null;
+};
+
+/**
+ * To moderators: what became of a recording once stopped; `url` downloads the composed
+ * file once it is ready (a secret link: given to moderators only).
+ */
+export type RecordingStatus = {
+  type: "recording_status";
+  recording: string;
+  state: "composing" | "failed" | "ready";
+  url?: string | null;
+  duration?: number | null;
+  reason?: string | null;
+  ref?: number | null;
+};
+
+/** Peer-to-peer starts (a pair, `p2p`) or ends (`p2p` absent: back to the SFU). */
+export type P2pChanged = {
+  type: "p2p";
+  p2p?: P2pView | null;
+  ref?: number | null;
+};
+
+/** The other one of your pair's offer, answer or ICE candidate. */
+export type P2pSignalRelayed = {
+  type: "p2p_signal";
+  from: string;
+  session: number;
+  offer?: string | null;
+  answer?: string | null;
+  candidate?: IceCandidateView | null;
+  ref?: number | null;
+};
+
+export type IceCandidateView = {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
 };
 
 /** Reply to `ping`. */

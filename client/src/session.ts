@@ -161,6 +161,11 @@ export class Session {
   private resumeToken: string | null = null;
   /** Every sender and receiver, for end-to-end encryption to transform. */
   readonly frames = new FrameHooks();
+  /** Our media goes to one other browser directly (client/src/meeting/p2p.ts): the publish
+   * connection keeps its m-sections but its senders carry no track. */
+  private sfuHeld = false;
+  /** Our microphone, camera or screen changed (for the direct connection to follow). */
+  onLocal: (() => void) | null = null;
 
   /** The generation: one per WebSocket. Whatever an older one started (a request, an
    * offer or answer, an ICE restart, a timer) checks it and gives up when it has changed. */
@@ -247,6 +252,8 @@ export class Session {
     };
     if (this.password) join.password = this.password;
     if (canEncrypt) join.e2ee = true;
+    // A two-person meeting may go peer to peer; not an audio-only join (it would get video).
+    if (!this.local.audioOnly) join.p2p = true;
     // After a drop: come back as the same participant (id, role, hand), past the lobby.
     if (this.resumeToken) join.resume = this.resumeToken;
     try {
@@ -281,7 +288,8 @@ export class Session {
     if (gen !== this.gen) return;
     this.joins += 1;
     this.you = joined.you;
-    this.room = joined.room;
+    // In a breakout room, we come back to the meeting by its main room's name.
+    this.room = joined.breakout?.main ?? joined.room;
     this.resumeToken = joined.resume;
     this.ev.joined({
       room: this.room,
@@ -295,6 +303,9 @@ export class Session {
     if (this.receive !== "standard") this.send({ type: "receive", video: this.receive });
     if (this.local.audioMuted) this.send({ type: "mute", kind: "audio", muted: true });
     if (this.local.videoMuted) this.send({ type: "mute", kind: "video", muted: true });
+    // Moved into another room of the meeting (a breakout room, and back) on this same
+    // WebSocket: the server kept our media session, so our publish connection stays.
+    if (this.pub) return;
     try {
       await this.setupPublish(gen);
     } catch (e) {
@@ -452,7 +463,7 @@ export class Session {
             this.drop("subscribe failed");
           });
         break;
-      case "joined": // let in from the lobby
+      case "joined": // let in from the lobby, or moved into another room of the meeting
         void this.onJoined(gen, m).catch((e) => {
           if (gen !== this.gen) return;
           this.ev.error("join", String(e));
@@ -581,10 +592,10 @@ export class Session {
         streams: [this.stream],
       });
     };
-    add("microphone", "audio", this.local.mic);
+    add("microphone", "audio", this.toSfu(this.local.mic));
     if (!this.local.audioOnly || this.local.cam)
-      this.tx.camera = addCamera(pc, this.local.cam, this.stream);
-    if (this.local.screen) add("screen", "video", this.local.screen);
+      this.tx.camera = addCamera(pc, this.toSfu(this.local.cam), this.stream);
+    if (this.local.screen) add("screen", "video", this.toSfu(this.local.screen));
     await this.negotiatePublish(gen);
   }
 
@@ -654,6 +665,22 @@ export class Session {
 
   // ---- local media changes ----
 
+  /** What a publish sender carries: the track, or nothing while our media goes directly. */
+  private toSfu(track: MediaStreamTrack | null): MediaStreamTrack | null {
+    return this.sfuHeld ? null : track;
+  }
+
+  /** Send our media to the SFU (true) or nothing there (false: peer-to-peer carries it). The
+   * m-sections stay negotiated, so switching is a track replacement, no renegotiation. */
+  sfuSending(on: boolean): void {
+    if (this.sfuHeld === !on) return;
+    this.sfuHeld = !on;
+    const local = { microphone: this.local.mic, camera: this.local.cam, screen: this.local.screen };
+    for (const [src, t] of Object.entries(this.tx) as [Source, RTCRtpTransceiver][]) {
+      void t.sender.replaceTrack(this.toSfu(local[src])).catch(() => {});
+    }
+  }
+
   setAudioMuted(muted: boolean): void {
     this.local.audioMuted = muted;
     if (this.local.mic) this.local.mic.enabled = !muted;
@@ -663,7 +690,8 @@ export class Session {
   async setMicrophone(track: MediaStreamTrack | null): Promise<void> {
     this.local.mic = track;
     if (track) track.enabled = !this.local.audioMuted;
-    await this.tx.microphone?.sender.replaceTrack(track);
+    this.onLocal?.();
+    await this.tx.microphone?.sender.replaceTrack(this.toSfu(track));
   }
 
   /** Turns the camera on (a track) or off (null). */
@@ -671,10 +699,11 @@ export class Session {
     this.local.cam = track;
     this.local.videoMuted = !track;
     if (track && this.local.audioOnly) this.local.audioOnly = false;
+    this.onLocal?.();
     const t = this.tx.camera;
-    if (t) await t.sender.replaceTrack(track);
+    if (t) await t.sender.replaceTrack(this.toSfu(track));
     else if (track && this.pub) {
-      this.tx.camera = addCamera(this.pub, track, this.stream);
+      this.tx.camera = addCamera(this.pub, this.toSfu(track), this.stream);
       this.renegotiate();
     }
     this.send({ type: "mute", kind: "video", muted: !track });
@@ -683,14 +712,15 @@ export class Session {
   /** Starts (a track) or stops (null) the screen share: a publish renegotiation. */
   async setScreen(track: MediaStreamTrack | null): Promise<void> {
     this.local.screen = track;
+    this.onLocal?.();
     const pc = this.pub;
     if (!pc) return;
     const t = this.tx.screen;
     if (track) {
       if (t) {
-        await t.sender.replaceTrack(track);
+        await t.sender.replaceTrack(this.toSfu(track));
         t.direction = "sendonly";
-      } else this.tx.screen = pc.addTransceiver(track, { direction: "sendonly" });
+      } else this.tx.screen = pc.addTransceiver(this.toSfu(track) ?? "video", { direction: "sendonly" });
     } else if (t) {
       await t.sender.replaceTrack(null);
       t.direction = "inactive";

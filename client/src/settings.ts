@@ -1,7 +1,8 @@
 // The in-meeting settings dialog: camera, microphone, speaker (where the browser can choose
-// one), display name, and the video quality received. A modal <dialog>: Escape closes it.
+// one), the camera's background, display name, and the video quality received. A modal <dialog>: Escape closes it.
 
 import { h, newId } from "./dom";
+import { backgroundPicker, type Background } from "./effects";
 import { t, tr, type Key } from "./i18n";
 import { canChooseSpeaker, listDevices, type DevicePrefs } from "./media";
 
@@ -11,6 +12,8 @@ export interface SettingsHost {
   quality: HTMLSelectElement; // the toolbar's own select: one setting, two places
   useCamera(id: string): Promise<void>;
   useMicrophone(id: string): Promise<void>;
+  /** Throws BackgroundError when the background cannot be had. */
+  useBackground(b: Background): Promise<void>;
   useSpeaker(id: string): Promise<void>;
   rename(name: string): void;
 }
@@ -92,6 +95,7 @@ export async function openSettings(host: SettingsHost, back: HTMLElement): Promi
     canChooseSpeaker
       ? select("settings-speaker", "settings.speaker", lists.speakers, host.prefs.speaker, host.useSpeaker)
       : null,
+    backgroundPicker("settings", host.useBackground),
     h("div", { class: "field" }, tr(h("label", { for: "settings-quality" }), "view.quality"), quality),
     nameForm,
     h("div", { class: "actions" }, close),

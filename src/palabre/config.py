@@ -25,7 +25,10 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     rate_limit: float = 20.0
     rate_burst: float = 40.0
     last_n: int = 20  # camera videos forwarded to each participant: the last N speakers
+    p2p: bool = True  # two-person meetings: media browser to browser (meeting/p2p.py)
     media_workers: int = 1  # SFU worker processes; 1 keeps everything in one process
+    media_shedding: bool = True  # shed video when overloaded (docs/overload.md)
+    media_test_burden: float = 0.0  # tests only: CPU seconds added to each RTP packet sent
     # Accounts, sign-in and invitations (src/palabre/accounts/).
     secure_domain: bool = False  # only signed-in hosts may open a room
     database_url: str | None = None  # default: SQLite file palabre.db in the data directory
@@ -62,11 +65,17 @@ class Settings(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     s3_prefix: str = "blobs/"  # where in the bucket the blobs go
     files_quota: int = 10 << 30  # bytes a space's files may hold unless an admin sets another
     transfer_max_size: int = 2 << 30  # bytes one transfer's files may hold (up to tens of GB)
+    recording: bool = True  # moderators may record meetings (docs/recording.md)
+    recording_retention: int = 30 * 24 * 3600  # seconds a recording stays in recordings/
+    clamd_socket: str | None = None  # ClamAV's clamd: a Unix socket's path or host:port
     # Web security.
     # Reverse proxies whose X-Forwarded-Proto and X-Forwarded-For are believed.
     trusted_proxies: list[str] = msgspec.field(default_factory=lambda: ["127.0.0.1", "::1"])
     frame_ancestors: str = "'self'"  # CSP frame-ancestors: who may embed Palabre
     log_ip: bool = False  # keep IP addresses in logs
+    # The operator's statistics (docs/operations.md).
+    operators: list[str] = []  # account names that see the usage statistics page
+    metrics_token: str | None = None  # /metrics wants it as a Bearer token; None: loopback only
 
     @property
     def media_bind(self) -> str:
@@ -100,8 +109,14 @@ OPTIONS: list[tuple[str, type, str]] = [
     ("rate_burst", float, "signaling burst allowed per connection (default 40)"),
     ("last_n", int, "camera videos forwarded to each participant: those of the N most recent "
      "speakers (default 20)"),
+    ("p2p", bool, "while a meeting has two participants, their browsers send media to each "
+     "other directly, on host candidates, and switch to the SFU when a third joins (default on)"),
     ("media_workers", int, "SFU worker processes, e.g. one per core; rooms are placed across "
      "them and worker i takes media ports media_port + i (default 1: one process)"),
+    ("media_shedding", bool, "when the server falls behind, shed video (lower layers, then "
+     "fewer videos, then none) before audio suffers (docs/overload.md; default on)"),
+    ("media_test_burden", float, "tests only: seconds of busy CPU added to each RTP packet "
+     "the SFU sends, to overload it on purpose (default 0)"),
     ("secure_domain", bool, "only signed-in users may open a room; guests may join a room "
      "a host has opened (default off)"),
     ("database_url", str, "SQLAlchemy URL of the accounts database, e.g. "
@@ -148,11 +163,22 @@ OPTIONS: list[tuple[str, type, str]] = [
     ("files_quota", int, "bytes a space's files may hold unless an admin sets another "
      "(default 10 GiB)"),
     ("transfer_max_size", int, "bytes the files of one transfer may hold (default 2 GiB)"),
+    ("recording", bool, "moderators may record meetings, into the data directory's "
+     "recordings/ (default on)"),
+    ("recording_retention", int, "seconds a recording is kept in recordings/ after it ends; "
+     "a copy saved into a space's files stays there (default 2592000, 30 days)"),
+    ("clamd_socket", str, "ClamAV's clamd, to scan uploads for viruses: a Unix socket's path "
+     "(e.g. /run/clamav/clamd.ctl) or host:port (default: none, files are not scanned)"),
     ("trusted_proxies", str, "addresses of reverse proxies whose X-Forwarded-Proto and "
      "X-Forwarded-For are believed, comma-separated (default 127.0.0.1,::1)"),
     ("frame_ancestors", str, "CSP frame-ancestors: origins that may embed Palabre in a frame "
      "(default 'self')"),
     ("log_ip", bool, "keep IP addresses in logs (default off: they are replaced by <ip>)"),
+    ("operators", str, "account names of the installation's operators, comma-separated: they "
+     "see the usage statistics (meetings, participants, minutes per day) (default: none)"),
+    ("metrics_token", str, "token that /metrics asks for as 'Authorization: Bearer ...', at "
+     "least 16 characters, better in the environment (default: no token; /metrics answers "
+     "loopback clients only)"),
 ]  # fmt: skip
 
 
@@ -185,7 +211,7 @@ def load_settings(
     for name, value in flags.items():
         if value is not None:
             values[name] = value
-    for name in ("announce", "trusted_proxies"):
+    for name in ("announce", "trusted_proxies", "operators"):
         if isinstance(values.get(name), str):
             values[name] = [a.strip() for a in values[name].split(",") if a.strip()]
     if values.get("media_tcp_port") == -1:
@@ -223,6 +249,8 @@ def load_settings(
         raise ConfigError("oidc_issuer needs oidc_client_id")
     if any(ch in settings.frame_ancestors for ch in ";,\r\n"):
         raise ConfigError("frame_ancestors must be space-separated sources, e.g. 'self'")
+    if settings.metrics_token is not None and len(settings.metrics_token) < 16:
+        raise ConfigError("metrics_token must be at least 16 characters")
     if settings.smtp_tls not in ("starttls", "tls", "none"):
         raise ConfigError("smtp_tls must be starttls, tls or none")
     for name in ("invitation_max_age", "space_delete_grace", "digest_delay"):

@@ -29,6 +29,13 @@ class NotFound(Refusal):
         super().__init__(message)
 
 
+class Unauthenticated(Refusal):
+    """Who asks must sign in first (or their access token is not valid)."""
+
+    code = "unauthenticated"
+    status = 401
+
+
 class Forbidden(Refusal):
     code = "forbidden"
     status = 403

@@ -23,8 +23,11 @@ from starlette.types import ASGIApp
 
 from . import logs
 from .config import Settings
+from .media.burden import burden_sends
 from .media.sfu import Sfu
 from .meeting.codes import MeetingCodes
+from .recording.manifest import RECORDINGS
+from .recording.recorder import Recordings
 from .signaling.hub import Hub
 from .signaling.observer import RoomObserver
 from .signaling.protocol.base import MAX_MESSAGE_BYTES
@@ -123,14 +126,27 @@ class Node:
         self, settings: Settings, codes: MeetingCodes, observer: RoomObserver | None = None
     ) -> None:
         self.settings = settings
-        self.sfu = Sfu(settings.announced_addresses, consent_timeout=settings.consent_timeout)
+        if settings.media_test_burden > 0:
+            burden_sends(settings.media_test_burden)
+        self.sfu = Sfu(
+            settings.announced_addresses,
+            consent_timeout=settings.consent_timeout,
+            shedding=settings.media_shedding,
+        )
+        # The room's worker (or the single process) writes its recordings into the data
+        # directory, where the web app serves them to moderators (web/api/recordings.py).
+        self.recordings = (
+            Recordings(Path(settings.data_dir) / RECORDINGS) if settings.recording else None
+        )
         self.hub = Hub(
             self.sfu,
             codes,
             secure_domain=settings.secure_domain,
             last_n=settings.last_n,
+            p2p=settings.p2p,
             resume_grace=settings.resume_grace,
             observer=observer,
+            recordings=self.recordings,
         )
         self._ticker: asyncio.Task[None] | None = None
 
@@ -144,6 +160,8 @@ class Node:
             self._ticker.cancel()
         self.hub.shutdown()
         await self.sfu.close()
+        if self.recordings is not None:
+            await self.recordings.close()
 
     async def _tick_forever(self) -> None:
         while True:

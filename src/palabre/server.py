@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from .accounts.identity import Auth
-from .bus import RedisBus, bus_for
+from .bus import bus_for
 from .cluster.front import serve_cluster
 from .config import Settings
 from .db import Database
@@ -38,8 +38,7 @@ async def serve(settings: Settings) -> None:
     await node.start(settings.media_port, settings.media_tcp_port)
     backend = LocalBackend(node.hub, settings)
     bus = bus_for(settings)
-    if isinstance(bus, RedisBus):
-        await bus.start()  # a Redis that cannot be reached is logged now, and retried
+    await bus.start()
     app = create_app(backend, settings, auth=Auth(settings, database), secret=secret, bus=bus)
     server = GracefulServer(uvicorn_config(app, settings), node.hub, public_url(settings))
     transport = node.sfu.transport

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from palabre.accounts.passwords import hash_password, verify_password
+from palabre.accounts.passwords import hash_password, hasher_for, verify_password
 from palabre.accounts.users import (
     User,
     UserError,
@@ -29,6 +29,16 @@ def db(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
     yield database
     database.close()
+
+
+def test_production_hashes_cost_what_rfc_9106_asks_and_tests_choose_the_cheapest() -> None:
+    production = hasher_for("")
+    assert (production.time_cost, production.memory_cost, production.parallelism) == (3, 65536, 4)
+    assert production.hash("x" * 8).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    cheap = hasher_for("cheapest")
+    assert (cheap.time_cost, cheap.memory_cost, cheap.parallelism) == (1, 8, 1)
+    with pytest.raises(ValueError, match="PALABRE_PASSWORD_PROFILE"):
+        hasher_for("fast")
 
 
 def test_password_hash_is_argon2id_and_verifies() -> None:

@@ -15,14 +15,17 @@ STATIC_INDEX = ROOT / "src" / "palabre" / "web" / "static" / "index.html"
 
 T = TypeVar("T")
 
-# Per remote track of the subscribe connection: who, what, and how much arrived.
+# Per remote track shown (from the subscribe connection, or from the direct connection of a
+# two-person meeting): who, what, and how much arrived.
 REMOTE_STATS_JS = """async () => {
   const p = window.__palabre;
   if (!p || !p.sub) return [];
   const byTrack = {};
   for (const r of p.remote) byTrack[r.trackId] = r;
   const out = [];
-  (await p.sub.getStats()).forEach((s) => {
+  const reports = [await p.sub.getStats()];
+  if (p.p2p) reports.push(await p.p2p.getStats());
+  for (const report of reports) report.forEach((s) => {
     if (s.type !== "inbound-rtp") return;
     const r = byTrack[s.trackIdentifier];
     if (!r) return;

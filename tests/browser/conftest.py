@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,18 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture
+def server_factory(server_factory: Callable[..., Any]) -> Callable[..., Any]:
+    """Servers with peer-to-peer off unless a test asks for it (`--p2p`): the browser tests
+    are about the SFU, and their two-person meetings would otherwise go around it
+    (test_browser_p2p.py tests peer-to-peer, the server's default)."""
+
+    def factory(*args: str) -> Any:
+        return server_factory(*args) if "--p2p" in args else server_factory("--no-p2p", *args)
+
+    return factory
+
+
+@pytest.fixture
 def web_server(palabre_server: Any) -> Any:
     """The server from tests/conftest.py, once the client is built into its static files."""
     if not STATIC_INDEX.is_file():
@@ -52,6 +64,25 @@ async def browser() -> AsyncIterator[Any]:
             yield b
         finally:
             await b.close()
+
+
+@pytest.fixture
+async def profile(tmp_path: Path) -> AsyncIterator[Any]:
+    """A browser context on a profile of its own on disk, not an incognito one as
+    browser.new_context() makes: Chromium installs no app from an incognito window."""
+    if not HAVE_CHROMIUM:
+        pytest.skip(f"no Chromium at {CHROMIUM} (make deps-system installs it)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        context = await pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_FLAGS,
+            locale="fr-FR",
+        )  # fmt: skip
+        try:
+            yield context
+        finally:
+            await context.close()
 
 
 @pytest.fixture

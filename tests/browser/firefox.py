@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import json
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ PUPPETEER = HERE.parents[1] / "client" / "node_modules" / "puppeteer-core" / "pa
 FIREFOX = os.environ.get("PALABRE_FIREFOX", "/usr/bin/firefox-esr")
 
 XVFB = shutil.which("Xvfb")
+XVFB_LOCK = Path("/tmp/palabre-xvfb-start.lock")
 HAVE_FIREFOX = Path(FIREFOX).exists()
 HAVE_DRIVER = shutil.which("node") is not None and PUPPETEER.exists()
 
@@ -34,32 +37,64 @@ class FirefoxError(AssertionError):
 
 
 async def start_xvfb() -> tuple[asyncio.subprocess.Process, str]:
-    """An X server of our own on a free display (Firefox's screen capture needs a screen)."""
-    assert XVFB is not None
-    read_fd, write_fd = os.pipe()
-    process = await asyncio.create_subprocess_exec(
-        XVFB,
-        "-displayfd",
-        str(write_fd),
-        "-screen",
-        "0",
-        "1280x720x24",
-        "-nolisten",
-        "tcp",
-        pass_fds=(write_fd,),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    loop = asyncio.get_running_loop()
+    """An X server of our own on a free display (Firefox's screen capture needs a screen).
+
+    Xvfb's -displayfd lets two servers starting at once (two pytest workers) pick the same
+    display, and the loser exits. So the display is chosen here, among numbers no lock file or
+    socket claims, under a lock file that serialises the starts of every worker."""
+    lock = os.open(XVFB_LOCK, os.O_CREAT | os.O_RDWR, 0o666)
     try:
-        number = await asyncio.wait_for(loop.run_in_executor(None, os.read, read_fd, 16), 30)
+        await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+        errors: list[str] = []
+        for number in await asyncio.to_thread(_free_displays):
+            process, error = await _xvfb_on(number)
+            if process is not None:
+                return process, f":{number}"
+            errors.append(f":{number}: {error}")
+            if len(errors) == 3:
+                break
+        raise FirefoxError("Xvfb did not start: " + " | ".join(errors))
     finally:
-        os.close(read_fd)
-    if not number.strip():
-        process.kill()
-        raise FirefoxError("Xvfb did not start")
-    return process, ":" + number.decode().strip()
+        os.close(lock)  # which releases it
+
+
+def _free_displays() -> list[int]:
+    """Display numbers no X server claims, by lock file or socket (a killed one leaves both)."""
+    return [
+        n
+        for n in range(90, 130)
+        if not Path(f"/tmp/.X{n}-lock").exists() and not Path(f"/tmp/.X11-unix/X{n}").exists()
+    ]
+
+
+async def _xvfb_on(number: int) -> tuple[asyncio.subprocess.Process | None, str]:
+    """Xvfb on display :number once it listens there, or None and what it printed."""
+    assert XVFB is not None
+    socket = Path(f"/tmp/.X11-unix/X{number}")
+    with tempfile.TemporaryFile() as log:
+        process = await asyncio.create_subprocess_exec(
+            XVFB,
+            f":{number}",
+            "-screen",
+            "0",
+            "1280x720x24",
+            "-nolisten",
+            "tcp",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
+        for _ in range(100):
+            if process.returncode is not None:
+                break
+            if await asyncio.to_thread(socket.exists):
+                return process, ""
+            await asyncio.sleep(0.1)
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
+        log.seek(0)
+        printed = log.read().decode(errors="replace").strip()[-300:]
+    return None, printed or f"rc {process.returncode}"
 
 
 class FirefoxPage:
@@ -171,5 +206,6 @@ async def firefox() -> AsyncIterator[FirefoxPage]:
             await page.close()
     finally:
         if xvfb is not None:
-            xvfb.kill()
+            with contextlib.suppress(ProcessLookupError):
+                xvfb.terminate()  # not kill: on SIGTERM it removes its lock and socket
             await xvfb.wait()

@@ -108,6 +108,7 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     await alice.click("#poll-add-slot")
     await alice.fill("#slot-date-1", "2030-01-08")
     await alice.fill("#poll-invitees", "Ann ann@example.org\nBob")
+    await alice.check("#poll-agents")  # and a link for the accounts: one answer per person
     await assert_fits_phone(alice, "the new poll")
     await assert_axe_clean(alice, "the new poll")
     await alice.click("#poll-create")
@@ -115,6 +116,8 @@ async def test_a_recurring_event_with_the_meeting_link_and_a_poll_to_a_meeting(
     await alice.locator("#poll-links input").first.wait_for()
     links = [await i.input_value() for i in await alice.locator("#poll-links input").all()]
     assert len(links) == 2
+    agents_link = await alice.locator("#poll-agents-link").input_value()
+    assert "/poll/" in agents_link and agents_link not in links
     await assert_fits_phone(alice, "the poll")
     await assert_axe_clean(alice, "the poll")
     for link, name in zip(links, ("Ann", "Bob"), strict=True):

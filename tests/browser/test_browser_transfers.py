@@ -9,14 +9,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_helpers import wait_for
-from workspace_helpers import add_account, assert_axe_clean, assert_fits_phone, person, sign_in
+from workspace_helpers import alice_sends, assert_axe_clean, assert_fits_phone, person
 
 pytestmark = pytest.mark.browser
 
@@ -31,18 +30,7 @@ PHONE: dict[str, Any] = {"locale": "fr-FR", "viewport": {"width": 390, "height":
 async def test_send_a_transfer_and_see_the_receipt(
     browser: Any, server_factory: Callable[..., Any], smtp: Any, tmp_path: Path
 ) -> None:
-    data = tmp_path / "data"
-    add_account(data, "alice", "Alice Martin")
-    with sqlite3.connect(data / "palabre.db") as db:
-        db.execute("UPDATE users SET email = 'alice@example.org' WHERE name = 'alice'")
-    server = server_factory(
-        "--smtp-host", "127.0.0.1", "--smtp-port", str(smtp.port), "--smtp-tls", "none"
-    )
-    base = server.http_url
-    ctx, alice, console = await person(browser, "alice", **PHONE)
-    await sign_in(alice, base, "alice")
-    await alice.goto(f"{base}/spaces/transfers")
-    await alice.locator("#transfer-files").wait_for()
+    ctx, alice, console = await alice_sends(browser, server_factory, smtp, tmp_path, PHONE)
     sent = tmp_path / "rapport.bin"
     sent.write_bytes(os.urandom(3 << 20))
     await alice.set_input_files("#transfer-files", [str(sent)])

@@ -133,5 +133,5 @@ async def test_webkit_joins_a_meeting(web_server: Any) -> None:
             await asyncio.to_thread(wd.call, "DELETE", f"/session/{wd.session}")
         for process in (driver, xvfb):
             with contextlib.suppress(ProcessLookupError):  # it may have ended on its own
-                process.kill()
+                process.terminate()
             await process.wait()

@@ -151,4 +151,5 @@ async def test_installable_manifest(web_server: Any) -> None:
         manifest = r.json()
         assert manifest["name"] == "Palabre" and manifest["start_url"] == "/"
         for icon in manifest["icons"]:
-            assert (await client.get(icon["src"])).headers["content-type"].startswith("image/svg")
+            # Each icon is served as the type the manifest says (SVG, and PNGs for installers).
+            assert (await client.get(icon["src"])).headers["content-type"] == icon["type"]

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +170,27 @@ def invitation_link(message: Any, base: str) -> str:
     match = re.search(r"(https?://\S+)?(/invite/[A-Za-z0-9._~-]+)", text)
     assert match, f"no invitation link in the mail:\n{text}"
     return base + match.group(2)
+
+
+async def alice_sends(
+    browser: Any,
+    server_factory: Callable[..., Any],
+    smtp: Any,
+    tmp_path: Path,
+    options: dict[str, Any],
+) -> tuple[Any, Any, Any]:
+    """Alice (with an e-mail address) on her transfers page of a server that mails to the
+    test SMTP server: (her context, her page, her console)."""
+    data = tmp_path / "data"
+    add_account(data, "alice", "Alice Martin")
+    with sqlite3.connect(data / "palabre.db") as db:
+        db.execute("UPDATE users SET email = 'alice@example.org' WHERE name = 'alice'")
+    server = server_factory(
+        "--smtp-host", "127.0.0.1", "--smtp-port", str(smtp.port), "--smtp-tls", "none"
+    )
+    base = server.http_url
+    ctx, alice, console = await person(browser, "alice", **options)
+    await sign_in(alice, base, "alice")
+    await alice.goto(f"{base}/spaces/transfers")
+    await alice.locator("#transfer-files").wait_for()
+    return ctx, alice, console

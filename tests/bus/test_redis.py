@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 import msgspec
 import pytest
 
-from palabre.bus import RESYNC, RESYNC_TOPIC, RedisBus, bus_for
+from palabre.bus import RESYNC, RESYNC_TOPIC, bus_for
 from palabre.bus.memory import MemorySubscription
+from palabre.bus.redis import RedisBus
 from palabre.config import Settings
 from redis_server import RedisServer
 

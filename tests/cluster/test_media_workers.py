@@ -69,6 +69,10 @@ async def test_rooms_on_two_workers(server_factory, clip):
         # Each room sees its own participants only.
         assert {p["name"] for p in alpha[0].participants.values()} == {"alpha1", "alpha2"}
         await asyncio.gather(_measure_flow(alpha), _measure_flow(beta))
+        # The RTP packets each worker's SFU forwarded, summed by the main process.
+        health = server.health()
+        forwarded = [w["packets_forwarded"] for w in health["workers"]]
+        assert min(forwarded) > 0 and health["packets_forwarded"] == sum(forwarded)
 
         # A bad message through the relay gets the normal error, and the session goes on.
         bot = beta[0]

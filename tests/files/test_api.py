@@ -247,6 +247,24 @@ def test_zip_of_a_folder(people: dict[str, Any]) -> None:
     assert archive.read("lisez-moi.txt") == b"bonjour"
     assert archive.testzip() is None
     assert guest.get(f"/api/files/{trashed['id']}/zip").status_code == 400
+    # A selection: a folder with what it holds, and files, two of one name kept apart.
+    other = uploaded(member, space, "lisez-moi.txt", b"ailleurs")
+    ids = ",".join([sub, other["id"], top_file(member, space, top)])
+    chosen = guest.get(f"/api/spaces/{space}/files/zip", params={"ids": ids})
+    assert chosen.status_code == 200 and "files.zip" in chosen.headers["content-disposition"]
+    picked = zipfile.ZipFile(io.BytesIO(chosen.content))
+    assert sorted(picked.namelist()) == ["Images/", "Images/données.bin", "lisez-moi (2).txt",
+                                         "lisez-moi.txt"]  # fmt: skip
+    assert picked.read("lisez-moi.txt") == b"ailleurs"
+    assert picked.read("lisez-moi (2).txt") == b"bonjour"
+    for bad in ("", trashed["id"]):
+        assert guest.get(f"/api/spaces/{space}/files/zip", params={"ids": bad}).status_code \
+            in (400, 404)  # fmt: skip
+
+
+def top_file(client: TestClient, space: int, folder_id: str) -> str:
+    items = listing(client, space, folder_id)["items"]
+    return str(next(i["id"] for i in items if i["name"] == "lisez-moi.txt"))
 
 
 def test_damaged_content_never_downloads_whole(people: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from files.test_api import folder, uploaded
+from files.test_thumbnails import picture as image_bytes
 from space_kit import new_space
 
 ROLES = ("stranger", "guest", "reader", "member", "other", "admin", "owner")
@@ -19,6 +20,7 @@ def test_permission_matrix(people: dict[str, Any]) -> None:
     doc = uploaded(member, space, "doc.txt", b"un", box)
     version = doc["version"]
     uploaded(member, space, "doc.txt", b"deux", box)
+    picture = uploaded(member, space, "image.png", image_bytes("PNG"), box)
     reads = [
         ("GET", f"/api/spaces/{space}/files", None),
         ("GET", f"/api/spaces/{space}/files?folder={box}", None),
@@ -29,6 +31,9 @@ def test_permission_matrix(people: dict[str, Any]) -> None:
         ("GET", f"/api/files/{doc['id']}/content?version={version}", None),
         ("GET", f"/api/files/{box}/zip", None),
         ("GET", f"/api/files/{doc['id']}/versions", None),
+        ("GET", f"/api/files/{doc['id']}/preview", None),
+        ("GET", f"/api/spaces/{space}/files/zip?ids={doc['id']},{box}", None),
+        ("GET", f"/api/files/{picture['id']}/thumbnail", None),
     ]
     wrong: list[str] = []
     for name in ROLES:
@@ -80,10 +85,14 @@ def test_permission_matrix(people: dict[str, Any]) -> None:
     for name in ("member", "admin", "owner"):
         s = secret["id"]
         for path in (f"/api/files/{s}", f"/api/files/{s}/content", f"/api/files/{s}/versions",
-                     f"/api/files/{theirs}/zip"):  # fmt: skip
+                     f"/api/files/{theirs}/zip", f"/api/files/{s}/preview",
+                     f"/api/files/{s}/thumbnail"):  # fmt: skip
             got = people[name].get(path)
             assert got.status_code == 404 and "confidentiel" not in got.text, (name, path)
         assert people[name].get(f"/api/spaces/{space}/files?folder={theirs}").status_code == 404
+        mixed = f"/api/spaces/{space}/files/zip?ids={box},{s}"
+        got = people[name].get(mixed)
+        assert got.status_code == 404 and b"confidentiel" not in got.content, (name, mixed)
     mine = uploaded(member, space, "à moi.txt", b"x")
     assert member.patch(f"/api/files/{mine['id']}", json={"parent": theirs}).status_code == 404
     assert member.post(f"/api/files/{mine['id']}/copy", json={"parent": theirs}).status_code == 404
@@ -96,10 +105,11 @@ def test_permission_matrix(people: dict[str, Any]) -> None:
 S, F = "/api/spaces/{space_id:int}/files", "/api/files/{file_id}"
 TRIED = {
     ("GET", S), ("GET", S + "/trash"), ("GET", S + "/usage"), ("POST", S + "/folders"),
-    ("POST", S + "/upload"), ("PUT", S + "/quota"),
+    ("POST", S + "/upload"), ("PUT", S + "/quota"), ("GET", S + "/zip"),
     ("GET", F), ("PATCH", F), ("DELETE", F),
     ("POST", F + "/copy"), ("POST", F + "/trash"), ("POST", F + "/restore"),
     ("GET", F + "/content"), ("GET", F + "/zip"), ("GET", F + "/versions"),
+    ("GET", F + "/thumbnail"), ("GET", F + "/preview"),
     ("POST", F + "/versions/{version_id:int}/restore"),
 }  # fmt: skip
 

@@ -158,6 +158,43 @@ async def test_speaker_stats_and_dominant_speaker(palabre_server):
         await quiet.leave()
 
 
+async def test_dtx_silence_costs_little_and_speech_takes_the_floor(palabre_server):
+    """Opus DTX end to end: a silent participant's DTX frames (one in 20) reach the others
+    as they are, and when it speaks again it becomes the dominant speaker."""
+    clip = load_clip()
+    talker = await _joined(palabre_server, "dtx", "Talker", clip=clip, video=False, dtx=True)
+    quiet = await _joined(palabre_server, "dtx", "Quiet", clip=clip, video=False,
+                          speaking=False, dtx=True)  # fmt: skip
+    watcher = await _joined(palabre_server, "dtx", "Watcher")
+    await talker.publish()
+    await quiet.publish()
+    try:
+        await until(lambda: received_from(watcher, talker, "audio") > 50, timeout=10)
+        await until(lambda: received_from(watcher, quiet, "audio") > 0, timeout=10)
+        talked, silent = (
+            received_from(watcher, talker, "audio"),
+            received_from(watcher, quiet, "audio"),
+        )
+        sent = quiet.outgoing["audio"].sent
+        await asyncio.sleep(2)
+        talked = received_from(watcher, talker, "audio") - talked
+        silent = received_from(watcher, quiet, "audio") - silent
+        # In 2 s a speaker sends about 100 packets, a DTX silence about 5.
+        assert quiet.outgoing["audio"].sent - sent <= 8
+        assert silent <= 8 and talked >= 4 * max(silent, 1), (talked, silent)
+        quiet.speak(True)
+        talker.speak(False)
+        switched = await watcher.wait_for(
+            lambda m: m["type"] == "dominant_speaker" and m["participant"] == quiet.id, timeout=8
+        )
+        assert switched
+        before = received_from(watcher, quiet, "audio")
+        await until(lambda: received_from(watcher, quiet, "audio") > before + 40, timeout=10)
+    finally:
+        for bot in (talker, quiet, watcher):
+            await bot.leave()
+
+
 async def test_receive_video_off_is_audio_only(palabre_server):
     clip = load_clip()
     sender = await _joined(palabre_server, "receive", "Sender", clip=clip)

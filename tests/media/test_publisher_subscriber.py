@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from palabre.media import nack, rtcp, rtp, sdp, twcc
+from palabre.media import nack, overload, rtcp, rtp, sdp, twcc
 from palabre.media.codecs import MID_URI, TWCC_URI
 from palabre.media.dtls import Certificate
 from palabre.media.publisher import Publisher
@@ -357,6 +357,27 @@ def test_apply_answer_activates(harness: Harness, client_cert: Certificate) -> N
         subscriber.apply_answer(client_answer(client_cert, offer))
 
 
+def test_held_participants_media_is_not_forwarded(
+    harness: Harness, client_cert: Certificate
+) -> None:
+    """Peer-to-peer: a participant whose media comes directly is held back, then forwarded
+    again (a keyframe asked for its video) when the hold ends."""
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_held({"alice"})
+    subscriber.set_tracks([audio, video])
+    offer, _ = subscriber.create_offer()
+    subscriber.apply_answer(client_answer(client_cert, offer))
+    downs = [s.downtrack for s in subscriber.slots]
+    assert all(d is not None and not d.active for d in downs)
+    assert harness.keyframe_requests == []
+    subscriber.set_held(set())
+    assert all(d is not None and d.active for d in downs)
+    assert harness.keyframe_requests == [video]
+    subscriber.set_held({"alice"})
+    assert all(d is not None and not d.active for d in downs)
+
+
 def test_rejected_section(harness: Harness, client_cert: Certificate) -> None:
     audio, video = published(harness, client_cert, "alice")
     subscriber = harness.subscriber()
@@ -678,3 +699,26 @@ def test_subscribe_ice_restart_offers_new_credentials_and_keeps_them(
     assert subscriber.connection.ufrag == ours
     remote = subscriber.connection.remote
     assert remote is not None and remote.ice_ufrag == "cli2"
+
+
+def test_overload_sheds_video_and_keeps_audio(harness: Harness, client_cert: Certificate) -> None:
+    """Under overload (media/overload.py) video stops, the dominant speaker's last, and comes
+    back with a keyframe; audio always flows."""
+    audio, video = published(harness, client_cert, "alice")
+    subscriber = harness.subscriber()
+    subscriber.set_tracks([audio, video])
+    offer, _ = subscriber.create_offer()
+    subscriber.apply_answer(client_answer(client_cert, offer))
+    down_audio, down_video = (s.downtrack for s in subscriber.slots)
+    assert down_audio is not None and down_video is not None
+    harness.keyframe_requests.clear()
+    subscriber.set_overload(overload.LOWEST_LAYER)
+    assert down_audio.active and down_video.active
+    subscriber.set_overload(overload.SPEAKER_VIDEO)
+    assert down_audio.active and not down_video.active
+    subscriber.prioritize("alice")  # the dominant speaker's video goes on
+    assert down_video.active
+    subscriber.set_overload(overload.NO_VIDEO)
+    assert down_audio.active and not down_video.active
+    subscriber.set_overload(overload.NORMAL)
+    assert down_video.active and not down_video.started and video.keyframe_pending

@@ -5,10 +5,12 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import quote
 
 from messaging.conftest import Team, post
+from palabre.files.models import FileNode
 
 ROLES = ("stranger", "outsider", "guest", "member", "admin")
 PEOPLE = {"stranger": "mallory", "outsider": "oscar", "guest": "gwen", "member": "bob",
@@ -25,7 +27,8 @@ THUMB = quote("👍")
 # {space}, {cid} (a public channel), {pid} (a private one listing the guest, the member and
 # the admin), {mid} (the owner's message in {cid}), {did} (the owner's and the member's
 # direct conversation), {ocid} and {omid} (a channel and a message of another space, whose
-# guest is the "outsider").
+# guest is the "outsider"), {fid} (a file of the space attached to {mid}, with {fid2}), {ofid}
+# (a file of the other space).
 CALLS: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/api/spaces/{space}/channels", None, READ),
     ("POST", "/api/spaces/{space}/channels", {"name": "new-{role}"},
@@ -45,6 +48,15 @@ CALLS: list[tuple[str, str, Any, dict[str, int]]] = [
     ("POST", "/api/channels/{cid}/messages",
      {"body": "re", "client_id": "r-{role}", "thread_id": "{mid}"},
      {**HIDDEN, "guest": 201, "member": 201, "admin": 201}),
+    ("POST", "/api/channels/{cid}/messages",
+     {"body": "", "client_id": "a-{role}", "attachments": ["{fid}"]},
+     {**HIDDEN, "guest": 201, "member": 201, "admin": 201}),
+    ("POST", "/api/channels/{cid}/messages",
+     {"body": "x", "client_id": "oa-{role}", "attachments": ["{ofid}"]},
+     {**HIDDEN, "guest": 400, "member": 400, "admin": 400}),
+    ("DELETE", "/api/messages/{mid}/attachments/{fid}", None, MANAGE),
+    ("DELETE", "/api/messages/{omid}/attachments/{fid}", None,
+     {**dict.fromkeys(ROLES, 404), "outsider": 403}),
     ("PATCH", "/api/messages/{mid}", {"body": "changed"},
      {**HIDDEN, "guest": 403, "member": 403, "admin": 403}),
     ("DELETE", "/api/messages/{mid}", None, MANAGE),
@@ -119,13 +131,24 @@ def objects(team: Team, n: int) -> dict[str, Any]:
         json={"name": f"p{n}", "private": True,
               "members": [team.ids["gwen"], team.ids["bob"], team.ids["adam"]]},
     ).json()["id"]  # fmt: skip
-    mid = post(olga, cid, f"{SECRET} in c{n}")["id"]
+    fid, fid2, ofid = (a_file(team, team.space, n), a_file(team, team.space, n),
+                       a_file(team, team.other_space, n))  # fmt: skip
+    mid = post(olga, cid, f"{SECRET} in c{n}", attachments=[fid, fid2])["id"]
     did = olga.post("/api/direct", json={"users": [team.ids["bob"]]}).json()["id"]
     post(olga, did, f"{SECRET} direct")
     omid = post(team.otto, team.other_general, f"{SECRET} elsewhere")["id"]
     return {"space": team.space, "other": team.other_space, "cid": cid, "pid": pid,
             "mid": mid, "did": did, "ocid": team.other_general, "omid": omid,
-            "olga": team.ids["olga"]}  # fmt: skip
+            "olga": team.ids["olga"], "fid": fid, "ofid": ofid}  # fmt: skip
+
+
+def a_file(team: Team, space: int, n: int) -> str:
+    """A file row of the space (no content: attaching reads none)."""
+    with team.ws.db.session() as session:
+        node = FileNode(id=uuid.uuid4().hex, space_id=space, kind="file", name=f"{SECRET}-{n}.txt",
+                        size=1, content_type="text/plain")  # fmt: skip
+        session.add(node)
+        return node.id
 
 
 def test_every_endpoint_for_every_role(team: Team) -> None:
@@ -168,7 +191,7 @@ def test_every_messaging_endpoint_is_in_the_matrix() -> None:
 
     tried = {(method, path.split("?")[0]) for method, path, _, _ in CALLS}
     names = {"space_id:int": "space", "channel_id:int": "cid", "message_id:int": "mid",
-             "user_id:int": "olga", "emoji": THUMB}  # fmt: skip
+             "user_id:int": "olga", "emoji": THUMB, "file_id": "fid"}  # fmt: skip
     for endpoint in ENDPOINTS:
         path = endpoint.path
         for pattern, name in names.items():

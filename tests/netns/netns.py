@@ -279,7 +279,7 @@ class Lab:
         probe = (
             f"import urllib.request; urllib.request.urlopen('{server.http_url}/healthz', timeout=2)"
         )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # as the harness's: a loaded machine starts slowly
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"palabre serve exited:\n{server.log()}")
@@ -291,7 +291,7 @@ class Lab:
             if result.returncode == 0:
                 return server
             time.sleep(0.2)
-        raise RuntimeError(f"palabre serve did not start:\n{server.log()}")
+        raise RuntimeError(f"palabre serve did not start in 60 s:\n{server.log()}")
 
     def bot(self, ns: str, ws_url: str, room: str, name: str, *args: str) -> Bot:
         """A bot (bot_runner.py) in `ns`; its participant id once it has joined."""

@@ -52,6 +52,27 @@ def test_english_digest_for_each_kind() -> None:
     assert '<html lang="en">' in digest.html
 
 
+def test_the_planning_kinds_say_what_happened_in_both_languages() -> None:
+    items = [
+        Missed("task", "Budget", "Bob Martin", "Projet Alpha", None, BASE + "spaces/tasks"),
+        Missed("task", "⏰ Budget", None, "Projet Alpha", None, BASE + "spaces/tasks"),
+        Missed("poll", "✓ Comité: 2026-12-07 10:00-11:00", None, None, None, BASE + "p"),
+        Missed("event", "Comité · 2026-12-07 10:00", "Bob Martin", None, None, BASE + "e"),
+    ]
+    said = {
+        "en": ["Bob Martin assigned you a card in Projet Alpha",
+               "A card of yours is due soon in Projet Alpha",
+               "News of a meeting poll", "Bob Martin invited you to an event"],
+        "fr": ["Bob Martin vous a confié une carte dans Projet Alpha",
+               "Une de vos cartes arrive à échéance dans Projet Alpha",
+               "Du nouveau sur un sondage de réunion", "Bob Martin vous a invité à un événement"],
+    }  # fmt: skip
+    for language, lines in said.items():
+        text = compose(language, "Alice", items, BASE).text
+        assert [line for line in lines if line not in text] == []
+        assert "New notification" not in text and "Nouvelle notification" not in text
+
+
 def test_a_long_digest_lists_the_first_and_counts_the_rest() -> None:
     items = [mention(f"message {n}") for n in range(MAX_LISTED + 3)]
     fr, en = compose("fr", "Alice", items, BASE), compose("en", "Alice", items, BASE)
@@ -81,11 +102,16 @@ def test_links_go_where_the_client_shows_each_thing() -> None:
     assert link_for(BASE, None, 7, 9) == "https://palabre.example/spaces/direct/7?message=9"
     assert link_for(BASE, 4, None, None) == "https://palabre.example/spaces/4"
     assert link_for(BASE, None, None, None) == "https://palabre.example/spaces/notifications"
+    assert link_for(BASE, 4, None, None, "task") == "https://palabre.example/spaces/tasks"
+    assert link_for(BASE, 4, None, None, "poll") == "https://palabre.example/spaces/polls"
+    assert link_for(BASE, None, None, None, "event") == "https://palabre.example/spaces/calendar"
 
 
 @given(
     language=st.sampled_from(["fr", "en"]),
-    kind=st.sampled_from(["mention", "reply", "invitation", "direct", "x"]),
+    kind=st.sampled_from(
+        ["mention", "reply", "invitation", "direct", "task", "poll", "event", "x"]
+    ),
     text=st.text(max_size=200),
     actor=st.none() | st.text(max_size=50),
     space=st.none() | st.text(max_size=50),

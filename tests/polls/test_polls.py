@@ -90,6 +90,50 @@ def test_invitees_answer_by_link_and_see_no_email(workspace: Workspace) -> None:
     assert bob.post(f"/api/polls/{poll['id']}/close", json={"slot": slots[0]}).status_code == 404
 
 
+def test_the_organisation_link_takes_one_answer_per_account(workspace: Workspace) -> None:
+    alice = workspace.person("alice", "Alice Martin")
+    poll = new_poll(alice, agents_link=True, invites=[{"label": "Ann"}])
+    assert new_poll(alice)["agents_link"] is None  # only when asked
+    link = token_of(poll["agents_link"])
+    assert link not in {token_of(i["link"]) for i in poll["invites"]}
+    slots = [str(s["id"]) for s in poll["slots"]]
+    # Not signed in: the API says so, the page sends to the sign-in and back.
+    anon = workspace.anonymous()
+    assert anon.get(f"/api/poll-invites/{link}").status_code == 401
+    refused = anon.put(f"/api/poll-invites/{link}/answer", json={"name": "X", "choices": {}})
+    assert refused.status_code == 401
+    page = anon.get(f"/poll/{link}", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == f"/auth/login?next=/poll/{link}"
+    # Signed in, each account answers as itself, once: a second answer replaces the first.
+    bob, carol = workspace.person("bob", "Bob Durand"), workspace.person("carol", "Carol Roy")
+    assert bob.get(f"/api/poll-invites/{link}").json()["as_account"] == "Bob Durand"
+    first = bob.put(f"/api/poll-invites/{link}/answer",
+                    json={"name": "", "choices": {slots[0]: "yes"}})  # fmt: skip
+    assert first.status_code == 200, first.text
+    assert first.json()["mine"]["name"] == "Bob Durand"
+    again = bob.put(f"/api/poll-invites/{link}/answer",
+                    json={"name": "", "choices": {slots[1]: "yes"}})  # fmt: skip
+    assert again.json()["mine"]["choices"][slots[1]] == "yes" and again.json()["others"] == []
+    form = bob.get(f"/poll/{link}")
+    assert form.status_code == 200 and 'value="Bob Durand"' in form.text
+    sent = carol.post(f"/poll/{link}", data={"name": "Carol", f"slot-{slots[1]}": "maybe"})
+    assert sent.status_code == 200 and 'role="status"' in sent.text
+    # The invitee link still takes its own answer beside them.
+    ann = token_of(poll["invites"][0]["link"])
+    anon.put(f"/api/poll-invites/{ann}/answer", json={"name": "Ann", "choices": {slots[1]: "yes"}})
+    table = alice.get(f"/api/polls/{poll['id']}").json()
+    assert sorted(a["name"] for a in table["answers"]) == ["Ann", "Bob Durand", "Carol"]
+    assert [(s["yes"], s["maybe"]) for s in table["slots"]][:2] == [(0, 0), (2, 1)]
+    for text in (first.text, form.text, sent.text):
+        assert EMAIL.findall(text) == [], EMAIL.findall(text)
+    # Closing invites the accounts that answered, by their own address.
+    closed = alice.post(f"/api/polls/{poll['id']}/close", json={"slot": int(slots[1])})
+    assert closed.status_code == 200, closed.text
+    told = bob.get("/api/notifications").json()["notifications"]
+    assert any(n["kind"] == "poll" and n["text"].startswith("✓") for n in told)
+
+
 def test_hidden_results_and_deadlines(workspace: Workspace) -> None:
     alice = workspace.person("alice")
     poll = new_poll(alice, hidden_results=True)

@@ -47,8 +47,10 @@ class FakeSession:
         self.max_layer: int | None = 2
         self.heights: dict[str, int] = {}
         self.video_from: set[str] | None = None
+        self.held: set[str] = set()
         self.ice_restarts = 0
         self.level: Callable[[int, bool, float], None] | None = None
+        self.recorder: object | None = None
 
     def publish(self, offer: str, sources: Mapping[str, str]) -> tuple[str, FakePublished]:
         """The fake "offer" is the list of sources; each becomes a track."""
@@ -95,10 +97,16 @@ class FakeSession:
     def prioritize(self, participant_id: str | None) -> None:
         self.priority = participant_id
 
+    def hold_from(self, participants: Collection[str]) -> None:
+        self.held = set(participants)
+
     def forward_video_from(self, participants: set[str] | None) -> bool:
         changed = participants != self.video_from
         self.video_from = participants
         return changed
+
+    def record(self, recorder: object | None) -> None:
+        self.recorder = recorder
 
 
 class FakeMediaPlane:
@@ -118,6 +126,15 @@ class FakeMediaPlane:
     @property
     def connection_count(self) -> int:
         return 2 * len(self.sessions)
+
+    def packet_counts(self) -> FakeCounts:
+        return FakeCounts()
+
+
+@dataclass(frozen=True)
+class FakeCounts:
+    received: int = 0
+    forwarded: int = 0
 
 
 class FakePeer:

@@ -209,11 +209,13 @@ def test_every_endpoint_of_the_api_is_in_a_matrix() -> None:
     from palabre.web.api import shares as shares_api
     from palabre.web.api import tasks as tasks_api
     from palabre.web.api import transfers as transfers_api
+    from palabre.web.api import usage as usage_api
 
     here = {spaces, lifecycle, activity, members, invitations, tokens, meeting, notify, me,
             sign_in_links}  # fmt: skip
     # Messaging's, documents', files', share links', calendars', polls' and tasks' own
-    # matrices check they try each of their endpoints.
+    # matrices check they try each of their endpoints; the operators' usage is tried as a
+    # stranger, a guest, a member and an operator in tests/web/test_metrics_access.py.
     elsewhere = (
         messaging_api,
         documents_api,
@@ -223,6 +225,7 @@ def test_every_endpoint_of_the_api_is_in_a_matrix() -> None:
         polls_api,
         tasks_api,
         transfers_api,
+        usage_api,
     )
     covered = {id(e) for module in (*here, *elsewhere) for e in module.ENDPOINTS}
     assert [f"{e.method} {e.path}" for e in ENDPOINTS if id(e) not in covered] == []

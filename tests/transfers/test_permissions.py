@@ -110,6 +110,94 @@ TRIED = {
 
 
 def test_every_transfer_endpoint_is_in_the_matrix() -> None:
+    from palabre.web.api.transfer_tus import ROUTES
     from palabre.web.api.transfers import ENDPOINTS
 
     assert {(e.method, e.path) for e in ENDPOINTS} == TRIED
+    assert {(m, path) for path, methods in ROUTES for m in methods if m != "OPTIONS"} == TUS
+
+
+TUS = {
+    ("POST", "/api/transfers/{transfer_id}/tus"),
+    ("HEAD", "/api/transfers/{transfer_id}/tus/{upload_id}"),
+    ("PATCH", "/api/transfers/{transfer_id}/tus/{upload_id}"),
+    ("DELETE", "/api/transfers/{transfer_id}/tus/{upload_id}"),
+    ("POST", "/api/v/{token}/tus"), ("HEAD", "/api/v/{token}/tus/{upload_id}"),
+    ("PATCH", "/api/v/{token}/tus/{upload_id}"), ("DELETE", "/api/v/{token}/tus/{upload_id}"),
+}  # fmt: skip
+V1 = {"tus-resumable": "1.0.0"}
+CHUNK = {**V1, "content-type": "application/offset+octet-stream", "upload-offset": "0"}
+
+
+def _tus(client: Any, method: str, path: str) -> int:
+    headers = {**V1, "upload-length": "1", "upload-metadata": "filename eA=="}
+    if method == "PATCH":
+        headers = CHUNK
+    return int(client.request(method, path, headers=headers,
+                              content=b"x" if method == "PATCH" else None).status_code)  # fmt: skip
+
+
+def test_the_tus_endpoints(ws: Workspace, smtp: SmtpServer) -> None:
+    """Only the sender reaches their draft's uploads (others 404, anonymous 401), and only
+    while it is a draft; a voucher's only with its link."""
+    sender = person(ws, "sender")
+    people = {"stranger": person(ws, "stranger"), "guest": person(ws, "guest", guest=True),
+              "member": person(ws, "member")}  # fmt: skip
+    draft = sender.post("/api/transfers", json={}).json()["id"]
+    made = sender.post(f"/api/transfers/{draft}/tus", headers={
+        **V1, "upload-length": "3", "upload-metadata": "filename eA=="})  # fmt: skip
+    assert made.status_code == 201, made.text
+    upload = made.headers["location"]
+    other = sender.post(
+        f"/api/transfers/{draft}/tus",
+        headers={**V1, "upload-length": "2", "upload-metadata": "filename eQ=="},
+    ).headers["location"]
+    voucher = sender.post("/api/vouchers", json={}).json()["token"]
+    outsider = ws.anonymous()
+    vmade = outsider.post(f"/api/v/{voucher}/tus", headers={
+        **V1, "upload-length": "2", "upload-metadata": "filename eA=="})  # fmt: skip
+    assert vmade.status_code == 201, vmade.text
+    vupload = vmade.headers["location"]
+    wrong: list[str] = []
+
+    def want(who: str, client: Any, method: str, path: str, ok: set[int]) -> None:
+        status = _tus(client, method, path)
+        if status not in ok:
+            wrong.append(f"{who} {method} {path}: {status}")
+
+    cases = [("POST", f"/api/transfers/{draft}/tus"), ("HEAD", upload), ("PATCH", upload),
+             ("DELETE", upload)]  # fmt: skip
+    for method, path in cases:
+        for who in ACCOUNTS:
+            want(who, people[who], method, path, {404})
+        want("anonymous", ws.anonymous(), method, path, {401})
+    # The sender's upload under a voucher's path, or another voucher: nothing.
+    vid = upload.rsplit("/", 1)[1]
+    for who, client in (("outsider", outsider), ("sender", sender)):
+        want(who, client, "HEAD", f"/api/v/{voucher}/tus/{vid}", {404})
+        for method in ("POST", "HEAD", "PATCH", "DELETE"):
+            path = "/api/v/plv_wrong/tus" + ("" if method == "POST" else f"/{vid}")
+            want(who, client, method, path, {404})
+    # The outsider with the voucher, the sender on their draft: each may.
+    want("outsider", outsider, "HEAD", vupload, {200})
+    want("outsider", outsider, "PATCH", vupload, {204})
+    want("outsider", outsider, "DELETE", vupload, {204})
+    want("outsider", outsider, "POST", f"/api/v/{voucher}/tus", {201})
+    want("sender", sender, "HEAD", upload, {200})
+    want("sender", sender, "PATCH", upload, {204})
+    want("sender", sender, "DELETE", upload, {204})
+    want("sender", sender, "POST", f"/api/transfers/{draft}/tus", {201})
+    # A sender without the CSRF token (a cross-site form) may not.
+    bare = {k: v for k, v in sender.headers.items() if k != "x-csrf-token"}
+    status = sender.request("HEAD", other, headers={**V1, **bare, "x-csrf-token": ""})
+    if status.status_code != 403:
+        wrong.append(f"sender without CSRF HEAD: {status.status_code}")
+    # Sent: its uploads answer no more.
+    tus_sent = sender.post(f"/api/transfers/{draft}/tus", headers={
+        **V1, "upload-length": "1", "upload-metadata": "filename eg=="})  # fmt: skip
+    sender.patch(tus_sent.headers["location"], content=b"z", headers=CHUNK)
+    assert sender.post(f"/api/transfers/{draft}/send",
+                       json={"recipients": ["eve@example.org"]}).status_code == 200  # fmt: skip
+    want("sender", sender, "HEAD", other, {400})
+    want("sender", sender, "POST", f"/api/transfers/{draft}/tus", {400})
+    assert wrong == []

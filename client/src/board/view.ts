@@ -142,12 +142,4 @@ export async function exportPng(shapes: Shape[], scale = 2): Promise<Blob> {
   }
 }
 
-export function download(blob: Blob, name: string): void {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
+export { saveBlob as download } from "../dom";

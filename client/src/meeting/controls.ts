@@ -34,6 +34,7 @@ export interface ToolbarParts {
   collab: HTMLButtonElement[]; // hand, reactions, chat, people
   notes: HTMLButtonElement;
   board: HTMLButtonElement; // the meeting's whiteboard (hidden until a moderator opens it)
+  polls: HTMLButtonElement; // not in the toolbar: its "More" menu item clicks it
   people: HTMLButtonElement;
   reactions: HTMLButtonElement;
 }
@@ -102,11 +103,19 @@ export class Controls {
     more.add({ id: "more-reactions", button: parts.reactions });
     more.add({ id: "more-notes", button: parts.notes });
     more.add({ id: "more-board", button: parts.board });
+    // Polls and breakout rooms are in the menu at every width (the toolbar is full).
+    more.add({ id: "more-polls", label: "poll.open", run: () => parts.polls.click() });
     more.add({ id: "more-view", button: this.view });
     more.add({ id: "more-fullscreen", button: this.fullscreen });
     more.add({ id: "more-invite", button: this.invite });
     more.add({ id: "more-shortcuts", button: this.keys });
     more.add({ id: "more-settings", button: this.settings }); // in the More menu at phone width
+  }
+
+  /** A menu item for a button that is not in the toolbar (breakout rooms, moderators
+   * only). Returns its removal. */
+  addMenuItem(id: string, label: Key, button: HTMLButtonElement): () => void {
+    return this.more.add({ id, label, run: () => button.click() });
   }
 
   /** The moderation button goes before "More" (and in it at phone width). Returns its removal. */

@@ -2,6 +2,8 @@
 // our tiles; capture on entering (with the remembered devices) and device changes from the
 // settings dialog.
 
+import { applyBackground, withBackground, type Background, type BackgroundError } from "../effects";
+import type { Key } from "../i18n";
 import { getCamera, getMicrophone, stopTrack, type DevicePrefs } from "../media";
 import type { Session } from "../session";
 import type { Controls } from "./controls";
@@ -17,6 +19,8 @@ export interface DevicesHost {
   /** Remembers the microphone and camera states for a reload. */
   changed(): void;
   disposed(): boolean;
+  /** Tells the person something (a background that could not be applied). */
+  notice(key: Key): void;
 }
 
 export class Devices {
@@ -35,6 +39,11 @@ export class Devices {
 
   private get media() {
     return this.host.session.local;
+  }
+
+  /** A camera track, with the remembered background where it can be had. */
+  private async camera(id?: string): Promise<MediaStreamTrack> {
+    return withBackground(await getCamera(id), (e: BackgroundError) => this.host.notice(e.key));
   }
 
   /** Our camera tile shows what we send. */
@@ -57,7 +66,7 @@ export class Devices {
     if (media.mic) media.mic.enabled = this.micOn;
     if (this.camOn && !media.cam) {
       try {
-        media.cam = await getCamera(host.prefs.camera);
+        media.cam = await this.camera(host.prefs.camera);
       } catch {
         this.camOn = false;
         media.videoMuted = true;
@@ -120,7 +129,7 @@ export class Devices {
     controls.cam.set(this.camOn);
     if (this.camOn) {
       try {
-        await session.setCamera(await getCamera(this.host.prefs.camera));
+        await session.setCamera(await this.camera(this.host.prefs.camera));
       } catch {
         this.camOn = false;
         controls.cam.set(false);
@@ -175,10 +184,23 @@ export class Devices {
     if (!this.camOn) return;
     const old = this.media.cam;
     try {
-      await this.host.session.setCamera(await getCamera(id));
+      await this.host.session.setCamera(await this.camera(id));
       stopTrack(old);
     } catch {
       /* keep the camera we had */
+    }
+    this.show();
+  }
+
+  /** The settings dialog chose a background: on the camera now if it is on (the same sender,
+   * its track replaced); throws BackgroundError for the dialog to say why not. */
+  async useBackground(b: Background): Promise<void> {
+    const cam = this.media.cam;
+    if (!this.camOn || !cam) return;
+    const next = await applyBackground(cam, b);
+    if (next !== cam) {
+      if (this.host.disposed() || this.media.cam !== cam) return stopTrack(next);
+      await this.host.session.setCamera(next);
     }
     this.show();
   }

@@ -3,8 +3,14 @@
 
 import type { E2ee } from "../e2ee";
 import type { RemoteTrack, Session } from "../session";
+import type { PeerToPeer } from "./p2p";
 
-export function exposeForTests(session: Session, e2ee: () => E2ee | null, remote: () => RemoteTrack[]): void {
+export function exposeForTests(
+  session: Session,
+  e2ee: () => E2ee | null,
+  remote: () => RemoteTrack[],
+  p2p: () => PeerToPeer,
+): void {
   const hook = {
     get session() {
       return session;
@@ -14,6 +20,14 @@ export function exposeForTests(session: Session, e2ee: () => E2ee | null, remote
     },
     get sub() {
       return session.sub;
+    },
+    /** The direct connection of a two-person meeting (peer-to-peer), if any, and whether the
+     * tiles show its tracks. */
+    get p2p() {
+      return p2p().connection;
+    },
+    get p2pActive() {
+      return p2p().active;
     },
     get you() {
       return session.you;

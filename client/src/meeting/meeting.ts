@@ -5,10 +5,12 @@
 import { formatCode } from "../api";
 import { navigate, rememberActive, roomPath } from "../app";
 import { Collab, type ChatMessage } from "../collab";
+import type { Background } from "../effects";
 import { startExtras, type Extras } from "../extras"; // issue 7: shared notes, connection quality
 import { t } from "../i18n";
 import { loadPrefs, savePrefs, takeHandOff } from "../media";
 import { refusedNotice } from "../refused";
+import type { RecordingStatus } from "../protocol.gen";
 import { Session, type JoinedInfo, type Knocker, type Msg, type RemoteTrack, type RoomSettings } from "../session";
 import { openSettings } from "../settings";
 import type { JoinOptions, Participant } from "../types";
@@ -22,8 +24,12 @@ import { Grid, tileKey } from "./grid";
 import { exposeForTests } from "./hook";
 import { bindKeyboard } from "./keyboard";
 import { ModeratorSeat } from "./moderator";
+import { PeerToPeer } from "./p2p";
 import { MeetingPage } from "./page";
 import { Panels } from "./panels";
+import { RecordingNotice } from "./recording";
+import { Breakouts } from "./breakouts";
+import { Polls } from "./polls";
 import { ActiveSpeaker } from "./speaker";
 
 export class Meeting {
@@ -31,7 +37,10 @@ export class Meeting {
   private room: string;
   private code: string | undefined;
   private settings: RoomSettings | undefined;
+  /** What we receive: the SFU's tracks (`sfuRemote`), the other's from the direct connection
+   * while two meet peer to peer (`remote`, what the tiles and speakers show). */
   private remote: RemoteTrack[] = [];
+  private sfuRemote: RemoteTrack[] = [];
   private readonly prefs = loadPrefs();
   private readonly participants = new Map<string, Participant>();
   private readonly controls: Controls;
@@ -47,6 +56,13 @@ export class Meeting {
   private readonly encryption: Encryption;
   private readonly unmute: UnmuteRequest;
   private readonly speaker: ActiveSpeaker;
+  private readonly recording: RecordingNotice;
+  private readonly p2p: PeerToPeer;
+  private readonly polls: Polls;
+  private readonly breakouts: Breakouts;
+  private removeBreakoutsItem: (() => void) | null = null;
+  /** The room of the last `joined`: the main room's, or a breakout room's. */
+  private joinedRoom: string | undefined;
   private readonly unbind: (() => void)[] = [];
 
   constructor(
@@ -66,11 +82,15 @@ export class Meeting {
     this.grid = this.makeGrid();
     const handed = takeHandOff();
     this.session = this.makeSession(handed);
+    this.p2p = this.makeP2p();
     this.devices = this.makeDevices();
     this.panels = new Panels(this.page.body, this.controls.more);
     this.collab = this.makeCollab();
     this.extras = this.makeExtras();
+    this.polls = this.makePolls();
+    this.breakouts = this.makeBreakouts();
     this.controls.place({
+      polls: this.polls.button,
       collab: [this.collab.handButton, this.collab.reactButton, this.collab.chatButton, this.collab.peopleButton],
       notes: this.extras.notesButton,
       board: this.extras.boardButton,
@@ -80,9 +100,11 @@ export class Meeting {
     this.seat = this.makeSeat();
     this.encryption = this.makeEncryption();
     this.unmute = new UnmuteRequest(this.page.view);
+    this.recording = new RecordingNotice(this.page.view, () => this.controls.leave.click(), (key) => this.page.toast(key));
+    this.page.showRecording(this.recording.badge);
     this.bindControls();
     this.unbind.push(this.bindKeyboard());
-    exposeForTests(this.session, () => this.encryption.e2ee, () => this.remote);
+    exposeForTests(this.session, () => this.encryption.e2ee, () => this.remote, () => this.p2p);
     this.speaker = this.makeSpeaker();
     void this.devices.capture(!!handed);
     this.page.heading.focus({ preventScroll: true });
@@ -142,6 +164,22 @@ export class Meeting {
     });
   }
 
+  /** Peer-to-peer for two: the direct connection, and the switches to and from the SFU. */
+  private makeP2p(): PeerToPeer {
+    const { session } = this;
+    const p2p = new PeerToPeer({
+      send: (m) => session.send(m),
+      local: () => ({ microphone: session.local.mic, camera: session.local.cam, screen: session.local.screen }),
+      sfuSending: (on) => session.sfuSending(on),
+      sfuRemote: () => this.sfuRemote,
+      sfuConnection: () => session.sub,
+      participant: (id) => this.participants.get(id),
+      changed: () => this.showRemote(),
+    });
+    session.onLocal = () => p2p.localChanged();
+    return p2p;
+  }
+
   private makeDevices(): Devices {
     return new Devices(
       {
@@ -152,6 +190,7 @@ export class Meeting {
         name: this.opts.name,
         changed: () => this.saveActive(),
         disposed: () => this.disposed,
+        notice: (key) => this.page.toast(key),
       },
       this.opts.micOn,
       this.opts.camOn,
@@ -182,6 +221,38 @@ export class Meeting {
     this.panels.add(collab.chatPanel, collab.chatButton);
     this.panels.add(collab.peoplePanel, collab.peopleButton);
     return collab;
+  }
+
+  private makePolls(): Polls {
+    const { session, page } = this;
+    const polls = new Polls({
+      session,
+      isModerator: () => session.you?.role === "moderator",
+      nameOf: (pid) => (pid === session.you?.id ? t("chat.you") : this.participants.get(pid)?.name ?? "?"),
+      togglePanel: this.panels.toggle,
+      notice: (key, vars) => page.toast(key, vars),
+    });
+    this.panels.add(polls.panel, polls.button);
+    return polls;
+  }
+
+  private makeBreakouts(): Breakouts {
+    const { session, page } = this;
+    const breakouts = new Breakouts({
+      session,
+      isModerator: () => session.you?.role === "moderator",
+      present: () => [...this.participants.values()].map((p) => ({ id: p.id, name: p.name })),
+      togglePanel: this.panels.toggle,
+      notice: (key, vars) => page.toast(key, vars),
+      announce: page.announce,
+      menuItem: (on) => {
+        this.removeBreakoutsItem?.();
+        this.removeBreakoutsItem = on ? this.controls.addMenuItem("more-breakouts", "breakout.open", breakouts.button) : null;
+      },
+    });
+    this.panels.add(breakouts.panel, breakouts.button);
+    page.body.before(breakouts.banner);
+    return breakouts;
   }
 
   /** client/src/extras: the shared notes panel, connection-quality indicators. */
@@ -315,6 +386,7 @@ export class Meeting {
         remember({ microphone: id });
         await devices.useMicrophone(id);
       },
+      useBackground: (b: Background) => devices.useBackground(b),
       useSpeaker: async (id: string) => {
         remember({ speaker: id });
         await this.audio.setSpeaker(id);
@@ -350,9 +422,11 @@ export class Meeting {
   }
 
   private joined(info: JoinedInfo): void {
-    this.room = info.room;
+    // In a breakout room, the meeting is still its main room's (the address, a rejoin).
+    const seat = info.raw.breakout ?? null;
+    this.room = seat?.main ?? info.room;
     if (info.code) this.code = info.code;
-    this.page.showRoom(this.room);
+    this.page.showRoom(seat ? `${this.room} · ${seat.name}` : this.room);
     if (roomPath(this.room) !== location.pathname)
       history.replaceState(null, "", roomPath(this.room) + location.search);
     this.saveActive();
@@ -365,6 +439,8 @@ export class Meeting {
     this.updateSelf(info.you, true);
     for (const p of info.participants) if (p.id !== info.you.id) this.upsertParticipant(p);
     const { collab } = this;
+    if (this.joinedRoom !== undefined && this.joinedRoom !== info.raw.room) collab.clearHistory();
+    this.joinedRoom = info.raw.room; // (info.room is the meeting's: the main room's name)
     collab.setHistory((info.raw.chat as ChatMessage[] | undefined) ?? []);
     collab.setHands((info.raw.hands as string[] | undefined) ?? [], false);
     collab.refreshRecipients();
@@ -372,8 +448,12 @@ export class Meeting {
     this.extras.onJoined();
     this.encryption.e2ee?.joined();
     this.encryption.set(!!this.settings?.e2ee);
+    this.recording.set(!!this.settings?.recording);
     this.applyRemote([]);
+    this.p2p.set(info.raw.p2p);
     this.showCount();
+    this.polls.reset(); // the room's polls follow, as `poll` events
+    this.breakouts.joined(seat);
   }
 
   /** Everyone sees (a toast, also read out) when a moderator decides the notes or the
@@ -414,6 +494,8 @@ export class Meeting {
     grid.local.setLabel("meeting.you", p.name); // a rename comes back this way
     grid.local.el.dataset.role = p.role ?? "participant";
     this.seat.set(p.role === "moderator");
+    this.polls.setModerator(p.role === "moderator");
+    this.breakouts.setModerator(p.role === "moderator");
     if (!joining) return;
     if (p.audioMuted && devices.micOn) devices.setMic(false);
     if (p.videoMuted && devices.camOn) void devices.stopCamera();
@@ -431,6 +513,12 @@ export class Meeting {
   }
 
   private applyRemote(list: RemoteTrack[]): void {
+    this.sfuRemote = list;
+    this.showRemote();
+  }
+
+  private showRemote(): void {
+    const list = this.p2p.remap(this.sfuRemote);
     this.remote = list;
     this.audio.apply(list);
     const video = new Map<string, MediaStreamTrack>();
@@ -478,6 +566,10 @@ export class Meeting {
         this.extras.onSettings(this.settings);
         this.seat.setSettings(this.settings);
         this.encryption.set(!!this.settings?.e2ee);
+        this.recording.set(!!this.settings?.recording);
+        break;
+      case "recording_status":
+        this.seat.recordingStatus(m as unknown as RecordingStatus);
         break;
       case "e2ee_message":
       case "e2ee_chat":
@@ -504,8 +596,23 @@ export class Meeting {
       case "dominant_speaker":
         this.speaker.serverSaid(typeof m.participant === "string" ? m.participant : null);
         break;
+      case "poll":
+        this.polls.show(m.poll);
+        break;
+      case "breakouts":
+        this.breakouts.show(m.breakouts);
+        break;
+      case "breakout_message":
+        this.breakouts.message(m.fromName, m.text);
+        break;
       case "tracks_refused":
         this.tracksRefused(m.tracks);
+        break;
+      case "p2p":
+        this.p2p.set(m.p2p);
+        break;
+      case "p2p_signal":
+        this.p2p.signal(m);
         break;
       default:
         break;
@@ -544,6 +651,8 @@ export class Meeting {
   private cleanup(): void {
     this.disposed = true;
     this.speaker.dispose();
+    this.p2p.dispose();
+    this.breakouts.dispose();
     for (const off of this.unbind) off();
     this.controls.more.dispose();
     this.extras.dispose();

@@ -3,6 +3,7 @@
 
 import type { Key } from "../i18n";
 import type { Moderation } from "../moderation";
+import type { RecordingStatus } from "../protocol.gen";
 import type { Knocker, RoomSettings, Session } from "../session";
 import type { Controls } from "./controls";
 import type { Grid } from "./grid";
@@ -24,6 +25,7 @@ export interface ModeratorHost {
 export class ModeratorSeat {
   private settings: RoomSettings | undefined;
   private lobby: Knocker[] = [];
+  private recordings: RecordingStatus[] = [];
   private mod: Moderation | null = null;
   private removeItem: (() => void) | null = null;
   private loading: Promise<void> | null = null;
@@ -61,6 +63,7 @@ export class ModeratorSeat {
     panels.add(mod.panel, mod.button);
     mod.setSettings(this.settings);
     mod.setLobby(this.lobby);
+    for (const r of this.recordings) mod.recordingStatus(r, false);
     grid.tileActions = (pid) => mod.tileMenu(pid, () => this.host.nameOf(pid));
     grid.refreshActions();
   }
@@ -85,6 +88,12 @@ export class ModeratorSeat {
   setSettings(settings: RoomSettings | undefined): void {
     this.settings = settings;
     this.mod?.setSettings(settings);
+  }
+
+  /** What became of a recording (to moderators only): kept for the panel, shown in it. */
+  recordingStatus(r: RecordingStatus): void {
+    this.recordings = [...this.recordings.filter((x) => x.recording !== r.recording), r];
+    this.mod?.recordingStatus(r, true);
   }
 
   knock(k: Knocker): void {

@@ -53,6 +53,11 @@ export class MeetingPage {
     document.title = `${room} — Palabre`;
   }
 
+  /** The recording indicator (recording.ts), beside the code and the count. */
+  showRecording(badge: HTMLElement): void {
+    this.countEl.after(badge);
+  }
+
   showCode(code: string | undefined): void {
     if (code) tr(this.codeEl, "meeting.codeLabel", { code: formatCode(code) });
   }

@@ -23,6 +23,7 @@ import { FilesPage } from "./pages/Files";
 import { SharedPage } from "./pages/Shared";
 import { ReceivedPage } from "./pages/Received";
 import { TransfersPage } from "./pages/Transfers";
+import { UsagePage } from "./pages/Usage";
 import { VoucherPage } from "./pages/Voucher";
 import { DocumentPage } from "./pages/Document";
 import { CalendarPage } from "./pages/Calendar";
@@ -144,6 +145,7 @@ const TITLES: Record<Route["name"], Key> = {
   invite: "title.invite",
   shared: "title.shared",
   transfers: "title.transfers",
+  usage: "title.usage",
   received: "title.received",
   voucher: "title.voucher",
   notfound: "title.notfound",
@@ -197,6 +199,8 @@ function Page({ r }: { r: Route }) {
       return <MyTasksPage />;
     case "transfers":
       return <TransfersPage />;
+    case "usage":
+      return <UsagePage />;
     case "polls":
       return <PollsPage space={r.space} />;
     case "poll":

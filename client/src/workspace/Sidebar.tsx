@@ -89,6 +89,7 @@ export function Sidebar({ onClose }: { onClose: () => void }) {
         <Link href={paths.search("")}>{t("nav.search")}</Link>
       </h2>
       <TransfersLink current={r.name === "transfers"} />
+      {me.value?.operator && <UsageLink current={r.name === "usage"} />}
     </nav>
   );
 }
@@ -98,6 +99,17 @@ function TransfersLink({ current }: { current: boolean }) {
     <h2 class="ws-nav-title">
       <Link href={paths.transfers()} aria-current={current ? "page" : undefined}>
         {t("nav.transfers")}
+      </Link>
+    </h2>
+  );
+}
+
+/** The installation's usage statistics, for its operators only. */
+function UsageLink({ current }: { current: boolean }) {
+  return (
+    <h2 class="ws-nav-title">
+      <Link href={paths.usage()} aria-current={current ? "page" : undefined}>
+        {t("nav.usage")}
       </Link>
     </h2>
   );

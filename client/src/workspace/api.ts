@@ -27,6 +27,7 @@ import type {
   SearchHit,
   Space,
   Token,
+  UsageReport,
 } from "./types";
 
 export class ApiError extends Error {
@@ -150,6 +151,7 @@ export const acceptInvitation = (token: string, display_name?: string) =>
   call<Accepted>("POST", `/api/invitations/${id(token)}/accept`, display_name ? { display_name } : {});
 export const activity = (s: number, before?: number | null, limit = 50) =>
   call<ActivityPage>("GET", `/api/spaces/${id(s)}/activity`, undefined, { before, limit });
+export const usage = (days: number) => call<UsageReport>("GET", "/api/usage", undefined, { days });
 export const report = (s: number, weeks: number) =>
   call<Report>("GET", `/api/spaces/${id(s)}/report`, undefined, { weeks });
 export const reportCsvUrl = (s: number, weeks: number) =>
@@ -175,12 +177,15 @@ export const thread = (c: number, mid: number, after?: number) =>
   call<MessagePage>("GET", `/api/channels/${id(c)}/messages`, undefined, { thread: mid, after });
 export const changes = (c: number, after: number) =>
   call<Changes>("GET", `/api/channels/${id(c)}/changes`, undefined, { after });
-export const postMessage = (c: number, body: string, client_id: string, thread_id?: number) =>
+export const postMessage = (c: number, body: string, client_id: string, thread_id?: number, attachments?: string[]) =>
   call<Message>("POST", `/api/channels/${id(c)}/messages`, {
     body,
     client_id,
     ...(thread_id ? { thread_id } : {}),
+    ...(attachments?.length ? { attachments } : {}),
   });
+export const detachFile = (m: number, file: string) =>
+  call<Message>("DELETE", `/api/messages/${id(m)}/attachments/${encodeURIComponent(file)}`);
 export const editMessage = (m: number, body: string) =>
   call<Message>("PATCH", `/api/messages/${id(m)}`, { body });
 export const deleteMessage = (m: number) => call<Message>("DELETE", `/api/messages/${id(m)}`);

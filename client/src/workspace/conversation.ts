@@ -22,6 +22,7 @@ export interface Pending {
   channel: number;
   body: string;
   thread_id?: number;
+  files?: { id: string; name: string; size: number }[]; // space files attached
   created_at: string;
   state: "sending" | "failed";
   error?: string;
@@ -191,12 +192,13 @@ export class Conversation {
     s.value = list;
   }
 
-  send(body: string, thread_id?: number): void {
+  send(body: string, thread_id?: number, files?: Pending["files"]): void {
     const p: Pending = {
       client_id: uuid(),
       channel: this.id,
       body,
       thread_id,
+      ...(files?.length ? { files } : {}),
       created_at: new Date().toISOString(),
       state: "sending",
     };
@@ -226,7 +228,7 @@ export class Conversation {
       for (let attempt = 0; ; attempt++) {
         if (!this.pending.value.some((x) => x.client_id === p.client_id)) return;
         try {
-          const m = await api.postMessage(this.id, p.body, p.client_id, p.thread_id);
+          const m = await api.postMessage(this.id, p.body, p.client_id, p.thread_id, p.files?.map((f) => f.id));
           this.settle(p.client_id);
           this.apply(m);
           return;

@@ -60,3 +60,39 @@ export function fmtRelative(iso: string | Date, now = Date.now()): string {
 export function fmtNumber(n: number): string {
   return new Intl.NumberFormat(lang.value).format(n);
 }
+
+function unit(n: number, name: string): string {
+  const digits = n < 10 ? 1 : 0;
+  return new Intl.NumberFormat(lang.value, { style: "unit", unit: name, maximumFractionDigits: digits }).format(n);
+}
+
+function scaled(bytes: number, suffix: string): string {
+  const names = ["kilobyte", "megabyte", "gigabyte", "terabyte"];
+  if (bytes < 1000) return unit(Math.round(bytes), "byte" + suffix);
+  let n = bytes / 1000;
+  let i = 0;
+  while (n >= 1000 && i < names.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return unit(n, names[i] + suffix);
+}
+
+/** "12.5 MB", "12,5 Mo": a size for people, in the page's language. */
+export function fmtSize(bytes: number): string {
+  return scaled(bytes, "");
+}
+
+/** "3.2 MB/s", "3,2 Mo/s". */
+export function fmtRate(bytesPerSecond: number): string {
+  return scaled(bytesPerSecond, "-per-second");
+}
+
+/** "1 h 5 min", "2 min 5 s", "40 s": a duration, in the page's language. */
+export function fmtDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const n = (v: number, u: string) => new Intl.NumberFormat(lang.value, { style: "unit", unit: u, unitDisplay: "short" }).format(v);
+  if (s >= 3600) return `${n(Math.floor(s / 3600), "hour")} ${n(Math.floor((s % 3600) / 60), "minute")}`;
+  if (s >= 60) return `${n(Math.floor(s / 60), "minute")} ${n(s % 60, "second")}`;
+  return n(s, "second");
+}

@@ -29,6 +29,7 @@ export type Route =
   | { name: "invite"; token: string }
   | { name: "shared"; token: string }
   | { name: "transfers" }
+  | { name: "usage" }
   | { name: "received"; token: string }
   | { name: "voucher"; token: string }
   | { name: "notfound" };
@@ -55,6 +56,7 @@ export function parse(pathname: string, search: string): Route {
   if (a === "calendar" && !b) return { name: "mycalendar" };
   if (a === "tasks" && !b) return { name: "mytasks" };
   if (a === "transfers" && !b) return { name: "transfers" };
+  if (a === "usage" && !b) return { name: "usage" };
   if (a === "polls" && b && /^[0-9a-f]{32}$/.test(b) && !c) return { name: "poll", poll: b };
   const thread = int(q.get("thread"));
   const message = int(q.get("message"));
@@ -133,6 +135,7 @@ export const paths = {
   notifications: () => "/spaces/notifications",
   settings: () => "/spaces/settings",
   transfers: () => "/spaces/transfers",
+  usage: () => "/spaces/usage",
 };
 
 function query(extra?: Record<string, string | number | undefined>): string {

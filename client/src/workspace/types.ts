@@ -17,6 +17,7 @@ export interface Me {
   csrf: string | null;
   id?: number | null;
   guest?: boolean;
+  operator?: boolean; // one of the installation's operators: sees the usage statistics
 }
 
 export interface Space {
@@ -92,6 +93,19 @@ export interface Message {
   reply_count: number;
   last_reply_at: string | null;
   reactions: Reaction[];
+  attachments?: Attachment[];
+}
+
+/** A space file attached to a message: its name, size and type as attached; "removed" once
+ * trashed or deleted. The links answer only those who may read the space's files. */
+export interface Attachment {
+  file: string | null;
+  name: string;
+  size: number;
+  content_type: string;
+  state: "ok" | "removed";
+  url: string | null;
+  thumbnail: string | null;
 }
 
 export interface MessagePage {
@@ -193,6 +207,22 @@ export interface Week {
   meetings: number;
   meeting_minutes: number;
   person_minutes: number;
+}
+
+/** A day of the installation's usage (/api/usage): counts only. */
+export interface DayUsage {
+  day: string; // ISO date, e.g. 2026-12-04
+  meetings: number;
+  participants: number;
+  meeting_minutes: number;
+  participant_minutes: number;
+}
+
+export interface UsageReport {
+  first: string;
+  last: string;
+  now: { rooms: number; participants: number };
+  days: DayUsage[]; // oldest first
 }
 
 export interface Report {

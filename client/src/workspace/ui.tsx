@@ -61,6 +61,21 @@ export function Loading() {
   );
 }
 
+/** A list in its four states: a part the server lacks (`absent`: its name), loading
+ *  (`items` not there yet), empty (`empty`: what to say, else the list draws itself), and
+ *  the list itself, drawn by `children`. */
+export function Listing<T>(props: {
+  absent?: string | false;
+  items: T[] | null | undefined;
+  empty?: string;
+  children: (items: T[]) => ComponentChildren;
+}) {
+  if (props.absent) return <Absent what={props.absent} />;
+  if (!props.items) return <Loading />;
+  if (props.items.length === 0 && props.empty !== undefined) return <p>{props.empty}</p>;
+  return <>{props.children(props.items)}</>;
+}
+
 export function Badge({ n, mention, label }: { n: number; mention?: boolean; label: string }) {
   if (!n) return null;
   return (

@@ -48,6 +48,10 @@ SIMULCAST_RIDS = ("q", "h", "f")
 PACING = 0.0004  # seconds between two packets of one frame
 REMB_INTERVAL = 1.0
 SPEAKING, SILENT = 20, 127
+# Opus DTX (RFC 7587 3.1.3): in silence an encoder sends one frame in 20 (every 400 ms), the
+# TOC byte alone, which the decoder fills with comfort noise; sequence numbers go on, the
+# timestamp jumps, and the first packet of speech after it carries the marker bit.
+DTX_EVERY = 20
 _CERTIFICATE: Certificate | None = None
 
 
@@ -113,6 +117,8 @@ class _Outgoing:
         self.sent = 0
         self.keyframes_sent = 0
         self.audio_level: int | None = None  # set on audio: 127 is silence
+        self.dtx = False  # audio: in silence, send DTX frames only (DTX_EVERY)
+        self.silent_frames = 0  # frames of the current silence, under DTX
         self.extensions: dict[int, bytes] = {}  # sent in every packet (mid and rid)
         self.rid: str | None = None
         # RFC 4588: the SFU's NACKs are answered on a stream of their own.
@@ -135,10 +141,20 @@ class _Outgoing:
     def due(self) -> float:
         return self.origin + self.due_times[self.index]
 
-    def next_packet(self) -> bytes:
+    def next_packet(self) -> bytes | None:
+        """The packet due now, or None for a frame that DTX leaves unsent."""
         clip_packet = self.packets[self.index]
         self.last_ts = (self.ts_base + clip_packet.timestamp) & 0xFFFFFFFF
-        payload = clip_packet.payload
+        payload, marker = clip_packet.payload, clip_packet.marker
+        if self.dtx and self.audio_level == SILENT:
+            self.silent_frames += 1
+            if self.silent_frames % DTX_EVERY != 1:
+                self._advance()
+                return None
+            payload = payload[:1]
+        elif self.silent_frames:
+            self.silent_frames = 0
+            marker = True  # a talkspurt begins (RFC 3551 4.1)
         pid = _picture_id(payload) if self.first_pid is not None else None
         if pid is not None:
             self.last_pid = (pid + self.pid_offset) & 0x7FFF
@@ -153,7 +169,7 @@ class _Outgoing:
             self.last_ts,
             self.ssrc,
             payload,
-            marker=clip_packet.marker,
+            marker=marker,
             extensions=extensions or None,
         )
         if clip_packet.keyframe:
@@ -162,13 +178,16 @@ class _Outgoing:
             self.sent_packets[self.seq % SENT_CACHE] = packet
         self.seq = (self.seq + 1) & 0xFFFF
         self.sent += 1
+        self._advance()
+        return packet
+
+    def _advance(self) -> None:
         self.index += 1
         if self.index == len(self.packets):
             self.index = 0
             self.origin += self.duration
             self.ts_base += int(self.duration * self.clock)
             self._continue_picture_ids()
-        return packet
 
     def retransmission(self, seq: int) -> bytes | None:
         """The RTX packet repairing `seq`, if it is still in the cache."""
@@ -217,8 +236,11 @@ class Bot:
         video: bool = True,
         protocol: str = "udp",
         speaking: bool = True,
+        dtx: bool = False,
         simulcast: list[Clip] | None = None,
     ) -> None:
+        """`dtx`: in silence (not `speaking`, or after speak(False)) the audio sends Opus DTX
+        frames only, as a browser's muted or quiet microphone does."""
         self.url = url
         self.room = room
         self.name = name
@@ -261,6 +283,7 @@ class Bot:
             if self.want_audio:
                 self.outgoing["audio"] = _Outgoing(clip.audio, clip.duration, 48000, OPUS_PT)
                 self.outgoing["audio"].audio_level = SPEAKING if speaking else SILENT
+                self.outgoing["audio"].dtx = dtx
             if self.want_video and simulcast:
                 # One encoding per clip, lowest first, known to the SFU by mid and rid.
                 for rid, layer_clip in zip(SIMULCAST_RIDS, simulcast, strict=False):
@@ -456,6 +479,8 @@ class Bot:
             if delay > 0:
                 await asyncio.sleep(delay)
             packet = stream.next_packet()
+            if packet is None:
+                continue
             if self._lose_sent and stream.sent_packets:
                 self._lose_sent -= 1
                 self.unsent.append(int.from_bytes(packet[2:4], "big"))

@@ -3,7 +3,8 @@
 - interface.py: `Bus` and `Subscription`, the two Protocols the rest of Palabre uses, and
   the topic names.
 - memory.py: `MemoryBus`, for one process (the embedded default).
-- redis.py: `RedisBus`, Redis pub/sub, when several processes or nodes serve.
+- redis.py: `RedisBus`, Redis pub/sub, when several processes or nodes serve (bus_for
+  imports it only then).
 
 The bus carries notices, not truth: a page that missed one catches up from the database by
 its cursor, so a lost notice (a Redis restart, a slow page) delays a change, never loses it;
@@ -23,12 +24,17 @@ from .interface import (
     user_topic,
 )
 from .memory import MemoryBus
-from .redis import RedisBus
 
 
 def bus_for(settings: Settings) -> Bus:
     """Redis pub/sub if `redis_url` is set, else this process's memory."""
-    return RedisBus(settings.redis_url) if settings.redis_url else MemoryBus()
+    if not settings.redis_url:
+        return MemoryBus()
+    # Imported here: the redis client costs ~0.35 s of CPU to import, in every server start
+    # (the tests start hundreds), and most installations have no Redis.
+    from .redis import RedisBus
+
+    return RedisBus(settings.redis_url)
 
 
 __all__ = [
@@ -37,7 +43,6 @@ __all__ = [
     "Bus",
     "Event",
     "MemoryBus",
-    "RedisBus",
     "Subscription",
     "bus_for",
     "channel_topic",

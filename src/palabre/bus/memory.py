@@ -132,5 +132,8 @@ class MemoryBus(Fanout):
     async def unwatch(self, subscription: MemorySubscription, topics: list[str]) -> None:
         self.detach(subscription, topics)
 
+    async def start(self) -> None:
+        pass  # nothing to link up
+
     async def close(self) -> None:
         self.listeners.clear()

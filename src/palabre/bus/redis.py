@@ -210,7 +210,7 @@ class RedisBus:
             finally:
                 self._unlinked()
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    await pubsub.aclose()  # type: ignore[no-untyped-call,unused-ignore]  # typed from redis 8.2
                 with contextlib.suppress(Exception):
                     await client.aclose()
             await asyncio.sleep(pause)

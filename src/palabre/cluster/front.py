@@ -17,19 +17,23 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import uvicorn
 from starlette.websockets import WebSocket
 from websockets.asyncio.client import ClientConnection, unix_connect
 
 from ..accounts.identity import Auth
-from ..bus import RedisBus, bus_for
+from ..bus import bus_for
 from ..config import Settings
 from ..db import Database
 from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
 from ..runtime import GracefulServer, installation_secret, public_url, uvicorn_config
+from ..signaling.counts import MeetingUsage, SignalingCounts
 from ..signaling.observer import RoomObserver
 from ..signaling.protocol.base import MAX_MESSAGE_BYTES
+from ..stats.sample import PEAK_GAUGES, Sample, add, signaling_counters
+from ..stats.totals import Totals
 from ..web.app import create_app
 from . import grant
 from .placement import NoWorker, Placement
@@ -50,11 +54,15 @@ class Front:
         self.settings = settings
         self.placement = Placement(len(workers))
         self.relays: set[Relay] = set()
+        self.counts = SignalingCounts()  # what the relays refuse before a worker sees it
+        self._totals = Totals()
         self._key = key
 
     async def connect(self, websocket: WebSocket, rights: Callable[[str], JoinRights]) -> None:
         settings = self.settings
-        relay = Relay(websocket, self.dial, rights, settings.rate_limit, settings.rate_burst)
+        relay = Relay(
+            websocket, self.dial, rights, settings.rate_limit, settings.rate_burst, self.counts
+        )
         self.relays.add(relay)
         try:
             await relay.run()
@@ -123,10 +131,51 @@ class Front:
             "status": "ok" if all(replies) else "degraded",
             **{
                 key: sum(w.get(key, 0) for w in workers)
-                for key in ("rooms", "participants", "media_connections")
+                for key in (
+                    "rooms",
+                    "participants",
+                    "media_connections",
+                    "packets_received",
+                    "packets_forwarded",
+                )
             },
             "workers": workers,
         }
+
+    async def metrics(self) -> Sample:
+        """The workers' figures summed (their counters kept across a worker's restart),
+        with the refusals of the relays in this process."""
+        workers = self.workers.workers
+        replies = await asyncio.gather(*(w.request("metrics") for w in workers))
+        gauges: dict[str, float] = {}
+        peaks: dict[str, float] = {}  # the worst worker's, not a sum
+        up = 0
+        for worker, reply in zip(workers, replies, strict=True):
+            raw = reply.get("sample") if reply else None
+            if not isinstance(raw, dict):
+                continue
+            try:
+                sample = msgspec.convert(raw, Sample)
+            except msgspec.ValidationError:
+                continue
+            up += 1
+            self._totals.update(worker.index, worker.pid, sample.counters)
+            add(gauges, sample.gauges)
+            for key in PEAK_GAUGES:
+                if key in sample.gauges:
+                    peaks[key] = max(peaks.get(key, 0.0), sample.gauges[key])
+        gauges.update(peaks)
+        counters = self._totals.counters()
+        add(counters, signaling_counters(self.counts))
+        gauges["media_workers"] = len(workers)
+        gauges["media_workers_up"] = up
+        return Sample(counters, gauges)
+
+    async def ended_meetings(self) -> list[MeetingUsage]:
+        found: list[MeetingUsage] = []
+        for worker in self.workers.workers:
+            found.extend(await worker.ended_meetings())
+        return found
 
 
 class FrontServer(GracefulServer):
@@ -164,8 +213,7 @@ async def serve_cluster(settings: Settings) -> None:
     database = Database.from_settings(settings)
     bus = bus_for(settings)  # the workspace's live bus lives here, beside the web app
     try:
-        if isinstance(bus, RedisBus):
-            await bus.start()
+        await bus.start()
         app = create_app(front, settings, auth=Auth(settings, database), secret=secret, bus=bus)
         config = uvicorn_config(app, settings)
         await FrontServer(config, workers, front, public_url(settings)).serve()

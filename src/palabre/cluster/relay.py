@@ -23,6 +23,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
 from ..meeting.admission import JoinRights
+from ..signaling.counts import SignalingCounts
 from ..signaling.gate import Gate, JoinRequest, Rights, check_join
 from ..signaling.protocol import client
 from ..signaling.protocol import server as ev
@@ -50,8 +51,10 @@ class Relay:
         rights: Rights,
         rate: float = 20,
         burst: float = 40,
+        counts: SignalingCounts | None = None,
     ) -> None:
         self.websocket = websocket
+        self.counts = SignalingCounts() if counts is None else counts
         self.dial = dial
         self.rights = rights
         self._gate = Gate(rate, burst)
@@ -78,6 +81,7 @@ class Relay:
 
     async def _before_join(self, text: str | None) -> JoinRequest | None:
         """Answer a message sent before joining; a valid join passes."""
+        joining = False
         try:
             message = self._gate.admit(text)
             if message is None:
@@ -87,8 +91,13 @@ class Relay:
                 return None
             if not isinstance(message, client.Join):
                 raise ProtocolError("not_joined", "send join first", message.id)
+            joining = True
             return check_join(message, self.rights)
         except ProtocolError as exc:
+            if joining:
+                self.counts.refused(exc.code)
+            else:
+                self.counts.error(exc.code)
             await self._send(ev.Error(code=exc.code, message=exc.message, ref=exc.ref))
             return None
 
@@ -109,6 +118,7 @@ class Relay:
         except (WorkerUnavailable, OSError, TimeoutError, ConnectionClosed) as exc:
             log.warning("media worker unreachable: %s", exc)
             busy = "the meeting server is busy; try again"
+            self.counts.refused("unavailable")
             await self._send(ev.Error(code="unavailable", message=busy, ref=join.ref))
             return False
 

@@ -2,7 +2,8 @@
 
 Started by the main process (src/palabre/cluster/workers.py) as
 `python -m palabre.cluster.worker`. Its standard input carries one JSON line of WorkerConfig
-and then control requests (one JSON object a line: `health`, `room`, `shutdown`, with a `ref`);
+and then control requests (one JSON object a line: `health`, `room`, `metrics`, `usage`,
+`shutdown`, with a `ref`);
 standard output carries a `ready` line and then one reply a line, with the request's `ref`.
 The end of standard input means the main process is gone: the worker says goodbye to its
 participants and exits.
@@ -35,8 +36,11 @@ from ..media.sfu import Sfu
 from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
 from ..runtime import GracefulServer, Node, run_on_uvloop, uvicorn_config
+from ..signaling.counts import MeetingUsage
 from ..signaling.hub import Hub
+from ..signaling.media import media_packets
 from ..signaling.session import Session
+from ..stats.sample import node_sample
 from . import grant
 
 log = logging.getLogger("palabre.cluster.worker")  # also when run as __main__
@@ -137,6 +141,27 @@ def _listen(path: str) -> socket.socket:
 _replies = sys.stdout  # main() keeps the real standard output for replies only
 
 
+class EndedMeetings:
+    """The meetings that ended here, numbered, until the main process says it has them:
+    a `usage` request with `after` N drops those up to N and answers with the rest."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self.pending: list[tuple[int, MeetingUsage]] = []
+        self._seq = 0
+
+    def after(self, seen: object) -> list[list[float]]:
+        for usage in self.hub.counts.take_ended():
+            self._seq += 1
+            self.pending.append((self._seq, usage))
+        if isinstance(seen, int):
+            self.pending = [(seq, usage) for seq, usage in self.pending if seq > seen]
+        return [
+            [seq, u.opened_at, u.ended_at, u.participants, u.person_seconds]
+            for seq, u in self.pending
+        ]
+
+
 def _reply(message: dict[str, Any]) -> None:
     _replies.write(json.dumps(message) + "\n")
     _replies.flush()
@@ -145,6 +170,7 @@ def _reply(message: dict[str, Any]) -> None:
 async def _control(server: WorkerServer, hub: Hub, sfu: Sfu) -> None:
     """Requests from the main process, until it asks us to stop or goes away."""
     loop = asyncio.get_running_loop()
+    ended = EndedMeetings(hub)
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     while True:
@@ -164,14 +190,21 @@ async def _control(server: WorkerServer, hub: Hub, sfu: Sfu) -> None:
                     "rooms": len(hub.rooms),
                     "participants": len(hub.members),
                     "media_connections": sfu.transport.connection_count,
+                    **media_packets(sfu.packet_counts()),
                 }
             )
         elif op == "room":
-            room = hub.rooms.get(str(request.get("room")))
-            present = list(room.participants.values()) if room else []
+            present = hub.present(str(request.get("room")))
             _reply({"ref": ref, "participants": len(present), "names": [p.name for p in present]})
+        elif op == "metrics":
+            _reply({"ref": ref, "sample": msgspec.to_builtins(node_sample(hub))})
+        elif op == "usage":
+            _reply({"ref": ref, "meetings": ended.after(request.get("after"))})
         elif op == "shutdown":
-            _reply({"ref": ref, "stopping": True})
+            log.info("shutting down: telling %d participants", len(hub.members))
+            hub.shutdown()  # the meetings end now, so that the main process has their counts
+            meetings = ended.after(request.get("after"))
+            _reply({"ref": ref, "stopping": True, "meetings": meetings})
             break
         else:
             _reply({"ref": ref, "error": "unknown request"})

@@ -22,6 +22,7 @@ from typing import Any
 import msgspec
 
 from ..config import Settings
+from ..signaling.counts import MeetingUsage
 from .worker import WorkerConfig
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class Worker:
         self._process: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()
         self._ref = 0
+        self.usage_seen = 0  # the last ended meeting this life of the worker told us of
+        self.leftover: list[MeetingUsage] = []  # told at its stop, not yet taken
 
     async def start(self) -> None:
         process = await asyncio.create_subprocess_exec(
@@ -81,6 +84,7 @@ class Worker:
             await process.wait()
             raise WorkerError(f"media worker {self.index} did not start")
         self.pid = process.pid
+        self.usage_seen = 0
         self.udp_port = ready["udp_port"]
         self.tcp_port = ready["tcp_port"]
         self.running = True
@@ -112,6 +116,28 @@ class Worker:
             except (OSError, TimeoutError, ValueError):
                 return None
 
+    async def ended_meetings(self) -> list[MeetingUsage]:
+        """The meetings that ended on this worker since the last call (counts only)."""
+        taken, self.leftover = self.leftover, []
+        if self.running:
+            taken.extend(self._new_meetings(await self.request("usage", after=self.usage_seen)))
+        return taken
+
+    def _new_meetings(self, reply: dict[str, Any] | None) -> list[MeetingUsage]:
+        found: list[MeetingUsage] = []
+        rows = reply.get("meetings") if reply else None
+        for row in rows if isinstance(rows, list) else []:
+            try:
+                seq, opened, ended, participants, seconds = row
+                if int(seq) <= self.usage_seen:
+                    continue
+                found.append(MeetingUsage(float(opened), float(ended), int(participants),
+                                          float(seconds)))  # fmt: skip
+                self.usage_seen = int(seq)
+            except (TypeError, ValueError):
+                continue
+        return found
+
     async def wait(self) -> int:
         assert self._process is not None
         return await self._process.wait()
@@ -121,7 +147,8 @@ class Worker:
         process = self._process
         if process is None or process.returncode is not None:
             return
-        await self.request("shutdown")
+        reply = await self.request("shutdown", after=self.usage_seen)
+        self.leftover.extend(self._new_meetings(reply))
         try:
             await asyncio.wait_for(process.wait(), STOP_TIMEOUT)
         except TimeoutError:

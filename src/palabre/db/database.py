@@ -39,6 +39,7 @@ MODELS = (
     "palabre.polls.models",
     "palabre.tasks.models",
     "palabre.transfers.models",
+    "palabre.stats.usage",
 )
 
 

@@ -74,6 +74,9 @@ def plain_text(doc: Doc[Any], kind: str = "text") -> str:
                 elif child.tag == "mention":
                     label = attributes(child).get("label")
                     current.append(f"@{label}" if label else "")
+                elif child.tag == "spaceFile":  # a link to a file of the space: its name
+                    name = attributes(child).get("name")
+                    current.append(name if isinstance(name, str) else "")
                 walk(child)
                 if child.tag in _BLOCKS:
                     flush()

@@ -9,7 +9,7 @@ stays in the log."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, literal, select, union_all, update
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -30,23 +30,22 @@ def append(session: Session, document_id: str, data: bytes, author_id: int | Non
 def read(session: Session, document_id: str) -> tuple[bytes, list[bytes]]:
     """The snapshot and the updates after it, oldest first.
 
-    The snapshot is read with a share lock on the document's row, which compaction updates
-    first: under PostgreSQL's READ COMMITTED each statement sees what was committed when it
-    began, so without the lock a compaction committing between the two reads gave the old
-    snapshot and an emptied log (a document read as empty: seen under load in
-    tests/documents/test_sync.py). Updates appended meanwhile take no such lock: they come
-    after the snapshot, and reading them too is harmless (an update applies once)."""
-    snapshot = session.scalar(
-        select(Document.snapshot).where(Document.id == document_id).with_for_update(read=True)
+    Both come from one statement, which sees one state of the database on every engine: read
+    in two, a compaction committing between them gave the old snapshot and an emptied log (a
+    document read as empty: seen under PostgreSQL's READ COMMITTED in tests/documents/
+    test_sync.py, and on SQLite, whose driver runs each SELECT outside a transaction, in
+    tests/documents/test_board.py). Updates appended meanwhile are harmless either way: they
+    come after the snapshot, and an update applies once."""
+    head = select(
+        Document.snapshot.label("data"), literal(0).label("part"), literal(0).label("seq")
+    ).where(Document.id == document_id)
+    log = select(DocumentUpdate.data, literal(1), DocumentUpdate.id).where(
+        DocumentUpdate.document_id == document_id
     )
-    if snapshot is None:
+    rows = session.execute(union_all(head, log).order_by("part", "seq")).all()
+    if not rows or rows[0].part != 0:
         raise NotFound("no such document")
-    updates = session.scalars(
-        select(DocumentUpdate.data)
-        .where(DocumentUpdate.document_id == document_id)
-        .order_by(DocumentUpdate.id)
-    )
-    return snapshot, list(updates)
+    return rows[0].data, [row.data for row in rows[1:]]
 
 
 def current_state(session: Session, document_id: str) -> bytes:

@@ -124,6 +124,8 @@ class _Writer:
         if tag == "mention":
             label = attrs.get("label") or attrs.get("id") or ""
             return escape(f"@{label}", quote=False)
+        if tag == "spaceFile":  # a link to a file of the space: its name (the file stays there)
+            return escape(str(attrs.get("name") or ""), quote=False)
         if tag == "image":
             src = self.image_src(str(attrs.get("src") or ""))
             if src is None:

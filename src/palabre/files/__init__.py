@@ -11,6 +11,9 @@ in a blob store; resumable uploads (tus) and WebDAV (docs/files.md).
   zipstream.py: a folder as a streamed ZIP.
 - tus.py: the tus protocol's headers; uploads.py: resumable uploads under way.
 - dav.py: the WsgiDAV provider of WebDAV at /dav/ (web/dav.py mounts it).
+- previews.py: what a file's preview is (a thumbnail, a text's first KB); thumbnails.py:
+  thumbnails of images and PDF first pages, made safely and cached by content.
+- antivirus.py: uploads passed to ClamAV's clamd (INSTREAM), its verdict recorded.
 - shares.py, share_views.py: share links and what their visitors reach; sweep.py: the
   housekeeping job (expired uploads, orphan blobs).
 """

@@ -49,6 +49,7 @@ class Blob:
     size: int
     sha256: str
     head: bytes  # its first bytes, for sniffing its type
+    scan: str = ""  # what the virus scanner said of it (antivirus.py), once asked
 
 
 def new_key() -> str:
@@ -107,8 +108,10 @@ class BlobStore(ABC):
         """A new blob with the same bytes; its key."""
         return self.put(self.read(key)).key
 
-    def put_file(self, path: Path) -> Blob:
-        """A complete file (flushed to disk) as a new blob; the file may be gone after."""
+    def put_file(self, path: Path, sha256: str | None = None) -> Blob:
+        """A complete file (flushed to disk) as a new blob; the file may be gone after.
+        `sha256`: its SHA-256 if the caller already knows it (hashed as it wrote the file),
+        which spares a store that takes the file as it is a second reading of it."""
         return self.put(_file_chunks(path))
 
     def exists(self, key: str) -> bool:
@@ -180,11 +183,18 @@ class LocalStore(BlobStore):
             temporary.unlink(missing_ok=True)
         return tally.blob(key)
 
-    def put_file(self, path: Path) -> Blob:
-        """Hashed as read, then renamed into place (no copy: the same file system)."""
-        tally = Tally(_file_chunks(path))
-        for _ in tally:
-            pass
+    def put_file(self, path: Path, sha256: str | None = None) -> Blob:
+        """Hashed as read (unless `sha256` is given), then renamed into place (no copy: the
+        same file system)."""
+        if sha256 is None:
+            tally = Tally(_file_chunks(path))
+            for _ in tally:
+                pass
+            size, sha256, head = tally.size, tally.hash.hexdigest(), tally.head
+        else:
+            with path.open("rb") as handle:
+                head = handle.read(HEAD)
+                size = os.fstat(handle.fileno()).st_size
         key = new_key()
         try:
             self.adopt(path, key)
@@ -192,7 +202,7 @@ class LocalStore(BlobStore):
             if exc.errno != errno.EXDEV:
                 raise
             return super().put_file(path)  # another file system: copied
-        return tally.blob(key)
+        return Blob(key, size, sha256, head)
 
     def adopt(self, path: Path, key: str) -> None:
         """Move a complete file (flushed, on the same file system) in as blob `key`."""

@@ -44,6 +44,7 @@ class Readable:
     sha256: str
     content_type: str
     updated_at: datetime
+    scan: str = ""
 
 
 def upload_target(
@@ -75,7 +76,7 @@ def add_content(
     kind = sniff(blob.head, target.name)
     version = FileVersion(node_id=node.id, space_id=node.space_id, blob_key=blob.key,
                           size=blob.size, sha256=blob.sha256, content_type=kind,
-                          created_by=user_id)  # fmt: skip
+                          scan=blob.scan, created_by=user_id)  # fmt: skip
     session.add(version)
     session.flush()
     _make_current(node, version)
@@ -87,6 +88,7 @@ def add_content(
 def _make_current(node: FileNode, version: FileVersion) -> None:
     node.version_id = version.id
     node.size, node.sha256, node.content_type = version.size, version.sha256, version.content_type
+    node.scan = version.scan
     node.updated_at = utcnow()
 
 
@@ -100,7 +102,7 @@ def readable(
     if version is None or version.node_id != node.id:
         raise NotFound("no such version")
     return Readable(node.name, version.blob_key, version.size, version.sha256,
-                    version.content_type, node.updated_at)  # fmt: skip
+                    version.content_type, node.updated_at, version.scan)  # fmt: skip
 
 
 def list_versions(session: Session, user_id: int, node_id: str) -> list[VersionView]:
@@ -123,7 +125,7 @@ def restore_version(
         raise NotFound("no such version")
     again = FileVersion(node_id=node.id, space_id=node.space_id, blob_key=old.blob_key,
                         size=old.size, sha256=old.sha256, content_type=old.content_type,
-                        created_by=user_id)  # fmt: skip
+                        scan=old.scan, created_by=user_id)  # fmt: skip
     session.add(again)
     session.flush()
     _make_current(node, again)
@@ -149,20 +151,61 @@ def zip_entries(session: Session, user_id: int, node_id: str) -> tuple[str, list
     if folder.trashed_at is not None:
         raise Invalid("this folder is in the trash")
     entries: list[Entry] = []
-    queue: list[tuple[FileNode, str]] = [(folder, "")]
+    _below(session, folder, "", entries)
+    return folder.name, entries
+
+
+MAX_SELECTED = 1000  # items of one selection's ZIP
+
+
+def selection_entries(
+    session: Session, user_id: int, space_id: int, node_ids: list[str]
+) -> list[Entry]:
+    """Several items of one space's files (a selection on the files page) as one ZIP's
+    entries: each file by its name, each folder with all it holds. NotFound for an item the
+    person may not read or of another space."""
+    space_files(session, user_id, space_id, "read")
+    if not node_ids:
+        raise Invalid("select at least one file or folder")
+    if len(node_ids) > MAX_SELECTED:
+        raise Invalid(f"select at most {MAX_SELECTED} items")
+    entries: list[Entry] = []
+    taken: set[str] = set()
+    for node_id in dict.fromkeys(node_ids):
+        node = node_access(session, user_id, node_id, "read").node
+        if node.space_id != space_id or node.trashed_at is not None:
+            raise NotFound("no such file")
+        name = node.name
+        while name in taken:  # two items of the same name from different folders
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem} (2).{ext}" if dot and stem else f"{name} (2)"
+        taken.add(name)
+        if node.kind == "folder":
+            entries.append(Entry(name + "/", None, "", node.updated_at))
+            _below(session, node, name + "/", entries)
+        else:
+            _add_file(session, node, name, entries)
+    return entries
+
+
+def _add_file(session: Session, node: FileNode, path: str, entries: list[Entry]) -> None:
+    version = session.get(FileVersion, node.version_id)
+    if version is not None:
+        entries.append(Entry(path, version.blob_key, version.sha256, node.updated_at))
+
+
+def _below(session: Session, folder: FileNode, prefix: str, entries: list[Entry]) -> None:
+    """Every live folder and file below `folder`, breadth first, paths under `prefix`."""
+    queue: list[tuple[FileNode, str]] = [(folder, prefix)]
     while queue:
-        current, prefix = queue.pop(0)
+        current, base = queue.pop(0)
         for child in session.scalars(
             select(FileNode).where(FileNode.parent_id == current.id, FileNode.trashed_at.is_(None))
             .order_by(FileNode.name)
         ):  # fmt: skip
-            path = f"{prefix}{child.name}"
+            path = f"{base}{child.name}"
             if child.kind == "folder":
                 entries.append(Entry(path + "/", None, "", child.updated_at))
                 queue.append((child, path + "/"))
             else:
-                version = session.get(FileVersion, child.version_id)
-                if version is not None:
-                    entries.append(Entry(path, version.blob_key, version.sha256,
-                                         child.updated_at))  # fmt: skip
-    return folder.name, entries
+                _add_file(session, child, path, entries)

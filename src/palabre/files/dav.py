@@ -35,6 +35,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound, Refusal
 from ..spaces.models import Member, Space
 from ..spaces.policy import Access
 from . import content, tree
+from .antivirus import Clamd, Infected, ScannerDown, scanned
 from .blobs import Blob, BlobStore
 from .models import FileNode, FileVersion
 from .names import clean_name
@@ -55,7 +56,8 @@ class DavUser:
 
 def refusal_to_dav(refusal: Refusal) -> DAVError:
     status = {NotFound: HTTP_NOT_FOUND, Forbidden: HTTP_FORBIDDEN, Conflict: HTTP_CONFLICT,
-              QuotaExceeded: HTTP_INSUFFICIENT_STORAGE, Invalid: HTTP_BAD_REQUEST}  # fmt: skip
+              QuotaExceeded: HTTP_INSUFFICIENT_STORAGE, Invalid: HTTP_BAD_REQUEST,
+              Infected: HTTP_FORBIDDEN, ScannerDown: 503}  # fmt: skip
     for kind, code in status.items():
         if isinstance(refusal, kind):
             return DAVError(code, str(refusal))
@@ -88,9 +90,10 @@ def space_names(session: Session, user_id: int) -> dict[str, int]:
 
 class FilesProvider(DAVProvider):  # type: ignore[misc]
     def __init__(self, db: Database, store: BlobStore, spool: Path, publish: Publish,
-                 quota: int) -> None:  # fmt: skip
+                 quota: int, scanner: Clamd | None = None) -> None:  # fmt: skip
         super().__init__()
         self.db = db
+        self.scanner = scanner  # uploads are passed to clamd (antivirus.py) when set
         self.quota = quota  # the server's default quota of a space's files
         self.store = store
         self.spool = spool
@@ -347,7 +350,16 @@ class File(_Node, DAVNonCollection):  # type: ignore[misc]
                 return
             with path.open("rb+") as handle:
                 os.fsync(handle.fileno())
-            self._commit(self.provider.store.put_file(path))
+            blob = self.provider.store.put_file(path)
+            try:
+                blob = scanned(self.provider.scanner, self.provider.store, blob, self.file.name)
+            except Refusal as refusal:  # deleted: infected, or no scanner to say
+                if self.fresh:  # the empty file the PUT made goes too
+                    for key in self.provider.run(_drop_file, self.file.id):
+                        self.provider.store.delete(key)
+                    self.fresh = False
+                raise refusal_to_dav(refusal) from None
+            self._commit(blob)
         finally:
             path.unlink(missing_ok=True)
 
@@ -372,7 +384,7 @@ class File(_Node, DAVNonCollection):  # type: ignore[misc]
         item = self.provider.run(content.readable, self.user.user_id, self.file.id, None)
         where = self.provider.run(content.upload_target, self.user.user_id, space, parent, name)
         key = self.provider.store.copy(item.blob_key)
-        blob = Blob(key, item.size, item.sha256, _head(self.provider.store, key))
+        blob = Blob(key, item.size, item.sha256, _head(self.provider.store, key), item.scan)
         try:
             self.provider.change(content.add_content, self.user.user_id, where, blob)
         except BaseException:
@@ -391,6 +403,15 @@ def _drop_versions(session: Session, node_id: str) -> list[str]:
     """Forget a file's versions (its empty first one); their blobs, to delete."""
     keys = list(session.scalars(select(FileVersion.blob_key).where(FileVersion.node_id == node_id)))
     session.execute(delete(FileVersion).where(FileVersion.node_id == node_id))
+    return keys
+
+
+def _drop_file(session: Session, node_id: str) -> list[str]:
+    """Forget a file made empty by this PUT, whose content was refused; its blobs."""
+    keys = _drop_versions(session, node_id)
+    node = session.get(FileNode, node_id)
+    if node is not None:
+        session.delete(node)
     return keys
 
 

@@ -36,6 +36,7 @@ class FileNode(Base):
     size: Mapped[int] = mapped_column(BigInteger, default=0)
     sha256: Mapped[str] = mapped_column(String(64), default="")
     content_type: Mapped[str] = mapped_column(String(128), default="")
+    scan: Mapped[str] = mapped_column(String(16), default="")  # antivirus.py's status
 
 
 class FileVersion(Base):
@@ -51,6 +52,9 @@ class FileVersion(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(128))
+    # What the virus scanner said (antivirus.py): "clean", "unscanned", "too_large"; ""
+    # for content stored before scanning was recorded (not scanned).
+    scan: Mapped[str] = mapped_column(String(16), default="")
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
     )

@@ -3,7 +3,18 @@
 so) lists, downloads, sees versions and the trash; "write" uploads, makes folders, renames,
 moves, copies, trashes and restores; "admin" (delete forever, set the quota) is for the
 space's admins, and deleting forever also for the item's creator. A file of a space the
-person does not see is NotFound, whatever it is: a stranger learns nothing of it."""
+person does not see is NotFound, whatever it is: a stranger learns nothing of it.
+
+Attachments (a message's, a task card's, a file linked or shown in a document) are
+references to a space's files and grant nothing: whoever attaches must be able to read the
+file, and whoever opens it (content, preview, thumbnail) is asked here, as for any file.
+A message's attachments are part of the message: every reader of the channel sees the name,
+size and type the file had when attached, as they see its text (what the author chose to
+show them), and whether the file was since trashed or deleted ("removed"); nothing more of
+the file, and not its content unless they may read the space's files. So a guest reading
+the channel downloads it when the space leaves guests their default "read" of the files,
+and sees "no access" when the files module is "none" for them; a private channel lets no
+one read a file they could not read in the files page."""
 
 from __future__ import annotations
 

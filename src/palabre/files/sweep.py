@@ -1,8 +1,9 @@
 """The files' housekeeping, run as a periodic job: tus uploads past their expiry go (their
 rows and their bytes on disk), and blobs no version names any more (a space deleted with
 its files, a write cut between the blob and its row) are removed once older than a day, so
-nothing being written right now is touched. Other packages keeping blobs in the same store
-(transfers) add to KEEPERS a function naming which of some keys they still hold."""
+nothing being written right now is touched; so are the thumbnails of contents no version
+holds. Other packages keeping blobs in the same store (transfers) add to KEEPERS a function
+naming which of some keys they still hold."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from ..db import Database, utcnow
 from .blobs import BlobStore
 from .models import FileUpload, FileVersion
+from .thumbnails import Thumbnails
 from .uploads import upload_path
 
 GRACE = timedelta(days=1)
@@ -35,10 +37,20 @@ def expired_uploads(session: Session) -> list[str]:
     return ids
 
 
-def sweep(db: Database, store: BlobStore, uploads: Path, grace: timedelta = GRACE) -> int:
-    """Run the housekeeping once (blocking: call it in a thread); how many blobs went."""
+def sweep(
+    db: Database,
+    store: BlobStore,
+    uploads: Path,
+    grace: timedelta = GRACE,
+    thumbs: Thumbnails | None = None,
+) -> int:
+    """Run the housekeeping once (blocking: call it in a thread); how many blobs went.
+    Thumbnails of contents no version holds any more go too."""
     with db.session() as session:
         gone = expired_uploads(session)
+        kept = set(session.scalars(select(FileVersion.sha256).distinct())) if thumbs else set()
+    if thumbs is not None:
+        thumbs.forget(kept)
     for upload_id in gone:
         with contextlib.suppress(FileNotFoundError):
             upload_path(uploads, upload_id).unlink()

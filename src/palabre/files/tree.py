@@ -212,6 +212,7 @@ def _copy_tree(
             parent_id=parent_id if top is None else new_ids[source.parent_id or ""],
             name=name if top is None else source.name,
             size=source.size, sha256=source.sha256, content_type=source.content_type,
+            scan=source.scan,
         )  # fmt: skip
         new_ids[source.id] = copy.id
         session.add(copy)
@@ -223,7 +224,8 @@ def _copy_tree(
             made.append(key)
             fresh = FileVersion(node_id=copy.id, space_id=copy.space_id, blob_key=key,
                                 size=version.size, sha256=version.sha256,
-                                content_type=version.content_type, created_by=user_id)  # fmt: skip
+                                content_type=version.content_type, scan=version.scan,
+                                created_by=user_id)  # fmt: skip
             session.add(fresh)
             session.flush()
             copy.version_id = fresh.id

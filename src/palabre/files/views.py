@@ -7,6 +7,7 @@ from datetime import datetime
 import msgspec
 
 from .models import FileNode, FileVersion
+from .previews import preview_kind
 
 
 class FileView(msgspec.Struct, kw_only=True):
@@ -23,6 +24,10 @@ class FileView(msgspec.Struct, kw_only=True):
     created_at: datetime
     updated_at: datetime
     trashed_at: datetime | None
+    preview: str = "none"  # "image", "pdf" (a thumbnail), "text" (its first KB) or "none"
+    # The virus scanner's word: "clean", "unscanned" (no scanner configured), "too_large"
+    # (past the scanner's limit), "" (stored before scans were recorded: not scanned).
+    scan: str = ""
 
 
 class Crumb(msgspec.Struct, kw_only=True):
@@ -35,6 +40,7 @@ class FolderListing(msgspec.Struct, kw_only=True):
     path: list[Crumb]  # from the top down to the folder, itself included
     items: list[FileView]  # folders first, then files, by name
     writable: bool  # the caller may upload and change here
+    scanner: bool = False  # uploads are passed to a virus scanner (clamd_socket is set)
 
 
 class VersionView(msgspec.Struct, kw_only=True):
@@ -69,6 +75,8 @@ def file_view(node: FileNode) -> FileView:
         created_at=node.created_at,
         updated_at=node.updated_at,
         trashed_at=node.trashed_at,
+        preview=preview_kind(node.content_type) if node.kind == "file" else "none",
+        scan=node.scan,
     )
 
 

@@ -65,6 +65,7 @@ class MediaConnection:
         self._on_connected = on_connected
         self._dtls_timer: Timer | None = None
         self.errors = 0
+        self.shed_payload_types: frozenset[int] = frozenset()  # overload.NO_VIDEO: drop these
         transport.register(self)
 
     def _update_connected(self) -> None:

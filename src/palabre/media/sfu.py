@@ -10,20 +10,65 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
-from . import rtcp
+from . import overload, rtcp
 from .connection import MediaConnection
 from .dtls import Certificate
 from .heap import release_freed_heap
+from .overload import OverloadPolicy, Signals, receive_buffer_size
+from .pressure import Pressure
 from .publisher import Publisher, TrackChange
 from .scheduler import LoopScheduler, Scheduler
 from .sdp import Candidate, TransportParameters
 from .subscriber import OfferedTrack, Subscriber
-from .track import Layer, Track
+from .track import Layer, Track, TrackRecorder
 from .transport import MediaTransport
 
 log = logging.getLogger(__name__)
 
 REPORT_INTERVAL = 1.0
+
+
+KINDS = ("audio", "video")
+
+
+@dataclass
+class MediaTotals:
+    """What the SFU received and forwarded, by kind (audio, video): RTP packets and payload
+    bytes (RFC 3550's octet count: headers and padding excluded), for `/metrics`."""
+
+    packets_received: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    bytes_received: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    packets_forwarded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    bytes_forwarded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+
+    def add_received(self, track: Track) -> None:
+        kind = track.kind if track.kind in KINDS else "video"
+        self.packets_received[kind] += track.packets
+        self.bytes_received[kind] += sum(lay.total_octets + lay.octets for lay in track.layers)
+
+    def add_forwarded(self, subscriber: Subscriber) -> None:
+        for slot in subscriber.slots:
+            kind = slot.kind if slot.kind in KINDS else "video"
+            self.packets_forwarded[kind] += slot.stream.packets
+            self.bytes_forwarded[kind] += slot.stream.octets
+
+    def plus(self, other: MediaTotals) -> MediaTotals:
+        total = MediaTotals()
+        for name in ("packets_received", "bytes_received", "packets_forwarded", "bytes_forwarded"):
+            mine, theirs, out = getattr(self, name), getattr(other, name), getattr(total, name)
+            for kind in KINDS:
+                out[kind] = mine[kind] + theirs[kind]
+        return total
+
+
+@dataclass
+class MediaNow:
+    """The SFU at this moment, by kind: tracks published, and bits per second received from
+    publishers and forwarded to subscribers (as the SFU measures them each second)."""
+
+    tracks: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    bitrate_received: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KINDS, 0.0))
+    bitrate_forwarded: dict[str, float] = field(default_factory=lambda: dict.fromkeys(KINDS, 0.0))
 
 
 @dataclass
@@ -39,6 +84,9 @@ class MediaParticipant:
     directory: Mapping[str, MediaParticipant]
     timed_out: bool = False
     audio_level: Callable[[int, bool, float], None] | None = None
+    recorder: TrackRecorder | None = None  # the room's recording, while one runs
+    # Where the counts of tracks that are no longer published go (the SFU's, for /metrics).
+    retired: MediaTotals | None = None
 
     @property
     def connections(self) -> tuple[MediaConnection, MediaConnection]:
@@ -50,10 +98,30 @@ class MediaParticipant:
 
     def publish(self, offer: str, sources: Mapping[str, str]) -> tuple[str, TrackChange]:
         answer, change = self.publisher.negotiate(offer, dict(sources))
+        if self.retired is not None:
+            for track in change.removed:
+                self.retired.add_received(track)
         for track in change.added:
             if track.kind == "audio" and track.source == "microphone":
                 track.on_audio_level = self.audio_level
+        if self.recorder is not None:
+            for track in change.removed:
+                self.recorder.detach(track)
+            for track in change.added:
+                self.recorder.attach(track)
         return answer, change
+
+    def record(self, recorder: TrackRecorder | None) -> None:
+        """Give every track, now and to come, to `recorder` (None: the recording ended)."""
+        if recorder is self.recorder:
+            return
+        if self.recorder is not None:
+            for track in self.tracks:
+                self.recorder.detach(track)
+        self.recorder = recorder
+        if recorder is not None:
+            for track in self.tracks:
+                recorder.attach(track)
 
     def on_audio_level(self, callback: Callable[[int, bool, float], None]) -> None:
         self.audio_level = callback
@@ -96,10 +164,13 @@ class MediaParticipant:
         self.subscriber.set_video_layers(self.subscriber.max_layer, dict(heights))
 
     def prioritize(self, participant_id: str | None) -> None:
-        self.subscriber.priority_participant = participant_id
+        self.subscriber.prioritize(participant_id)
 
     def forward_video_from(self, participants: set[str] | None) -> bool:
         return self.subscriber.set_video_from(participants)
+
+    def hold_from(self, participants: Collection[str]) -> None:
+        self.subscriber.set_held(set(participants))
 
 
 @dataclass
@@ -108,6 +179,18 @@ class SfuStats:
     timeouts: int = 0
     keyframe_requests: int = 0
     extra: dict[str, int] = field(default_factory=dict)
+    # RTP packets of participants who have left (packet_counts adds those present).
+    gone_received: int = 0
+    gone_forwarded: int = 0
+
+
+@dataclass(frozen=True)
+class PacketCounts:
+    """RTP packets the SFU received from publishers and forwarded to subscribers (first
+    sends, not retransmissions), since it started."""
+
+    received: int
+    forwarded: int
 
 
 class Sfu:
@@ -118,6 +201,7 @@ class Sfu:
         consent_timeout: float = 30.0,
         connect_timeout: float = 30.0,
         scheduler: Scheduler | None = None,
+        shedding: bool = True,
     ) -> None:
         # Time and timers for every connection, publisher and subscriber.
         self.scheduler = LoopScheduler() if scheduler is None else scheduler
@@ -129,9 +213,22 @@ class Sfu:
         self.participants: dict[str, MediaParticipant] = {}
         self.ssrc = random.getrandbits(32) or 1
         self.stats = SfuStats()
+        self.retired = MediaTotals()  # the counts of participants and tracks gone
         self._candidates: tuple[Candidate, ...] = ()
         self._ticker: asyncio.Task[None] | None = None
         self._heap_to_release = False  # someone left since the last tick
+        # Overload (overload.py): the load measured, the shedding level, the receive buffer.
+        self.shedding = shedding  # off: the load is measured (/metrics), nothing is shed
+        self.policy = OverloadPolicy(self.scheduler.time())
+        self.pressure = Pressure(lambda: self.transport.socket, self.on_pressure)
+        self._watch: asyncio.Task[None] | None = None
+        self._rates = (0.0, 0.0)  # packets per second received, audio and video (peaks)
+        self._last_received: tuple[int, int] | None = None
+        self.receive_buffer = 0  # SO_RCVBUF as the kernel has it
+
+    @property
+    def overload_level(self) -> int:
+        return self.policy.level
 
     async def start(self, host: str, udp_port: int, tcp_port: int | None) -> None:
         await self.transport.start(host, udp_port, tcp_port)
@@ -154,15 +251,18 @@ class Sfu:
                     )
                 )
         self._candidates = tuple(candidates)
+        self.receive_buffer = self.transport.set_receive_buffer(receive_buffer_size(0.0, 0.0))
         self._ticker = asyncio.create_task(self._tick_forever())
+        self._watch = asyncio.create_task(self.pressure.run())
 
     async def close(self) -> None:
         for participant_id in list(self.participants):
             self.remove_participant(participant_id)
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
+        for task in (self._ticker, self._watch):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         await self.transport.close()
 
     def transport_parameters(self, connection: MediaConnection, setup: str) -> TransportParameters:
@@ -214,9 +314,11 @@ class Sfu:
         subscriber = Subscriber(
             participant_id, sub_conn, self.transport_parameters, scheduler=self.scheduler
         )
+        subscriber.overload = self.policy.level
         participant = MediaParticipant(
-            participant_id, publisher, subscriber, on_timeout, self.participants
-        )
+            participant_id, publisher, subscriber, on_timeout, self.participants,
+            retired=self.retired,
+        )  # fmt: skip
         self.participants[participant_id] = participant
         return participant
 
@@ -224,17 +326,58 @@ class Sfu:
         participant = self.participants.pop(participant_id, None)
         if participant is None:
             return
+        participant.record(None)
         gone = set(participant.tracks)
         for other in self.participants.values():
             other.subscriber.drop_tracks(gone)
+        counts = _counts(participant)
+        self.stats.gone_received += counts.received
+        self.stats.gone_forwarded += counts.forwarded
         participant.subscriber.close()
         participant.publisher.close()
         participant.publisher.connection.close()
+        for track in gone:
+            self.retired.add_received(track)
+        self.retired.add_forwarded(participant.subscriber)
         self._heap_to_release = True
+
+    def totals(self) -> MediaTotals:
+        """Everything received and forwarded since the SFU started (for /metrics)."""
+        live = MediaTotals()
+        for participant in self.participants.values():
+            for track in participant.tracks:
+                live.add_received(track)
+            live.add_forwarded(participant.subscriber)
+        return live.plus(self.retired)
+
+    def now(self) -> MediaNow:
+        """The tracks published and the bitrates in and out at this moment (for /metrics)."""
+        now = MediaNow()
+        for participant in self.participants.values():
+            for track in participant.tracks:
+                kind = track.kind if track.kind in KINDS else "video"
+                now.tracks[kind] += 1
+                now.bitrate_received[kind] += sum(layer.bitrate for layer in track.layers)
+            for slot in participant.subscriber.slots:
+                down = slot.downtrack
+                if down is not None and down.active and down.started and not down.track.paused:
+                    kind = slot.kind if slot.kind in KINDS else "video"
+                    layers = down.track.layers
+                    if 0 <= down.layer < len(layers):
+                        now.bitrate_forwarded[kind] += layers[down.layer].bitrate
+        return now
 
     @property
     def connection_count(self) -> int:
         return self.transport.connection_count
+
+    def packet_counts(self) -> PacketCounts:
+        """Counted on demand from the tracks' and slots' own counters: nothing more per packet."""
+        present = [_counts(p) for p in self.participants.values()]
+        return PacketCounts(
+            self.stats.gone_received + sum(c.received for c in present),
+            self.stats.gone_forwarded + sum(c.forwarded for c in present),
+        )
 
     def request_keyframe(self, track: Track, layer: Layer) -> None:
         participant = self.participants.get(track.participant_id)
@@ -242,6 +385,61 @@ class Sfu:
             return
         self.stats.keyframe_requests += 1
         participant.publisher.connection.send_rtcp(rtcp.pli(self.ssrc, layer.ssrc))
+
+    # --- overload (overload.py, docs/overload.md) ---
+
+    def on_pressure(self, now: float, signals: Signals) -> None:
+        if not self.shedding:
+            return
+        level = self.policy.level
+        if self.policy.sample(now, signals) != level:
+            self.apply_overload()
+
+    def apply_overload(self) -> None:
+        """Apply the policy's level to every participant (and to the ones to come)."""
+        level = self.policy.level
+        log.warning(
+            "media overload level %d (%s): loop lag %.0f ms, receive queue %.0f %%",
+            level, overload.NAMES[level], 1000 * self.pressure.lag, 100 * self.pressure.queue,
+        )  # fmt: skip
+        self.transport.media_later = level > overload.NORMAL
+        for participant in self.participants.values():
+            participant.subscriber.set_overload(level)
+        self._shed_video_packets()
+
+    def _shed_video_packets(self) -> None:
+        """At NO_VIDEO, publishers' video (and its retransmissions) is dropped unread."""
+        shed = self.policy.level >= overload.NO_VIDEO
+        for participant in self.participants.values():
+            types = frozenset(
+                pt
+                for track in participant.tracks
+                if shed and track.is_video
+                for pt in (track.payload_type, track.rtx_payload_type)
+                if pt >= 0
+            )
+            participant.publisher.connection.shed_payload_types = types
+
+    def _size_receive_buffer(self) -> None:
+        """SO_RCVBUF for ~100 ms of the packets received lately (their peak, decaying)."""
+        audio = video = 0  # the tracks' own counters: no walk over every subscriber's slots
+        for participant in self.participants.values():
+            for track in participant.tracks:
+                if track.is_video:
+                    video += track.packets
+                else:
+                    audio += track.packets
+        gone = self.retired.packets_received
+        received = (audio + gone["audio"], video + gone["video"])
+        last, self._last_received = self._last_received, received
+        if last is None:
+            return
+        rates = [max(0, received[i] - last[i]) / REPORT_INTERVAL for i in (0, 1)]
+        peak_audio, peak_video = self._rates
+        self._rates = (max(rates[0], 0.9 * peak_audio), max(rates[1], 0.9 * peak_video))
+        wanted = 2 * receive_buffer_size(*self._rates)  # as the kernel counts it
+        if not 0.8 * self.receive_buffer <= wanted <= 1.25 * self.receive_buffer:
+            self.receive_buffer = self.transport.set_receive_buffer(wanted // 2)
 
     # --- periodic work ---
 
@@ -259,6 +457,9 @@ class Sfu:
             release_freed_heap()
         now = self.scheduler.time()
         now_unix = time.time()
+        self._size_receive_buffer()
+        if self.policy.level >= overload.NO_VIDEO:
+            self._shed_video_packets()  # tracks published since
         for participant in list(self.participants.values()):
             if self._expired(participant, now):
                 if not participant.timed_out:
@@ -297,3 +498,9 @@ class Sfu:
             ):
                 return True
         return False
+
+
+def _counts(participant: MediaParticipant) -> PacketCounts:
+    received = sum(track.packets for track in participant.tracks)
+    forwarded = sum(slot.stream.packets for slot in participant.subscriber.slots)
+    return PacketCounts(received, forwarded)

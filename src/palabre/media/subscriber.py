@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
-from . import rtcp, sdp, twcc
+from . import overload, rtcp, sdp, twcc
 from .allocation import AUDIO_ALLOWANCE, Demand, allocate, layer_for_height
 from .bwe import Estimator
 from .codecs import (
@@ -94,6 +94,9 @@ class Subscriber:
         )
         # Last-N: whose camera video is forwarded (None: everyone's). Screen shares always are.
         self.video_from: set[str] | None = None
+        # Whose media is not forwarded at all: it comes over a direct connection (peer-to-peer).
+        self.held: set[str] = set()
+        self.overload = overload.NORMAL  # the SFU's shedding level (overload.py)
 
     @property
     def estimate(self) -> float | None:
@@ -283,6 +286,9 @@ class Subscriber:
             if not track.simulcast:
                 continue
             wanted = min(self.max_layer, track.highest_active_layer())
+            cap = overload.layer_cap(self.overload)
+            if cap is not None:
+                wanted = min(wanted, cap)
             height = self.heights.get(track.id)
             if height is not None:
                 wanted = min(wanted, layer_for_height([la.height for la in track.layers], height))
@@ -301,7 +307,7 @@ class Subscriber:
         need = sum(_rate_of(d, d.max_layer) for d in demands) + audio * AUDIO_ALLOWANCE
         budget = self.congestion.budget(in_use, need, self._probe_source)
         if budget is not None:
-            budget -= audio * AUDIO_ALLOWANCE
+            budget = (budget - audio * AUDIO_ALLOWANCE) * overload.budget_share(self.overload)
         ups = downs = 0
         for key, layer in allocate(demands, budget).items():
             down = cast(DownTrack, key)
@@ -332,6 +338,26 @@ class Subscriber:
         ]
         return max(sources, key=lambda d: d.stream.packets, default=None)
 
+    def set_overload(self, level: int) -> None:
+        """The SFU's shedding level changed: forward what it allows, at the layers it allows."""
+        if level == self.overload:
+            return
+        self.overload = level
+        for slot in self.slots:
+            if slot.downtrack is not None:
+                self._refresh(slot.downtrack)
+        self.allocate()
+
+    def prioritize(self, participant_id: str | None) -> None:
+        """The dominant speaker, whose video is served first (and alone, under overload)."""
+        if participant_id == self.priority_participant:
+            return
+        self.priority_participant = participant_id
+        if self.overload >= overload.SPEAKER_VIDEO:
+            for slot in self.slots:
+                if slot.downtrack is not None:
+                    self._refresh(slot.downtrack)
+
     def set_video_from(self, participants: set[str] | None) -> bool:
         """Forward camera video only from these participants (last-N); True if that changed."""
         if participants == self.video_from:
@@ -342,14 +368,26 @@ class Subscriber:
                 self._refresh(slot.downtrack)
         return True
 
+    def set_held(self, participants: set[str]) -> None:
+        """Forward nothing of these participants' media (peer-to-peer carries it)."""
+        if participants == self.held:
+            return
+        self.held = participants
+        for slot in self.slots:
+            if slot.downtrack is not None:
+                self._refresh(slot.downtrack)
+
     def _wanted(self, down: DownTrack) -> bool:
         track = down.track
-        if not down.accepted:
+        if not down.accepted or track.participant_id in self.held:
             return False
         if not track.is_video:
             return True
         if not self.receive_video or self.heights.get(track.id) == 0:
             return False  # audio only, or the client does not show this video now
+        speaker = track.participant_id == self.priority_participant
+        if not overload.forwards_video(self.overload, track.source, speaker):
+            return False  # shed under overload
         return (
             track.source == "screen"
             or self.video_from is None

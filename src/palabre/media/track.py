@@ -34,6 +34,19 @@ CACHE_SIZE = 512  # about 1 s of 2 Mbit/s video: enough for NACKs within a few R
 KEYFRAME_REQUEST_INTERVAL = 0.3  # merge subscribers' requests into one PLI per interval
 LAYER_TIMEOUT = 2.0  # a simulcast layer with no packet for this long is not being sent
 
+# What a recorder receives of each forwarded packet, on the event loop and so cheap:
+# (packet, its first byte, sequence number, timestamp, payload offset, layer index, arrival).
+PacketTap = Callable[[bytes, int, int, int, int, int, float], None]
+
+
+class TrackRecorder(Protocol):
+    """Where the tracks of a recorded participant go (recording/recorder.py): told of each
+    track as it starts and ends; it sets and clears the track's `tap`."""
+
+    def attach(self, track: Track) -> None: ...
+
+    def detach(self, track: Track) -> None: ...
+
 
 class PacketCache:
     """The last CACHE_SIZE packets of a stream by sequence number, to answer NACKs."""
@@ -139,6 +152,7 @@ class Layer:
         "rid",
         "ssrc",
         "stats",
+        "total_octets",
         "width",
     )
 
@@ -152,6 +166,7 @@ class Layer:
         self.keyframe_pending = False
         self.last_keyframe_request = 0.0
         self.octets = 0  # since the last bitrate measurement
+        self.total_octets = 0  # before the last measurement (the operator's statistics)
         self.bitrate = 0.0  # bits per second, smoothed
         self.last_packet = float("-inf")
         self.width = 0  # from the last keyframe
@@ -159,6 +174,7 @@ class Layer:
 
     def measure(self, interval: float) -> None:
         sample = self.octets * 8 / interval
+        self.total_octets += self.octets
         self.bitrate = sample if self.bitrate == 0 else 0.5 * self.bitrate + 0.5 * sample
         self.octets = 0
 
@@ -202,6 +218,8 @@ class Track:
         self.audio_level_id: int | None = None
         self.on_audio_level: Callable[[int, bool, float], None] | None = None
         self._last_level_ts: int | None = None
+        # A recording's tap (recording/recorder.py): every packet forwarded, as it is.
+        self.tap: PacketTap | None = None
         # Read once per packet received, whatever the number of subscribers.
         self.clock = clock
 
@@ -250,6 +268,8 @@ class Track:
             return
         if self.on_audio_level is not None and self.audio_level_id is not None:
             self._audio_level(packet, ts)
+        if self.tap is not None:
+            self.tap(packet, b0, seq, ts, payload_offset, layer.index, now)
         marker = b1 & 0x80
         padding = b0 & 0x20
         payload = packet[payload_offset:]
@@ -276,8 +296,8 @@ class Track:
         if found is None or last is None or self.on_audio_level is None:
             return
         duration = ((ts - last) & 0xFFFFFFFF) / self.clock_rate
-        if 0 < duration <= 0.12:  # a gap (DTX, loss) is not talk time
-            self.on_audio_level(found[0], found[1], duration)
+        # Gaps too (DTX, loss): meeting/speakers.py counts them as silence.
+        self.on_audio_level(found[0], found[1], duration)
 
     def set_paused(self, paused: bool) -> None:
         if paused == self.paused:

@@ -3,6 +3,10 @@
 Incoming packets are demultiplexed as RFC 7983 says: STUN by its first byte, then by the
 USERNAME's local ufrag to a connection; everything else by the source address (or TCP stream)
 that a connection has validated with a STUN check. Anything else is dropped.
+
+The UDP socket is read and written in batches (batchio.py): up to RECEIVE_BATCH datagrams per
+readiness event with recvmmsg, and what the connections send during one event-loop
+iteration leaves in one sendmmsg, with UDP GSO where one destination gets several packets.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ import logging
 import socket
 import struct
 from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
-from . import stun
+from . import batchio, pressure, stun
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,8 @@ class Endpoint(Protocol):
     ufrag of its STUN requests and then by the path they came on."""
 
     ufrag: str
+    # Under overload (overload.NO_VIDEO), the payload types of its RTP to drop unread.
+    shed_payload_types: frozenset[int]
 
     def handle_binding(
         self, request: stun.Message, address: tuple[str, int], tcp: Path | None
@@ -48,15 +55,18 @@ class Endpoint(Protocol):
 
 
 class UdpPath:
-    __slots__ = ("address", "protocol", "sendto")
+    """A peer's address on the media port: its packets join the socket's send queue."""
 
-    def __init__(self, transport: asyncio.DatagramTransport, address: tuple[str, int]) -> None:
+    __slots__ = ("_destination", "_queue", "address", "protocol")
+
+    def __init__(self, sender: batchio.Sender, address: tuple[str, int]) -> None:
         self.protocol = "udp"
         self.address = address
-        self.sendto = transport.sendto
+        self._queue = sender.send
+        self._destination = sender.destination(address)
 
     def send(self, data: bytes) -> None:
-        self.sendto(data, self.address)
+        self._queue(data, self._destination)
 
 
 class TcpPath:
@@ -77,34 +87,56 @@ class TcpPath:
         self.writer.write(_TCP_FRAME.pack(len(data)) + data)
 
 
-class MediaTransport(asyncio.DatagramProtocol):
+class MediaTransport:
     def __init__(self) -> None:
         self._by_ufrag: dict[str, Endpoint] = {}
         self._by_path: dict[object, Endpoint] = {}
-        self.udp: asyncio.DatagramTransport | None = None
+        self.udp: socket.socket | None = None
+        self.sender: batchio.Sender | None = None
+        self._receive: Callable[[int], list[tuple[bytes, tuple[str, int]]]] | None = None
         self.tcp_server: asyncio.Server | None = None
         self._tcp_paths: set[TcpPath] = set()
         self.dropped: Counter[str] = Counter()
+        # Overloaded (overload.py): RTP waits until the control packets read with it (STUN,
+        # DTLS, RTCP) are handled, and RTP of a payload type shed is dropped unread.
+        self.media_later = False
+        self._deferred: list[tuple[Endpoint, bytes]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.shed = 0  # RTP packets dropped unread under overload
 
     # --- sockets ---
 
     async def start(self, host: str, udp_port: int, tcp_port: int | None) -> None:
         loop = asyncio.get_running_loop()
-        udp, _ = await loop.create_datagram_endpoint(lambda: self, local_addr=(host, udp_port))
-        self.udp = udp
-        sock = udp.get_extra_info("socket")
-        for option in (socket.SO_RCVBUF, socket.SO_SNDBUF):
-            # Keyframe bursts from many publishers at once: ask for room (the kernel caps it
-            # at net.core.rmem_max / wmem_max, which operators raise for large meetings).
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
+        sock = await _bind_udp(loop, host, udp_port)
+        self.udp = sock
+        self._loop = loop
+        self.sender = batchio.Sender(sock, loop, on_error=self.error_received, drops=self.dropped)
+        self._receive = batchio.receiver(sock)
+        loop.add_reader(sock.fileno(), self._readable)
+        log.info("media UDP socket I/O: %s", self.sender.mode)
+        # Keyframe bursts from many publishers at once: room to send (the kernel caps it at
+        # net.core.wmem_max). The receive buffer is sized for ~100 ms of packets, not seconds
+        # (overload.receive_buffer_size; the SFU resizes it as the packet rate changes).
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SOCKET_BUFFER)
+        self.set_receive_buffer(pressure.initial_receive_buffer())
         if tcp_port is not None:
             self.tcp_server = await asyncio.start_server(self._serve_tcp, host, tcp_port)
+
+    def set_receive_buffer(self, size: int) -> int:
+        """Set SO_RCVBUF to `size` (the kernel doubles it); what the socket has now."""
+        sock = self.socket
+        return 0 if sock is None else pressure.set_receive_buffer(sock, size)
+
+    @property
+    def socket(self) -> socket.socket | None:
+        return self.udp
 
     @property
     def udp_port(self) -> int:
         assert self.udp is not None
-        port: int = self.udp.get_extra_info("sockname")[1]
+        port: int = self.udp.getsockname()[1]
         return port
 
     @property
@@ -116,6 +148,10 @@ class MediaTransport(asyncio.DatagramProtocol):
 
     async def close(self) -> None:
         if self.udp is not None:
+            if self.sender is not None:
+                self.sender.close()
+            if self.udp.fileno() >= 0:
+                asyncio.get_running_loop().remove_reader(self.udp.fileno())
             self.udp.close()
         if self.tcp_server is not None:
             self.tcp_server.close()
@@ -123,10 +159,6 @@ class MediaTransport(asyncio.DatagramProtocol):
                 path.writer.close()
             with contextlib.suppress(Exception):
                 await self.tcp_server.wait_closed()
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        # uvloop's UDP transport is not a subclass of asyncio.DatagramTransport.
-        self.udp = transport  # type: ignore[assignment]
 
     def error_received(self, exc: Exception) -> None:
         # ICMP errors (a participant's port closed) surface here; consent expiry handles them.
@@ -154,8 +186,8 @@ class MediaTransport(asyncio.DatagramProtocol):
         self._by_path[key] = connection
 
     def udp_path(self, address: tuple[str, int]) -> UdpPath:
-        assert self.udp is not None
-        return UdpPath(self.udp, address)
+        assert self.sender is not None
+        return UdpPath(self.sender, address)
 
     @property
     def connection_count(self) -> int:
@@ -163,14 +195,68 @@ class MediaTransport(asyncio.DatagramProtocol):
 
     # --- receiving ---
 
+    def _readable(self) -> None:
+        """A batch of datagrams, then one flush of what they made the connections send."""
+        assert self._receive is not None and self.sender is not None
+        try:
+            batch = self._receive(batchio.RECEIVE_BATCH)
+        except OSError as exc:
+            self.error_received(exc)
+            return
+        sender = self.sender
+        sender.hold()
+        try:
+            if self.media_later:
+                self.datagrams_received(batch)  # overloaded: control packets first
+            else:
+                received = self.datagram_received
+                for data, addr in batch:
+                    received(data, addr)
+        finally:
+            sender.flush()
+
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         connection = self._by_path.get(addr)
         if connection is not None and data and data[0] > 3:
+            if self.media_later and self._later(connection, data):
+                return
             connection.handle_packet(data)
         elif stun.is_stun(data):
             self._handle_stun(data, addr, None)
         else:
             self.dropped["unknown_source"] += 1
+
+    def datagrams_received(self, datagrams: Iterable[tuple[bytes, tuple[str, int]]]) -> None:
+        """Datagrams read together (a batched read): under overload the control packets
+        among them first, then their media."""
+        for data, addr in datagrams:
+            self.datagram_received(data, addr)
+        if self._deferred:
+            self._flush()
+
+    def _later(self, connection: Endpoint, data: bytes) -> bool:
+        """Overloaded: True if this packet is RTP (RFC 7983: first byte 128-191, and not an
+        RTCP packet type, RFC 5761), dropped when its payload type is shed, else kept for
+        after the control packets read with it; False for DTLS and RTCP, handled now."""
+        if data[0] < 128 or data[0] > 191 or len(data) < 12 or 192 <= data[1] <= 223:
+            return False
+        if data[1] & 0x7F in connection.shed_payload_types:
+            self.shed += 1
+            return True
+        if self._loop is None:
+            return False  # not started (a unit test's transport): nothing would flush
+        deferred = self._deferred
+        deferred.append((connection, data))
+        if len(deferred) == 1:
+            # After the datagrams of this read (the event loop reads a socket's datagrams in
+            # a burst, then runs what was scheduled).
+            self._loop.call_soon(self._flush)
+        return True
+
+    def _flush(self) -> None:
+        deferred, self._deferred = self._deferred, []
+        for connection, data in deferred:
+            connection.handle_packet(data)
 
     def _handle_stun(self, data: bytes, addr: tuple[str, int], tcp: TcpPath | None) -> None:
         message = stun.parse(data)
@@ -217,3 +303,21 @@ class MediaTransport(asyncio.DatagramProtocol):
             if connection is not None:
                 connection.path_closed(path)
             writer.close()
+
+
+async def _bind_udp(loop: asyncio.AbstractEventLoop, host: str, port: int) -> socket.socket:
+    """A non-blocking UDP socket bound to (host, port), as create_datagram_endpoint binds:
+    the first address getaddrinfo gives that binds."""
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_DGRAM, proto=socket.IPPROTO_UDP)
+    error: OSError | None = None
+    for family, kind, proto, _, address in infos:
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setblocking(False)
+            sock.bind(address)
+        except OSError as exc:
+            sock.close()
+            error = exc
+            continue
+        return sock
+    raise error or OSError(f"no address to bind for {host!r}")

@@ -28,6 +28,7 @@ class JoinRights:
     password: str | None = None  # the room password as typed
     name: str | None = None  # a display name vouched for by an invitation or an account
     e2ee: bool = False  # the browser can encrypt media end to end
+    p2p: bool = False  # the browser can meet one other peer to peer (meeting/p2p.py)
     account: str | None = None  # the signed-in account's name
     space_room: bool = False  # the room is a space's meeting (spaces.store.SPACE_ROOM_PREFIX)
     space_member: bool = False  # ... and the newcomer belongs to that space (may meet in it)
@@ -65,17 +66,19 @@ def decide(
     moderators, its guests as participants); anyone else waits in the lobby, and cannot
     open it: a member must be there first."""
     now = time.monotonic() if now is None else now
+    # Everyone may be in the meeting's breakout rooms: the meeting is open all the same.
+    opened = not room.empty or room.breakouts_open
     invited = rights.invited_role is not None
     host = rights.host and (rights.space_member or not rights.space_room)
     entitled_moderator = host or rights.invited_role == MODERATOR
     trusted = invited or entitled_moderator or rights.space_member  # past lobby and password
-    if rights.space_room and room.empty and not (rights.space_member or invited):
+    if rights.space_room and not opened and not (rights.space_member or invited):
         return Decision(
             Outcome.REFUSE,
             code="space_meeting_closed",
             message="this space's meeting has not started: a member of the space opens it",
         )
-    if room.empty:
+    if not opened:
         # Whoever opens a room moderates it; in a secure domain only a host may open one.
         if secure_domain and not (rights.host or invited):
             return Decision(

@@ -10,11 +10,14 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
+from .breakouts import Breakouts, child_name
 from .chat import ChatLog
 from .guesses import GuessLimiter
 from .hands import Hands
 from .names import LOBBY_ROOM_PREFIX, clean_display_name, normalize_room_name
 from .notes import SharedNotes
+from .p2p import PeerToPeer
+from .polls import Polls
 from .speakers import SpeakerStats
 
 MAX_PARTICIPANTS = 500
@@ -40,6 +43,7 @@ class Participant:
     name: str
     role: str = PARTICIPANT
     e2ee: bool = False  # can encrypt media end to end
+    p2p: bool = False  # can send media to one other browser directly (meeting/p2p.py)
     audio_muted: bool = False
     video_muted: bool = False
     tracks: tuple[TrackInfo, ...] = ()
@@ -81,6 +85,7 @@ class Room:
     password_guesses: GuessLimiter = field(default_factory=GuessLimiter)
     chat: ChatLog = field(default_factory=ChatLog)
     hands: Hands = field(default_factory=Hands)
+    polls: Polls = field(default_factory=Polls)
     notes: SharedNotes = field(default_factory=SharedNotes)
     speakers: SpeakerStats = field(default_factory=SpeakerStats)
     names: dict[str, str] = field(default_factory=dict)  # everyone who took part, for stats
@@ -95,6 +100,14 @@ class Room:
     # order, docs/documents.md), and who asked to keep it as a board of the space.
     board: SharedNotes | None = None
     save_board_by: str | None = None
+    # Being recorded (docs/recording.md): the hub holds the recorder, every page shows it.
+    recording: bool = False
+    # The two meeting peer to peer, while they are two (meeting/p2p.py).
+    p2p: PeerToPeer = field(default_factory=PeerToPeer)
+    # A main room's breakout rooms, planned or open (meeting/breakouts.py); and, for a
+    # breakout room, the name of its main room.
+    breakouts: Breakouts | None = None
+    main: str | None = None
 
     def __post_init__(self) -> None:
         if self.name.startswith(LOBBY_ROOM_PREFIX):
@@ -191,6 +204,10 @@ class Room:
     def empty(self) -> bool:
         return not self.participants
 
+    @property
+    def breakouts_open(self) -> bool:
+        return self.breakouts is not None and self.breakouts.opened
+
 
 class Rooms:
     """The rooms that currently have participants, by normalized name."""
@@ -209,7 +226,24 @@ class Rooms:
         return self._rooms.get(name)
 
     def discard_if_empty(self, room: Room) -> None:
-        if room.empty and self._rooms.get(room.name) is room:
+        """Forgets an empty room; not a main room whose breakout rooms are open, nor one of
+        those (they go when they close: `discard`)."""
+        if room.empty and room.main is None and not room.breakouts_open:
+            self.discard(room)
+
+    def breakout(self, main: Room, index: int) -> Room:
+        """The main room's breakout room `index`, made if need be."""
+        name = child_name(main.name, index)
+        room = self._rooms.get(name)
+        if room is None:
+            room = self._rooms[name] = Room(name, main.code, main=main.name)
+            room.e2ee = main.e2ee
+            room.start_audio_muted = main.start_audio_muted
+            room.start_video_muted = main.start_video_muted
+        return room
+
+    def discard(self, room: Room) -> None:
+        if self._rooms.get(room.name) is room:
             del self._rooms[room.name]
 
     def __len__(self) -> int:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 SPEAKING_LEVEL = 50  # -dBov: a packet louder than -50 dBov counts as speech
 WINDOW = 1.5  # seconds of recent levels that decide the dominant speaker
+FRAME = 0.02  # seconds of audio in a packet (Opus, 20 ms)
+MAX_FRAME = 0.12  # longer between two packets: a gap (Opus DTX in silence, or loss)
+MAX_GAP = 5.0  # longer: the stream stopped and started again, which tells nothing
 
 
 class SpeakerStats:
@@ -20,14 +23,22 @@ class SpeakerStats:
         self.recent: list[str] = []  # dominant speakers, most recent first
 
     def packet(self, participant_id: str, level: int, voice: bool, duration: float) -> None:
-        """One audio packet's level (0 loudest .. 127 silence, in -dBov) and its duration."""
+        """One audio packet's level (0 loudest .. 127 silence, in -dBov) and the time since
+        the previous one. Past MAX_FRAME that time is a gap, counted as silence: under DTX a
+        quiet microphone sends one packet in 400 ms, and its loudness must fade as a
+        stream of silent packets would make it (else a speaker who fell silent stayed
+        dominant); it is not talk time."""
+        if not 0 < duration <= MAX_GAP:
+            return
+        gap = 0.0
+        if duration > MAX_FRAME:
+            gap, duration = duration - FRAME, FRAME
         speaking = voice or level < SPEAKING_LEVEL
         if speaking:
             self.talk_time[participant_id] = self.talk_time.get(participant_id, 0.0) + duration
-        decay = duration / WINDOW
         loudness = (127 - level) / 127 if speaking else 0.0
-        previous = self._recent.get(participant_id, 0.0)
-        self._recent[participant_id] = previous + (loudness - previous) * decay
+        previous = self._recent.get(participant_id, 0.0) * max(0.0, 1 - gap / WINDOW)
+        self._recent[participant_id] = previous + (loudness - previous) * duration / WINDOW
 
     def forget(self, participant_id: str) -> None:
         self._recent.pop(participant_id, None)

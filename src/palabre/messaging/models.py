@@ -1,4 +1,5 @@
-"""The tables of messaging: channels (and direct conversations), messages, reactions.
+"""The tables of messaging: channels (and direct conversations), messages, reactions, and
+the space files attached to messages (references to file_nodes, not copies).
 
 Every change to a channel's messages (a post, an edit, a delete, a reaction, a pin) takes the
 channel's next `last_seq`: a message's `seq` orders the history, its `changed_seq` says when
@@ -14,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -138,3 +140,23 @@ class Mention(Base):
         ForeignKey("users.id", ondelete="CASCADE"), default=None
     )
     seq: Mapped[int] = mapped_column(Integer)  # the message's, to count those after a marker
+
+
+class MessageAttachment(Base):
+    """A file of the channel's space attached to a message: a reference (the file's content
+    is the files package's), with the name, size and type it had when attached, which the
+    message shows even once the file is gone (`file_id` None: deleted forever)."""
+
+    __tablename__ = "message_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[str | None] = mapped_column(
+        ForeignKey("file_nodes.id", ondelete="SET NULL"), default=None, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    content_type: Mapped[str] = mapped_column(String(128), default="")

@@ -49,10 +49,11 @@ def clean_topic(text: str) -> str:
     return topic
 
 
-def clean_body(text: str) -> str:
-    """The text as written, without trailing spaces; never empty."""
+def clean_body(text: str, empty: bool = False) -> str:
+    """The text as written, without trailing spaces; never empty unless `empty` (a message
+    carrying files may have no text)."""
     body = text.rstrip()
-    if not body.strip():
+    if not body.strip() and not empty:
         raise Invalid("a message cannot be empty")
     if len(body) > MAX_BODY:
         raise Invalid(f"a message has at most {MAX_BODY} characters")

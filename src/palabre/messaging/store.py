@@ -11,6 +11,8 @@ has one writer at a time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -18,9 +20,9 @@ from ..bus import Event, channel_topic
 from ..db import utcnow
 from ..errors import Conflict, Invalid, NotFound
 from ..notify.store import remove_notifications
-from . import notices, rules
+from . import attachments, notices, rules
 from .markdown import render
-from .models import Channel, Mention, Message, Reaction
+from .models import Channel, Mention, Message, MessageAttachment, Reaction
 from .policy import channel_access, message_access
 from .search import index_message
 from .views import Changes, MessagePage, MessageView, message_view, message_views
@@ -53,11 +55,14 @@ def post_message(
     body: str,
     client_id: str,
     thread_id: int | None = None,
+    files: Sequence[str] = (),
 ) -> tuple[MessageView, bool, Events]:
     """A new message (True), or the one this author already posted with this `client_id`
-    (False: a retry). A reply (`thread_id`) joins the thread of that message."""
+    (False: a retry). A reply (`thread_id`) joins the thread of that message. `files`:
+    files of the channel's space attached to it (attachments.py); with some, the text may
+    be empty."""
     channel = channel_access(session, user_id, channel_id, "write").channel
-    body = rules.clean_body(body)
+    body = rules.clean_body(body, empty=bool(files))
     client_id = rules.check_client_id(client_id)
     known = session.scalar(
         select(Message).where(Message.author_id == user_id, Message.client_id == client_id)
@@ -66,6 +71,7 @@ def post_message(
         if known.channel_id != channel_id:
             raise Conflict("this client_id is already that of another message")
         return message_view(session, known), False, []
+    nodes = attachments.files_to_attach(session, user_id, channel, files)
     seq = next_seq(session, channel_id)
     root = None
     if thread_id is not None:
@@ -86,6 +92,7 @@ def post_message(
     )  # fmt: skip
     session.add(message)
     session.flush()
+    attachments.attach(session, message, nodes)
     index_message(session, message.id, rendered.text)
     events: Events = []
     if root is not None:
@@ -198,11 +205,44 @@ def delete_message(session: Session, user_id: int, message_id: int) -> tuple[Mes
     message.pinned_at = message.pinned_by = None
     session.execute(delete(Reaction).where(Reaction.message_id == message.id))
     session.execute(delete(Mention).where(Mention.message_id == message.id))
+    attachments.drop_all(session, message.id)
     remove_notifications(session, message.id)
     session.flush()
     index_message(session, message.id, "")
     view = message_view(session, message)
     return view, [_changed(view)]
+
+
+def detach_file(
+    session: Session, user_id: int, message_id: int, file_id: str
+) -> tuple[MessageView, Events]:
+    """Take a file off a message (its author, or the space's admins)."""
+    message = attachments.detach(session, user_id, message_id, file_id)
+    message.changed_seq = next_seq(session, message.channel_id)
+    session.flush()
+    view = message_view(session, message)
+    return view, [_changed(view)]
+
+
+def files_changed(session: Session, file_ids: Sequence[str]) -> Events:
+    """The messages these files are attached to, changed (a file trashed or restored: its
+    attachments say "removed" or show it again): each takes its channel's next number."""
+    if not file_ids:
+        return []
+    messages = session.scalars(
+        select(Message)
+        .join(MessageAttachment, MessageAttachment.message_id == Message.id)
+        .where(MessageAttachment.file_id.in_(list(file_ids)), Message.deleted_at.is_(None))
+        .distinct()
+        .order_by(Message.id)
+    ).all()
+    events: Events = []
+    for message in messages:
+        message.changed_seq = next_seq(session, message.channel_id)
+    session.flush()
+    for message in messages:
+        events.append(_changed(message_view(session, message)))
+    return events
 
 
 def react(

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts.users import User
-from .models import Channel, Message, Reaction
+from ..files.models import FileNode
+from ..files.thumbnails import can_thumbnail
+from .models import Channel, Message, MessageAttachment, Reaction
 
 
 class PersonView(msgspec.Struct, kw_only=True):
@@ -27,6 +29,20 @@ class ReactionView(msgspec.Struct, kw_only=True):
     emoji: str
     count: int
     users: list[int]  # who reacted, first first
+
+
+class AttachmentView(msgspec.Struct, kw_only=True):
+    """A space file attached to a message, the same for every reader of the channel (see
+    files/policy.py): its name, size and type as attached, and whether it is still there.
+    The links are the files API's, which answer only those who may read the space's files."""
+
+    file: str | None  # None once deleted forever
+    name: str
+    size: int
+    content_type: str
+    state: str  # "ok", or "removed" (in the trash or deleted forever)
+    url: str | None  # its content (None once removed)
+    thumbnail: str | None  # a WebP thumbnail of an image or a PDF, if it may have one
 
 
 class MessageView(msgspec.Struct, kw_only=True):
@@ -47,6 +63,7 @@ class MessageView(msgspec.Struct, kw_only=True):
     reply_count: int
     last_reply_at: datetime | None
     reactions: list[ReactionView]
+    attachments: list[AttachmentView] = []
 
 
 class ChannelView(msgspec.Struct, kw_only=True):
@@ -117,6 +134,7 @@ def message_views(session: Session, messages: Sequence[Message]) -> list[Message
         reactions.setdefault(reaction.message_id, {}).setdefault(reaction.emoji, []).append(
             reaction.user_id
         )
+    attached = attachment_views(session, [m.id for m in messages])
     return [
         MessageView(
             id=m.id,
@@ -139,9 +157,37 @@ def message_views(session: Session, messages: Sequence[Message]) -> list[Message
                 ReactionView(emoji=e, count=len(users), users=users)
                 for e, users in reactions.get(m.id, {}).items()
             ],
+            attachments=attached.get(m.id, []),
         )
         for m in messages
     ]
+
+
+def attachment_views(
+    session: Session, message_ids: Sequence[int]
+) -> dict[int, list[AttachmentView]]:
+    """The attachments of these messages, in their order, read in one query."""
+    out: dict[int, list[AttachmentView]] = {}
+    if not message_ids:
+        return out
+    rows = session.execute(
+        select(MessageAttachment, FileNode)
+        .outerjoin(FileNode, FileNode.id == MessageAttachment.file_id)
+        .where(MessageAttachment.message_id.in_(list(message_ids)))
+        .order_by(MessageAttachment.message_id, MessageAttachment.position, MessageAttachment.id)
+    ).all()
+    for row, node in rows:
+        there = node is not None and node.trashed_at is None
+        url = f"/api/files/{node.id}/content" if there and node is not None else None
+        thumbnail = None
+        if there and node is not None and can_thumbnail(node.content_type):
+            thumbnail = f"/api/files/{node.id}/thumbnail?size=small&v={node.sha256}"
+        out.setdefault(row.message_id, []).append(
+            AttachmentView(file=row.file_id, name=row.name, size=row.size,
+                           content_type=row.content_type, state="ok" if there else "removed",
+                           url=url, thumbnail=thumbnail)
+        )  # fmt: skip
+    return out
 
 
 def message_view(session: Session, message: Message) -> MessageView:

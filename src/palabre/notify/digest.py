@@ -4,8 +4,9 @@ where the person reads it.
 
 Links follow the workspace client's routes: a channel's message at
 /spaces/{space}/channels/{channel}?message={id}, a direct conversation's at
-/spaces/direct/{channel}?message={id}, a space at /spaces/{space}, and the settings (where the
-person chooses what they hear) at /spaces/settings.
+/spaces/direct/{channel}?message={id}, a card's at /spaces/tasks (one's tasks), a poll's at
+/spaces/polls, an event's at /spaces/calendar, a space at /spaces/{space}, and the settings
+(where the person chooses what they hear) at /spaces/settings.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ TEXT: dict[str, dict[str, str]] = {
         "reply": "{actor} a répondu dans un fil de {where}",
         "invitation": "{actor} vous a invité dans l'espace {space}",
         "direct": "{actor} vous a écrit dans une conversation privée",
+        "task": "{actor} vous a confié une carte dans {where}",
+        "task_due": "Une de vos cartes arrive à échéance dans {where}",
+        "poll": "Du nouveau sur un sondage de réunion",
+        "event": "{actor} vous a invité à un événement",
         "other": "Nouvelle notification dans {where}",
         "someone": "Quelqu'un",
         "in_channel": "#{channel} ({space})",
@@ -50,6 +55,10 @@ TEXT: dict[str, dict[str, str]] = {
         "reply": "{actor} replied in a thread in {where}",
         "invitation": "{actor} invited you to the space {space}",
         "direct": "{actor} wrote to you in a direct conversation",
+        "task": "{actor} assigned you a card in {where}",
+        "task_due": "A card of yours is due soon in {where}",
+        "poll": "News of a meeting poll",
+        "event": "{actor} invited you to an event",
         "other": "New notification in {where}",
         "someone": "Someone",
         "in_channel": "#{channel} ({space})",
@@ -86,11 +95,21 @@ class Digest:
     html: str
 
 
+# The page of the notifications that are not about a message (notify.models.KINDS).
+PAGES = {"task": "/spaces/tasks", "poll": "/spaces/polls", "event": "/spaces/calendar"}
+
+
 def link_for(
-    base: str, space_id: int | None, channel_id: int | None, message_id: int | None
+    base: str,
+    space_id: int | None,
+    channel_id: int | None,
+    message_id: int | None,
+    kind: str = "mention",
 ) -> str:
     """The page where the notification's subject is read."""
     base = base.rstrip("/")
+    if kind in PAGES:
+        return base + PAGES[kind]
     suffix = f"?message={message_id}" if message_id is not None else ""
     if channel_id is not None and space_id is not None:
         return f"{base}/spaces/{space_id}/channels/{channel_id}{suffix}"
@@ -112,8 +131,8 @@ def line(item: Missed, language: str) -> str:
         where = t["in_direct"]
     else:
         where = t["somewhere"]
-    template = t[item.kind] if item.kind in ("mention", "reply", "invitation", "direct") else None
-    return (template or t["other"]).format(
+    key = "task_due" if item.kind == "task" and item.actor is None else item.kind
+    return t.get(key, t["other"]).format(
         actor=item.actor or t["someone"], where=where, space=item.space or ""
     )
 

@@ -132,7 +132,7 @@ def missed(session: Session, row: Notification, base: str) -> Missed:
         actor=actor.display_name if actor else None,
         space=space.name if space else None,
         channel=channel.name if channel and channel.space_id is not None else None,
-        link=link_for(base, space_id, row.channel_id, row.message_id),
+        link=link_for(base, space_id, row.channel_id, row.message_id, row.kind),
     )
 
 

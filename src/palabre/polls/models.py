@@ -1,12 +1,14 @@
 """The tables of meeting polls: the poll, its candidate slots, its invitee links and the
-answers (yes / if need be / no per slot, and a comment)."""
+answers (yes / if need be / no per slot, and a comment). An answer comes either by an
+invitee's link (one per link) or by the poll's organisation link, signed in (one per
+account)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, Moment, utcnow
@@ -31,6 +33,9 @@ class Poll(Base):
     chosen_slot_id: Mapped[int | None] = mapped_column(Integer, default=None)
     event_uid: Mapped[str | None] = mapped_column(String(255), default=None)
     room: Mapped[str | None] = mapped_column(String(64), default=None)
+    # The organisation link's secret (None: invitee links only): whoever opens it signed in
+    # answers as themselves, once.
+    agents_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
 
 
 class PollSlot(Base):
@@ -57,6 +62,12 @@ class PollInvite(Base):
 
 class PollAnswer(Base):
     __tablename__ = "poll_answers"
+    __table_args__ = (
+        # One answer per account by the organisation link (invitee links have their own).
+        Index("ix_poll_answers_person", "poll_id", "user_id", unique=True,
+              sqlite_where=text("invite_id IS NULL"),
+              postgresql_where=text("invite_id IS NULL")),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     poll_id: Mapped[str] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)

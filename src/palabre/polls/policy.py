@@ -1,8 +1,9 @@
 """Who may do what with a meeting poll. Only organisation accounts (signed in, not guests)
 make polls; a poll is its organiser's alone to see in full, change, close or delete (anyone
 else is told it does not exist); a poll for a space needs the right to write the space's
-calendar, where its event will go. An invitee is whoever holds an invitation link: they see
-the poll's title, slots and (unless hidden) the names and answers of the others, never an
+calendar, where its event will go. An invitee is whoever holds an invitation link, or the
+poll's organisation link and is signed in (any account, then answering as themselves): they
+see the poll's title, slots and (unless hidden) the names and answers of the others, never an
 e-mail address nor anything of the organiser's calendar."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..accounts.users import User
-from ..errors import Forbidden, NotFound
+from ..errors import Forbidden, NotFound, Unauthenticated
 from ..spaces.policy import authorize
 from .models import Poll, PollInvite
 
@@ -33,12 +34,23 @@ def organised(session: Session, user_id: int, poll_id: str) -> Poll:
     return poll
 
 
-def invited(session: Session, token: str) -> tuple[Poll, PollInvite]:
-    """The poll and the invitation of a link; NotFound for a wrong one."""
+def invited(
+    session: Session, token: str, user_id: int | None = None
+) -> tuple[Poll, PollInvite | None]:
+    """The poll and the invitation of a link, None for the poll's organisation link (which
+    asks `user_id`, the account signed in: Unauthenticated without); NotFound for a wrong
+    link."""
     if len(token) > 64:
         raise NotFound("no such poll")
     invite = session.scalar(select(PollInvite).where(PollInvite.token == token))
-    poll = session.get(Poll, invite.poll_id) if invite is not None else None
-    if invite is None or poll is None:
+    if invite is not None:
+        poll = session.get(Poll, invite.poll_id)
+        if poll is None:
+            raise NotFound("no such poll")
+        return poll, invite
+    found = session.scalar(select(Poll).where(Poll.agents_token == token))
+    if found is None:
         raise NotFound("no such poll")
-    return poll, invite
+    if user_id is None or session.get(User, user_id) is None:
+        raise Unauthenticated("sign in to answer this poll")
+    return found, None

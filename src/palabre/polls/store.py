@@ -101,6 +101,7 @@ def poll_view(session: Session, poll: Poll, base: str) -> PollView:
                             link=poll_link(base, i.token), answered=i.id in answered)
                  for i in invites],
         answers=[_answer_view(a) for a in answers],
+        agents_link=poll_link(base, poll.agents_token) if poll.agents_token else None,
     )  # fmt: skip
 
 
@@ -127,7 +128,10 @@ def create_poll(
     session: Session, user_id: int, title: str, description: str, timezone: str,
     slots: list[tuple[datetime, datetime]], deadline: datetime | None, hidden_results: bool,
     space_id: int | None, invites: list[tuple[str, str | None]], base: str,
+    agents_link: bool = False,
 ) -> PollView:  # fmt: skip
+    """`agents_link`: the poll has an organisation link too, which signed-in accounts open
+    to answer as themselves (one answer per person)."""
     may_create(session, user_id, space_id)
     zone(timezone)
     rules.check_slots(slots)
@@ -138,6 +142,7 @@ def create_poll(
         title=rules.clean_text(title, rules.MAX_TITLE, "title", required=True),
         description=rules.clean_text(description, rules.MAX_DESCRIPTION, "description"),
         timezone=timezone, deadline=deadline, hidden_results=hidden_results,
+        agents_token=secrets.token_urlsafe(24) if agents_link else None,
     )  # fmt: skip
     session.add(poll)
     session.flush()
@@ -184,12 +189,29 @@ def is_open(poll: Poll) -> bool:
     return poll.closed_at is None and (poll.deadline is None or poll.deadline > utcnow())
 
 
-def voter_view(session: Session, token: str, base: str) -> VoterView:
-    poll, invite = invited(session, token)
+def _mine(
+    session: Session, poll: Poll, invite: PollInvite | None, user_id: int | None
+) -> PollAnswer | None:
+    """The answer of this link (an invitee's), or of this account (the organisation link)."""
+    if invite is not None:
+        return session.scalar(select(PollAnswer).where(PollAnswer.invite_id == invite.id))
+    return session.scalar(
+        select(PollAnswer).where(
+            PollAnswer.poll_id == poll.id,
+            PollAnswer.user_id == user_id,
+            PollAnswer.invite_id.is_(None),
+        )
+    )
+
+
+def voter_view(session: Session, token: str, base: str, user_id: int | None = None) -> VoterView:
+    """What a link shows: an invitee's, or the organisation link's to `user_id` signed in."""
+    poll, invite = invited(session, token, user_id)
     slots, answers = _slots(session, poll.id), _answers(session, poll.id)
     owner = session.get(User, poll.owner_id)
-    mine = next((a for a in answers if a.invite_id == invite.id), None)
+    mine = _mine(session, poll, invite, user_id)
     shown = not poll.hidden_results
+    me = session.get(User, user_id) if invite is None and user_id is not None else None
     return VoterView(
         title=poll.title, description=poll.description,
         organizer=owner.display_name if owner is not None else "", timezone=poll.timezone,
@@ -197,7 +219,9 @@ def voter_view(session: Session, token: str, base: str) -> VoterView:
         chosen_slot=poll.chosen_slot_id, room_link=room_link(base, poll.room),
         slots=_slot_views(slots, answers, shown),
         mine=_answer_view(mine) if mine is not None else None,
-        others=[_answer_view(a) for a in answers if a is not mine] if shown else [],
+        others=[_answer_view(a) for a in answers if a.id != (mine.id if mine else None)]
+        if shown else [],
+        as_account=me.display_name if me is not None else None,
     )  # fmt: skip
 
 
@@ -210,18 +234,24 @@ def answer(
     base: str,
     user_id: int | None = None,
 ) -> tuple[VoterView, Events]:
-    """The invitee's answer (a second one replaces the first); `user_id`: answered signed
-    in, so the account's e-mail address gets the invitation if the link had none."""  # fmt: skip
-    poll, invite = invited(session, token)
+    """The answer of a link (a second one replaces the first); `user_id`: answered signed
+    in, so the account's e-mail address gets the invitation if the link had none. By the
+    organisation link, the account answers as itself: one answer per person, under their
+    display name unless they give another."""  # fmt: skip
+    poll, invite = invited(session, token, user_id)
     if not is_open(poll):
         raise Gone("this poll is closed")
     slots = _slots(session, poll.id)
     cleaned = rules.clean_choices(choices, [s.id for s in slots])
-    found = session.scalar(select(PollAnswer).where(PollAnswer.invite_id == invite.id))
+    if invite is None and not name.strip():
+        me = session.get(User, user_id)
+        name = me.display_name if me is not None else name
+    name = rules.clean_name(name)
+    found = _mine(session, poll, invite, user_id)
     if found is None:
-        found = PollAnswer(poll_id=poll.id, invite_id=invite.id)
+        found = PollAnswer(poll_id=poll.id, invite_id=invite.id if invite else None)
         session.add(found)
-    found.name = rules.clean_name(name)
+    found.name = name
     if user_id is not None:
         found.user_id = user_id
     found.choices = cleaned
@@ -231,7 +261,7 @@ def answer(
     event: Event = {"type": "poll.answered", "poll": poll.id}
     _, told = add_notification(session, poll.owner_id, "poll", text=f"{found.name}: {poll.title}",
                                space_id=poll.space_id)  # fmt: skip
-    return voter_view(session, token, base), [(user_topic(poll.owner_id), event), told]
+    return voter_view(session, token, base, user_id), [(user_topic(poll.owner_id), event), told]
 
 
 def _slot_label(slot: PollSlot, tz: ZoneInfo) -> str:

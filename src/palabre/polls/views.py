@@ -51,6 +51,7 @@ class PollView(msgspec.Struct, kw_only=True):
     best_slots: list[int]
     invites: list[InviteView]
     answers: list[AnswerView]
+    agents_link: str | None = None  # signed-in accounts answer there as themselves
 
 
 class PollSummary(msgspec.Struct, kw_only=True):
@@ -76,3 +77,5 @@ class VoterView(msgspec.Struct, kw_only=True):
     slots: list[SlotView]
     mine: AnswerView | None
     others: list[AnswerView]  # empty when results are hidden
+    # By the organisation link: the display name of the account answering (else None).
+    as_account: str | None = None

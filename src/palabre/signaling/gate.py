@@ -63,7 +63,7 @@ def check_join(message: Join, rights: Rights) -> JoinRequest:
         room = normalize_room_name(message.room)
     except InvalidName as exc:
         raise ProtocolError("invalid", f"room: {exc}", ref) from None
-    proved = replace(rights(room), password=message.password, e2ee=message.e2ee)
+    proved = replace(rights(room), password=message.password, e2ee=message.e2ee, p2p=message.p2p)
     try:
         name = clean_display_name(proved.name or message.name)
     except InvalidName as exc:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Protocol
 
+from ..media.track import TrackRecorder
+
 # (audio level in -dBov 0..127, voice activity flag, seconds the level covers)
 AudioLevelCallback = Callable[[int, bool, float], None]
 
@@ -110,10 +112,27 @@ class MediaSession(Protocol):
         """Serve this participant's media first when bandwidth is short (the speaker)."""
         ...
 
+    def hold_from(self, participants: Collection[str]) -> None:
+        """Forward nothing of these participants' media (it comes over a direct connection)."""
+        ...
+
     def forward_video_from(self, participants: set[str] | None) -> bool:
         """Forward camera video from these participants only (None: from all); whether
         that changed anything."""
         ...
+
+    def record(self, recorder: TrackRecorder | None) -> None:
+        """Hand every track sent, now and to come, to a room's recording (None: stop)."""
+        ...
+
+
+class PacketCounts(Protocol):
+    """RTP packets received from publishers, and forwarded to subscribers, so far."""
+
+    @property
+    def received(self) -> int: ...
+    @property
+    def forwarded(self) -> int: ...
 
 
 class MediaPlane(Protocol):
@@ -129,3 +148,12 @@ class MediaPlane(Protocol):
     def connection_count(self) -> int:
         """Media connections open now (for /healthz)."""
         ...
+
+    def packet_counts(self) -> PacketCounts:
+        """RTP packets through the SFU (for /healthz: none while two meet peer to peer)."""
+        ...
+
+
+def media_packets(counts: PacketCounts) -> dict[str, int]:
+    """/healthz's RTP packet counts (summed over workers by cluster/front.py)."""
+    return {"packets_received": counts.received, "packets_forwarded": counts.forwarded}

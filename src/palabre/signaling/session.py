@@ -12,7 +12,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from ..media.sdp import SdpError
 from ..meeting.admission import JoinRights
 from ..meeting.room import RoomFull
-from . import collab, moderation
+from . import breakouts, collab, moderation, p2p, polls
 from .gate import Gate, Rights, check_join
 from .hub import Hub, JoinRefused, Member, Waiter
 from .protocol import client
@@ -112,7 +112,11 @@ class Session:
         with contextlib.suppress(Exception):
             await self.websocket.close(1000)
 
-    def _reply_error(self, error: ProtocolError) -> None:
+    def _reply_error(self, error: ProtocolError, joining: bool = False) -> None:
+        if joining:
+            self.hub.counts.refused(error.code)
+        else:
+            self.hub.counts.error(error.code)
         self.send(ev.Error(code=error.code, message=error.message, ref=error.ref))
 
     def _handle(self, text: str | None) -> None:
@@ -121,7 +125,8 @@ class Session:
             if message is not None:
                 self._dispatch(message)
         except ProtocolError as exc:
-            self._reply_error(exc)
+            joining = self.member is None and self.waiter is None and _is_join(text)
+            self._reply_error(exc, joining)
 
     def _dispatch(self, message: client.ClientMessage) -> None:
         ref = message.id
@@ -170,6 +175,18 @@ class Session:
         if isinstance(message, client.CollabMessage):
             collab.act(self.hub, member, message)
             return
+        if isinstance(message, client.P2pSignal):
+            p2p.relay(self.hub, member, message)
+            return
+        if isinstance(message, client.P2pFallback):
+            self.hub.p2p_fallback(member, message.session)
+            return
+        if isinstance(message, client.PollMessage):
+            polls.act(self.hub, member, message)
+            return
+        if isinstance(message, client.BreakoutRequest):
+            breakouts.act(self.hub, member, message)
+            return
         if isinstance(message, client.Publish):
             try:
                 answer = self.hub.publish(member, message.sdp, message.sources)
@@ -208,6 +225,13 @@ class _Replier:
 
     def admitted(self, member: Member) -> None:
         self._session.admitted(member)
+
+
+def _is_join(text: str | None) -> bool:
+    try:
+        return text is not None and isinstance(client.decode(text), client.Join)
+    except ProtocolError:
+        return False
 
 
 def _is_leave(text: str) -> bool:

@@ -1,11 +1,12 @@
-"""The tables of transfers: the transfer, its files (one blob each), its recipients (a
-personal link each, only its SHA-256 kept), their receipts, and guest vouchers."""
+"""The tables of transfers: the transfer, its files (one blob each), its resumable (tus)
+uploads under way, its recipients (a personal link each, only its SHA-256 kept), their
+receipts, and guest vouchers."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, Moment, utcnow
@@ -31,6 +32,9 @@ class Transfer(Base):
     expires_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
     purged_at: Mapped[datetime | None] = mapped_column(Moment, default=None)
+    # Encrypted in the sender's browser (the key never reaches the server): its files' bytes
+    # and names are ciphertext, so the virus scanner is not asked.
+    encrypted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class TransferFile(Base):
@@ -46,6 +50,28 @@ class TransferFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     content_type: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+    # files/antivirus.py's "clean", "too_large", "unscanned" (no scanner), or "encrypted"
+    scan: Mapped[str] = mapped_column(String(16), default="")
+
+
+class TransferUpload(Base):
+    """A resumable (tus) upload of a file into a draft under way: its bytes so far in the data
+    directory's uploads/<id>.part, the file it becomes once complete (or "infected" in
+    `scan` if the scanner refused it, for the sender to see)."""
+
+    __tablename__ = "transfer_uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    transfer_id: Mapped[str] = mapped_column(
+        ForeignKey("transfers.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(255))
+    length: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)  # bytes received and checked
+    created_at: Mapped[datetime] = mapped_column(Moment, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(Moment)
+    file_id: Mapped[str | None] = mapped_column(String(32), default=None)  # once complete
+    scan: Mapped[str] = mapped_column(String(16), default="")
 
 
 class TransferRecipient(Base):

@@ -23,7 +23,14 @@ from ..files.blobs import Blob
 from ..files.content import Readable
 from ..files.names import clean_name
 from ..files.sniff import sniff
-from .models import Transfer, TransferFile, TransferReceipt, TransferRecipient, TransferVoucher
+from .models import (
+    Transfer,
+    TransferFile,
+    TransferReceipt,
+    TransferRecipient,
+    TransferUpload,
+    TransferVoucher,
+)
 from .policy import live, may_send, own_transfer, recipient_for, token_hash, voucher_for
 
 DAYS = (1, 7, 30)
@@ -38,6 +45,7 @@ class FileView(msgspec.Struct, kw_only=True):
     size: int
     sha256: str
     content_type: str
+    scan: str  # files/antivirus.py's clean, too_large, unscanned; or "encrypted" (not scanned)
 
 
 class ReceiptView(msgspec.Struct, kw_only=True):
@@ -54,6 +62,11 @@ class RecipientView(msgspec.Struct, kw_only=True):
     receipts: list[ReceiptView]
 
 
+class LinkView(msgspec.Struct, kw_only=True):
+    email: str
+    path: str  # /t/<token>, without the key
+
+
 class TransferView(msgspec.Struct, kw_only=True):
     id: str
     message: str
@@ -64,8 +77,13 @@ class TransferView(msgspec.Struct, kw_only=True):
     expires_at: datetime | None
     revoked_at: datetime | None
     state: str  # draft, sent, expired, revoked
+    encrypted: bool  # end to end, in the sender's browser
     files: list[FileView]
     recipients: list[RecipientView]
+    refused: list[str]  # the names of files the virus scanner refused (not kept)
+    # Each recipient's link, only in the answer to sending an encrypted transfer: the key is
+    # not in the e-mail, so the sender's page shows each link with its key to give out.
+    links: list[LinkView] = []
 
 
 class Received(msgspec.Struct, kw_only=True):
@@ -74,6 +92,7 @@ class Received(msgspec.Struct, kw_only=True):
     sender_name: str
     message: str
     expires_at: datetime | None
+    encrypted: bool  # the page decrypts the files (and their names) with the link's key
     files: list[FileView]
 
 
@@ -119,7 +138,7 @@ def _files(session: Session, transfer_id: str) -> list[TransferFile]:
 
 def _file_view(f: TransferFile) -> FileView:
     return FileView(id=f.id, name=f.name, size=f.size, sha256=f.sha256,
-                    content_type=f.content_type)  # fmt: skip
+                    content_type=f.content_type, scan=f.scan)  # fmt: skip
 
 
 def _recipient_view(session: Session, r: TransferRecipient) -> RecipientView:
@@ -138,9 +157,11 @@ def view(session: Session, transfer: Transfer) -> TransferView:
         id=transfer.id, message=transfer.message, days=transfer.days,
         sender_name=transfer.sender_name, created_at=transfer.created_at,
         sent_at=transfer.sent_at, expires_at=transfer.expires_at,
-        revoked_at=transfer.revoked_at, state=_state(transfer),
+        revoked_at=transfer.revoked_at, state=_state(transfer), encrypted=transfer.encrypted,
         files=[_file_view(f) for f in _files(session, transfer.id)],
         recipients=[_recipient_view(session, r) for r in recipients],
+        refused=list(session.scalars(select(TransferUpload.name).where(
+            TransferUpload.transfer_id == transfer.id, TransferUpload.scan == "infected"))),
     )  # fmt: skip
 
 
@@ -150,11 +171,13 @@ def _days(days: int) -> int:
     return days
 
 
-def create(session: Session, user_id: int, message: str, days: int) -> TransferView:
+def create(
+    session: Session, user_id: int, message: str, days: int, encrypted: bool = False
+) -> TransferView:
     user = may_send(session, user_id)
     transfer = Transfer(id=uuid.uuid4().hex, sender_id=user_id, message=message[:10_000],
                         days=_days(days), sender_name=user.display_name,
-                        sender_email=user.email or "")  # fmt: skip
+                        sender_email=user.email or "", encrypted=encrypted)  # fmt: skip
     session.add(transfer)
     session.flush()
     return view(session, transfer)
@@ -191,6 +214,11 @@ def upload_room(
     return clean_name(name), room_left(session, transfer_id, limit)
 
 
+def own_draft(session: Session, user_id: int, transfer_id: str) -> bool:
+    """The sender's draft may take files: whether it is encrypted (NotFound, Gone, Invalid)."""
+    return _draft(own_transfer(session, user_id, transfer_id)).encrypted
+
+
 def add_file(session: Session, transfer_id: str, name: str, blob: Blob) -> FileView:
     transfer = session.get(Transfer, transfer_id)
     if transfer is None:
@@ -201,7 +229,7 @@ def add_file(session: Session, transfer_id: str, name: str, blob: Blob) -> FileV
         raise Invalid(f"this transfer already holds a file named {name}")
     row = TransferFile(id=uuid.uuid4().hex, transfer_id=transfer_id, name=name,
                        blob_key=blob.key, size=blob.size, sha256=blob.sha256,
-                       content_type=sniff(blob.head, name))  # fmt: skip
+                       content_type=sniff(blob.head, name), scan=blob.scan)  # fmt: skip
     session.add(row)
     session.flush()
     return _file_view(row)
@@ -239,7 +267,10 @@ def _start(session: Session, transfer: Transfer, emails: list[str]) -> list[Link
 def send(session: Session, user_id: int, transfer_id: str, emails: list[str]) -> Sent:
     transfer = own_transfer(session, user_id, transfer_id)
     links = _start(session, transfer, emails)
-    return Sent(view(session, transfer), links)
+    shown = view(session, transfer)
+    if transfer.encrypted:
+        shown.links = [LinkView(email=x.email, path=f"/t/{x.token}") for x in links]
+    return Sent(shown, links)
 
 
 def extend(session: Session, user_id: int, transfer_id: str, days: int) -> TransferView:
@@ -276,7 +307,7 @@ def received(session: Session, token: str) -> Received:
     recipient, transfer = recipient_for(session, token)
     session.add(TransferReceipt(recipient_id=recipient.id, action="open"))
     return Received(sender_name=transfer.sender_name, message=transfer.message,
-                    expires_at=transfer.expires_at,
+                    expires_at=transfer.expires_at, encrypted=transfer.encrypted,
                     files=[_file_view(f) for f in _files(session, transfer.id)])  # fmt: skip
 
 
@@ -287,6 +318,7 @@ class Download:
     sender_email: str
     recipient_email: str
     sender_name: str
+    encrypted: bool = False
 
 
 def download(session: Session, token: str, file_id: str, counted: bool) -> Download:
@@ -302,7 +334,8 @@ def download(session: Session, token: str, file_id: str, counted: bool) -> Downl
         recipient.first_download_at = recipient.first_download_at or utcnow()
     item = Readable(name=row.name, blob_key=row.blob_key, size=row.size, sha256=row.sha256,
                     content_type=row.content_type, updated_at=row.created_at)  # fmt: skip
-    return Download(item, first, transfer.sender_email, recipient.email, transfer.sender_name)
+    return Download(item, first, transfer.sender_email, recipient.email, transfer.sender_name,
+                    transfer.encrypted)  # fmt: skip
 
 
 # Housekeeping.
@@ -356,14 +389,20 @@ def my_vouchers(session: Session, user_id: int) -> list[VoucherView]:
     return [_voucher_view(v) for v in rows]
 
 
-def voucher_draft(session: Session, token: str, name: str, limit: int) -> tuple[str, str, int]:
-    """(the draft's id, the clean name, the bytes left) for a file an outsider adds."""
+def voucher_transfer(session: Session, token: str) -> str:
+    """The voucher's draft (made on its first file): its id."""
     voucher = voucher_for(session, token)
     if voucher.transfer_id is None:
         voucher.transfer_id = uuid.uuid4().hex
         session.add(Transfer(id=voucher.transfer_id, voucher_id=voucher.id, days=7))
         session.flush()
-    return voucher.transfer_id, clean_name(name), room_left(session, voucher.transfer_id, limit)
+    return voucher.transfer_id
+
+
+def voucher_draft(session: Session, token: str, name: str, limit: int) -> tuple[str, str, int]:
+    """(the draft's id, the clean name, the bytes left) for a file an outsider adds."""
+    transfer_id = voucher_transfer(session, token)
+    return transfer_id, clean_name(name), room_left(session, transfer_id, limit)
 
 
 def voucher_send(

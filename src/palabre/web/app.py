@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import mimetypes
 import secrets
 from collections.abc import AsyncIterator
 from functools import partial
@@ -38,14 +40,30 @@ from ..signaling.protocol.server import Error
 from . import dav
 from .api import ApiContext, api_routes, run_jobs
 from .api.meeting import SpaceMeetings, meeting_rooms_of
+from .api.usage import record_usage
 from .auth import auth_routes
 from .backend import Backend
 from .caldav import caldav_routes
+from .metrics import metrics_routes
 from .poll_page import routes as poll_page_routes
 from .security import SecurityHeaders
 from .sessions import SessionMiddleware
 
+log = logging.getLogger(__name__)
+
 STATIC_DIR = Path(__file__).parent / "static"
+
+# Static files whose type the system's table may lack: the background segmentation's wasm
+# (WebAssembly.instantiateStreaming requires application/wasm) and its model files
+# (client/vite.config.ts copies them from the npm package).
+STATIC_TYPES = {
+    ".wasm": "application/wasm",
+    ".tflite": "application/octet-stream",
+    ".binarypb": "application/octet-stream",
+    ".data": "application/octet-stream",
+}
+for _ext, _type in STATIC_TYPES.items():
+    mimetypes.add_type(_type, _ext)
 
 _NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Palabre</title></head><body><h1>Palabre</h1>
@@ -156,12 +174,17 @@ def create_app(
         return JSONResponse(report, status_code=200 if report["status"] == "ok" else 503)
 
     async def page(request: Request) -> Response:
-        """Files at the root of the build (icons, manifest), else the single-page client."""
+        """Files at the root of the build (icons, manifest, service worker), else the client."""
         path = request.path_params.get("path", "")
         if path and "/" not in path and not path.startswith("."):
             candidate = static_dir / path
             if candidate.is_file():
-                return FileResponse(candidate)
+                # The service worker and the manifest are checked again at each visit (the
+                # browser compares the worker byte for byte to update the installed app).
+                fresh = path in ("sw.js", "manifest.webmanifest")
+                return FileResponse(
+                    candidate, headers={"cache-control": "no-cache"} if fresh else None
+                )
         index = static_dir / "index.html"
         if not index.is_file():
             return HTMLResponse(_NOT_BUILT)
@@ -177,6 +200,7 @@ def create_app(
         Route("/api/rooms/{name}", room_info),
         Route("/api/codes/{code}", code_lookup),
         Route("/healthz", health),
+        *metrics_routes(backend, settings),
         Mount("/assets", StaticFiles(directory=static_dir / "assets", check_dir=False)),
         Mount(dav.MOUNT, app=webdav),
         Route("/{path:path}", page),
@@ -198,6 +222,10 @@ def create_app(
             jobs.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await jobs
+            try:  # the meetings the shutdown ended count too
+                await record_usage(api)
+            except Exception:
+                log.exception("recording the last meetings' usage failed")
             await meetings.close()
             await api.rooms.close()
             webdav.close()

@@ -301,6 +301,7 @@ def auth_routes(auth: Auth) -> list[Route]:
                 "csrf": csrf_token(request.session) if user else None,
                 "oidc": oidc is not None,
                 "secureDomain": settings.secure_domain,
+                "operator": user is not None and not user.guest and user.name in settings.operators,
             },
             headers={"cache-control": "no-store"},
         )

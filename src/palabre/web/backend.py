@@ -14,9 +14,12 @@ from starlette.websockets import WebSocket
 from ..config import Settings
 from ..meeting.admission import JoinRights
 from ..meeting.codes import MeetingCodes
+from ..signaling.counts import MeetingUsage
 from ..signaling.hub import Hub
+from ..signaling.media import media_packets
 from ..signaling.observer import RoomObserver
 from ..signaling.session import Session
+from ..stats.sample import Sample, node_sample
 
 
 class Backend(Protocol):
@@ -46,6 +49,14 @@ class Backend(Protocol):
         """`/healthz`'s report: `status` is "ok" when every part serves."""
         ...
 
+    async def metrics(self) -> Sample:
+        """The figures of `/metrics` (stats/sample.py), every process's summed."""
+        ...
+
+    async def ended_meetings(self) -> list[MeetingUsage]:
+        """The meetings that ended since the last call, as counts, each told once."""
+        ...
+
 
 class LocalBackend:
     """The rooms in this process's hub."""
@@ -63,15 +74,13 @@ class LocalBackend:
         await Session(self.hub, websocket, settings.rate_limit, settings.rate_burst, rights).run()
 
     async def participants(self, room: str) -> int:
-        found = self.hub.rooms.get(room)
-        return len(found.participants) if found else 0
+        return len(self.hub.present(room))
 
     def observe(self, observer: RoomObserver) -> None:
         self.hub.observer = observer
 
     async def roster(self, room: str) -> list[str]:
-        found = self.hub.rooms.get(room)
-        return [p.name for p in found.participants.values()] if found else []
+        return [p.name for p in self.hub.present(room)]
 
     async def health(self) -> dict[str, Any]:
         return {
@@ -79,4 +88,11 @@ class LocalBackend:
             "rooms": len(self.hub.rooms),
             "participants": len(self.hub.members),
             "media_connections": self.hub.sfu.connection_count,
+            **media_packets(self.hub.sfu.packet_counts()),
         }
+
+    async def metrics(self) -> Sample:
+        return node_sample(self.hub)
+
+    async def ended_meetings(self) -> list[MeetingUsage]:
+        return self.hub.counts.take_ended()

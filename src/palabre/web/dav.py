@@ -20,6 +20,7 @@ from wsgidav.prop_man.property_manager import ShelvePropertyManager
 from wsgidav.wsgidav_app import WsgiDAVApp
 
 from ..accounts.app_passwords import check_app_password
+from ..files.antivirus import scanner_for
 from ..files.dav import DavUser, FilesProvider
 from ..files.tree import Events
 from .api.endpoints import ApiContext
@@ -87,7 +88,8 @@ class Dav:
         root = Path(self.ctx.settings.data_dir) / "dav"
         root.mkdir(parents=True, exist_ok=True)
         provider = FilesProvider(self.ctx.db, self.ctx.blobs, root / "spool", self.publish,
-                                 self.ctx.settings.files_quota)  # fmt: skip
+                                 self.ctx.settings.files_quota,
+                                 scanner_for(self.ctx.settings.clamd_socket))  # fmt: skip
         config = {
             "provider_mapping": {"/": provider},
             "mount_path": MOUNT,

@@ -1,7 +1,8 @@
 """/poll/{token}: the page of a poll's invitation link, without script (the CSP allows
 'self' only, and an invitee may have any browser): the slots in the organiser's time zone,
 a name, yes / if need be / no per slot and a comment; then the others' answers unless
-hidden. It shows no e-mail address and nothing of the organiser's calendar."""
+hidden. It shows no e-mail address and nothing of the organiser's calendar. The poll's
+organisation link sends whoever is not signed in to the sign-in page, and back."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..calendars.ical import zone
@@ -19,7 +20,7 @@ from ..polls import store
 from ..polls.rules import ANSWERS
 from ..polls.views import VoterView
 from .api.calendars import base_url
-from .api.endpoints import ApiContext
+from .api.endpoints import ApiContext, identify_caller
 from .auth import language
 
 TEXT = {
@@ -95,6 +96,7 @@ def _page(lang: str, body: str, status: int = 200) -> HTMLResponse:
 
 def _form(t: dict[str, str], view: VoterView, token: str) -> str:
     mine = view.mine
+    given = mine.name if mine else (view.as_account or "")
     rows = []
     for slot in view.slots:
         chosen = mine.choices.get(str(slot.id), "no") if mine else "no"
@@ -105,7 +107,7 @@ def _form(t: dict[str, str], view: VoterView, token: str) -> str:
             for a in ANSWERS
         )
         rows.append(f"<fieldset><legend>{label}</legend>{options}</fieldset>")
-    name = html.escape(mine.name if mine else "", quote=True)
+    name = html.escape(given, quote=True)
     comment = html.escape(mine.comment if mine else "")
     action = html.escape(f"/poll/{token}", quote=True)
     return (
@@ -174,20 +176,24 @@ def routes(ctx: ApiContext) -> list[Route]:
         base = base_url(ctx, request)
         notice = ""
         try:
+            caller = await identify_caller(request, ctx)
+            me = caller.user_id if caller is not None else None
             if request.method == "POST":
                 async with request.form(max_files=0, max_fields=200) as form:
                     fields: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
                 choices = {k.removeprefix("slot-"): v for k, v in fields.items()
                            if k.startswith("slot-")}  # fmt: skip
                 view = await ctx.apply(store.answer, token, fields.get("name", ""), choices,
-                                       fields.get("comment", ""), base)  # fmt: skip
+                                       fields.get("comment", ""), base, me)  # fmt: skip
                 notice = TEXT[lang]["thanks"]
             else:
-                view = await ctx.run(store.voter_view, token, base)
+                view = await ctx.run(store.voter_view, token, base, me)
         except Refusal as refusal:
             if refusal.status == 404:
                 return _page(lang, f"<p>{html.escape(TEXT[lang]['gone'])}</p>", 404)
-            view = await ctx.run(store.voter_view, token, base)
+            if refusal.status == 401:  # the organisation link: sign in, then back here
+                return RedirectResponse(f"/auth/login?next=/poll/{token}", status_code=303)
+            view = await ctx.run(store.voter_view, token, base, me)
             return render(lang, view, token, str(refusal))
         return render(lang, view, token, notice)
 

@@ -16,7 +16,9 @@ def content_security_policy(frame_ancestors: str = "'self'") -> str:
     return "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self'",
+            # WebAssembly compiles (the background segmentation, client/src/effects), and
+            # nothing else: no eval, no inline script.
+            "script-src 'self' 'wasm-unsafe-eval'",
             "style-src 'self'",
             "img-src 'self' data: blob:",
             "media-src 'self' blob:",

@@ -32,6 +32,8 @@ CLIENT_EXAMPLES = (
     documented_examples("Client to server")
     + documented_examples("Moderation")
     + documented_examples("Collaboration")
+    + documented_examples("Polls")
+    + documented_examples("Breakout rooms")
 )
 SERVER_EXAMPLES = documented_examples("Server to client")
 

@@ -9,6 +9,7 @@ import type { Conversation } from "../conversation";
 import { t } from "../i18n";
 import { personName } from "../store";
 import type { Person } from "../types";
+import { ComposerFiles, useComposerFiles } from "./Attachments";
 
 const TYPING_EVERY = 3000;
 
@@ -107,11 +108,14 @@ function useDraft(conv: Conversation, threadId?: number, disabled?: boolean) {
   const [text, setText] = useState("");
   const [caret, setCaret] = useState(0);
   const lastTyping = useRef(0);
+  const files = useComposerFiles(conv.id);
 
   const send = () => {
     const body = text.trim();
-    if (!body || disabled) return;
-    conv.send(body, threadId);
+    if ((!body && !files.files.length) || disabled) return;
+    conv.send(body, threadId, files.files);
+    files.clear();
+    files.setPicking(false);
     setText("");
     setCaret(0);
     lastTyping.current = 0;
@@ -127,7 +131,7 @@ function useDraft(conv: Conversation, threadId?: number, disabled?: boolean) {
     }
   };
 
-  return { text, caret, setText, setCaret, send, input };
+  return { text, caret, setText, setCaret, send, input, files };
 }
 
 function Suggestions(props: {
@@ -225,10 +229,11 @@ export function Composer(props: ComposerProps) {
           onKeyUp={setCaret}
           onClick={setCaret}
         />
-        <button type="submit" class="btn primary" disabled={props.disabled || !text.trim()}>
+        <button type="submit" class="btn primary" disabled={props.disabled || (!text.trim() && !draft.files.files.length)}>
           {t("composer.send")}
         </button>
       </div>
+      <ComposerFiles state={draft.files} disabled={props.disabled} idPrefix={boxId} />
       <Suggestions listId={listId} suggestions={mentions.suggestions} current={current} choose={mentions.choose} />
       <p id={hintId} class="ws-hint">
         {t("composer.hint")}

@@ -163,7 +163,8 @@ export function PendingItem({ p, conv }: { p: Pending; conv: Conversation }) {
           {p.state === "sending" ? t("msg.sending") : t("msg.failed")}
         </span>
       </div>
-      <p class="ws-msg-body ws-plain">{p.body}</p>
+      {p.body && <p class="ws-msg-body ws-plain">{p.body}</p>}
+      {p.files?.length ? <p class="ws-muted">📎 {p.files.map((f) => f.name).join(", ")}</p> : null}
       {p.state === "failed" && (
         <div class="ws-actions">
           {p.error && <span class="ws-error">{p.error}</span>}

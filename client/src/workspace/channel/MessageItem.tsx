@@ -9,6 +9,7 @@ import { t, tn } from "../i18n";
 import { isMine, myId, personName } from "../store";
 import type { Message, Reaction } from "../types";
 import { Confirm, ErrorNote, Icon, Menu, type MenuItem } from "../ui";
+import { AttachmentList } from "./Attachments";
 
 export const EMOJIS = ["👍", "❤️", "😂", "🎉", "😮", "😢", "👀", "✅"];
 
@@ -182,6 +183,7 @@ export function MessageItem(props: MessageItemProps) {
           if (saved) conv.apply(saved);
         }}
       />
+      {!deleted && <AttachmentList items={m.attachments ?? []} channel={m.channel} />}
       {m.edited_at && !deleted && (
         <span class="ws-edited" title={fmtDateTime(m.edited_at)}>
           {t("msg.edited")}

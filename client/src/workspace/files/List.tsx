@@ -1,4 +1,6 @@
-// The items of a folder: folders open, files download; rename and trash from a menu.
+// The items of a folder, as a list or a grid of thumbnails: folders open, files open their
+// preview; each has a checkbox (shift-click selects a range) and a menu (download, rename,
+// share, trash). Sorting and the selection's actions are the page's (Browse.tsx).
 
 import { useState } from "preact/hooks";
 import { fmtDate } from "../format";
@@ -10,11 +12,22 @@ import type { FileItem } from "./api";
 import { Shares } from "./Shares";
 import { fmtSize } from "./upload";
 
-export function FileList(props: { space: number; items: FileItem[]; writable: boolean; onChange: () => void }) {
+export interface ListProps {
+  space: number;
+  items: FileItem[];
+  writable: boolean;
+  grid: boolean;
+  selected: Set<string>;
+  onSelect: (id: string, on: boolean, range: boolean) => void;
+  onPreview: (f: FileItem) => void;
+  onChange: () => void;
+}
+
+export function FileList(props: ListProps) {
   return (
-    <ul class="ws-files-list" id="files-list">
+    <ul class={props.grid ? "ws-files-grid" : "ws-files-list"} id="files-list">
       {props.items.map((f) => (
-        <li key={f.id} data-file={f.id}>
+        <li key={f.id} data-file={f.id} class={props.selected.has(f.id) ? "selected" : undefined}>
           <Row {...props} file={f} />
         </li>
       ))}
@@ -22,7 +35,22 @@ export function FileList(props: { space: number; items: FileItem[]; writable: bo
   );
 }
 
-function Row(props: { space: number; file: FileItem; writable: boolean; onChange: () => void }) {
+function Thumb({ file }: { file: FileItem }) {
+  const [failed, setFailed] = useState(false);
+  if (file.kind === "file" && (file.preview === "image" || file.preview === "pdf") && !failed) {
+    return (
+      <img class="ws-thumb" src={files.thumbnailUrl(file)} alt="" loading="lazy" width={64} height={64}
+        onError={() => setFailed(true)} />
+    );
+  }
+  return (
+    <span class="ws-thumb ws-thumb-icon" aria-hidden="true">
+      {file.kind === "folder" ? "📁" : "📄"}
+    </span>
+  );
+}
+
+function Row(props: ListProps & { file: FileItem }) {
   const { file } = props;
   const [renaming, setRenaming] = useState(false);
   const [sharing, setSharing] = useState(false);
@@ -32,6 +60,7 @@ function Row(props: { space: number; file: FileItem; writable: boolean; onChange
     props.onChange();
   });
   const items = [
+    ...(file.kind === "file" ? [{ label: t("files.preview"), onSelect: () => props.onPreview(file) }] : []),
     { label: t("files.download"), onSelect: () => location.assign(files.downloadUrl(file)) },
     ...(props.writable
       ? [
@@ -41,18 +70,23 @@ function Row(props: { space: number; file: FileItem; writable: boolean; onChange
         ]
       : []),
   ];
+  const box = `select-${file.id}`;
   return (
     <div class="ws-file-row">
+      <input type="checkbox" id={box} class="ws-file-check" checked={props.selected.has(file.id)}
+        aria-label={t("files.select", { name: file.name })}
+        onClick={(e) => props.onSelect(file.id, e.currentTarget.checked, e.shiftKey)} />
       {file.kind === "folder" ? (
         <Link href={paths.files(props.space, file.id)} class="ws-file-name">
-          <span aria-hidden="true">📁 </span>
+          <Thumb file={file} />
           <span class="ws-file-label">{file.name}</span>
         </Link>
       ) : (
-        <a href={files.downloadUrl(file)} class="ws-file-name" download={file.name}>
-          <span aria-hidden="true">📄 </span>
+        <button type="button" class="ws-file-name ws-file-open" onClick={() => props.onPreview(file)}
+          aria-label={`${file.name} — ${t("files.preview")}`}>
+          <Thumb file={file} />
           <span class="ws-file-label">{file.name}</span>
-        </a>
+        </button>
       )}
       <span class="ws-muted ws-file-meta">
         {file.kind === "file" ? `${fmtSize(file.size)} · ` : ""}

@@ -1,7 +1,7 @@
 // The files API (docs/files.md): folders, files, the trash; uploads go over tus
 // (upload.ts), downloads are plain links to /api/files/{id}/content.
 
-import { call } from "../api";
+import { ApiError, call, csrfToken } from "../api";
 
 export interface FileItem {
   id: string;
@@ -17,6 +17,16 @@ export interface FileItem {
   created_at: string;
   updated_at: string;
   trashed_at: string | null;
+  preview: "image" | "pdf" | "text" | "none";
+  scan: "clean" | "unscanned" | "too_large" | "";
+}
+
+export interface Preview {
+  kind: "image" | "pdf" | "text" | "none";
+  thumbnail: boolean;
+  inline: boolean;
+  text: string | null;
+  truncated: boolean;
 }
 
 export interface Crumb {
@@ -29,6 +39,7 @@ export interface Listing {
   path: Crumb[];
   items: FileItem[];
   writable: boolean;
+  scanner: boolean;
 }
 
 export interface Usage {
@@ -52,6 +63,13 @@ export const restore = (id: string) => call<FileItem>("POST", `${F(id)}/restore`
 export const deleteForever = (id: string) => call<void>("DELETE", F(id));
 export const downloadUrl = (f: FileItem) =>
   f.kind === "folder" ? `${F(f.id)}/zip` : `${F(f.id)}/content?download=1`;
+export const move = (id: string, parent: string | null) => call<FileItem>("PATCH", F(id), { parent });
+export const preview = (id: string) => call<Preview>("GET", `${F(id)}/preview`);
+/** The thumbnail's address, naming the content so that the browser may keep it. */
+export const thumbnailUrl = (f: FileItem, size: "small" | "large" = "small") =>
+  `${F(f.id)}/thumbnail?size=${size}&v=${encodeURIComponent(f.sha256)}`;
+export const selectionZipUrl = (s: number, ids: string[]) =>
+  `${S(s)}/zip?ids=${ids.map(encodeURIComponent).join(",")}`;
 export const tusEndpoint = (s: number) => `${S(s)}/tus`;
 
 export interface Share {
@@ -79,3 +97,39 @@ export const listShares = (id: string) => call<Share[]>("GET", `${F(id)}/shares`
 export const createShare = (id: string, s: NewShare) =>
   call<{ share: Share; token: string; path: string }>("POST", `${F(id)}/shares`, s);
 export const revokeShare = (sid: string) => call<void>("DELETE", `/api/shares/${encodeURIComponent(sid)}`);
+
+/** A file sent in one request (POST .../files/upload), into `folder`: what it became. */
+export async function uploadSmall(s: number, folder: string | null, file: File): Promise<FileItem> {
+  const token = await csrfToken();
+  const q = new URLSearchParams({ name: file.name, ...(folder ? { folder } : {}) });
+  const res = await fetch(`${S(s)}/upload?${q}`, {
+    method: "POST",
+    headers: { "Content-Type": file.type || "application/octet-stream", ...(token ? { "X-CSRF-Token": token } : {}) },
+    body: file,
+    credentials: "same-origin",
+  });
+  const data = (await res.json().catch(() => null)) as (FileItem & { error?: { code: string; message: string } }) | null;
+  if (!res.ok || !data?.id) throw new ApiError(res.status, data?.error?.code ?? "error", data?.error?.message ?? res.statusText);
+  return data;
+}
+
+/** A folder at the top of the space's files named `name` or one of `aliases` (the same folder
+ * in the other language), made as `name` if absent (a twin made at the same moment by
+ * another page is found on the second look). */
+export async function topFolder(s: number, name: string, aliases: string[] = []): Promise<string> {
+  const names = [name, ...aliases];
+  for (let round = 0; ; round++) {
+    const top = await listFolder(s, null);
+    const found = top.items.find((f) => f.kind === "folder" && names.includes(f.name));
+    if (found) return found.id;
+    try {
+      return (await makeFolder(s, name, null)).id;
+    } catch (e) {
+      if (round > 0 || !(e instanceof ApiError) || e.status !== 409) throw e;
+    }
+  }
+}
+
+/** The addresses of a file for a page: its content (inline when safe) and a download. */
+export const contentUrl = (id: string) => `${F(id)}/content`;
+export const fileDownloadUrl = (id: string) => `${F(id)}/content?download=1`;

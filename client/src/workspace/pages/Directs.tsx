@@ -6,7 +6,7 @@ import { t, tn } from "../i18n";
 import { go, paths } from "../router";
 import { absent, directs, loadDirects, loadMembers, me, members, personName, spaces } from "../store";
 import type { Person } from "../types";
-import { Absent, Badge, ErrorNote, Link, Loading, useAction } from "../ui";
+import { Badge, ErrorNote, Link, Listing, useAction } from "../ui";
 import { directTitle } from "../Sidebar";
 
 export function DirectsPage() {
@@ -19,22 +19,18 @@ export function DirectsPage() {
     <>
       <section class="ws-card">
         <h1 tabIndex={-1}>{t("directs.title")}</h1>
-        {absent.value.has("direct") ? (
-          <Absent what={t("directs.title")} />
-        ) : list === null ? (
-          <Loading />
-        ) : list.length === 0 ? (
-          <p>{t("directs.none")}</p>
-        ) : (
-          <ul class="ws-list">
-            {list.map((d) => (
-              <li key={d.id}>
-                <Link href={paths.direct(d.id)}>{directTitle(d)}</Link>
-                <Badge n={d.unread ?? 0} label={tn("count.unread", d.unread ?? 0)} />
-              </li>
-            ))}
-          </ul>
-        )}
+        <Listing absent={absent.value.has("direct") && t("directs.title")} items={list} empty={t("directs.none")}>
+          {(found) => (
+            <ul class="ws-list">
+              {found.map((d) => (
+                <li key={d.id}>
+                  <Link href={paths.direct(d.id)}>{directTitle(d)}</Link>
+                  <Badge n={d.unread ?? 0} label={tn("count.unread", d.unread ?? 0)} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </Listing>
       </section>
       {!absent.value.has("direct") && <NewDirect />}
     </>

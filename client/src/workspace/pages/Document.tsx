@@ -11,7 +11,8 @@ import { fmtDate } from "../format";
 import { t, type Key } from "../i18n";
 import { onLiveEvent } from "../live";
 import { paths } from "../router";
-import { loadMembers, me, members, personById, personName } from "../store";
+import { FilePicker } from "../files/Picker";
+import { loadMembers, me, members, personById, personName, spaceById } from "../store";
 import { ErrorNote, Link, Loading, useAction, useLoad } from "../ui";
 
 const COLORS = ["#b3261e", "#1d6fa5", "#2e7d32", "#8e24aa", "#c25e00", "#00796b", "#5d4037", "#3949ab"];
@@ -95,7 +96,7 @@ function Opened({ space, page }: { space: number; page: DocPage }) {
         {doc.kind === "board" && <BoardView docId={doc.id} title={title} writable={writable} onStatus={setStatus}
           user={{ name: me.value?.displayName || me.value?.name || "?", color: COLORS[(me.value?.id ?? 0) % COLORS.length]! }} />}
         <ErrorNote error={failed} />
-        {doc.kind === "text" && writable && handle && <Toolbar handle={handle} docId={doc.id} onComment={() => setPanel("comments")} />}
+        {doc.kind === "text" && writable && handle && <Toolbar handle={handle} docId={doc.id} space={space} onComment={() => setPanel("comments")} />}
         {doc.kind === "text" && !handle && !failed && <p class="ws-muted">{t("docs.loadingEditor")}</p>}
         <div ref={host} class="ws-editor" id="editor" />
       </section>
@@ -105,9 +106,10 @@ function Opened({ space, page }: { space: number; page: DocPage }) {
   );
 }
 
-function Toolbar({ handle, docId, onComment }: { handle: EditorHandle; docId: string; onComment: () => void }) {
+function Toolbar({ handle, docId, space, onComment }: { handle: EditorHandle; docId: string; space: number; onComment: () => void }) {
   const e = handle.editor;
   const file = useRef<HTMLInputElement>(null);
+  const [picking, setPicking] = useState(false);
   const upload = useAction(async (f: File) => {
     const src = await docs.uploadImage(docId, f);
     handle.insertImage(src, f.name);
@@ -146,7 +148,17 @@ function Toolbar({ handle, docId, onComment }: { handle: EditorHandle; docId: st
           ev.currentTarget.value = "";
         }} />
       {b("editor.comment", false, onComment, "tb-comment")}
+      {(spaceById(space)?.access.files ?? "none") !== "none" &&
+        b("editor.spaceFile", picking, () => setPicking(!picking), "tb-space-file")}
       <ErrorNote error={upload.error} />
+      {picking && (
+        <FilePicker space={space} id="doc-file-picker" label={t("editor.spaceFileLabel")}
+          onClose={() => { setPicking(false); document.getElementById("tb-space-file")?.focus(); }}
+          onPick={(f) => {
+            handle.insertSpaceFile({ id: f.id, name: f.name, image: f.preview === "image" });
+            setPicking(false);
+          }} />
+      )}
     </div>
   );
 }

@@ -1,10 +1,13 @@
-// A space's files: a folder with its path, new folders, uploads (tus, with progress), and
-// each item's download, rename and trash; the trash with restore (files/*.tsx).
+// A space's files: a folder with its path, new folders, uploads (tus, with progress) of
+// files and folders, picked or dropped on the page; its items as a list or a grid, sorted,
+// selected, previewed (files/Browse.tsx); the trash with restore (files/*.tsx).
 
+import { useState } from "preact/hooks";
 import * as files from "../files/api";
-import { FileList } from "../files/List";
+import { Browse } from "../files/Browse";
+import { fromDrop } from "../files/drop";
 import { FilesTrash } from "../files/Trash";
-import { NewFolder, Uploads } from "../files/Uploads";
+import { NewFolder, UploadButtons, UploadList, useUploads } from "../files/Uploads";
 import { fmtSize } from "../files/upload";
 import { t } from "../i18n";
 import { paths } from "../router";
@@ -17,8 +20,30 @@ export function FilesPage(props: { space: number; folder?: string; trash: boolea
   const listing = useLoad(() => files.listFolder(id, folder), [id, folder]);
   const usage = useLoad(() => files.usage(id), [id, listing.data]);
   const writable = !!listing.data?.writable;
+  const uploads = useUploads(id, folder ?? null, listing.reload);
+  const [dragging, setDragging] = useState(false);
+  const carriesFiles = (e: DragEvent) => !!e.dataTransfer && [...e.dataTransfer.types].includes("Files");
+  const dropping = writable && !trash;
   return (
-    <section class="ws-card ws-files" aria-labelledby="files-title">
+    <section
+      class={dragging ? "ws-card ws-files dragging" : "ws-card ws-files"}
+      aria-labelledby="files-title"
+      onDragOver={(e) => {
+        if (!dropping || !carriesFiles(e)) return;
+        e.preventDefault();
+        if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target || !e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!dropping || !e.dataTransfer || !carriesFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        void fromDrop(e.dataTransfer).then(uploads.send);
+      }}
+    >
       <div class="ws-head">
         <h1 id="files-title" tabIndex={-1}>
           {trash ? t("files.trash") : t("files.title")}
@@ -33,6 +58,11 @@ export function FilesPage(props: { space: number; folder?: string; trash: boolea
           {t("files.usage", { used: fmtSize(usage.data.used), quota: fmtSize(usage.data.quota) })}
         </p>
       )}
+      {listing.data && !listing.data.scanner && !trash && (
+        <p class="ws-muted" id="files-no-scanner">
+          {t("files.noScanner")}
+        </p>
+      )}
       {trash ? (
         <FilesTrash space={id} />
       ) : (
@@ -41,16 +71,22 @@ export function FilesPage(props: { space: number; folder?: string; trash: boolea
           {writable && (
             <div class="ws-files-tools">
               <NewFolder space={id} folder={folder ?? null} onDone={listing.reload} />
-              <Uploads space={id} folder={folder ?? null} onDone={listing.reload} />
+              <UploadButtons send={uploads.send} />
             </div>
           )}
+          {writable && (
+            <p class="ws-muted ws-drop-hint" aria-hidden={!dragging}>
+              {t("files.dropHere")}
+            </p>
+          )}
+          <UploadList progress={uploads.progress} error={uploads.error} />
           <ErrorNote error={listing.error} />
           {listing.loading && !listing.data ? (
             <Loading />
           ) : listing.data && !listing.data.items.length ? (
             <p id="files-empty">{t("files.empty")}</p>
           ) : (
-            listing.data && <FileList space={id} items={listing.data.items} writable={writable} onChange={listing.reload} />
+            listing.data && <Browse space={id} listing={listing.data} onChange={listing.reload} />
           )}
         </>
       )}

@@ -56,10 +56,16 @@ export function PollPage({ poll: id }: { poll: string }) {
 }
 
 function Links({ poll }: { poll: Poll }) {
-  if (!poll.invites.length) return null;
+  if (!poll.invites.length && !poll.agents_link) return null;
   return (
     <>
       <h2>{tp("polls.links")}</h2>
+      {poll.agents_link && (
+        <p>
+          <label for="poll-agents-link">{tp("polls.agentsLink")}</label>{" "}
+          <input id="poll-agents-link" readOnly value={poll.agents_link} onFocus={(e) => e.currentTarget.select()} />
+        </p>
+      )}
       <ul class="ws-list" id="poll-links">
         {poll.invites.map((i) => (
           <li key={i.id}>

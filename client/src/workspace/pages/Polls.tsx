@@ -66,13 +66,14 @@ function PollForm({ space }: { space?: number }) {
   const [slots, setSlots] = useState<SlotDraft[]>([{ date: today, from: "10:00", to: "11:00" }]);
   const [deadline, setDeadline] = useState("");
   const [hidden, setHidden] = useState(false);
+  const [agents, setAgents] = useState(false);
   const [people, setPeople] = useState("");
   const create = useAction(async () => {
     const poll = await cal.createPoll({
       title: title.trim(), description: description.trim(), timezone: browserZone(),
       slots: slots.map((s) => ({ start: localInstant(s.date, s.from), end: localInstant(s.date, s.to) })),
       deadline: deadline ? new Date(deadline).toISOString() : null, hidden_results: hidden,
-      space: space ?? null, invites: invitees(people),
+      space: space ?? null, invites: invitees(people), agents_link: agents,
     });
     go(paths.poll(poll.id));
   });
@@ -94,6 +95,10 @@ function PollForm({ space }: { space?: number }) {
       <label class="ws-check">
         <input type="checkbox" id="poll-hidden" checked={hidden} onChange={(e) => setHidden(e.currentTarget.checked)} />{" "}
         {tp("polls.hidden")}
+      </label>
+      <label class="ws-check">
+        <input type="checkbox" id="poll-agents" checked={agents} onChange={(e) => setAgents(e.currentTarget.checked)} />{" "}
+        {tp("polls.agents")}
       </label>
       <Field id="poll-invitees" label={tp("polls.invitees")}>
         <textarea id="poll-invitees" rows={3} value={people} onInput={(e) => setPeople(e.currentTarget.value)} />

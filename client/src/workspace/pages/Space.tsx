@@ -20,7 +20,7 @@ import {
   me,
 } from "../store";
 import { MODULES, type Level, type Member, type Space } from "../types";
-import { Absent, Badge, ErrorNote, Icon, Link, Loading, useAction } from "../ui";
+import { Badge, ErrorNote, Icon, Link, Listing, Loading, useAction } from "../ui";
 
 export function useSpace(id: number | undefined) {
   const [error, setError] = useState<unknown>(null);
@@ -165,28 +165,24 @@ function ChannelsBox({ space }: { space: Space }) {
           </button>
         )}
       </div>
-      {absent.value.has("channels") ? (
-        <Absent what={t("space.channels")} />
-      ) : list === undefined ? (
-        <Loading />
-      ) : list.length === 0 ? (
-        <p>{t("space.noChannels")}</p>
-      ) : (
-        <ul class="ws-list">
-          {list.map((c) => (
-            <li key={c.id}>
-              <Link href={paths.channel(space.id, c.id)} class="ws-channel-link">
-                <Icon name={c.private ? "lock" : "hash"} />
-                {c.name}
-                {c.private && <span class="sr-only"> ({t("channel.private")})</span>}
-              </Link>
-              <Badge n={c.mentions ?? 0} mention label={tn("count.mentions", c.mentions ?? 0)} />
-              <Badge n={c.unread ?? 0} label={tn("count.unread", c.unread ?? 0)} />
-              {c.topic && <span class="ws-muted"> — {c.topic}</span>}
-            </li>
-          ))}
-        </ul>
-      )}
+      <Listing absent={absent.value.has("channels") && t("space.channels")} items={list} empty={t("space.noChannels")}>
+        {(found) => (
+          <ul class="ws-list">
+            {found.map((c) => (
+              <li key={c.id}>
+                <Link href={paths.channel(space.id, c.id)} class="ws-channel-link">
+                  <Icon name={c.private ? "lock" : "hash"} />
+                  {c.name}
+                  {c.private && <span class="sr-only"> ({t("channel.private")})</span>}
+                </Link>
+                <Badge n={c.mentions ?? 0} mention label={tn("count.mentions", c.mentions ?? 0)} />
+                <Badge n={c.unread ?? 0} label={tn("count.unread", c.unread ?? 0)} />
+                {c.topic && <span class="ws-muted"> — {c.topic}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Listing>
       {adding && <NewChannel space={space} onDone={() => setAdding(false)} />}
     </section>
   );
@@ -268,17 +264,15 @@ function MembersBox({ space }: { space: Space }) {
         {t("space.members")}
         {list && <span class="ws-muted"> ({fmtNumber(list.length)})</span>}
       </h2>
-      {absent.value.has("members") ? (
-        <Absent what={t("space.members")} />
-      ) : !list ? (
-        <Loading />
-      ) : (
-        <ul class="ws-people">
-          {list.map((p) => (
-            <PersonItem key={p.id} p={p} />
-          ))}
-        </ul>
-      )}
+      <Listing absent={absent.value.has("members") && t("space.members")} items={list}>
+        {(found) => (
+          <ul class="ws-people">
+            {found.map((p) => (
+              <PersonItem key={p.id} p={p} />
+            ))}
+          </ul>
+        )}
+      </Listing>
     </section>
   );
 }

@@ -1,12 +1,13 @@
 // The sender's transfers (/spaces/transfers): a new transfer (files, recipients' e-mail
-// addresses, a message, an expiry of 1, 7 or 30 days), then the list of transfers with, per
+// addresses, a message, an expiry of 1, 7 or 30 days, optionally encrypted end to end), then the list of transfers with, per
 // recipient, when they opened the page and downloaded each file; extend or revoke.
 
-import { useState } from "preact/hooks";
-import { fmtSize } from "../files/upload";
+import { useEffect, useState } from "preact/hooks";
+import { fmtSize, progressText } from "../files/upload";
 import { fmtDate, fmtDateTime } from "../format";
-import { t } from "../i18n";
+import { type Key, t } from "../i18n";
 import * as api from "../transfers/api";
+import * as transfers from "../transfers/send";
 import { ErrorNote, Loading, useAction, useLoad } from "../ui";
 
 const DAYS = [1, 7, 30];
@@ -33,28 +34,20 @@ export function TransfersPage() {
   );
 }
 
-type Progress = (sent: number, total: number) => void;
-
-async function sendAll(files: File[], to: string, message: string, days: number, progress: Progress): Promise<void> {
-  const draft = await api.createTransfer(message, days);
-  const total = files.reduce((n, f) => n + f.size, 0);
-  let before = 0;
-  for (const f of files) {
-    await api.addFile(draft.id, f, (sent) => progress(before + sent, total));
-    before += f.size;
-  }
-  const recipients = to.split(/[\s,;]+/).filter((s) => s.includes("@"));
-  await api.sendTransfer(draft.id, recipients);
-}
+type Sent = [number, number, number]; // bytes sent, total, bytes per second
 
 function NewTransfer({ onSent }: { onSent: () => void }) {
   const [files, setFiles] = useState<File[]>([]);
   const [to, setTo] = useState("");
   const [message, setMessage] = useState("");
   const [days, setDays] = useState(7);
-  const [sent, setSent] = useState<[number, number] | null>(null);
+  const [encrypt, setEncrypt] = useState(false);
+  const [sent, setSent] = useState<Sent | null>(null);
+  const [links, setLinks] = useState<{ email: string; url: string }[]>([]);
   const send = useAction(async () => {
-    await sendAll(files, to, message, days, (n, total) => setSent([n, total])).finally(() => setSent(null));
+    const recipients = to.split(/[\s,;]+/).filter((s) => s.includes("@"));
+    const out = { files, to: recipients, message, days, encrypt };
+    setLinks(await transfers.send(out, (n, total, rate) => setSent([n, total, rate])).finally(() => setSent(null)));
     setFiles([]);
     setTo("");
     setMessage("");
@@ -77,16 +70,40 @@ function NewTransfer({ onSent }: { onSent: () => void }) {
           </option>
         ))}
       </select>
+      <label class="ws-check">
+        <input id="transfer-encrypt" type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.currentTarget.checked)} />{" "}
+        {t("transfers.encrypt")}
+      </label>
+      {encrypt && <p class="ws-muted">{t("transfers.encryptHelp")}</p>}
       <button type="submit" class="btn primary" id="transfer-send" disabled={send.busy || !files.length || !to}>
         {send.busy ? t("transfers.sending") : t("transfers.send")}
       </button>
       {sent && (
         <p class="ws-upload" role="status">
-          <progress max={sent[1]} value={sent[0]} aria-label={t("transfers.sending")} /> {fmtSize(sent[0])} / {fmtSize(sent[1])}
+          <progress max={sent[1]} value={sent[0]} aria-label={t("transfers.sending")} /> {progressText(...sent)}
         </p>
       )}
       <ErrorNote error={send.error} />
+      <SentLinks links={links} />
     </form>
+  );
+}
+
+/** An encrypted transfer's complete links (with the key), for the sender to give out. */
+function SentLinks({ links }: { links: { email: string; url: string }[] }) {
+  if (!links.length) return null;
+  return (
+    <div class="ws-transfer-links" role="region" aria-label={t("transfers.links")}>
+      <p>{t("transfers.links")}</p>
+      {links.map((l) => (
+        <p key={l.email}>
+          <label>
+            {t("transfers.linkFor", { email: l.email })}
+            <input class="ws-transfer-link" data-email={l.email} readOnly value={l.url} onFocus={(e) => e.currentTarget.select()} />
+          </label>
+        </p>
+      ))}
+    </div>
   );
 }
 
@@ -96,16 +113,26 @@ function TransferItem({ transfer: x, onChange }: { transfer: api.Transfer; onCha
     onChange();
   });
   const live = x.state === "sent";
+  const names = useNames(x);
   return (
     <li class="ws-transfer" data-transfer={x.id}>
       <p>
-        <strong>{x.files.map((f) => f.name).join(", ") || t("transfers.purged")}</strong>{" "}
+        <strong>{x.files.map((f) => names[f.id]).join(", ") || t("transfers.purged")}</strong>{" "}
         <span class={`ws-transfer-state ${x.state}`}>{t(`transfers.state.${x.state}`)}</span>
+        {x.encrypted && <span class="ws-muted"> · 🔒 {t("transfers.encrypted")}</span>}
       </p>
       {x.expires_at && <p class="ws-muted">{t("transfers.until", { date: fmtDate(x.expires_at) })}</p>}
+      <ul class="ws-transfer-scans">
+        {x.files.map((f) => (
+          <li key={f.id} class="ws-muted" data-scan={f.scan}>
+            {names[f.id]}: {t(`transfers.scan.${f.scan}` as Key)}
+          </li>
+        ))}
+      </ul>
+      {x.refused.length > 0 && <p class="ws-error">{t("transfers.refused", { names: x.refused.join(", ") })}</p>}
       <ul class="ws-receipts">
         {x.recipients.map((r) => (
-          <RecipientLine key={r.id} recipient={r} files={x.files} />
+          <RecipientLine key={r.id} recipient={r} files={x.files} names={names} />
         ))}
       </ul>
       <div class="ws-actions">
@@ -128,7 +155,18 @@ function TransferItem({ transfer: x, onChange }: { transfer: api.Transfer; onCha
   );
 }
 
-function RecipientLine({ recipient: r, files }: { recipient: api.Recipient; files: api.TransferFile[] }) {
+/** The files' names: an encrypted transfer's opened with the key this browser kept. */
+function useNames(x: api.Transfer): Record<string, string> {
+  const plain = Object.fromEntries(x.files.map((f) => [f.id, f.name]));
+  const [names, setNames] = useState<Record<string, string>>(x.encrypted ? {} : plain);
+  useEffect(() => {
+    if (!x.encrypted) setNames(plain);
+    else void transfers.openNames(x.files, transfers.keptKey(x.id)).then(setNames);
+  }, [x.id, x.files.length]);
+  return names;
+}
+
+function RecipientLine({ recipient: r, files, names }: { recipient: api.Recipient; files: api.TransferFile[]; names: Record<string, string> }) {
   const opened = r.receipts.find((x) => x.action === "open");
   const firstOf = (id: string) => r.receipts.find((x) => x.action === "download" && x.file_id === id);
   return (
@@ -142,7 +180,7 @@ function RecipientLine({ recipient: r, files }: { recipient: api.Recipient; file
           const got = firstOf(f.id);
           return (
             <li key={f.id} class={got ? "ws-downloaded" : undefined}>
-              {f.name}: {got ? t("transfers.downloaded", { at: fmtDateTime(got.at) }) : t("transfers.notDownloaded")}
+              {names[f.id]}: {got ? t("transfers.downloaded", { at: fmtDateTime(got.at) }) : t("transfers.notDownloaded")}
             </li>
           );
         })}

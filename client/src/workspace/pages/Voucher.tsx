@@ -2,8 +2,9 @@
 // e-mail address and message, and the files they send to the agent who made the voucher.
 
 import { useState } from "preact/hooks";
+import { progressText } from "../files/upload";
 import { t } from "../i18n";
-import * as api from "../transfers/api";
+import { voucherSend } from "../transfers/send";
 import { ErrorNote, useAction } from "../ui";
 
 export function VoucherPage({ token }: { token: string }) {
@@ -12,8 +13,9 @@ export function VoucherPage({ token }: { token: string }) {
   const [email, setEmail] = useState("");
   const [message, setMessage] = useState("");
   const [done, setDone] = useState(false);
+  const [sent, setSent] = useState<[number, number, number] | null>(null);
   const send = useAction(async () => {
-    await api.voucherSend(token, files, { name, email, message });
+    await voucherSend(token, files, { name, email, message }, (n, total, rate) => setSent([n, total, rate]));
     setDone(true);
   });
   if (done)
@@ -39,6 +41,11 @@ export function VoucherPage({ token }: { token: string }) {
         <button type="submit" class="btn primary" id="voucher-send" disabled={send.busy || !files.length || !name}>
           {send.busy ? t("transfers.sending") : t("transfers.send")}
         </button>
+        {sent && send.busy && (
+          <p class="ws-upload" role="status">
+            <progress max={sent[1]} value={sent[0]} aria-label={t("transfers.sending")} /> {progressText(...sent)}
+          </p>
+        )}
         <ErrorNote error={send.error} />
       </form>
     </section>

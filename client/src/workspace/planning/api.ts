@@ -90,6 +90,7 @@ export interface Poll {
   best_slots: number[];
   invites: Invite[];
   answers: PollAnswer[];
+  agents_link: string | null;
 }
 
 export interface PollSummary {
@@ -109,6 +110,7 @@ export interface NewPoll {
   hidden_results: boolean;
   space: number | null;
   invites: { label: string; email: string | null }[];
+  agents_link: boolean;
 }
 
 export const listCalendars = () => call<CalendarInfo[]>("GET", "/api/calendars");

@@ -70,6 +70,8 @@ const en = {
   "polls.removeSlot": "Remove this slot",
   "polls.deadline": "Answers until (optional)",
   "polls.hidden": "Hide the answers from the invitees",
+  "polls.agents": "A link for the organisation's accounts too (signed in, one answer per person)",
+  "polls.agentsLink": "Link for the organisation's accounts (sign-in required)",
   "polls.invitees": "Invitees: one per line, a name and optionally an e-mail address",
   "polls.create": "Create the poll",
   "polls.closed": "closed",
@@ -126,13 +128,8 @@ const en = {
   "boards.attachments": "Attachments",
   "boards.noAttachment": "No file attached.",
   "boards.attach": "Attach a file of the space",
-  "boards.attachThis": "Attach {name}",
   "boards.detach": "Detach {name}",
   "boards.download": "Download",
-  "boards.filterFiles": "Filter the files",
-  "boards.filesTop": "Files",
-  "boards.openFolder": "Open the folder {name}",
-  "boards.noFile": "No file here.",
 };
 
 export type PKey = keyof typeof en;
@@ -204,6 +201,8 @@ const fr: Record<PKey, string> = {
   "polls.removeSlot": "Retirer ce créneau",
   "polls.deadline": "Réponses jusqu'au (facultatif)",
   "polls.hidden": "Cacher les réponses aux invités",
+  "polls.agents": "Un lien aussi pour les comptes de l'organisation (connectés, une réponse par personne)",
+  "polls.agentsLink": "Lien pour les comptes de l'organisation (connexion requise)",
   "polls.invitees": "Invités : un par ligne, un nom et éventuellement un courriel",
   "polls.create": "Créer le sondage",
   "polls.closed": "clos",
@@ -260,13 +259,8 @@ const fr: Record<PKey, string> = {
   "boards.attachments": "Pièces jointes",
   "boards.noAttachment": "Aucun fichier joint.",
   "boards.attach": "Joindre un fichier de l'espace",
-  "boards.attachThis": "Joindre {name}",
   "boards.detach": "Retirer {name}",
   "boards.download": "Télécharger",
-  "boards.filterFiles": "Filtrer les fichiers",
-  "boards.filesTop": "Fichiers",
-  "boards.openFolder": "Ouvrir le dossier {name}",
-  "boards.noFile": "Aucun fichier ici.",
 };
 
 export function tp(key: PKey, vars?: Record<string, string | number>): string {

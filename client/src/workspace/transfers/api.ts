@@ -1,7 +1,7 @@
 // Large transfers (/api/transfers, the sender's; /api/t/<token>, a recipient's link, no
-// account): a draft gets files (their bytes POSTed), then is sent to e-mail addresses.
+// account): a draft gets files (tus uploads: send.ts), then is sent to e-mail addresses.
 
-import { ApiError, call, csrfToken } from "../api";
+import { ApiError, call } from "../api";
 
 export interface TransferFile {
   id: string;
@@ -9,6 +9,8 @@ export interface TransferFile {
   size: number;
   sha256: string;
   content_type: string;
+  /** clean, too_large (not scanned: past the scanner's size), unscanned (no scanner), encrypted */
+  scan: string;
 }
 export interface Receipt {
   action: "open" | "download";
@@ -32,56 +34,41 @@ export interface Transfer {
   expires_at: string | null;
   revoked_at: string | null;
   state: "draft" | "sent" | "expired" | "revoked";
+  encrypted: boolean;
   files: TransferFile[];
   recipients: Recipient[];
+  /** Names of files the virus scanner refused (not kept). */
+  refused: string[];
+  /** Only in the answer to sending an encrypted transfer: each recipient's link (no key). */
+  links: { email: string; path: string }[];
 }
 export interface Received {
   sender_name: string;
   message: string;
   expires_at: string | null;
+  encrypted: boolean;
   files: TransferFile[];
 }
 
 const T = (id: string) => `/api/transfers/${encodeURIComponent(id)}`;
 
 export const listTransfers = () => call<Transfer[]>("GET", "/api/transfers");
-export const createTransfer = (message: string, days: number) =>
-  call<Transfer>("POST", "/api/transfers", { message, days });
+export const createTransfer = (message: string, days: number, encrypted = false) =>
+  call<Transfer>("POST", "/api/transfers", { message, days, encrypted });
 export const sendTransfer = (id: string, recipients: string[]) =>
   call<Transfer>("POST", `${T(id)}/send`, { recipients });
 export const extendTransfer = (id: string, days: number) => call<Transfer>("POST", `${T(id)}/extend`, { days });
 export const revokeTransfer = (id: string) => call<Transfer>("DELETE", T(id));
 export const auditUrl = (id: string) => `${T(id)}/audit.csv`;
 
-async function checked(res: Response): Promise<Response> {
+export async function checked(res: Response): Promise<Response> {
   if (res.ok) return res;
   const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   throw new ApiError(res.status, body?.error?.code ?? String(res.status), body?.error?.message ?? res.statusText);
 }
 
-/** A file's bytes into a draft; `progress(sent, total)` as they go. */
-export async function addFile(id: string, file: File, progress?: (sent: number, total: number) => void): Promise<void> {
-  const csrf = await csrfToken();
-  const url = `${T(id)}/files?name=${encodeURIComponent(file.name)}`;
-  await new Promise<void>((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    if (csrf) xhr.setRequestHeader("X-CSRF-Token", csrf);
-    xhr.upload.onprogress = (e) => progress?.(e.loaded, e.total || file.size);
-    xhr.onerror = () => reject(new ApiError(0, "network", "upload failed"));
-    xhr.onload = () => {
-      if (xhr.status < 300) return resolve();
-      let err: { code?: string; message?: string } | undefined;
-      try {
-        err = (JSON.parse(xhr.responseText) as { error?: { code?: string; message?: string } }).error;
-      } catch {
-        /* not JSON */
-      }
-      reject(new ApiError(xhr.status, err?.code ?? String(xhr.status), err?.message ?? xhr.statusText));
-    };
-    xhr.send(file);
-  });
-}
+/** Where a draft's files go with tus (the sender's), or a voucher's (an outsider's). */
+export const tusUrl = (id: string) => `${T(id)}/tus`;
 
 const R = (token: string) => `/api/t/${encodeURIComponent(token)}`;
 
@@ -102,11 +89,10 @@ export const makeVoucher = (label: string, days: number) =>
 export const listVouchers = () => call<Voucher[]>("GET", "/api/vouchers");
 
 const V = (token: string) => `/api/v/${encodeURIComponent(token)}`;
+export const voucherTusUrl = (token: string) => `${V(token)}/tus`;
 
-/** An outsider's files, with a voucher (no account), then sent to the voucher's agent. */
-export async function voucherSend(token: string, files: File[], who: { name: string; email: string; message: string }) {
-  for (const f of files)
-    await checked(await fetch(`${V(token)}/files?name=${encodeURIComponent(f.name)}`, { method: "POST", body: f, credentials: "omit" }));
+/** The voucher's files (sent with tus) go to the voucher's agent. */
+export async function voucherDone(token: string, who: { name: string; email: string; message: string }) {
   const headers = { "Content-Type": "application/json" };
   await checked(await fetch(`${V(token)}/send`, { method: "POST", body: JSON.stringify(who), headers, credentials: "omit" }));
 }

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 
-from .base import MAX_MESSAGE_BYTES, Kind, ParticipantId, Request
+from .base import MAX_MESSAGE_BYTES, Kind, ParticipantId, Record, Request
 from .version import Versions
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -18,6 +18,7 @@ class Join(Request, tag="join"):
     name: Name
     password: Annotated[str, msgspec.Meta(max_length=128)] | None = None
     e2ee: bool = False  # this browser can encrypt media end to end
+    p2p: bool = False  # this browser can send media to one other directly ("Peer-to-peer")
     # The `resume` token of a previous `joined`: come back as that same participant.
     resume: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     # The protocol versions this client speaks; none named: version 1, the first.
@@ -126,6 +127,12 @@ class SaveBoard(Request, tag="save_board"):
     save: bool
 
 
+class SetRecording(Request, tag="recording"):
+    """Start or stop recording the meeting (refused in an end-to-end encrypted one)."""
+
+    enabled: bool
+
+
 class EndMeeting(Request, tag="end_meeting"):
     """End the meeting for everyone, the lobby included."""
 
@@ -147,6 +154,7 @@ ModeratorMessage = (
     | SaveNotes
     | OpenBoard
     | SaveBoard
+    | SetRecording
     | EndMeeting
 )
 
@@ -220,6 +228,31 @@ class E2eeChat(Request, tag="e2ee_chat"):
     payload: Opaque
 
 
+class IceCandidate(Record):
+    """An ICE candidate of a peer-to-peer connection, as RTCIceCandidate gives it."""
+
+    candidate: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    sdp_mid: Annotated[str, msgspec.Meta(max_length=32)] | None = None
+    sdp_m_line_index: Annotated[int, msgspec.Meta(ge=0, le=64)] | None = None
+
+
+class P2pSignal(Request, tag="p2p_signal"):
+    """To the other one of a peer-to-peer pair (`p2p` named it): exactly one of an SDP offer,
+    an SDP answer or an ICE candidate (host candidates only), relayed as it is."""
+
+    to: ParticipantId
+    session: Annotated[int, msgspec.Meta(ge=1, le=2**53)]
+    offer: Sdp | None = None
+    answer: Sdp | None = None
+    candidate: IceCandidate | None = None
+
+
+class P2pFallback(Request, tag="p2p_fallback"):
+    """The direct connection of your pair did not carry the other's media: let the SFU."""
+
+    session: Annotated[int, msgspec.Meta(ge=1, le=2**53)]
+
+
 class Constraints(Request, tag="constraints"):
     tracks: Annotated[
         dict[
@@ -246,6 +279,97 @@ CollabMessage = (
     | E2eeChat
 )
 
+# --- polls (docs/protocol.md, "Polls") ---
+
+PollText = Annotated[str, msgspec.Meta(min_length=1, max_length=600)]
+PollId = Annotated[int, msgspec.Meta(ge=1, le=2**53)]
+
+
+class PollCreate(Request, tag="poll_create"):
+    """Ask the room a question (moderators only): one choice among 2 to 10 options."""
+
+    question: PollText
+    options: Annotated[list[PollText], msgspec.Meta(min_length=2, max_length=10)]
+    anonymous: bool = False  # counts only: who chose what is never shown
+    live: bool = True  # results shown while the poll is open; otherwise once it is closed
+
+
+class PollVote(Request, tag="poll_vote"):
+    """Choose an option (0 for the first); a second vote replaces the first until closed."""
+
+    poll: PollId
+    option: Annotated[int, msgspec.Meta(ge=0, le=9)]
+
+
+class PollClose(Request, tag="poll_close"):
+    """Close a poll (moderators only): no more votes, and the results go to everyone."""
+
+    poll: PollId
+
+
+PollMessage = PollCreate | PollVote | PollClose
+
+# --- breakout rooms (docs/protocol.md, "Breakout rooms") ---
+
+RoomIndex = Annotated[int, msgspec.Meta(ge=0, le=19)]
+
+
+class BreakoutCreate(Request, tag="breakout_create"):
+    """Plan breakout rooms, one per name (moderators only); replaces a plan not yet open."""
+
+    names: Annotated[list[Name], msgspec.Meta(min_length=1, max_length=20)]
+
+
+class BreakoutAssign(Request, tag="breakout_assign"):
+    """Assign a participant to a room, or to none (null); once open, it moves at once."""
+
+    participant: ParticipantId
+    room: RoomIndex | None
+
+
+class BreakoutShuffle(Request, tag="breakout_shuffle"):
+    """Assign every participant who is not a moderator to a room at random, evenly."""
+
+
+class BreakoutOpen(Request, tag="breakout_open"):
+    """Open the rooms: the assigned participants are moved into theirs."""
+
+    duration: Annotated[int, msgspec.Meta(ge=1, le=8 * 3600)] | None = None  # seconds
+    allow_return: bool = True  # participants may go back to the main room by themselves
+
+
+class BreakoutJoin(Request, tag="breakout_join"):
+    """Go into an open breakout room: a moderator into any (a visit), a participant into
+    the one it is assigned to."""
+
+    room: RoomIndex
+
+
+class BreakoutReturn(Request, tag="breakout_return"):
+    """Go back to the main room (a participant: if the moderator allowed it)."""
+
+
+class BreakoutBroadcast(Request, tag="breakout_broadcast"):
+    """A message to every room of the meeting (moderators only)."""
+
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+
+
+class BreakoutClose(Request, tag="breakout_close"):
+    """Close the breakout rooms, or drop a plan: everyone back to the main room."""
+
+
+BreakoutRequest = (
+    BreakoutCreate
+    | BreakoutAssign
+    | BreakoutShuffle
+    | BreakoutOpen
+    | BreakoutJoin
+    | BreakoutReturn
+    | BreakoutBroadcast
+    | BreakoutClose
+)
+
 ClientMessage = (
     Join
     | Publish
@@ -256,6 +380,10 @@ ClientMessage = (
     | Leave
     | ModeratorMessage
     | CollabMessage
+    | P2pSignal
+    | P2pFallback
+    | PollMessage
+    | BreakoutRequest
 )
 
 # The table of types, derived from the structs' tags.

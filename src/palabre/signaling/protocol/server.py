@@ -16,6 +16,7 @@ from .version import Version
 
 Role = Literal["moderator", "participant"]
 RefusalReason = Literal["codec", "transport"]
+RecordingState = Literal["composing", "ready", "failed"]
 
 
 # --- records: values inside events ---
@@ -57,6 +58,7 @@ class SettingsView(Record):
     notes_saved: bool = False  # omitted while false (the notes are destroyed with the room)
     board_open: bool = False  # a moderator opened the meeting's whiteboard
     board_saved: bool = False  # the whiteboard will be kept as a board of the space
+    recording: bool = False  # the meeting is being recorded: every page says so
 
 
 class ChatView(Record):
@@ -97,10 +99,79 @@ class RefusedTrack(Record):
     reason: RefusalReason
 
 
+class P2pView(Record):
+    """The peer-to-peer pair you are in: meet `peer` directly; `offerer` makes the offer."""
+
+    peer: str
+    session: int
+    offerer: bool
+
+
+class IceCandidateView(Record):
+    candidate: str
+    sdp_mid: str | None = None
+    sdp_m_line_index: int | None = None
+
+
 class TalkTime(Record):
     participant: str
     name: str
     talk_time: float  # seconds, to a tenth
+
+
+class PollResults(Record):
+    """A poll's votes: a count per option and, unless it is anonymous, who chose each."""
+
+    counts: list[int]
+    voters: list[list[str]] | None = None  # participant ids per option; absent if anonymous
+
+
+class PollView(Record):
+    """A poll as one participant sees it: `results` only if shown to them (a live poll, a
+    closed one, or to a moderator), `yourVote` only once they voted."""
+
+    id: int
+    question: str
+    options: list[str]
+    by: str
+    anonymous: bool
+    live: bool
+    closed: bool
+    votes: int  # how many have voted
+    results: PollResults | None = None
+    your_vote: int | None = None
+
+
+class BreakoutSeat(Record):
+    """In `joined` of a breakout room: which, and of what meeting."""
+
+    main: str  # the main room's name (come back to the meeting with it: `join`, `resume`)
+    index: int  # the breakout room, from 0
+    name: str
+
+
+class BreakoutPerson(Record):
+    id: str
+    name: str
+
+
+class BreakoutRoomView(Record):
+    """A breakout room: its name, who is assigned to it, who is in it now (ids)."""
+
+    name: str
+    assigned: list[BreakoutPerson]
+    present: list[str]
+
+
+class BreakoutsView(Record):
+    """A meeting's breakout rooms, planned or open."""
+
+    main: str
+    rooms: list[BreakoutRoomView]
+    opened: bool
+    allow_return: bool  # participants may go back to the main room by themselves
+    ends_at: float | None = None  # when they close by themselves (seconds since the epoch)
+    your_room: int | None = None  # the room you are assigned to
 
 
 # --- events ---
@@ -119,6 +190,8 @@ class Joined(Event, tag="joined"):
     hands: list[str]
     resume: str  # come back as yourself after a drop: `join` with this token
     lobby: list[KnockerView] | None = None  # to moderators only
+    p2p: P2pView | None = None  # you meet the one other participant directly, from the start
+    breakout: BreakoutSeat | None = None  # in a breakout room only
 
 
 class ParticipantJoined(Event, tag="participant_joined"):
@@ -226,6 +299,26 @@ class BoardState(Event, tag="board_state"):
     update: str
 
 
+class PollShown(Event, tag="poll"):
+    """A poll asked, voted in or closed (and, after `joined`, each poll of the room)."""
+
+    poll: PollView
+
+
+class BreakoutsShown(Event, tag="breakouts"):
+    """The meeting's breakout rooms changed (null: there are none, or no longer)."""
+
+    breakouts: BreakoutsView | None
+
+
+class BreakoutMessage(Event, tag="breakout_message"):
+    """A moderator's message to every room of the meeting."""
+
+    text: str
+    from_: str = msgspec.field(name="from")
+    from_name: str
+
+
 class DominantSpeaker(Event, tag="dominant_speaker"):
     participant: str
 
@@ -248,6 +341,33 @@ class E2eeMessageRelayed(Event, tag="e2ee_message"):
 class E2eeChatRelayed(Event, tag="e2ee_chat"):
     from_: str = msgspec.field(name="from")
     payload: str
+
+
+class RecordingStatus(Event, tag="recording_status"):
+    """To moderators: what became of a recording once stopped; `url` downloads the composed
+    file once it is ready (a secret link: given to moderators only)."""
+
+    recording: str
+    state: RecordingState
+    url: str | None = None
+    duration: float | None = None  # seconds
+    reason: str | None = None  # why it failed
+
+
+class P2pChanged(Event, tag="p2p"):
+    """Peer-to-peer starts (a pair, `p2p`) or ends (`p2p` absent: back to the SFU)."""
+
+    p2p: P2pView | None = None
+
+
+class P2pSignalRelayed(Event, tag="p2p_signal"):
+    """The other one of your pair's offer, answer or ICE candidate."""
+
+    from_: str = msgspec.field(name="from")
+    session: int
+    offer: str | None = None
+    answer: str | None = None
+    candidate: IceCandidateView | None = None
 
 
 class Pong(Event, tag="pong"):
@@ -289,11 +409,17 @@ ServerMessage = (
     | NotesState
     | BoardUpdated
     | BoardState
+    | PollShown
+    | BreakoutsShown
+    | BreakoutMessage
     | DominantSpeaker
     | ForwardedVideo
     | SpeakerStats
     | E2eeMessageRelayed
     | E2eeChatRelayed
+    | RecordingStatus
+    | P2pChanged
+    | P2pSignalRelayed
     | Pong
     | Error
     | Bye

@@ -14,11 +14,15 @@
   file_transfer.py: request bodies streamed into the blob store, downloads out of it;
   tus.py: resumable uploads (the tus protocol) into a space's files; shares.py: share
   links, and what their visitors reach (public).
+- transfers.py: large transfers, their recipients' links and guest vouchers;
+  transfer_tus.py: their files' resumable uploads (tus.py's protocol).
 - calendars.py: calendars, events, free/busy, RSVP links (iMIP invitations by e-mail).
 - polls.py: meeting polls (the organiser's, and an invitee's by link).
 - tasks.py: task boards, lists, cards, and one's tasks across spaces.
+- recordings.py: meeting recordings: the moderators' download, saved into a space's files.
 - jobs.py: the periodic jobs (purges, digests) the app runs while it serves.
 - notify.py: notifications, per-space levels, the e-mail digest job; me.py: own settings.
+- usage.py: /api/usage, meetings and minutes per day for the operators, and its job.
 - live.py: /api/live, the WebSocket that carries the bus's events to open pages.
 """
 
@@ -43,13 +47,16 @@ from . import (
     messaging,
     notify,
     polls,
+    recordings,
     shares,
     sign_in_links,
     spaces,
     tasks,
     tokens,
+    transfer_tus,
     transfers,
     tus,
+    usage,
 )
 from .endpoints import ApiContext, Endpoint, openapi, routes
 from .jobs import JOBS, Job, run_jobs
@@ -73,6 +80,7 @@ ENDPOINTS: list[Endpoint] = [
     *tasks.ENDPOINTS,
     *shares.ENDPOINTS,
     *transfers.ENDPOINTS,
+    *usage.ENDPOINTS,
 ]
 
 
@@ -88,7 +96,9 @@ def api_routes(ctx: ApiContext) -> list[BaseRoute]:
         *live.routes(ctx),
         *documents.routes(ctx),
         *tus.routes(ctx),
+        *transfer_tus.routes(ctx),
         *calendars.routes(ctx),
+        *recordings.routes(ctx),
     ]
 
 

@@ -33,9 +33,9 @@ from ...documents.views import (
     VersionContent,
     VersionView,
 )
-from ...errors import Forbidden, Invalid, NotFound, Refusal
+from ...errors import Forbidden, Invalid, NotFound, Refusal, Unauthenticated
 from . import document_files
-from .endpoints import ApiContext, Call, Endpoint, Id, Unauthenticated, identify_caller
+from .endpoints import ApiContext, Call, Endpoint, Id, identify_caller
 from .live import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
 
 logger = logging.getLogger(__name__)

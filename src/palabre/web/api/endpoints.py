@@ -29,7 +29,7 @@ from ...bus import Bus, Event
 from ...config import Settings
 from ...db import Database
 from ...documents.sync import Rooms
-from ...errors import Forbidden, Invalid, NotFound, Refusal
+from ...errors import Forbidden, Invalid, NotFound, Refusal, Unauthenticated
 from ...files.blobs import BlobStore
 from ...files.quota import with_default_quota
 from ...files.stores import store_for
@@ -42,11 +42,6 @@ MAX_ID = (1 << 63) - 1  # the largest integer SQLite stores: a larger id names n
 # An object's id in a body: past MAX_ID it is refused as invalid (not a database error).
 Id = Annotated[int, msgspec.Meta(ge=0, le=MAX_ID)]
 T = TypeVar("T")
-
-
-class Unauthenticated(Refusal):
-    code = "unauthenticated"
-    status = 401
 
 
 @dataclass

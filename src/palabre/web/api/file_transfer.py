@@ -6,7 +6,7 @@ the SHA-256 checked on a whole download before its last bytes, the content type 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import anyio
@@ -15,10 +15,14 @@ import anyio.to_thread
 from starlette.concurrency import iterate_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
+from ...files.antivirus import scanned, scanner_for
 from ...files.blobs import Blob, BlobStore
 from ...files.content import Readable
 from ...files.ranges import Unsatisfiable, parse_range
 from ...files.sniff import inline
+
+if TYPE_CHECKING:
+    from .endpoints import ApiContext
 
 IN_FLIGHT = 4  # request chunks queued between the event loop and the writing thread
 
@@ -71,6 +75,13 @@ async def store_stream(
     except BaseExceptionGroup as group_error:
         raise group_error.exceptions[0] from None
     return result[0]
+
+
+async def scan(ctx: ApiContext, blob: Blob, name: str) -> Blob:
+    """The stored blob passed to the virus scanner, if one is configured (in a thread): the
+    blob with its verdict, or Infected / ScannerDown with the blob deleted."""
+    scanner = scanner_for(ctx.settings.clamd_socket)
+    return await ctx.run_blocking(scanned, scanner, ctx.blobs, blob, name)
 
 
 def disposition(name: str, attachment: bool) -> str:

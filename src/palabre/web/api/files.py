@@ -5,19 +5,26 @@ endpoints of resumable uploads are in tus.py; WebDAV at /dav/ in web/dav.py."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import msgspec
+from sqlalchemy.orm import Session
 from starlette.concurrency import iterate_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
 from ...errors import Invalid
 from ...files import content, quota, tree
-from ...files.blobs import TooLarge
+from ...files.blobs import BlobStore, TooLarge
+from ...files.previews import TEXT_HEAD, Preview, preview_kind, preview_of
+from ...files.thumbnails import MEDIA_TYPE, NoPreview, Thumbnails, cache_key, can_thumbnail
 from ...files.views import FileView, FolderListing, Usage, VersionView
 from ...files.zipstream import zip_stream
+from ...messaging import store as messaging_store
+from ...messaging.store import Events
 from .endpoints import Call, Endpoint
-from .file_transfer import Interrupted, disposition, download, store_stream
+from .file_transfer import Interrupted, disposition, download, scan, store_stream
 
 
 class NewFolder(msgspec.Struct, forbid_unknown_fields=True):
@@ -46,9 +53,11 @@ def _folder_param(call: Call) -> str | None:
 
 
 async def list_folder(call: Call) -> FolderListing:
-    return await call.ctx.run(
+    listing = await call.ctx.run(
         tree.list_folder, call.me.user_id, call.param("space_id"), _folder_param(call)
     )
+    listing.scanner = call.ctx.settings.clamd_socket is not None
+    return listing
 
 
 async def list_trash(call: Call) -> list[FileView]:
@@ -82,6 +91,7 @@ async def upload(call: Call) -> Response:
         ) from None
     except Interrupted:
         raise Invalid("the upload broke off before its end") from None
+    blob = await scan(call.ctx, blob, target.name)
     try:
         view, events = await call.ctx.run(content.add_content, call.me.user_id, target, blob)
     except BaseException:
@@ -116,12 +126,28 @@ async def copy_file(call: Call) -> FileView:
     )  # fmt: skip
 
 
+def _telling_messages(
+    change: Callable[[Session, int, str], tuple[FileView, Events]],
+) -> Callable[[Session, int, str], tuple[FileView, Events]]:
+    """The change, and the messages its files are attached to changed with it (on the bus
+    as `message.changed`, so that their pages say "removed" or show the file again)."""
+
+    def run(session: Session, user_id: int, node_id: str) -> tuple[FileView, Events]:
+        view, events = change(session, user_id, node_id)
+        files = [str(event["file"]) for _, event in events if event.get("file")]
+        return view, [*events, *messaging_store.files_changed(session, files)]
+
+    return run
+
+
 async def trash_file(call: Call) -> FileView:
-    return await call.ctx.apply(tree.trash_node, call.me.user_id, call.param("file_id"))
+    trash = _telling_messages(tree.trash_node)
+    return await call.ctx.apply(trash, call.me.user_id, call.param("file_id"))
 
 
 async def restore_file(call: Call) -> FileView:
-    return await call.ctx.apply(tree.restore_node, call.me.user_id, call.param("file_id"))
+    restore = _telling_messages(tree.restore_node)
+    return await call.ctx.apply(restore, call.me.user_id, call.param("file_id"))
 
 
 async def delete_file(call: Call) -> None:
@@ -143,10 +169,66 @@ async def get_content(call: Call) -> Response:
     return download(call.ctx.blobs, item, call.request.headers.get("range"), forced)
 
 
+def _thumbnails(call: Call) -> Thumbnails:
+    return Thumbnails(Path(call.ctx.settings.data_dir) / "thumbs")
+
+
+async def get_thumbnail(call: Call) -> Response:
+    """A WebP thumbnail of an image or a PDF's first page, made on the first ask and kept
+    (files/thumbnails.py); 422 no_preview, saying why, for a file that has none."""
+    item = await call.ctx.run(content.readable, call.me.user_id, call.param("file_id"))
+    if not can_thumbnail(item.content_type):
+        raise NoPreview("this kind of file has no preview")
+    key = cache_key(item.sha256, call.query("size") or "small")
+    thumbs = _thumbnails(call)
+    path = await call.ctx.run_blocking(thumbs.cached, key)
+    if path is None:
+        chunks = call.ctx.blobs.checked(item.blob_key, item.sha256)
+        path = await call.ctx.run_blocking(thumbs.make, key, item.content_type, chunks, item.size)
+    # The address names the content (?v=its SHA-256): then the browser may keep it.
+    fixed = call.query("v") == item.sha256
+    headers = {
+        "etag": f'"{key}"',
+        "cache-control": "private, max-age=86400, immutable" if fixed else "private, no-cache",
+        "content-disposition": disposition(f"{item.name}.webp", False),
+        "content-security-policy": "sandbox; default-src 'none'",
+    }
+    data = await call.ctx.run_blocking(path.read_bytes)
+    return Response(data, media_type=MEDIA_TYPE, headers=headers)
+
+
+async def get_preview(call: Call) -> Preview:
+    """What the file's preview is; a text's first KB (as text: the page shows it escaped)."""
+    item = await call.ctx.run(content.readable, call.me.user_id, call.param("file_id"))
+    if preview_kind(item.content_type) != "text":
+        return preview_of(item.content_type)
+    head = b""
+    if item.size:
+        end = min(item.size, TEXT_HEAD) - 1
+        head = await call.ctx.run_blocking(_read_all, call.ctx.blobs, item.blob_key, end)
+    return preview_of(item.content_type, head, item.size)
+
+
+def _read_all(store: BlobStore, key: str, end: int) -> bytes:
+    return b"".join(store.read(key, 0, end))
+
+
 async def get_zip(call: Call) -> Response:
     name, entries = await call.ctx.run(content.zip_entries, call.me.user_id, call.param("file_id"))
     body = iterate_in_threadpool(zip_stream(call.ctx.blobs, entries))
     headers = {"content-disposition": disposition(f"{name}.zip", True),
+               "cache-control": "no-store", "content-encoding": "identity"}  # fmt: skip
+    return StreamingResponse(body, media_type="application/zip", headers=headers)
+
+
+async def get_selection_zip(call: Call) -> Response:
+    """Several items of the space (?ids=a,b,c) as one ZIP, streamed like a folder's."""
+    ids = [i for i in (call.query("ids") or "").split(",") if i]
+    entries = await call.ctx.run(
+        content.selection_entries, call.me.user_id, call.param("space_id"), ids
+    )
+    body = iterate_in_threadpool(zip_stream(call.ctx.blobs, entries))
+    headers = {"content-disposition": disposition("files.zip", True),
                "cache-control": "no-store", "content-encoding": "identity"}  # fmt: skip
     return StreamingResponse(body, media_type="application/zip", headers=headers)
 
@@ -183,6 +265,8 @@ ENDPOINTS = [
     Endpoint("POST", S + "/upload", "Upload a file: the body is its content, ?name= its name, "
              "?parent= its folder; the same name makes a new version", upload,
              response=FileView, status=201, tags=T),
+    Endpoint("GET", S + "/zip", "Several files and folders (?ids=a,b,c) as one ZIP, streamed",
+             get_selection_zip, tags=T, media_type="application/zip"),
     Endpoint("GET", S + "/usage", "The bytes the space's files hold and may hold", get_usage,
              response=Usage, tags=T),
     Endpoint("PUT", S + "/quota", "Set the space's files quota (admins)", set_quota,
@@ -201,6 +285,11 @@ ENDPOINTS = [
     Endpoint("GET", F + "/content", "A file's content (Range honoured; ?version=ID an older "
              "one; ?download=1 as an attachment)", get_content, tags=T,
              media_type="application/octet-stream"),
+    Endpoint("GET", F + "/thumbnail", "A WebP thumbnail of an image or a PDF's first page "
+             "(?size=small: 256 px, large: 1024 px; ?v=SHA-256 lets the browser keep it)",
+             get_thumbnail, tags=T, media_type="image/webp"),
+    Endpoint("GET", F + "/preview", "What the file's preview is: a thumbnail, or a text's "
+             "first KB", get_preview, response=Preview, tags=T),
     Endpoint("GET", F + "/zip", "A folder and all it holds as a ZIP, streamed", get_zip,
              tags=T, media_type="application/zip"),
     Endpoint("GET", F + "/versions", "A file's versions, newest first", list_versions,

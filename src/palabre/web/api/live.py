@@ -45,12 +45,12 @@ from ...bus import (
     user_topic,
 )
 from ...documents.policy import space_documents
-from ...errors import Forbidden, NotFound
+from ...errors import Forbidden, NotFound, Unauthenticated
 from ...messaging.models import Channel, ChannelMember
 from ...messaging.policy import channel_access
 from ...spaces.models import Member
 from ...spaces.policy import authorize
-from .endpoints import ApiContext, Unauthenticated, bearer_token, identify_caller
+from .endpoints import ApiContext, bearer_token, identify_caller
 
 log = logging.getLogger(__name__)
 

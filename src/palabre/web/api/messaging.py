@@ -50,6 +50,7 @@ class NewMessage(msgspec.Struct, forbid_unknown_fields=True):
     body: str
     client_id: str  # the client's own id for this post: a retry with it is the same post
     thread_id: Id | None = None
+    attachments: list[str] = msgspec.field(default_factory=list)  # ids of the space's files
 
 
 class MessageEdit(msgspec.Struct, forbid_unknown_fields=True):
@@ -214,7 +215,7 @@ async def post_message(call: Call) -> Response:
     body: NewMessage = call.body
     view, made, events = await once_more(
         call, store.post_message, call.me.user_id, call.param("channel_id"), body.body,
-        body.client_id, body.thread_id,
+        body.client_id, body.thread_id, body.attachments,
     )  # fmt: skip
     await call.ctx.publish(events)
     return _json(view, 201 if made else 200)
@@ -230,6 +231,13 @@ async def edit_message(call: Call) -> MessageView:
 
 async def delete_message(call: Call) -> MessageView:
     view = await call.ctx.apply(store.delete_message, call.me.user_id, call.param("message_id"))
+    return view
+
+
+async def detach_file(call: Call) -> MessageView:
+    view = await call.ctx.apply(
+        store.detach_file, call.me.user_id, call.param("message_id"), call.param("file_id")
+    )
     return view
 
 
@@ -314,6 +322,8 @@ ENDPOINTS = [
              response=MessageView, tags=TAGS),
     Endpoint("DELETE", MESSAGE, "Delete a message (its author, or the space's admins)",
              delete_message, response=MessageView, tags=TAGS),
+    Endpoint("DELETE", MESSAGE + "/attachments/{file_id}", "Take a file off a message (its "
+             "author, or the space's admins)", detach_file, response=MessageView, tags=TAGS),
     Endpoint("PUT", MESSAGE + "/reactions/{emoji}", "React with one emoji", add_reaction,
              response=MessageView, tags=TAGS),
     Endpoint("DELETE", MESSAGE + "/reactions/{emoji}", "Take one's reaction back",

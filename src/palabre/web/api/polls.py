@@ -1,4 +1,5 @@
-"""/api/polls (the organiser's) and /api/poll-invites/{token} (an invitee's, by link):
+"""/api/polls (the organiser's) and /api/poll-invites/{token} (an invitee's, by link, or
+a signed-in account's by the poll's organisation link):
 meeting polls made, answered, tallied, exported as CSV and closed on a slot, which makes the
 event, its meeting room with the lobby on and the invitations (docs/planning.md). The
 invitation link's page, /poll/{token}, works without script: `routes`."""
@@ -42,6 +43,7 @@ class NewPoll(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     hidden_results: bool = False
     space: Id | None = None  # the event goes to this space's calendar
     invites: list[InviteIn] = []
+    agents_link: bool = False  # a link too for the organisation's accounts: one answer each
 
 
 class Close(msgspec.Struct, forbid_unknown_fields=True):
@@ -88,6 +90,7 @@ async def create_poll(call: Call) -> PollView:
         store.create_poll, call.me.user_id, body.title, body.description, body.timezone, slots,
         _aware(body.deadline) if body.deadline else None, body.hidden_results, body.space,
         [(i.label, i.email) for i in body.invites], base_url(call.ctx, call.request),
+        body.agents_link,
     )  # fmt: skip
     await _mail_links(call, view, view.invites)
     return view
@@ -151,8 +154,9 @@ async def suggest_slots(call: Call) -> list[SlotIn]:
 
 
 async def get_invite(call: Call) -> VoterView:
+    me = call.principal.user_id if call.principal is not None else None
     return await call.ctx.run(
-        store.voter_view, call.param("token"), base_url(call.ctx, call.request)
+        store.voter_view, call.param("token"), base_url(call.ctx, call.request), me
     )
 
 

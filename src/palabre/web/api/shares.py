@@ -18,7 +18,7 @@ from ...files.quota import QuotaExceeded
 from ...files.share_views import ShareCreated, ShareInfo, ShareUseView, ShareView
 from ...files.zipstream import zip_stream
 from .endpoints import Call, Endpoint
-from .file_transfer import Interrupted, disposition, download, store_stream
+from .file_transfer import Interrupted, disposition, download, scan, store_stream
 
 
 class NewShare(msgspec.Struct, forbid_unknown_fields=True):
@@ -95,6 +95,7 @@ async def shared_upload(call: Call) -> Response:
         raise QuotaExceeded("this file is larger than the room left for this folder") from None
     except Interrupted:
         raise Invalid("the upload broke off before its end") from None
+    blob = await scan(call.ctx, blob, target.name)
     try:
         view, events = await call.ctx.run(content.add_content, creator, target, blob)
     except BaseException:

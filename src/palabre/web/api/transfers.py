@@ -1,5 +1,6 @@
 """Large transfers (transfers/): the sender's endpoints under /api/transfers (make a draft,
-add files by streaming their bytes, send to recipients by e-mail, see receipts, extend,
+add files by streaming their bytes (resumable with tus: transfer_tus.py; the single request
+here stays for scripts, `curl --data-binary`), send to recipients by e-mail, see receipts, extend,
 revoke, export the audit trail as CSV), a recipient's under /api/t/{token} (public: the
 personal link is the key), guest vouchers under /api/vouchers and /api/v/{token}."""
 
@@ -7,28 +8,33 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import msgspec
 from starlette.responses import Response
 
 from ...errors import Invalid
-from ...files.blobs import TooLarge
+from ...files.blobs import Blob, TooLarge
 from ...files.sweep import KEEPERS
+from ...files.uploads import upload_path
 from ...notify.mail import MailError
-from ...transfers import store
+from ...transfers import store, uploads
 from ...transfers.store import Link, Received, TransferView, VoucherMade, VoucherView
 from .calendars import base_url
 from .endpoints import ApiContext, Call, Endpoint
-from .file_transfer import Interrupted, download, store_stream
+from .file_transfer import Interrupted, download, scan, store_stream
 from .jobs import JOBS, Job
 
 log = logging.getLogger(__name__)
+ENCRYPTED = "encrypted"  # a file's scan status: not scanned, end-to-end encrypted
 
 
 class NewTransfer(msgspec.Struct, forbid_unknown_fields=True):
     message: str = ""
     days: int = 7
+    encrypted: bool = False  # end to end in the browser: names and bytes are ciphertext
 
 
 class Recipients(msgspec.Struct, forbid_unknown_fields=True):
@@ -67,17 +73,27 @@ async def _mail(ctx: ApiContext, to: str, subject: str, text: str) -> None:
         log.warning("transfer mail to %s not sent: %s", to, exc)
 
 
-async def _mail_links(call: Call, sender: str, message: str, links: list[Link]) -> None:
+SEALED = (
+    "\n\nCes fichiers sont chiffrés de bout en bout : la clé n'est pas dans ce "
+    "message, l'expéditeur vous donne le lien complet.\nThese files are end-to-end "
+    "encrypted: the key is not in this e-mail, the sender gives you the complete link."
+)
+
+
+async def _mail_links(
+    call: Call, sender: str, message: str, links: list[Link], encrypted: bool = False
+) -> None:
     base = base_url(call.ctx, call.request)
     for link in links:
         text = (f"{sender} vous envoie des fichiers / sends you files.\n\n{message}\n\n"
-                f"{base}/t/{link.token}\n")  # fmt: skip
+                f"{base}/t/{link.token}{SEALED if encrypted else ''}\n")  # fmt: skip
         await _mail(call.ctx, link.email, f"{sender} : fichiers / files", text)
 
 
 async def create_transfer(call: Call) -> TransferView:
     body: NewTransfer = call.body
-    return await call.ctx.run(store.create, call.me.user_id, body.message, body.days)
+    return await call.ctx.run(store.create, call.me.user_id, body.message, body.days,
+                              body.encrypted)  # fmt: skip
 
 
 async def list_transfers(call: Call) -> list[TransferView]:
@@ -88,13 +104,25 @@ async def get_transfer(call: Call) -> TransferView:
     return await call.ctx.run(store.get, call.me.user_id, call.param("transfer_id"))
 
 
-async def _receive(call: Call, transfer_id: str, name: str, room: int) -> Response:
+async def checked(ctx: ApiContext, blob: Blob, name: str, encrypted: bool) -> Blob:
+    """The blob with what the virus scanner said of it; Infected or ScannerDown (the blob
+    deleted) like a space's file. An end-to-end encrypted file's bytes say nothing to a
+    scanner: it is not asked, and the file says so ("encrypted")."""
+    if encrypted:
+        return replace(blob, scan=ENCRYPTED)
+    return await scan(ctx, blob, name)
+
+
+async def _receive(
+    call: Call, transfer_id: str, name: str, room: int, encrypted: bool = False
+) -> Response:
     try:
         blob = await store_stream(call.ctx.blobs, call.request.stream(), room)
     except TooLarge:
         raise Invalid("this transfer's files would pass its size limit") from None
     except Interrupted:
         raise Invalid("the upload broke off before its end") from None
+    blob = await checked(call.ctx, blob, name, encrypted)
     try:
         made = await call.ctx.run(store.add_file, transfer_id, name, blob)
     except BaseException:
@@ -109,7 +137,8 @@ async def add_file(call: Call) -> Response:
     clean, room = await call.ctx.run(store.upload_room, call.me.user_id, transfer_id,
                                      call.query("name") or "",
                                      call.ctx.settings.transfer_max_size)  # fmt: skip
-    return await _receive(call, transfer_id, clean, room)
+    encrypted = await call.ctx.run(store.own_draft, call.me.user_id, transfer_id)
+    return await _receive(call, transfer_id, clean, room, encrypted)
 
 
 async def remove_file(call: Call) -> None:
@@ -123,7 +152,8 @@ async def send_transfer(call: Call) -> TransferView:
     body: Recipients = call.body
     sent = await call.ctx.run(store.send, call.me.user_id, call.param("transfer_id"),
                               body.recipients)  # fmt: skip
-    await _mail_links(call, sent.view.sender_name, sent.view.message, sent.links)
+    await _mail_links(call, sent.view.sender_name, sent.view.message, sent.links,
+                      sent.view.encrypted)  # fmt: skip
     return sent.view
 
 
@@ -152,8 +182,9 @@ async def received_file(call: Call) -> Response:
     counted = asked is None or asked.replace(" ", "").startswith("bytes=0-")
     got = await call.ctx.run(store.download, call.param("token"), call.param("file_id"), counted)
     if got.first and got.sender_email:
-        text = (f"{got.recipient_email} a téléchargé vos fichiers / downloaded your files "
-                f"({got.item.name}).\n")  # fmt: skip
+        name = "" if got.encrypted else f" ({got.item.name})"  # a sealed name says nothing
+        text = (f"{got.recipient_email} a téléchargé vos fichiers / downloaded your files"
+                f"{name}.\n")  # fmt: skip
         await _mail(call.ctx, got.sender_email, f"{got.recipient_email} : téléchargé / "
                     "downloaded", text)  # fmt: skip
     return download(call.ctx.blobs, got.item, asked, force_attachment=True)
@@ -187,6 +218,10 @@ async def purge(ctx: ApiContext) -> None:
     for key in keys:
         with contextlib.suppress(OSError):
             await ctx.run_blocking(ctx.blobs.delete, key)
+    parts = Path(ctx.settings.data_dir) / "uploads"
+    for upload_id in await ctx.run(uploads.stale):
+        with contextlib.suppress(OSError):
+            await ctx.run_blocking(upload_path(parts, upload_id).unlink)
 
 
 PURGE = Job("transfers.purge", 600.0, purge)
