@@ -25,6 +25,7 @@ during a 5 GB upload), and every SHA-256 check.
     .venv/bin/python bench/files.py                           # 5 GiB, then nginx
     .venv/bin/python bench/files.py --size 512MiB --json out.json
     .venv/bin/python bench/files.py --size 8MiB --no-nginx    # Palabre only
+    .venv/bin/python bench/files.py --size 2GiB --kill-at 0.5  # SIGKILL mid-upload, resume
 
 `make deps-bench` installs nginx. The temporary directory (--workdir, default the system's)
 needs about three times --size free: the source, the upload (renamed into the blob store, not
@@ -325,6 +326,18 @@ def palabre(root: Path, source: Path, size: int, sha256: str, args: argparse.Nam
     return result, blobs[0]
 
 
+def new_upload(
+    base: str, space: int, auth: dict[str, str], source: Path, args: argparse.Namespace
+) -> Any:  # tuspy is untyped
+    """tuspy's uploader of source into the space, its upload made (POST) at offset 0."""
+    client = TusClient(f"{base}/api/spaces/{space}/files/tus", headers=auth)
+    uploader = client.uploader(str(source), chunk_size=args.chunk_mib * MiB,
+                               upload_checksum=True, metadata={"filename": "big.bin"})  # fmt: skip
+    uploader.set_url(uploader.create_url())
+    uploader.offset = 0
+    return uploader
+
+
 def tus_upload(
     server: ServerProcess,
     space: int,
@@ -335,11 +348,7 @@ def tus_upload(
 ) -> Callable[[], list[float]]:
     """The upload made (POST, outside the clock); what sends its chunks when called (how
     long each took)."""
-    client = TusClient(f"{server.http_url}/api/spaces/{space}/files/tus", headers=auth)
-    uploader = client.uploader(str(source), chunk_size=args.chunk_mib * MiB,
-                               upload_checksum=True, metadata={"filename": "big.bin"})  # fmt: skip
-    uploader.set_url(uploader.create_url())
-    uploader.offset = 0
+    uploader = new_upload(server.http_url, space, auth, source, args)
 
     def send() -> list[float]:
         times = []
@@ -350,6 +359,74 @@ def tus_upload(
         return times
 
     return send
+
+
+def killed_upload(root: Path, source: Path, size: int, sha256: str, args: argparse.Namespace) -> (
+    dict[str, Any]
+):  # fmt: skip
+    """Issue 15's bar: SIGKILL the server in the middle of a chunk once --kill-at of the file
+    is acknowledged, start it again on the same data directory, and let tuspy resume from the
+    offset the server reports (HEAD); the file made must have the source's SHA-256, and so
+    must its download."""
+    data = root / "data"
+    data.mkdir()
+    os.environ["PALABRE_FILES_QUOTA"] = str(max(10 * GiB, 2 * size))
+    server = start_server(data, log_path=root / "palabre.log")
+    try:
+        ((_, token),) = make_people(f"sqlite:///{data / 'palabre.db'}", 1)
+        auth = {"Authorization": f"Bearer {token}"}
+        made = httpx.post(f"{server.http_url}/api/spaces", json={"name": "Bench"}, headers=auth)
+        made.raise_for_status()
+        space = made.json()["id"]
+        uploader = new_upload(server.http_url, space, auth, source, args)
+        url = str(uploader.url)
+        began = time.monotonic()
+        while uploader.offset < args.kill_at * size:
+            uploader.upload_chunk()
+        acknowledged = uploader.offset
+        cut = threading.Thread(target=_quietly, args=(uploader.upload_chunk,))
+        cut.start()
+        time.sleep(0.05)  # the next chunk on its way
+        server.process.kill()
+        server.process.wait()
+        cut.join()
+        killed_at = time.monotonic() - began
+        server = start_server(data, log_path=root / "palabre-restarted.log")
+        restarted = time.monotonic() - began
+        base = server.http_url
+        uploader.client = TusClient(f"{base}/api/spaces/{space}/files/tus", headers=auth)
+        uploader.set_url(base + url[url.index("/api/") :])
+        uploader.offset = uploader.get_offset()
+        resumed_from = uploader.offset
+        while uploader.offset < size:
+            uploader.upload_chunk()
+        finished = time.monotonic() - began
+        listed = httpx.get(f"{base}/api/spaces/{space}/files", headers=auth, timeout=60)
+        (item,) = listed.json()["items"]
+        received, digest = download(base, f"/api/files/{item['id']}/content", auth)
+    finally:
+        server.stop()
+    return {
+        "acknowledged_before_kill": acknowledged,
+        "killed_after_s": round(killed_at, 2),
+        "restarted_after_s": round(restarted, 2),
+        "resumed_from": resumed_from,
+        "resumed_at_acknowledged": resumed_from >= acknowledged,
+        "upload_s": round(finished, 2),
+        "sha256_recorded_ok": item["sha256"] == sha256 and item["size"] == size,
+        "sha256_download_ok": digest == sha256 and received == size,
+    }
+
+
+KILL_CHECKS = ("resumed_at_acknowledged", "sha256_recorded_ok", "sha256_download_ok")
+
+
+def _quietly(call: Callable[[], object]) -> None:
+    """Call, and let the error of a chunk cut by the kill pass."""
+    try:
+        call()
+    except Exception as error:  # tuspy's TusCommunicationError, requests' ConnectionError
+        print(f"the chunk cut by the kill: {type(error).__name__}", file=sys.stderr)
 
 
 # --- nginx --------------------------------------------------------------------------------
@@ -531,16 +608,20 @@ def main() -> int:
     )
     parser.add_argument("--no-nginx", action="store_true", help="Palabre only")
     parser.add_argument(
+        "--kill-at", type=float, default=None, metavar="FRACTION",
+        help="instead: SIGKILL the server once this much is uploaded, restart, resume",
+    )  # fmt: skip
+    parser.add_argument(
         "--json", type=Path, default=None, help="write the figures here ('-': stdout)"
     )
     args = parser.parse_args()  # fmt: skip
-    binary = None if args.no_nginx else nginx_binary()
-    if not args.no_nginx and binary is None:
+    binary = None if args.no_nginx or args.kill_at is not None else nginx_binary()
+    if not args.no_nginx and args.kill_at is None and binary is None:
         parser.error("no nginx (make deps-bench installs it), or --no-nginx")
     with tempfile.TemporaryDirectory(prefix="palabre-files-bench-", dir=args.workdir) as scratch:
         root = Path(scratch)
         free = shutil.disk_usage(root).free
-        needed = args.size * (2 if args.no_nginx else 3) + GiB
+        needed = args.size * (2 if args.no_nginx or args.kill_at else 3) + GiB
         if free < needed:
             parser.error(f"{root} has {free / GiB:.1f} GiB free, {needed / GiB:.1f} needed")
         result: dict[str, Any] = {"size_bytes": args.size, "chunk_mib": args.chunk_mib,
@@ -551,6 +632,10 @@ def main() -> int:
         sha256 = generate(source, args.size, args.seed)
         result["generated_mb_s"] = round(args.size / 1e6 / (time.monotonic() - began), 1)
         result["sha256"] = sha256
+        if args.kill_at is not None:
+            result["killed"] = killed_upload(root, source, args.size, sha256, args)
+            print(json.dumps(result, indent=1))
+            return 0 if all(result["killed"][k] for k in KILL_CHECKS) else 1
         result["palabre"], blob = palabre(root, source, args.size, sha256, args)
         if binary is not None:
             result["nginx"] = nginx(binary, root, source, blob, args.size, sha256, args.sample)

@@ -98,19 +98,25 @@ async def _xvfb_on(number: int) -> tuple[asyncio.subprocess.Process | None, str]
 
 
 class FirefoxPage:
-    def __init__(self, process: asyncio.subprocess.Process, version: str) -> None:
+    def __init__(
+        self, process: asyncio.subprocess.Process, version: str, downloads: Path | None = None
+    ) -> None:
         self._process = process
         self.version = version
+        self.downloads = downloads  # where Firefox saves downloads, without asking
         self.can_share_screen = False
         self._next = 1
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def launch(cls, display: str | None = None) -> FirefoxPage:
-        """Headful on display (an X server) if given, else headless."""
+    async def launch(cls, display: str | None = None, downloads: Path | None = None) -> FirefoxPage:
+        """Headful on display (an X server) if given, else headless; saving downloads in
+        the folder downloads if given."""
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
         if display is not None:
             env["DISPLAY"] = display
+        if downloads is not None:
+            env["FIREFOX_DOWNLOADS"] = str(downloads)
         process = await asyncio.create_subprocess_exec(
             "node",
             str(DRIVER),
@@ -121,7 +127,7 @@ class FirefoxPage:
             limit=16 * 1024 * 1024,
             env=env,
         )
-        page = cls(process, "")
+        page = cls(process, "", downloads)
         page.can_share_screen = display is not None
         hello = await page._reply(0, timeout=90)
         page.version = str(hello)
@@ -190,16 +196,17 @@ class FirefoxPage:
 
 
 @pytest.fixture
-async def firefox() -> AsyncIterator[FirefoxPage]:
+async def firefox(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FirefoxPage]:
     """One Firefox page with fake camera and microphone, and a screen to share when Xvfb is
-    installed (headful on an X server of its own; headless without)."""
+    installed (headful on an X server of its own; headless without); its downloads go to
+    the folder page.downloads."""
     if not HAVE_FIREFOX:
         pytest.skip(f"SKIPPED LOUDLY: no Firefox at {FIREFOX} (make deps-system installs it)")
     if not HAVE_DRIVER:
         pytest.skip("SKIPPED LOUDLY: no node or no client/node_modules/puppeteer-core: make client")
     xvfb, display = await start_xvfb() if XVFB else (None, None)
     try:
-        page = await FirefoxPage.launch(display)
+        page = await FirefoxPage.launch(display, tmp_path_factory.mktemp("firefox-downloads"))
         try:
             yield page
         finally:

@@ -15,6 +15,17 @@ const executablePath = process.argv[2] || "/usr/bin/firefox-esr";
 // With an X display (Xvfb, started by the Python side), Firefox runs headful: its screen
 // capture needs a screen to capture; headless, getDisplayMedia finds no screen.
 const headless = !process.env.DISPLAY;
+// With FIREFOX_DOWNLOADS, a download is saved there without a question.
+const downloads = process.env.FIREFOX_DOWNLOADS
+  ? {
+      "browser.download.folderList": 2,
+      "browser.download.dir": process.env.FIREFOX_DOWNLOADS,
+      "browser.download.useDownloadDir": true,
+      "browser.download.always_ask_before_handling_new_types": false,
+      "browser.helperApps.neverAsk.saveToDisk": "application/octet-stream",
+      "browser.download.alwaysOpenPanel": false,
+    }
+  : {};
 
 const browser = await puppeteer.launch({
   browser: "firefox",
@@ -42,6 +53,7 @@ const browser = await puppeteer.launch({
     "datareporting.policy.dataSubmissionEnabled": false,
     "toolkit.telemetry.enabled": false,
     "intl.accept_languages": "en-US, en",
+    ...downloads,
   },
 });
 const page = await browser.newPage();

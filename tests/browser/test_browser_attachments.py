@@ -23,6 +23,7 @@ from workspace_helpers import (
     message_item,
     person,
     sign_in,
+    signed_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -58,8 +59,7 @@ async def test_attach_in_a_message_and_insert_in_a_document(
     add_account(tmp_path / "data", "bob", "Bob Durand")
     server = server_factory()
     base = server.http_url
-    ctx, alice, a_console = await person(browser, "alice")
-    await sign_in(alice, base, "alice")
+    ctx, alice, a_console = await signed_in(browser, base, "alice")
     space, channel, doc = await alice.evaluate(SETUP_JS)
     photo = tmp_path / "photo.png"
     photo.write_bytes(png())

@@ -12,7 +12,12 @@ from typing import Any
 import pytest
 from browser_helpers import wait_for
 from test_browser_documents import SETUP_JS, editor_html
-from workspace_helpers import add_account, assert_axe_clean, assert_fits_phone, person, sign_in
+from workspace_helpers import (
+    add_account,
+    assert_axe_clean,
+    assert_fits_phone,
+    signed_in,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,8 +32,7 @@ async def test_export_then_import_in_the_page(
     add_account(tmp_path / "data", "bob", "Bob Durand")
     server = server_factory()
     base = server.http_url
-    ctx, alice, console = await person(browser, "alice", accept_downloads=True)
-    await sign_in(alice, base, "alice")
+    ctx, alice, console = await signed_in(browser, base, "alice", accept_downloads=True)
     space = await alice.evaluate(SETUP_JS)
     await alice.goto(f"{base}/spaces/{space}/documents")
     await alice.fill("#new-doc-title", "Compte rendu")

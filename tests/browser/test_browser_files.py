@@ -16,7 +16,13 @@ from typing import Any
 
 import pytest
 from browser_helpers import wait_for
-from workspace_helpers import add_account, assert_axe_clean, assert_fits_phone, person, sign_in
+from workspace_helpers import (
+    add_account,
+    assert_axe_clean,
+    assert_fits_phone,
+    person,
+    signed_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -44,9 +50,8 @@ async def test_files_at_phone_width(
     add_account(tmp_path / "data", "alice", "Alice Martin")
     server = server_factory()
     base = server.http_url
-    ctx, page, console = await person(browser, "alice", locale="fr-FR",
-                                      viewport={"width": 390, "height": 844})  # fmt: skip
-    await sign_in(page, base, "alice")
+    ctx, page, console = await signed_in(browser, base, "alice", locale="fr-FR",
+                                         viewport={"width": 390, "height": 844})  # fmt: skip
     space = await page.evaluate(SPACE_JS)
     await page.goto(f"{base}/spaces/{space}")
     await page.click("#space-files")
@@ -123,9 +128,8 @@ async def test_folders_previews_and_selection(
     add_account(tmp_path / "data", "alice", "Alice Martin")
     server = server_factory()
     base = server.http_url
-    ctx, page, console = await person(browser, "alice", locale="fr-FR",
-                                      viewport={"width": 390, "height": 844})  # fmt: skip
-    await sign_in(page, base, "alice")
+    ctx, page, console = await signed_in(browser, base, "alice", locale="fr-FR",
+                                         viewport={"width": 390, "height": 844})  # fmt: skip
     space = await page.evaluate(SPACE_JS)
     await page.goto(f"{base}/spaces/{space}/files")
     await page.locator("#files-empty").wait_for()
@@ -251,8 +255,7 @@ async def test_a_share_link_opened_without_an_account(
     add_account(tmp_path / "data", "alice", "Alice Martin")
     server = server_factory()
     base = server.http_url
-    ctx, page, _ = await person(browser, "alice")
-    await sign_in(page, base, "alice")
+    ctx, page, _ = await signed_in(browser, base, "alice")
     space = await page.evaluate(SPACE_JS)
     public, _ = await page.evaluate(SHARE_JS, [space, None, None, "Public"])
     box, drop_path = await page.evaluate(SHARE_JS, [space, None, "upload", "Dépôt"])

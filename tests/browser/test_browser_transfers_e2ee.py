@@ -2,7 +2,8 @@
 browser encrypts the file (two tus chunks, many records) and its name; her page shows Bob's
 complete link with the key in its fragment and the file's status "not scanned: end-to-end
 encrypted"; what the server stored is not the file. Bob, at phone width (390x844) in a
-second browser, opens the complete link, downloads, and the decrypted bytes are the file's;
+second browser, opens the complete link, downloads (streamed through the service worker),
+and the decrypted bytes are the file's;
 the e-mailed link (no fragment) asks him for the key."""
 
 from __future__ import annotations
@@ -62,9 +63,13 @@ async def test_an_encrypted_transfer_decrypts_for_its_recipient(
     await bob.goto(full)
     button = bob.locator("[data-file='bilan secret.bin']")
     await button.wait_for()
+    # Once the service worker controls the page, the decrypted file streams through it to
+    # the downloads (pwa/download.ts), not through a Blob held whole.
+    await bob.wait_for_function("() => navigator.serviceWorker.controller !== null")
     async with bob.expect_download(timeout=60_000) as info:
         await button.click()
     download = await info.value
+    assert "/_download/" in download.url, download.url
     assert download.suggested_filename == "bilan secret.bin"
     assert file_digest(await download.path()) == digest(plain)
     await assert_fits_phone(bob, "the encrypted transfer's page")

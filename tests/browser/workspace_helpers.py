@@ -49,6 +49,15 @@ async def sign_in(page: Any, base: str, name: str, next_path: str = "/spaces") -
     await page.wait_for_url(f"**{next_path}")
 
 
+async def signed_in(
+    browser: Any, base: str, name: str, next_path: str = "/spaces", **kw: Any
+) -> tuple[Any, Any, Console]:
+    """person() then sign_in(): a context of its own, signed in through the form."""
+    ctx, page, console = await person(browser, name, **kw)
+    await sign_in(page, base, name, next_path)
+    return ctx, page, console
+
+
 async def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Every axe-core violation (any impact) on the page as it is now."""
     result: dict[str, Any] = await page.evaluate(

@@ -1,7 +1,8 @@
 // Palabre's service worker: it keeps the application shell (the page, its scripts, styles
-// and icons) so that Palabre opens as an installed app, even with a poor network, and
-// nothing else. API responses, WebSockets, media, files, sign-in pages and anything of
-// another origin always go to the network, untouched. There is no push service.
+// and icons) so that Palabre opens as an installed app, even with a poor network, and it
+// answers the downloads a page streams to disk (/_download/<id>: pwa/download.ts holds the
+// protocol). Nothing else: API responses, WebSockets, media, files, sign-in pages and
+// anything of another origin always go to the network, untouched. There is no push service.
 //
 // The build (vite.config.ts, serviceWorker) fills SHELL with the first load's files (read
 // from the built index.html) and VERSION with their hash: a new build is a new cache, and
@@ -38,6 +39,13 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith(DOWNLOAD)) {
+    const id = url.pathname.slice(DOWNLOAD.length);
+    const download = downloads.get(id);
+    downloads.delete(id);
+    if (download) event.respondWith(streamed(download));
+    return;
+  }
   if (request.mode === "navigate") {
     event.respondWith(navigate(request, url));
     return;
@@ -45,6 +53,54 @@ self.addEventListener("fetch", (event) => {
   if (ASSET.test(url.pathname) || ROOT_FILES.has(url.pathname)) event.respondWith(shellFile(request));
   // Anything else (/api/, /ws, /dav/, /caldav/, /auth/, files, media): not ours to keep.
 });
+
+// Streamed downloads: a page posts {type: "palabre-download", id, name} with a port, then
+// opens /_download/<id>; the answer's body is pulled from the page chunk by chunk.
+const DOWNLOAD = "/_download/";
+const downloads = new Map();
+
+self.addEventListener("message", (event) => {
+  const data = event.data;
+  const port = event.ports[0];
+  // {type: "palabre-keepalive"} needs no answer: being an event keeps this worker running.
+  if (!data || data.type !== "palabre-download" || !port || typeof data.id !== "string") return;
+  downloads.set(data.id, { port, name: String(data.name || "download") });
+  port.postMessage({ type: "ready" });
+});
+
+function streamed({ port, name }) {
+  let answer = null; // the pending pull's resolver, for the page's next message
+  port.onmessage = (event) => answer?.(event.data);
+  const body = new ReadableStream(
+    {
+      pull(controller) {
+        return new Promise((resolve) => {
+          answer = (message) => {
+            answer = null;
+            if (message.type === "chunk") controller.enqueue(message.chunk);
+            else if (message.type === "end") controller.close();
+            else controller.error(new Error(message.message || "download failed"));
+            resolve();
+          };
+          port.postMessage({ type: "pull" });
+        });
+      },
+      cancel() {
+        port.postMessage({ type: "cancel" });
+      },
+    },
+    { highWaterMark: 1 },
+  );
+  // RFC 6266 with RFC 8187's UTF-8 form; encodeURIComponent leaves ' ( ) * as they are.
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  return new Response(body, {
+    headers: {
+      "Content-Type": "application/octet-stream",
+      "Content-Disposition": `attachment; filename*=UTF-8''${encoded}`,
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
 
 /** A page: the network first (the server renders some pages itself: sign-in, links); the
  * client's page from the cache only when the network fails, for the client's own routes. */

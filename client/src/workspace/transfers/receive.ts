@@ -2,17 +2,19 @@
 // record by record (ece.ts decryptor), written out as it comes, so a multi-GB file never
 // sits whole in the page's memory.
 //
-// Where it is written: where the browser has showSaveFilePicker (Chromium-based desktop
-// browsers), a large file goes straight to the file the recipient picks, in a stream, and a
-// file that fails to decrypt (wrong key, altered, cut short) is never left complete there
-// (an aborted writable discards what it wrote). Elsewhere, and for small files (no dialog
-// to answer), the plaintext is gathered into a Blob and saved by a download link: Chromium
-// keeps a large Blob on disk, not in memory; Firefox and Safari hold it in memory, which is
-// the rough edge for multi-GB files there. A service-worker stream download (the page hands
-// the stream to a worker that answers a download URL with it) would lift that, at the cost
-// of a worker of its own and transferable streams (Safari lacks them): not done yet.
+// Where it is written, the first that applies:
+// - a large file where the browser has showSaveFilePicker (Chromium-based desktop browsers):
+//   straight to the file the recipient picks; a file that fails to decrypt (wrong key,
+//   altered, cut short) is never left complete there (an aborted writable discards it);
+// - wherever a service worker controls the page (every browser, once the app has loaded
+//   once; not in private windows of Firefox): streamed to the browser's downloads through it
+//   (pwa/download.ts); a failure to decrypt fails the download;
+// - else the plaintext is gathered into a Blob and saved by a download link: Chromium keeps
+//   a large Blob on disk, Firefox and Safari in memory, the one case left where a multi-GB
+//   file is held whole.
 
 import { saveBlob } from "../../dom";
+import { streamDownload } from "../../pwa/download";
 import { checked } from "./api";
 import { decryptor } from "./ece";
 
@@ -44,5 +46,6 @@ export async function saveDecrypted(url: string, key: string, name: string, size
   if (!res.body) throw new Error("no body");
   const plain = res.body.pipeThrough(counted(size, told)).pipeThrough(decryptor(key));
   if (target) return plain.pipeTo(target);
+  if (await streamDownload(plain, name)) return;
   saveBlob(await new Response(plain).blob(), name);
 }
