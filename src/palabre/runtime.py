@@ -30,7 +30,7 @@ from .recording.manifest import RECORDINGS
 from .recording.recorder import Recordings
 from .signaling.hub import Hub
 from .signaling.observer import RoomObserver
-from .signaling.protocol.base import MAX_MESSAGE_BYTES
+from .signaling.protocol.base import MAX_FRAME_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def uvicorn_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
-        ws_max_size=16 * MAX_MESSAGE_BYTES,  # beyond our limit: we answer too_large
+        ws_max_size=MAX_FRAME_BYTES,  # beyond our limit: we answer too_large
         access_log=False,  # access logs would hold participants' IP addresses
         lifespan="on",  # the app's periodic jobs (web/api/jobs.py) run in its lifespan
         server_header=False,

@@ -31,7 +31,7 @@ from ..meeting.codes import MeetingCodes
 from ..runtime import GracefulServer, installation_secret, public_url, uvicorn_config
 from ..signaling.counts import MeetingUsage, SignalingCounts
 from ..signaling.observer import RoomObserver
-from ..signaling.protocol.base import MAX_MESSAGE_BYTES
+from ..signaling.protocol.base import MAX_FRAME_BYTES
 from ..stats.sample import PEAK_GAUGES, Sample, add, signaling_counters
 from ..stats.totals import Totals
 from ..web.app import create_app
@@ -83,7 +83,7 @@ class Front:
                 self.workers[index].socket,
                 "ws://worker/ws",
                 additional_headers={grant.HEADER: header},
-                max_size=16 * MAX_MESSAGE_BYTES,
+                max_size=MAX_FRAME_BYTES,
                 compression=None,
                 ping_interval=None,
                 open_timeout=5,

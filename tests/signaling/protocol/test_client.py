@@ -162,6 +162,25 @@ def test_too_large() -> None:
         assert info.value.code == "too_large"
 
 
+def test_only_a_subscribe_answer_may_be_larger() -> None:
+    """A subscribe answer grows with the meeting (an m-section per track received): it alone
+    may pass MAX_MESSAGE_BYTES, up to MAX_ANSWER_BYTES; any other message is refused there,
+    with its id, even one claiming the type but not its field."""
+    sdp = "v=0\r\n" + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=recvonly\r\n" * 4000
+    assert base.MAX_MESSAGE_BYTES < len(sdp) < base.MAX_ANSWER_BYTES
+    answer = decode(json.dumps({"type": "subscribe_answer", "id": 7, "sdp": sdp}))
+    assert isinstance(answer, messages.SubscribeAnswer) and answer.sdp == sdp
+    for other in (
+        {"type": "publish", "id": 8, "sdp": sdp},
+        {"type": "chat", "id": 8, "text": sdp},
+        {"id": 8, "type": "subscribe_answer", "sdp": "x" * base.MAX_ANSWER_BYTES},
+    ):
+        with pytest.raises(ProtocolError) as info:
+            decode(json.dumps(other))
+        assert (info.value.code, info.value.ref) == ("too_large", 8)
+    assert base.MAX_FRAME_BYTES > base.MAX_ANSWER_BYTES  # a frame too large is answered
+
+
 def test_too_large_counts_bytes_not_characters() -> None:
     # 30 000 characters of 3 bytes each: 90 000 bytes on the wire.
     text = json.dumps({"type": "publish", "sdp": "€" * 30_000}, ensure_ascii=False)

@@ -13,6 +13,12 @@ from typing import Annotated, Literal
 import msgspec
 
 MAX_MESSAGE_BYTES = 64 * 1024
+# A subscribe answer has an m-section per track the participant receives (about 0.7 KB each
+# from Chromium, more with video): 80 sections in a meeting of 60 already passed 64 KiB
+# (bench/RESULTS.md). It alone may be this large: some 600 sections, a meeting of hundreds.
+MAX_ANSWER_BYTES = 512 * 1024
+# The WebSocket's own frame limit, beyond ours so that a frame too large gets an answer.
+MAX_FRAME_BYTES = 2 * MAX_ANSWER_BYTES
 
 RequestId = Annotated[int, msgspec.Meta(ge=0, le=2**53)]
 ParticipantId = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 
-from .base import MAX_MESSAGE_BYTES, Kind, ParticipantId, Record, Request
+from .base import MAX_ANSWER_BYTES, MAX_MESSAGE_BYTES, Kind, ParticipantId, Record, Request
 from .version import Versions
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -31,7 +31,7 @@ class Publish(Request, tag="publish"):
 
 
 class SubscribeAnswer(Request, tag="subscribe_answer"):
-    sdp: Sdp
+    sdp: Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_ANSWER_BYTES)]
 
 
 class Mute(Request, tag="mute"):
@@ -404,6 +404,7 @@ class ProtocolError(Exception):
 
 class _Ref(msgspec.Struct):
     id: int | None = None
+    type: str | None = None
 
 
 _ref_decoder = msgspec.json.Decoder(_Ref)
@@ -417,17 +418,37 @@ def peek_ref(text: str | bytes) -> int | None:
         return None
 
 
+def wire_size(text: str | bytes) -> int:
+    """A frame's size in bytes as it came over the wire: a str counts in UTF-8 (up to 4 bytes a
+    character), measured only where that could pass the limit."""
+    if isinstance(text, bytes) or len(text) * 4 <= MAX_MESSAGE_BYTES:
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def check_size(text: str | bytes) -> None:
+    """ProtocolError too_large past MAX_MESSAGE_BYTES, or past MAX_ANSWER_BYTES for the one
+    message that grows with the meeting, a subscribe answer."""
+    size = wire_size(text)
+    if size <= MAX_MESSAGE_BYTES:
+        return
+    try:
+        peeked = _ref_decoder.decode(text)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError):
+        peeked = _Ref()
+    if size <= MAX_ANSWER_BYTES and peeked.type == "subscribe_answer":
+        return
+    raise ProtocolError(
+        "too_large",
+        f"messages are limited to {MAX_MESSAGE_BYTES} bytes"
+        f" (a subscribe_answer to {MAX_ANSWER_BYTES})",
+        peeked.id,
+    )
+
+
 def decode(text: str | bytes) -> ClientMessage:
     """Decode and validate one client frame; ProtocolError says what is wrong."""
-    # A str counts in UTF-8 bytes, as it came over the wire (up to 4 bytes a character).
-    if len(text) > MAX_MESSAGE_BYTES or (
-        isinstance(text, str)
-        and len(text) * 4 > MAX_MESSAGE_BYTES
-        and len(text.encode("utf-8", "surrogatepass")) > MAX_MESSAGE_BYTES
-    ):
-        raise ProtocolError(
-            "too_large", f"messages are limited to {MAX_MESSAGE_BYTES} bytes", peek_ref(text)
-        )
+    check_size(text)
     try:
         raw: Any = msgspec.json.decode(text)
     except msgspec.DecodeError as exc:
