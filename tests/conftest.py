@@ -93,6 +93,7 @@ SHARES_THE_MACHINE = (
     "browser/test_browser_planning.py",
     "browser/test_browser_transfers.py",
     "browser/test_browser_transfers_e2ee.py",
+    "browser/test_browser_transfers_firefox.py",
     "browser/test_browser_workspace_admin.py",
     "browser/test_web_weight.py",
     "browser/test_browser_refused.py",

@@ -6,7 +6,13 @@ export interface DevicePrefs {
   camera?: string;
   microphone?: string;
   speaker?: string;
+  send?: SendQuality; // the camera's quality sent (high unless chosen)
 }
+
+/** The camera's quality sent, chosen in the settings (as Jitsi's "video quality" lets one
+ * send less on a weak computer or uplink). */
+export type SendQuality = "high" | "standard" | "low";
+export const SEND_QUALITIES: readonly SendQuality[] = ["high", "standard", "low"];
 
 const PREFS = "palabre.devices";
 
@@ -22,13 +28,19 @@ export function savePrefs(p: DevicePrefs): void {
   storageSet(PREFS, JSON.stringify(p));
 }
 
-// 720p, so that the three simulcast layers are 1280x720, 640x360 and 320x180 (as Jitsi's):
-// Chromium also sends fewer layers below 960x540 whatever the encodings ask.
-const VIDEO: MediaTrackConstraints = {
-  width: { ideal: 1280 },
-  height: { ideal: 720 },
-  frameRate: { ideal: 24, max: 30 },
-};
+// The capture height per quality sent, 16:9. High is 720p, so that the three simulcast
+// layers are 1280x720, 640x360 and 320x180 (as Jitsi's); Chromium sends fewer layers below
+// 960x540 whatever the encodings ask: two at 360p, one at 180p, each cheaper to encode.
+const SEND_HEIGHT: Record<SendQuality, number> = { high: 720, standard: 360, low: 180 };
+
+function videoConstraints(): MediaTrackConstraints {
+  const height = SEND_HEIGHT[loadPrefs().send ?? "high"] ?? 720;
+  return {
+    width: { ideal: Math.round((height * 16) / 9) },
+    height: { ideal: height },
+    frameRate: { ideal: 24, max: 30 },
+  };
+}
 const AUDIO: MediaTrackConstraints = {
   echoCancellation: true,
   noiseSuppression: true,
@@ -36,7 +48,7 @@ const AUDIO: MediaTrackConstraints = {
 };
 
 async function capture(kind: "audio" | "video", deviceId?: string): Promise<MediaStreamTrack> {
-  const base = kind === "audio" ? AUDIO : VIDEO;
+  const base = kind === "audio" ? AUDIO : videoConstraints();
   const get = async (c: MediaTrackConstraints) => {
     const s = await navigator.mediaDevices.getUserMedia({ [kind]: c });
     return s.getTracks()[0]!;

@@ -105,12 +105,37 @@ const ICE_RESTART_GRACE = 10_000;
 type PcLabel = "publish" | "subscribe";
 
 /** The camera as VP8 simulcast: three layers, lowest first, of which the SFU forwards to each
- * viewer the one that fits its tile and bandwidth. */
-const CAMERA_LAYERS: RTCRtpEncodingParameters[] = [
-  { rid: "q", scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-  { rid: "h", scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
-];
+ * viewer the one that fits its tile and bandwidth; each layer has its height. */
+const CAMERA_LAYERS = [
+  { rid: "q", height: 180, maxBitrate: 150_000 },
+  { rid: "h", height: 360, maxBitrate: 500_000 },
+  { rid: "f", height: 720, maxBitrate: 1_500_000 },
+] as const;
+
+/** The layers for a camera captured `height` pixels high (720p unless the settings send
+ * less): each layer at its own height, or at the capture's where that is lower, on if the
+ * capture is taller than the layer below (360p: two layers, 180p: one, 480p: 180, 360 and
+ * 480). Scaled from the capture alone, a 180p camera's one layer would be 45 pixels high. */
+function cameraLayers(height = 720): RTCRtpEncodingParameters[] {
+  return CAMERA_LAYERS.map(({ rid, height: h, maxBitrate }, i) => ({
+    rid,
+    maxBitrate,
+    active: i === 0 || CAMERA_LAYERS[i - 1]!.height < height,
+    scaleResolutionDownBy: Math.max(1, height / h),
+  }));
+}
+
+/** After the camera's track changed: its layers fitted to the new track's height. */
+async function fitLayers(sender: RTCRtpSender, height: number | undefined): Promise<void> {
+  const params = sender.getParameters();
+  if (!params.encodings?.length || height === undefined) return;
+  const wanted = new Map(cameraLayers(height).map((e) => [e.rid, e]));
+  for (const e of params.encodings) {
+    const w = e.rid ? wanted.get(e.rid) : undefined;
+    if (w) Object.assign(e, { active: w.active, scaleResolutionDownBy: w.scaleResolutionDownBy });
+  }
+  await sender.setParameters(params);
+}
 
 /**
  * Keep the server's offer of RFC 3611 receiver reference time reports in our answer for the
@@ -130,11 +155,11 @@ export function keepRrtr(offer: string, answer: string): string {
   );
 }
 
-function addCamera(pc: RTCPeerConnection, track: MediaStreamTrack | null, stream: MediaStream) {
+function addCamera(pc: RTCPeerConnection, track: MediaStreamTrack | null, stream: MediaStream, height?: number) {
   const t = pc.addTransceiver(track ?? "video", {
     direction: "sendonly",
     streams: [stream],
-    sendEncodings: CAMERA_LAYERS,
+    sendEncodings: cameraLayers(height),
   });
   // VP8 first: the SFU's simulcast is VP8's.
   const codecs = RTCRtpSender.getCapabilities?.("video")?.codecs ?? [];
@@ -594,7 +619,7 @@ export class Session {
     };
     add("microphone", "audio", this.toSfu(this.local.mic));
     if (!this.local.audioOnly || this.local.cam)
-      this.tx.camera = addCamera(pc, this.toSfu(this.local.cam), this.stream);
+      this.tx.camera = addCamera(pc, this.toSfu(this.local.cam), this.stream, this.local.cam?.getSettings().height);
     if (this.local.screen) add("screen", "video", this.toSfu(this.local.screen));
     await this.negotiatePublish(gen);
   }
@@ -701,9 +726,11 @@ export class Session {
     if (track && this.local.audioOnly) this.local.audioOnly = false;
     this.onLocal?.();
     const t = this.tx.camera;
-    if (t) await t.sender.replaceTrack(this.toSfu(track));
-    else if (track && this.pub) {
-      this.tx.camera = addCamera(this.pub, this.toSfu(track), this.stream);
+    if (t) {
+      await t.sender.replaceTrack(this.toSfu(track));
+      if (track) await fitLayers(t.sender, track.getSettings().height).catch(() => {});
+    } else if (track && this.pub) {
+      this.tx.camera = addCamera(this.pub, this.toSfu(track), this.stream, track.getSettings().height);
       this.renegotiate();
     }
     this.send({ type: "mute", kind: "video", muted: !track });

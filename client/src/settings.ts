@@ -1,10 +1,11 @@
 // The in-meeting settings dialog: camera, microphone, speaker (where the browser can choose
-// one), the camera's background, display name, and the video quality received. A modal <dialog>: Escape closes it.
+// one), the camera's background and quality sent, display name, and the video quality
+// received. A modal <dialog>: Escape closes it.
 
 import { h, newId } from "./dom";
 import { backgroundPicker, type Background } from "./effects";
 import { t, tr, type Key } from "./i18n";
-import { canChooseSpeaker, listDevices, type DevicePrefs } from "./media";
+import { canChooseSpeaker, listDevices, SEND_QUALITIES, type DevicePrefs, type SendQuality } from "./media";
 
 export interface SettingsHost {
   prefs: DevicePrefs;
@@ -15,6 +16,7 @@ export interface SettingsHost {
   /** Throws BackgroundError when the background cannot be had. */
   useBackground(b: Background): Promise<void>;
   useSpeaker(id: string): Promise<void>;
+  useSendQuality(quality: SendQuality): Promise<void>;
   rename(name: string): void;
 }
 
@@ -85,6 +87,10 @@ export async function openSettings(host: SettingsHost, back: HTMLElement): Promi
     host.quality.value = quality.value;
     host.quality.dispatchEvent(new Event("change"));
   });
+  const send = h("select", { id: "settings-send", name: "send" });
+  for (const q of SEND_QUALITIES) send.append(tr(h("option", { value: q }), `send.${q}` as Key));
+  send.value = host.prefs.send ?? "high";
+  send.addEventListener("change", () => void host.useSendQuality(send.value as SendQuality));
   const close = tr(h("button", { type: "button", class: "btn", id: "settings-close" }), "meeting.close");
   const dlg = h(
     "dialog",
@@ -96,6 +102,7 @@ export async function openSettings(host: SettingsHost, back: HTMLElement): Promi
       ? select("settings-speaker", "settings.speaker", lists.speakers, host.prefs.speaker, host.useSpeaker)
       : null,
     backgroundPicker("settings", host.useBackground),
+    h("div", { class: "field" }, tr(h("label", { for: "settings-send" }), "settings.send"), send),
     h("div", { class: "field" }, tr(h("label", { for: "settings-quality" }), "view.quality"), quality),
     nameForm,
     h("div", { class: "actions" }, close),

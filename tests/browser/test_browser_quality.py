@@ -1,4 +1,5 @@
-"""Video quality in Chromium: 720p capture, three simulcast layers, the layer per setting."""
+"""Video quality in Chromium: 720p capture, three simulcast layers, the layer received per
+setting, and the quality sent lowered in the settings."""
 
 from __future__ import annotations
 
@@ -57,8 +58,8 @@ async def test_received_resolution_follows_the_setting(browser: Any, web_server:
     base = web_server.http_url
     room = "quality-layers"
     size = {"width": 1280, "height": 800}
-    ada, _ = await new_page(browser, "Ada", viewport=size)
-    bob, _ = await new_page(browser, "Bob", viewport=size)
+    ada, _ = await new_page(browser, "Ada", viewport=size, send=None)  # the default: high
+    bob, _ = await new_page(browser, "Bob", viewport=size, send=None)
     await join_from_home(ada, base, room, "Ada")
     await bob.goto(f"{base}/{room}")
     await join_from_prejoin(bob, "Bob")
@@ -120,3 +121,21 @@ async def test_received_resolution_follows_the_setting(browser: Any, web_server:
         RAMP,
         "video back",
     )
+
+    # Ada sends less (the settings' camera quality): captured again at 180p, one layer, and
+    # remembered for the next meeting.
+    await ada.click("#open-settings")
+    await ada.select_option("#settings-send", "low")
+    await wait_for(
+        lambda: ada.evaluate("window.__palabre.session.local.cam.getSettings().height"),
+        lambda h: h == 180,
+        what="the camera captured at 180p",
+    )
+    await wait_for(
+        lambda: ada.evaluate(SENT_JS),
+        lambda s: max((v["width"] for v in s.values() if v["frames"]), default=0) == 320,
+        timeout=RAMP,
+        what="nothing wider than 320 sent",
+    )
+    prefs = await ada.evaluate("JSON.parse(localStorage.getItem('palabre.devices'))")
+    assert prefs["send"] == "low", prefs

@@ -8,7 +8,7 @@ import { Collab, type ChatMessage } from "../collab";
 import type { Background } from "../effects";
 import { startExtras, type Extras } from "../extras"; // issue 7: shared notes, connection quality
 import { t } from "../i18n";
-import { loadPrefs, savePrefs, takeHandOff } from "../media";
+import { loadPrefs, savePrefs, takeHandOff, type SendQuality } from "../media";
 import { refusedNotice } from "../refused";
 import type { RecordingStatus } from "../protocol.gen";
 import { Session, type JoinedInfo, type Knocker, type Msg, type RemoteTrack, type RoomSettings } from "../session";
@@ -387,6 +387,10 @@ export class Meeting {
         await devices.useMicrophone(id);
       },
       useBackground: (b: Background) => devices.useBackground(b),
+      useSendQuality: async (send: SendQuality) => {
+        remember({ send });
+        await devices.useCamera(prefs.camera ?? ""); // captured again at that size
+      },
       useSpeaker: async (id: string) => {
         remember({ speaker: id });
         await this.audio.setSpeaker(id);
