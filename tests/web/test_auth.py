@@ -95,6 +95,20 @@ def test_sign_in_and_out(client: TestClient) -> None:
     assert client.get("/api/me").json()["signedIn"] is False
 
 
+def test_two_requests_at_once_after_sign_in_get_the_same_csrf_token(client: TestClient) -> None:
+    """Two requests with the cookie the sign-in set, each before the other's answer (a page
+    and a second tab): one token, not two that each replace the other's cookie."""
+    sign_in(client)
+    cookie = client.cookies.get("palabre_session")
+    assert cookie
+    answers = []
+    for _ in range(2):
+        client.cookies.clear()
+        client.cookies.set("palabre_session", cookie)
+        answers.append(client.get("/api/me").json()["csrf"])
+    assert answers[0] is not None and answers[0] == answers[1], answers
+
+
 def test_logout_with_header_token(client: TestClient) -> None:
     sign_in(client)
     token = client.get("/api/me").json()["csrf"]

@@ -3,6 +3,7 @@ invitation token, both, or an anonymous guest."""
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -53,11 +54,15 @@ class Auth:
         return get_user(self.db, name)
 
     def sign_in(self, session: dict[str, Any], user: UserInfo, via: str) -> None:
-        """A fresh session for the user (nothing of the anonymous session is kept)."""
+        """A fresh session for the user (nothing of the anonymous session is kept), with its
+        CSRF token made now: made later, by whichever request first asked for it, two requests
+        at once (the page's and a second tab's) each made one, each cookie replacing the
+        other's, and a write with the losing token was refused (403)."""
         session.clear()
         session[SESSION_USER] = user.name
         session[SESSION_UNTIL] = int(time.time()) + self.settings.session_max_age
         session[SESSION_VIA] = via
+        session[SESSION_CSRF] = secrets.token_urlsafe(32)
 
     @staticmethod
     def sign_out(session: dict[str, Any]) -> None:
