@@ -77,7 +77,7 @@ async def test_blur_and_image_change_what_is_sent(
     browser: Any, web_server: Any, artifacts: Path
 ) -> None:
     base = web_server.http_url
-    ada, ada_log = await new_page(browser, "Ada")
+    ada, ada_log = await new_page(browser, "Ada", send=None)  # 720p: the blur measured as before
     requested: list[str] = []
     types: dict[str, str] = {}
     ada.on("request", lambda req: requested.append(req.url))
@@ -115,7 +115,7 @@ async def test_blur_and_image_change_what_is_sent(
 
     # Bob receives Ada's video; then she picks the sky in the settings: the same sender, a
     # new picture (the camera's is green, the sky is not).
-    bob, bob_log = await new_page(browser, "Bob")
+    bob, bob_log = await new_page(browser, "Bob", send=None)
     await join_from_home(bob, base, "garden-party", "Bob")
     received = await wait_for(
         lambda: frame(bob, ada_id), lambda f: f is not None, timeout=30, what="Ada's video at Bob's"

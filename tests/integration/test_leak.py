@@ -12,7 +12,7 @@ from palabre.bot.harness import received_from, until
 
 pytestmark = pytest.mark.slow
 
-CYCLES = 200
+CYCLES = 300
 WARM_UP = 400
 BATCH = 10
 
@@ -30,7 +30,7 @@ def _usage(process: psutil.Process) -> tuple[int, int]:
     return process.memory_info().rss, process.num_fds()
 
 
-async def test_200_join_leave_cycles_do_not_leak(palabre_server):
+async def test_300_join_leave_cycles_do_not_leak(palabre_server):
     clip = load_clip()
     process = psutil.Process(palabre_server.pid)
     resident = Bot(palabre_server.ws_url, "churn", "resident", clip=clip)
@@ -56,9 +56,11 @@ async def test_200_join_leave_cycles_do_not_leak(palabre_server):
         assert health["participants"] == 1 and health["media_connections"] == 2
         assert fds_after <= fds_before, (fds_before, fds_after)
         growth = rss_after - rss_before
-        # A participant holds two DTLS sessions, SRTP contexts and its packet caches (about
-        # 65 kB of heap per cycle if any of it stayed); what stays after they left is noise.
-        assert growth < 6 * 2**20, f"RSS grew by {growth / 2**20:.1f} MiB over {CYCLES} cycles"
+        # A participant holds two DTLS sessions, SRTP contexts and its packet caches: about
+        # 65 kB of heap per cycle if it stayed (19 MiB over 300 cycles). What the heap's
+        # fragmentation adds after the warm-up is noise, measured at 1 to 3.4 MiB per 100
+        # cycles (6.8 MiB over 200 in a CI run): the bar sits between the two.
+        assert growth < 12 * 2**20, f"RSS grew by {growth / 2**20:.1f} MiB over {CYCLES} cycles"
         mib = 2**20
         print(f"RSS {rss_before / mib:.1f} -> {rss_after / mib:.1f} MiB")
         print(f"file descriptors {fds_before} -> {fds_after}")
