@@ -481,7 +481,7 @@ def test_subscriber_feedback(harness: Harness, client_cert: Certificate) -> None
     # A NACK for a packet that was never forwarded cannot be answered.
     subscriber.on_rtcp(rtcp.nack(5, video_down.ssrc, [1, 2]))
     assert subscriber.nacks_answered == 0
-    assert subscriber.sender_reports(1_700_000_000.0) is None  # nothing started yet
+    assert subscriber.sender_reports(1_700_000_000.0) == []  # nothing started yet
 
 
 def test_drop_tracks_and_close(harness: Harness, client_cert: Certificate) -> None:

@@ -215,3 +215,29 @@ def test_parse_well_framed_garbage(count: int, packet_type: int, body: bytes) ->
     except ValueError:
         return
     assert len(packets) <= 1
+
+
+@given(st.lists(st.integers(min_value=0, max_value=31), max_size=120))
+def test_compound_keeps_every_packet_in_order_under_the_limit(blocks: list[int]) -> None:
+    """Sender reports of every size a subscriber may have (up to 120 streams, and reports of
+    up to 31 blocks, 780 bytes: over the limit with the next): none lost, none reordered, none split, and
+    each compound under MAX_COMPOUND unless it is one packet longer than that."""
+    packets = [
+        rtcp.sender_report(
+            rtcp.SenderReport(i + 1, 0, 0, 0, 0, [rtcp.ReportBlock(7, 0, 0, 0, 0, 0, 0)] * n)
+        )
+        for i, n in enumerate(blocks)
+    ]
+    out = rtcp.compound(packets)
+    assert b"".join(out) == b"".join(packets)
+    parsed = [p for c in out for p in rtcp.parse(c)]
+    assert [p.ssrc for p in parsed] == [i + 1 for i in range(len(blocks))]
+    for c in out:
+        assert len(c) <= rtcp.MAX_COMPOUND or len(rtcp.parse(c)) == 1
+
+
+def test_eighty_sender_reports_fit_in_two_packets() -> None:
+    """A subscriber in a meeting of 60 (80 streams): 2,240 bytes of SRs, in two packets."""
+    reports = [rtcp.sender_report(rtcp.SenderReport(i + 1, 0, 0, 0, 0, [])) for i in range(80)]
+    out = rtcp.compound(reports)
+    assert [len(c) for c in out] == [42 * 28, 38 * 28]

@@ -218,6 +218,26 @@ def _pack_block(block: ReportBlock) -> bytes:
     )
 
 
+# The largest compound RTCP packet we send: under any path's MTU once SRTCP's trailer and the
+# IP and UDP headers are added (RFC 3550 6.1 lets a compound be split into several).
+MAX_COMPOUND = 1200
+
+
+def compound(packets: list[bytes], limit: int = MAX_COMPOUND) -> list[bytes]:
+    """RTCP packets joined, in order, into as few compound packets of at most `limit` bytes
+    as they fit in (a packet longer than that alone stands alone)."""
+    out: list[bytes] = []
+    current = b""
+    for packet in packets:
+        if current and len(current) + len(packet) > limit:
+            out.append(current)
+            current = b""
+        current += packet
+    if current:
+        out.append(current)
+    return out
+
+
 def sender_report(report: SenderReport) -> bytes:
     body = struct.pack(
         "!IIIIII",

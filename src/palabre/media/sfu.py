@@ -461,30 +461,37 @@ class Sfu:
         if self.policy.level >= overload.NO_VIDEO:
             self._shed_video_packets()  # tracks published since
         for participant in list(self.participants.values()):
-            if self._expired(participant, now):
-                if not participant.timed_out:
-                    participant.timed_out = True
-                    self.stats.timeouts += 1
-                    participant.on_timeout()
-                continue
-            publisher, subscriber = participant.publisher, participant.subscriber
-            if publisher.connection.connected:
-                report = publisher.receiver_reports(self.ssrc, now)
-                if report is not None:
-                    publisher.connection.send_rtcp(report)
-                    self.stats.rtcp_sent += 1
-                for track in publisher.tracks.values():
-                    track.measure(REPORT_INTERVAL)
-                    if track.is_video:
-                        for layer in track.layers:
-                            if track.waiting_for_keyframe(layer.index):
-                                track.request_keyframe(layer.index)
-            if subscriber.connection.connected:
-                subscriber.allocate()
-                report = subscriber.sender_reports(now_unix)
-                if report is not None:
-                    subscriber.connection.send_rtcp(report)
-                    self.stats.rtcp_sent += 1
+            try:
+                self._tick_participant(participant, now, now_unix)
+            except Exception:  # one participant's failure must not stop the others' tick
+                log.exception("SFU tick failed for one participant")
+
+    def _tick_participant(self, participant: MediaParticipant, now: float, now_unix: float) -> None:
+        """Consent, receiver reports and keyframe requests to its publisher, layer allocation
+        and sender reports for its subscriber."""
+        if self._expired(participant, now):
+            if not participant.timed_out:
+                participant.timed_out = True
+                self.stats.timeouts += 1
+                participant.on_timeout()
+            return
+        publisher, subscriber = participant.publisher, participant.subscriber
+        if publisher.connection.connected:
+            report = publisher.receiver_reports(self.ssrc, now)
+            if report is not None:
+                publisher.connection.send_rtcp(report)
+                self.stats.rtcp_sent += 1
+            for track in publisher.tracks.values():
+                track.measure(REPORT_INTERVAL)
+                if track.is_video:
+                    for layer in track.layers:
+                        if track.waiting_for_keyframe(layer.index):
+                            track.request_keyframe(layer.index)
+        if subscriber.connection.connected:
+            subscriber.allocate()
+            for report in subscriber.sender_reports(now_unix):
+                subscriber.connection.send_rtcp(report)
+                self.stats.rtcp_sent += 1
 
     def _expired(self, participant: MediaParticipant, now: float) -> bool:
         """ICE consent freshness (RFC 7675): no valid check for consent_timeout seconds."""

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from palabre.media import sdp
 from palabre.signaling.protocol import base, client
 from palabre.signaling.protocol import client as messages
 from palabre.signaling.protocol.client import ProtocolError, decode
@@ -166,19 +167,21 @@ def test_only_a_subscribe_answer_may_be_larger() -> None:
     """A subscribe answer grows with the meeting (an m-section per track received): it alone
     may pass MAX_MESSAGE_BYTES, up to MAX_ANSWER_BYTES; any other message is refused there,
     with its id, even one claiming the type but not its field."""
-    sdp = "v=0\r\n" + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=recvonly\r\n" * 4000
-    assert base.MAX_MESSAGE_BYTES < len(sdp) < base.MAX_ANSWER_BYTES
-    answer = decode(json.dumps({"type": "subscribe_answer", "id": 7, "sdp": sdp}))
-    assert isinstance(answer, messages.SubscribeAnswer) and answer.sdp == sdp
+    text = "v=0\r\n" + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=recvonly\r\n" * 4000
+    assert base.MAX_MESSAGE_BYTES < len(text) < base.MAX_ANSWER_BYTES
+    answer = decode(json.dumps({"type": "subscribe_answer", "id": 7, "sdp": text}))
+    assert isinstance(answer, messages.SubscribeAnswer) and answer.sdp == text
     for other in (
-        {"type": "publish", "id": 8, "sdp": sdp},
-        {"type": "chat", "id": 8, "text": sdp},
+        {"type": "publish", "id": 8, "sdp": text},
+        {"type": "chat", "id": 8, "text": text},
         {"id": 8, "type": "subscribe_answer", "sdp": "x" * base.MAX_ANSWER_BYTES},
     ):
         with pytest.raises(ProtocolError) as info:
             decode(json.dumps(other))
         assert (info.value.code, info.value.ref) == ("too_large", 8)
     assert base.MAX_FRAME_BYTES > base.MAX_ANSWER_BYTES  # a frame too large is answered
+    assert sdp.MAX_SDP >= base.MAX_ANSWER_BYTES  # and the SDP it carries is parsed
+    assert len(sdp.parse(answer.sdp).media) == 4000
 
 
 def test_too_large_counts_bytes_not_characters() -> None:
