@@ -220,7 +220,7 @@ def test_parse_well_framed_garbage(count: int, packet_type: int, body: bytes) ->
 @given(st.lists(st.integers(min_value=0, max_value=31), max_size=120))
 def test_compound_keeps_every_packet_in_order_under_the_limit(blocks: list[int]) -> None:
     """Sender reports of every size a subscriber may have (up to 120 streams, and reports of
-    up to 31 blocks, 780 bytes: over the limit with the next): none lost, none reordered, none split, and
+    up to 31 blocks, 772 bytes: over the limit with the next): none lost, reordered or split,
     each compound under MAX_COMPOUND unless it is one packet longer than that."""
     packets = [
         rtcp.sender_report(
