@@ -17,8 +17,17 @@ export function SharedPage({ token }: { token: string }) {
   const [info, setInfo] = useState<shared.ShareInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
+    // Only the answer to the latest password and folder counts: a wrong password's answer
+    // arriving after the right one's would lock the page again.
+    let latest = true;
     setError(null);
-    shared.openShare(token, tried, folder).then(setInfo, setError);
+    shared.openShare(token, tried, folder).then(
+      (found) => latest && setInfo(found),
+      (e: unknown) => latest && setError(e),
+    );
+    return () => {
+      latest = false;
+    };
   }, [token, tried, folder]);
   const locked = error instanceof ApiError && error.code === "password";
   if (locked || (!info && !error))
