@@ -62,11 +62,20 @@ class Auth:
         session[SESSION_USER] = user.name
         session[SESSION_UNTIL] = int(time.time()) + self.settings.session_max_age
         session[SESSION_VIA] = via
-        session[SESSION_CSRF] = secrets.token_urlsafe(32)
+        csrf_token(session)
 
     @staticmethod
     def sign_out(session: dict[str, Any]) -> None:
         session.clear()
+
+
+def csrf_token(session: dict[str, Any]) -> str:
+    """The session's CSRF token, made if it has none yet."""
+    token = session.get(SESSION_CSRF)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        session[SESSION_CSRF] = token
+    return token
 
 
 def same_origin(origin: str, connection: HTTPConnection, settings: Settings) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hmac
 import html
 import logging
-import secrets
 import time
 from collections import deque
 from typing import Any
@@ -20,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from ..accounts.identity import SESSION_CSRF, Auth
+from ..accounts.identity import SESSION_CSRF, Auth, csrf_token
 from ..accounts.oidc import claims_name, oidc_client
 from ..accounts.users import authenticate, oidc_user
 
@@ -102,14 +101,6 @@ def safe_next(target: str | None) -> str:
     if any(ch in target for ch in "\r\n\t\\") or len(target) > 512:
         return "/"
     return target
-
-
-def csrf_token(session: dict[str, Any]) -> str:
-    token = session.get(SESSION_CSRF)
-    if not isinstance(token, str):
-        token = secrets.token_urlsafe(32)
-        session[SESSION_CSRF] = token
-    return token
 
 
 def csrf_ok(session: dict[str, Any], submitted: object) -> bool:
