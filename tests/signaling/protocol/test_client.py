@@ -175,6 +175,7 @@ def test_only_a_subscribe_answer_may_be_larger() -> None:
         {"type": "publish", "id": 8, "sdp": text},
         {"type": "chat", "id": 8, "text": text},
         {"id": 8, "type": "subscribe_answer", "sdp": "x" * base.MAX_ANSWER_BYTES},
+        {"id": 8, "type": 5, "text": text},  # a type of the wrong kind keeps the id
     ):
         with pytest.raises(ProtocolError) as info:
             decode(json.dumps(other))

@@ -402,20 +402,25 @@ class ProtocolError(Exception):
         self.ref = ref
 
 
-class _Ref(msgspec.Struct):
+class _Peek(msgspec.Struct):
     id: int | None = None
-    type: str | None = None
+    type: Any = None  # any JSON: a `type` of the wrong kind must not lose the `id`
 
 
-_ref_decoder = msgspec.json.Decoder(_Ref)
+_peek_decoder = msgspec.json.Decoder(_Peek)
+
+
+def _peek(text: str | bytes) -> _Peek:
+    """The `id` and `type` of a frame read no further, as far as they can be had."""
+    try:
+        return _peek_decoder.decode(text)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError):
+        return _Peek()
 
 
 def peek_ref(text: str | bytes) -> int | None:
     """The `id` of a frame we refuse without reading it (too large, rate limited), if any."""
-    try:
-        return _ref_decoder.decode(text).id
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError):
-        return None
+    return _peek(text).id
 
 
 def wire_size(text: str | bytes) -> int:
@@ -432,10 +437,7 @@ def check_size(text: str | bytes) -> None:
     size = wire_size(text)
     if size <= MAX_MESSAGE_BYTES:
         return
-    try:
-        peeked = _ref_decoder.decode(text)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeError):
-        peeked = _Ref()
+    peeked = _peek(text)
     if size <= MAX_ANSWER_BYTES and peeked.type == "subscribe_answer":
         return
     raise ProtocolError(
