@@ -282,22 +282,32 @@ def download(base: str, path: str, headers: dict[str, str]) -> tuple[int, str]:
 # --- Palabre ------------------------------------------------------------------------------
 
 
+def served_space(data: Path, size: int) -> tuple[ServerProcess, dict[str, str], int]:
+    """A `palabre serve` on the new data directory `data` (its log beside it), the bearer
+    header of an account made in its database, and a space that account made."""
+    data.mkdir()
+    # The space's quota must hold the file (10 GiB by default).
+    os.environ["PALABRE_FILES_QUOTA"] = str(max(10 * GiB, 2 * size))
+    server = start_server(data, log_path=data.parent / "palabre.log")
+    try:
+        ((_, token),) = make_people(f"sqlite:///{data / 'palabre.db'}", 1)
+        auth = {"Authorization": f"Bearer {token}"}
+        made = httpx.post(f"{server.http_url}/api/spaces", json={"name": "Bench"}, headers=auth)
+        made.raise_for_status()
+    except BaseException:
+        server.stop()
+        raise
+    return server, auth, int(made.json()["id"])
+
+
 def palabre(root: Path, source: Path, size: int, sha256: str, args: argparse.Namespace) -> tuple[
     dict[str, Any], Path
 ]:  # fmt: skip
     """Palabre's figures, and the blob file its store made of the upload."""
     data = root / "data"
-    data.mkdir()
-    # The space's quota must hold the file (10 GiB by default).
-    os.environ["PALABRE_FILES_QUOTA"] = str(max(10 * GiB, 2 * size))
-    server = start_server(data, log_path=root / "palabre.log")
+    server, auth, space = served_space(data, size)
     try:
-        ((_, token),) = make_people(f"sqlite:///{data / 'palabre.db'}", 1)
-        auth = {"Authorization": f"Bearer {token}"}
         with httpx.Client(base_url=server.http_url, headers=auth, timeout=600) as api:
-            made = api.post("/api/spaces", json={"name": "Bench"})
-            made.raise_for_status()
-            space = made.json()["id"]
             with Sampler(server.pid, args.sample) as sampler:
                 upload = tus_upload(server, space, auth, source, size, args)
                 with Phase(sampler, size) as up:
@@ -369,15 +379,8 @@ def killed_upload(root: Path, source: Path, size: int, sha256: str, args: argpar
     offset the server reports (HEAD); the file made must have the source's SHA-256, and so
     must its download."""
     data = root / "data"
-    data.mkdir()
-    os.environ["PALABRE_FILES_QUOTA"] = str(max(10 * GiB, 2 * size))
-    server = start_server(data, log_path=root / "palabre.log")
+    server, auth, space = served_space(data, size)
     try:
-        ((_, token),) = make_people(f"sqlite:///{data / 'palabre.db'}", 1)
-        auth = {"Authorization": f"Bearer {token}"}
-        made = httpx.post(f"{server.http_url}/api/spaces", json={"name": "Bench"}, headers=auth)
-        made.raise_for_status()
-        space = made.json()["id"]
         uploader = new_upload(server.http_url, space, auth, source, args)
         url = str(uploader.url)
         began = time.monotonic()
