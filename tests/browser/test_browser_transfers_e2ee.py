@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from workspace_helpers import alice_sends, assert_axe_clean, assert_fits_phone, person
+from workspace_helpers import (
+    alice_sends,
+    assert_axe_clean,
+    assert_fits_phone,
+    person,
+    send_encrypted,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +46,7 @@ async def test_an_encrypted_transfer_decrypts_for_its_recipient(
     plain = os.urandom((9 << 20) + 123)  # past one 8 MiB tus chunk, a record cut between
     sent = tmp_path / "bilan secret.bin"
     sent.write_bytes(plain)
-    await alice.set_input_files("#transfer-files", [str(sent)])
-    await alice.fill("#transfer-to", "bob@example.org")
-    await alice.check("#transfer-encrypt")
-    await alice.click("#transfer-send")
-    field = alice.locator(".ws-transfer-link[data-email='bob@example.org']")
-    await field.wait_for(timeout=60_000)
-    full = await field.input_value()
+    full = await send_encrypted(alice, sent, "bob@example.org")
     assert re.search(r"/t/plt_[\w-]+#[\w-]{22}$", full), full
     item = alice.locator(".ws-transfer", has_text="bilan secret.bin")  # its name, opened here
     await item.wait_for()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from firefox import FirefoxPage
-from workspace_helpers import alice_sends
+from workspace_helpers import alice_sends, send_encrypted
 
 pytestmark = pytest.mark.browser
 
@@ -61,13 +61,7 @@ async def test_firefox_streams_a_decrypted_transfer_to_its_downloads(
     plain = os.urandom((3 << 20) + 77)
     sent = tmp_path / "rapport chiffré.bin"
     sent.write_bytes(plain)
-    await alice.set_input_files("#transfer-files", [str(sent)])
-    await alice.fill("#transfer-to", "bob@example.org")
-    await alice.check("#transfer-encrypt")
-    await alice.click("#transfer-send")
-    field = alice.locator(".ws-transfer-link[data-email='bob@example.org']")
-    await field.wait_for(timeout=60_000)
-    link = await field.input_value()
+    link = await send_encrypted(alice, sent, "bob@example.org")
 
     await firefox.goto(link)
     button = f"[data-file='{sent.name}']"

@@ -203,3 +203,16 @@ async def alice_sends(
     await alice.goto(f"{base}/spaces/transfers")
     await alice.locator("#transfer-files").wait_for()
     return ctx, alice, console
+
+
+async def send_encrypted(alice: Any, sent: Path, to: str) -> str:
+    """On Alice's transfers page: `sent` to `to`, end-to-end encrypted; the recipient's
+    complete link (its key in the fragment) as her page shows it."""
+    await alice.set_input_files("#transfer-files", [str(sent)])
+    await alice.fill("#transfer-to", to)
+    await alice.check("#transfer-encrypt")
+    await alice.click("#transfer-send")
+    field = alice.locator(f".ws-transfer-link[data-email='{to}']")
+    await field.wait_for(timeout=60_000)
+    link: str = await field.input_value()
+    return link
