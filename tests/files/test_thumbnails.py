@@ -6,6 +6,7 @@ is refused with a clear reason, never a crash, and the refusal is kept."""
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -151,7 +152,14 @@ def test_a_damaged_or_slow_pdf_is_refused_and_the_refusal_kept(
         thumbs.make(key, "application/pdf", [b"%PDF-1.4\nnothing here"], 20)
     with pytest.raises(NoPreview, match="cannot be read"):
         thumbs.cached(key)  # said again without running pdftoppm
-    monkeypatch.setattr(thumbnails, "PDF_SECONDS", 0.0001)
+    # A pdftoppm that never finishes: a real one given 0.1 ms could still finish first on a
+    # loaded machine (the clock starts once it runs), and the test failed so.
+    slow = tmp_path / "bin" / "pdftoppm"
+    slow.parent.mkdir()
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{slow.parent}:{os.environ['PATH']}")
+    monkeypatch.setattr(thumbnails, "PDF_SECONDS", 0.5)
     with pytest.raises(NoPreview, match="too long"):
         thumbs.make(cache_key("ef" * 32, "small"), "application/pdf", [PDF], len(PDF))
 
