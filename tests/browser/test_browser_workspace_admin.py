@@ -112,9 +112,28 @@ async def test_workspace_directs_pins_admin(
     await send(alice, "@bob une mention muette", shows="une mention muette")
     muted = await message_item(alice, "une mention muette")
     assert await muted.locator(".mention[data-mention=bob]").count() == 1  # a real mention
+    # The page's first history page is answered late, after the post: the posted message
+    # stays (a late history page once replaced what arrived before it).
+    history = f"/api/channels/{direct_url.rstrip('/').split('/')[-1]}/messages"
+    released = asyncio.Event()
+
+    async def held_history(route: Any) -> None:
+        if route.request.method != "GET":
+            await route.continue_()
+            return
+        answer = await route.fetch()  # the history as it was before the post
+        await released.wait()
+        await route.fulfill(response=answer)
+
+    await alice.route(lambda url: history in url and "thread=" not in url, held_history)
     await alice.goto(direct_url)
     await alice.wait_for_selector("#composer")
-    await send(alice, "Et un message direct après")
+    async with alice.expect_response(lambda r: r.request.method == "POST" and history in r.url):
+        await alice.fill("#composer", "Et un message direct après")
+        await alice.press("#composer", "Enter")
+    released.set()
+    await message_item(alice, "Et un message direct après")
+    await alice.unroute_all()
     await bob.goto(f"{base}/spaces/notifications")
     await bob.wait_for_selector(".ws-notices li:has-text('Et un message direct après')")
     notices = await bob.locator(".ws-notices").inner_text()

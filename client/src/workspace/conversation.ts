@@ -104,6 +104,10 @@ export class Conversation {
       this.error.value = null;
       let list: Message[] = [];
       for (const m of page.messages) list = insertBySeq(list, m);
+      // What arrived while the page was asked for (a post's answer, a live event) is newer
+      // than the page, or a later state of one of its messages: it is kept, not overwritten.
+      const newest = list.length ? list[list.length - 1]!.seq : 0;
+      for (const m of this.messages.value) if (m.seq > newest || byId(list, m) >= 0) list = insertBySeq(list, m);
       this.messages.value = list;
       this.complete.value = !page.more;
       this.cursor = Math.max(lastSeq, this.cursor, ...page.messages.map((m) => m.changed_seq));
